@@ -1,0 +1,165 @@
+/**
+ * The analysis result: the JSON contract (`schema: "synscope/1"`) that the CLI prints, the
+ * extension shows, and tests and users rely on. Documented in docs/json-output.md with a JSON
+ * Schema in docs/synscope.schema.json. Keep names stable; add fields, never rename.
+ *
+ * Times (`start`, `end`, `time`) are epoch seconds as decimal strings with the file's full
+ * precision; RTTs are seconds as numbers; `packet` is the 1-based frame number as in
+ * Wireshark; flow ids are 1-based, in order of each flow's first packet.
+ */
+import type { CaptureProblem } from '../capture/types';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  | 'syn-flood'
+  | 'half-open'
+  | 'unanswered-syn'
+  | 'syn-retransmission'
+  | 'synack-retransmission'
+  | 'slow-handshake'
+  | 'refused'
+  | 'reset-during-handshake'
+  | 'simultaneous-open'
+  | 'port-reuse'
+  | 'options-mismatch'
+  | 'capture-damaged'
+  | 'connection-churn'
+  | 'slow-connect'
+  | 'connect-pileup';
+
+export type RoleBasis = 'first-syn' | 'first-syn-ack' | 'well-known-port' | 'first-packet';
+
+/** Zeek conn_state values. */
+export type ConnState =
+  | 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
+
+export interface Endpoint { ip: string; port: number }
+
+export interface PacketRef { packet: number; time: string }
+
+export interface TcpOptionsSeen {
+  mss: number | null;
+  windowScale: number | null;
+  sackPermitted: boolean;
+  timestamps: boolean;
+  /** 'request' = empty cookie option (asks for a cookie), 'cookie' = carries a cookie. */
+  fastOpen: null | 'request' | 'cookie';
+}
+
+export interface Handshake {
+  complete: boolean;
+  syn: PacketRef | null;
+  synAck: PacketRef | null;
+  ack: PacketRef | null;
+  /** ACK − SYN, seconds (Wireshark tcp.analysis.initial_rtt on clean handshakes). */
+  rtt: number | null;
+  /** SYN-ACK − SYN. */
+  serverRtt: number | null;
+  /** ACK − SYN-ACK. */
+  clientRtt: number | null;
+}
+
+export interface Flow {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  roleBasis: RoleBasis;
+  vlan: number[];
+  interfaces: number[];
+  firstPacket: number;
+  lastPacket: number;
+  start: string;
+  end: string;
+  packets: { client: number; server: number };
+  payloadBytes: { client: number; server: number };
+  syn: number;
+  synRetransmissions: number;
+  synAck: number;
+  synAckRetransmissions: number;
+  /** Seconds between successive SYNs / SYN-ACKs (the backoff pattern: ~1, 2, 4 …). */
+  synIntervals: number[];
+  synAckIntervals: number[];
+  handshake: Handshake;
+  options: { client: TcpOptionsSeen; server: TcpOptionsSeen };
+  /** Payload bytes carried by the client's SYN (TFO data), 0 when none. */
+  synData: number;
+  simultaneousOpen: boolean;
+  /** True on the flow that re-opens a 4-tuple already used earlier in the capture. */
+  portReuse: boolean;
+  reset: null | 'client' | 'server' | 'both';
+  fin: { client: boolean; server: boolean };
+  state: ConnState;
+  history: string;
+  /** Wireshark tcp.completeness bitmask: 1 SYN, 2 SYN-ACK, 4 ACK, 8 DATA, 16 FIN, 32 RST. */
+  completeness: number;
+  findings: number[];
+}
+
+export interface Finding {
+  id: number;
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  flows: number[];
+  /** Frame the finding points at (0 when it concerns the file as a whole). */
+  packet: number;
+  time: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface CaptureSummary {
+  path: string;
+  format: 'pcap' | 'pcapng';
+  compressed: boolean;
+  linkTypes: number[];
+  packets: number;
+  start: string | null;
+  end: string | null;
+  problems: CaptureProblem[];
+}
+
+export interface Summary {
+  flows: number;
+  handshakesComplete: number;
+  syn: number;
+  synRetransmissions: number;
+  synAck: number;
+  synAckRetransmissions: number;
+  refused: number;
+  halfOpen: number;
+  reset: number;
+  findings: Partial<Record<FindingCode, number>>;
+}
+
+export interface AnalysisResult {
+  schema: 'synscope/1';
+  capture: CaptureSummary;
+  summary: Summary;
+  flows: Flow[];
+  findings: Finding[];
+}
+
+/**
+ * One handshake-relevant packet of a flow, for the sequence diagram (SYN, SYN-ACK, ACK,
+ * first data each way, FIN, RST, retransmissions). Bounded per flow by the engine.
+ */
+export interface FlowEvent {
+  packet: number;
+  time: string;
+  /** Seconds since the flow's first packet. */
+  rel: number;
+  dir: 'c2s' | 's2c';
+  /** TCP flag bits (TCP_* from decode/types). */
+  flags: number;
+  /** Sequence / acknowledgment numbers relative to each side's ISN (raw when no ISN is known). */
+  seq: number;
+  ack: number;
+  len: number;
+  window: number;
+  /** Short option summary, e.g. "MSS=1460 WS=7 SACK_PERM TS TFO-req". */
+  options: string;
+  /** What the engine recognised: 'retransmission', 'handshake-ack', 'first-data', … */
+  notes: string[];
+  comment?: string;
+}
