@@ -73,6 +73,8 @@ export interface Flow {
   end: string;
   packets: { client: number; server: number };
   payloadBytes: { client: number; server: number };
+  /** Request/response exchanges: client payload that follows server payload (or is the first). */
+  exchanges: number;
   syn: number;
   synRetransmissions: number;
   synAck: number;
@@ -132,12 +134,57 @@ export interface Summary {
   findings: Partial<Record<FindingCode, number>>;
 }
 
+/** Counts per time bin over the whole capture (bins widen as the capture gets longer). */
+export interface Timeline {
+  /** Epoch seconds (decimal string) of the first bin's start. */
+  start: string;
+  binSeconds: number;
+  /** Client SYNs (retransmissions included) per bin. */
+  syn: number[];
+  synAck: number[];
+  /** Handshakes completed per bin. */
+  completed: number[];
+  rst: number[];
+}
+
+export type StoryKind = 'connection-storm' | 'hanging-connects' | 'syn-flood';
+
+/** A series for a story's small chart: values per bin from `start`. */
+export interface StorySeries {
+  label: string;
+  unit: string;
+  start: string;
+  binSeconds: number;
+  values: number[];
+}
+
+/** One of the three classic handshake stories, told in plain words with its evidence. */
+export interface Story {
+  kind: StoryKind;
+  /** Short headline, e.g. "Connection storm: 10.0.0.5 → 10.0.0.9:443". */
+  title: string;
+  /** One or two plain sentences saying what happened. */
+  sentence: string;
+  /** Key numbers, label → value (already rounded for display; numbers keep units in the label). */
+  numbers: Record<string, number | string>;
+  /** What to do about it. */
+  advice: string;
+  /** Findings that carry this story (their details hold the full numbers). */
+  findings: number[];
+  /** Flows behind the story (may be capped; `flowCount` is exact). */
+  flows: number[];
+  flowCount: number;
+  series: StorySeries[];
+}
+
 export interface AnalysisResult {
   schema: 'synscope/1';
   capture: CaptureSummary;
   summary: Summary;
   flows: Flow[];
   findings: Finding[];
+  timeline: Timeline;
+  stories: Story[];
 }
 
 /**
