@@ -1,0 +1,112 @@
+/**
+ * Story 1, the connection storm: a client that opens a fresh TCP connection for every request
+ * to the same server (no keep-alive, no pool), paying a handshake round trip each time.
+ */
+import type { Story } from '../engine/result';
+import { NS_PER_SECOND } from './clock';
+import { Connect, formatEndpoint } from './connects';
+import { capFlows, StoryContext } from './context';
+import { fmt, fmtMs, fmtSeconds, plural } from './format';
+import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
+
+/** Most bins in a story's chart; longer storms get wider bins. */
+const MAX_BINS = 600;
+
+export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]): Story[] {
+  const pairs = new Map<string, Connect[]>();
+  for (const c of connects) {
+    // Only connections that were established paid the full handshake a pool would have saved.
+    if (c.outcome !== 'answered' || c.rttNs === null) continue;
+    const key = `${c.flow.client.ip}\u0000${c.flow.server.ip}\u0000${c.flow.server.port}`;
+    let list = pairs.get(key);
+    if (!list) pairs.set(key, (list = []));
+    list.push(c);
+  }
+  const stories: Story[] = [];
+  for (const list of pairs.values()) {
+    const story = stormOf(ctx, list);
+    if (story) stories.push(story);
+  }
+  stories.sort((a, b) => b.flowCount - a.flowCount);
+  return stories;
+}
+
+function stormOf(ctx: StoryContext, list: Connect[]): Story | null {
+  const { config } = ctx;
+  if (list.length < config.stormMinConnections) return null;
+  list.sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
+  const starts = list.map((c) => c.startNs);
+  const peak = peakInWindow(starts, NS_PER_SECOND);
+  if (peak.count < config.stormMinPerSecond) return null;
+  const medianRequests = median(list.map((c) => c.flow.exchanges));
+  if (medianRequests > config.stormMaxRequestsPerConnection) return null;
+  // Short-lived: most of them also closed inside the capture. A pool opened in a burst and
+  // then kept open is not churn, even if each of its connections carried few requests.
+  const closed = list.filter((c) => c.flow.reset !== null || c.flow.fin.client || c.flow.fin.server).length;
+  if (closed * 2 < list.length) return null;
+
+  const first = list[0];
+  const { client, server } = first.flow;
+  const target = formatEndpoint(server.ip, server.port);
+  const spanNs = starts[starts.length - 1] - starts[0];
+  // Mean over the whole seconds the storm touches: 500 connects spread over 0 … 9.98 s are 50/s.
+  const seconds = Math.floor(spanNs / NS_PER_SECOND) + 1;
+  const meanPerSecond = list.length / seconds;
+  const rttS = median(list.map((c) => c.rttNs! / NS_PER_SECOND));
+  const share = median(list.filter((c) => c.lifetimeNs > 0).map((c) => Math.min(1, c.rttNs! / c.lifetimeNs)));
+  const requests = list.reduce((sum, c) => sum + c.flow.exchanges, 0);
+  const perConnection = requests / list.length;
+  const savedS = list.length * rttS;
+  const flows = list.map((c) => c.flow.id);
+
+  const binNs = binWidthFor(spanNs + 1, MAX_BINS, NS_PER_SECOND);
+  const bins = Math.floor(spanNs / binNs) + 1;
+  const binSeconds = binNs / NS_PER_SECOND;
+  const perSecond = countPerBin(starts, starts[0], binNs, bins).map((n) => round(n / binSeconds, 2));
+
+  const details = {
+    client: client.ip, server: target, connections: list.length,
+    peakPerSecond: peak.count, peakAt: ctx.clock.format(peak.at), meanPerSecond: round(meanPerSecond, 2),
+    medianHandshakeRtt: rttS, medianHandshakeShare: Number.isFinite(share) ? share : null,
+    requests, requestsPerConnection: round(perConnection, 2), medianRequestsPerConnection: medianRequests,
+    closedConnections: closed, handshakeTimeSaved: savedS,
+    start: ctx.clock.format(starts[0]), end: ctx.clock.format(starts[starts.length - 1]),
+  };
+  const finding = ctx.addFinding({
+    code: 'connection-churn',
+    message: `${client.ip} opened ${list.length} new connections to ${target} (peak ${peak.count}/s), `
+      + `about ${plural(perConnection, 'request')} each: no connection reuse`,
+    flows: capFlows(flows), packet: first.flow.handshake.syn?.packet ?? first.flow.firstPacket,
+    time: first.flow.handshake.syn?.time ?? first.flow.start, details,
+  }, 'warning');
+
+  const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';
+  return {
+    kind: 'connection-storm',
+    title: `Connection storm: ${client.ip} → ${target}`,
+    sentence: `${client.ip} opened ${list.length} new TCP connections to ${target} in ${seconds} s `
+      + `(${fmt(meanPerSecond)}/s on average, ${peak.count} in the busiest second), carrying about `
+      + `${plural(perConnection, 'request')} each. Every one paid a full handshake `
+      + `(median ${fmtMs(rttS)}, ${sharePct}); reusing connections would have saved about `
+      + `${fmtSeconds(savedS)} of waiting.`,
+    numbers: {
+      'connections': list.length,
+      'peak connections/s (1 s window)': peak.count,
+      'mean connections/s': round(meanPerSecond, 2),
+      'median handshake RTT (ms)': round(rttS * 1000, 2),
+      'median share of lifetime in handshake (%)': Number.isFinite(share) ? round(share * 100, 1) : 'n/a',
+      'requests per connection': round(perConnection, 2),
+      'handshake time saved by reuse (s)': round(savedS, 3),
+    },
+    advice: `Reuse connections: enable HTTP keep-alive (or the protocol's equivalent) and use a connection `
+      + `pool in ${client.ip}'s client for ${target}, so one handshake serves many requests. `
+      + 'Check that the server does not close idle connections too early (Connection: close, short idle timeouts).',
+    findings: [finding.id],
+    flows: capFlows(flows),
+    flowCount: flows.length,
+    series: [{
+      label: 'new connections per second', unit: 'conn/s', start: ctx.clock.format(starts[0]),
+      binSeconds, values: perSecond,
+    }],
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Every connect a client started (a flow that opens with the client's SYN), with how long the
+ * client sat in SYN_SENT and how that ended. Shared by the storm and hanging-connect stories.
+ */
+import type { Flow } from '../engine/result';
+import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
+
+export type ConnectOutcome =
+  /** A SYN-ACK came back (possibly late). */
+  | 'answered'
+  /** The server (or a middlebox) answered the SYN with a RST. */
+  | 'refused'
+  /** The client aborted with a RST before any answer. */
+  | 'client-reset'
+  /** No answer; the capture runs on past the client's next retry, so it stopped after its last SYN. */
+  | 'gave-up'
+  /** No answer, and the capture ends before the next retry was due: still waiting. */
+  | 'pending';
+
+export interface Connect {
+  flow: Flow;
+  /** First SYN, ns on the story clock. */
+  startNs: number;
+  lastSynNs: number;
+  /** When the client's wait in SYN_SENT ended (or the capture end for `pending`). */
+  waitEndNs: number;
+  /** waitEndNs − startNs: a lower bound for `gave-up` (the client quit somewhere after its last SYN). */
+  waitNs: number;
+  outcome: ConnectOutcome;
+  /** ACK − SYN of a completed handshake, ns; null when incomplete. */
+  rttNs: number | null;
+  /** Flow lifetime, first to last packet, ns. */
+  lifetimeNs: number;
+}
+
+/**
+ * Without a retry to time the backoff by, assume the next SYN is due after Linux's initial
+ * RTO (RFC 6298: 1 s); with one, exponential backoff makes the next wait twice the last.
+ */
+const FIRST_RETRY_NS = NS_PER_SECOND;
+
+export function collectConnects(flows: readonly Flow[], clock: Clock, captureEndNs: number): Connect[] {
+  const out: Connect[] = [];
+  for (const flow of flows) {
+    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) continue;
+    const c = classify(flow, clock, captureEndNs);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | null {
+  // For a flow that opens with the client's SYN, its first packet is that SYN.
+  const startNs = Math.min(clock.ns(flow.start), clock.ns(flow.handshake.syn!.time));
+  const endNs = clock.ns(flow.end);
+  if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
+  const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
+  const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
+  const rtt = flow.handshake.complete ? flow.handshake.rtt : null;
+  const base = {
+    flow, startNs, lastSynNs,
+    rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
+    lifetimeNs: Math.max(0, endNs - startNs),
+  };
+  const answer = flow.handshake.synAck ?? null;
+  const answeredNs = answer ? clock.ns(answer.time) : NaN;
+  if (Number.isFinite(answeredNs)) {
+    return { ...base, outcome: 'answered', waitEndNs: answeredNs, waitNs: Math.max(0, answeredNs - startNs) };
+  }
+  if (flow.reset === 'server' || flow.reset === 'both') {
+    return { ...base, outcome: 'refused', waitEndNs: endNs, waitNs: endNs - startNs };
+  }
+  if (flow.reset === 'client') {
+    return { ...base, outcome: 'client-reset', waitEndNs: endNs, waitNs: endNs - startNs };
+  }
+  const last = intervals.length ? secondsToNs(intervals[intervals.length - 1]) : 0;
+  const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
+  if (captureEndNs < nextDueNs) {
+    const end = Math.max(lastSynNs, captureEndNs);
+    return { ...base, outcome: 'pending', waitEndNs: end, waitNs: end - startNs };
+  }
+  return { ...base, outcome: 'gave-up', waitEndNs: lastSynNs, waitNs: lastSynNs - startNs };
+}
+
+/** "10.0.0.9:443", "[2001:db8::1]:443". */
+export function formatEndpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

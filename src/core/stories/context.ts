@@ -1,0 +1,52 @@
+/** What every story builder gets: the finished result, thresholds, a clock, and a finding sink. */
+import type { AnalysisResult, Finding, FindingCode, Severity } from '../engine/result';
+import { Clock } from './clock';
+import { STORY_FLOW_CAP, StoryConfig } from './config';
+
+export interface StoryContext {
+  readonly result: AnalysisResult;
+  readonly config: StoryConfig;
+  readonly clock: Clock;
+  readonly captureStartNs: number;
+  readonly captureEndNs: number;
+  /** Adds a finding with the next free id (after the engine's) and returns it. */
+  addFinding(f: Omit<Finding, 'id' | 'severity'>, defaultSeverity: Severity): Finding;
+  readonly findings: Finding[];
+}
+
+export function createContext(
+  result: AnalysisResult, config: StoryConfig, severities: Partial<Record<FindingCode, Severity>>,
+): StoryContext {
+  const clock = new Clock(result.capture.start ?? result.flows[0]?.start ?? result.timeline.start);
+  let startNs = clock.ns(result.capture.start);
+  let endNs = clock.ns(result.capture.end);
+  if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) {
+    // A result without capture times: fall back to the span of its flows.
+    startNs = Infinity; endNs = -Infinity;
+    for (const f of result.flows) {
+      startNs = Math.min(startNs, clock.ns(f.start));
+      endNs = Math.max(endNs, clock.ns(f.end));
+    }
+    if (!Number.isFinite(startNs)) { startNs = 0; endNs = 0; }
+  }
+  let nextId = result.findings.reduce((max, f) => Math.max(max, f.id), 0) + 1;
+  const findings: Finding[] = [];
+  return {
+    result, config, clock, findings,
+    captureStartNs: startNs,
+    captureEndNs: endNs,
+    addFinding(f, defaultSeverity) {
+      const finding: Finding = {
+        id: nextId++, code: f.code, severity: severities[f.code] ?? defaultSeverity, message: f.message,
+        flows: f.flows, packet: f.packet, time: f.time, details: f.details,
+      };
+      findings.push(finding);
+      return finding;
+    },
+  };
+}
+
+/** First `STORY_FLOW_CAP` ids, for stories and findings that may cover millions of flows. */
+export function capFlows(ids: readonly number[]): number[] {
+  return ids.length > STORY_FLOW_CAP ? ids.slice(0, STORY_FLOW_CAP) : ids.slice();
+}

@@ -1,0 +1,186 @@
+/**
+ * Story 2, hanging connects: clients without a connect timeout whose SYNs go unanswered (or are
+ * answered late) sit in SYN_SENT through the kernel's whole retry schedule (Linux: 6 retries,
+ * ~127 s) instead of failing fast, and their pending connects pile up.
+ */
+import type { Finding, Story } from '../engine/result';
+import { NS_PER_SECOND } from './clock';
+import { Connect, ConnectOutcome, formatEndpoint } from './connects';
+import { capFlows, StoryContext } from './context';
+import { fmt, fmtSeconds, plural } from './format';
+import { binWidthFor, concurrency, Interval, round } from './stats';
+
+const MAX_BINS = 600;
+
+/** A time range in which a target was under a SYN flood: its slow connects are the flood's story. */
+export interface FloodWindow { server: string; port: number | null; startNs: number; endNs: number }
+
+export function hangingConnects(ctx: StoryContext, connects: readonly Connect[], floods: readonly FloodWindow[]): Story[] {
+  const targets = new Map<string, Connect[]>();
+  for (const c of connects) {
+    const { ip, port } = c.flow.server;
+    if (floods.some((f) => f.server === ip && (f.port === null || f.port === port)
+      && c.startNs >= f.startNs && c.startNs <= f.endNs)) continue;
+    const key = formatEndpoint(ip, port);
+    let list = targets.get(key);
+    if (!list) targets.set(key, (list = []));
+    list.push(c);
+  }
+  const stories: Story[] = [];
+  for (const [target, list] of targets) {
+    const story = storyOf(ctx, target, list);
+    if (story) stories.push(story);
+  }
+  stories.sort((a, b) => b.flowCount - a.flowCount);
+  return stories;
+}
+
+const OUTCOME_WORDS: Record<ConnectOutcome, string> = {
+  answered: 'answered late',
+  refused: 'refused late',
+  'client-reset': 'aborted by the client with a RST',
+  'gave-up': 'given up after the last SYN',
+  pending: 'still pending at capture end',
+};
+
+function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | null {
+  const thresholdNs = ctx.config.slowConnectMs * 1e6;
+  const slow = list.filter((c) => c.waitNs > thresholdNs).sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
+  if (slow.length === 0) return null;
+
+  // All pending connects, and those already pending past the threshold: only the second kind is a
+  // pile-up (a client that fails fast after 3 s keeps few of them however busy it is).
+  let from = Infinity;
+  let to = -Infinity;
+  for (const c of list) { from = Math.min(from, c.startNs); to = Math.max(to, c.waitEndNs); }
+  const binNs = binWidthFor(to - from + 1, MAX_BINS, NS_PER_SECOND);
+  const bins = Math.floor((to - from) / binNs) + 1;
+  const pending = concurrency(list.map((c) => ({ start: c.startNs, end: c.waitEndNs })), from, binNs, bins);
+  const stale = concurrency(staleIntervals(list, thresholdNs), from, binNs, bins);
+
+  const findings: Finding[] = [];
+  const byClient = new Map<string, Connect[]>();
+  for (const c of slow) {
+    let l = byClient.get(c.flow.client.ip);
+    if (!l) byClient.set(c.flow.client.ip, (l = []));
+    l.push(c);
+  }
+  for (const [client, mine] of byClient) {
+    findings.push(slowConnectFinding(ctx, client, target, mine, list.filter((c) => c.flow.client.ip === client).length));
+  }
+  const server = slow[0].flow.server;
+  if (stale.peak >= ctx.config.pileupMinPending) {
+    findings.push(ctx.addFinding({
+      code: 'connect-pileup',
+      message: `${stale.peak} connects to ${target} were pending at once, each for more than `
+        + `${fmtSeconds(ctx.config.slowConnectMs / 1000)}: clients keep waiting instead of failing fast`,
+      flows: capFlows(slow.map((c) => c.flow.id)),
+      packet: 0, time: ctx.clock.format(stale.peakAt),
+      details: {
+        server: target, peakPendingOverThreshold: stale.peak, peakAt: ctx.clock.format(stale.peakAt),
+        peakPending: pending.peak, thresholdMs: ctx.config.slowConnectMs, clients: byClient.size,
+      },
+    }, 'warning'));
+  }
+
+  const chain = longestChain(slow);
+  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  const outcomes = countOutcomes(slow);
+  const clients = [...byClient.keys()];
+  const who = clients.length === 1 ? clients[0] : `${clients.length} clients`;
+  const thresholdText = fmtSeconds(ctx.config.slowConnectMs / 1000);
+  const intervalsText = chain.flow.synIntervals.map((x) => fmt(x)).join(', ');
+  const chainText = chain.flow.synIntervals.length
+    ? `the longest chain sent ${chain.flow.syn} SYNs, ${intervalsText} s apart, and ${endingText(chain)}`
+    : `the longest ${endingText(longest)}`;
+  const flows = slow.map((c) => c.flow.id);
+  const start = ctx.clock.format(from);
+  const binSeconds = binNs / NS_PER_SECOND;
+  const pileText = stale.peak >= ctx.config.pileupMinPending
+    ? ` Up to ${stale.peak} such connects were pending at the same time (${pending.peak} pending in all).`
+    : ` At most ${pending.peak} connect${pending.peak === 1 ? ' was' : 's were'} pending at once.`;
+  return {
+    kind: 'hanging-connects',
+    title: clients.length === 1 ? `Hanging connects: ${clients[0]} → ${target}` : `Hanging connects to ${target} from ${clients.length} clients`,
+    sentence: `${slow.length === list.length ? (list.length === 1 ? 'The' : `All ${list.length}`) : `${slow.length} of ${list.length}`} `
+      + `connect${list.length === 1 ? '' : 's'} from ${who} to ${target} waited longer than ${thresholdText}; ${chainText}.${pileText}`,
+    numbers: {
+      'clients': clients.length,
+      'connects': list.length,
+      [`connects slower than ${thresholdText}`]: slow.length,
+      'longest wait (s)': round(longest.waitNs / NS_PER_SECOND, 3),
+      'longest retry chain (SYNs)': chain.flow.syn,
+      'its backoff intervals (s)': intervalsText || 'none',
+      'how it ended': OUTCOME_WORDS[chain.outcome],
+      ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [OUTCOME_WORDS[k as ConnectOutcome], v])),
+      'peak pending connects': pending.peak,
+      [`peak pending longer than ${thresholdText}`]: stale.peak,
+    },
+    advice: `Set a connect timeout in ${clients.length === 1 ? 'the client' : 'the clients'} (a few seconds, well under `
+      + `the kernel's ~127 s of SYN retries), fail fast and retry with exponential backoff and jitter. `
+      + `Then find out why ${server.ip} does not answer on port ${server.port} in time: host down, a firewall `
+      + 'dropping SYNs, or a full listen backlog.',
+    findings: findings.map((f) => f.id),
+    flows: capFlows(flows),
+    flowCount: flows.length,
+    series: [
+      { label: 'pending connects', unit: 'connects', start, binSeconds, values: pending.perBin },
+      { label: `pending longer than ${thresholdText}`, unit: 'connects', start, binSeconds, values: stale.perBin },
+    ],
+  };
+}
+
+function staleIntervals(list: readonly Connect[], thresholdNs: number): Interval[] {
+  const out: Interval[] = [];
+  for (const c of list) {
+    if (c.waitNs > thresholdNs) out.push({ start: c.startNs + thresholdNs, end: c.waitEndNs });
+  }
+  return out;
+}
+
+/** The connect with the most SYNs (ties: the longest wait). */
+function longestChain(list: readonly Connect[]): Connect {
+  return list.reduce((a, b) => (b.flow.syn > a.flow.syn || (b.flow.syn === a.flow.syn && b.waitNs > a.waitNs) ? b : a));
+}
+
+function countOutcomes(list: readonly Connect[]): Partial<Record<ConnectOutcome, number>> {
+  const out: Partial<Record<ConnectOutcome, number>> = {};
+  for (const c of list) out[c.outcome] = (out[c.outcome] ?? 0) + 1;
+  return out;
+}
+
+/** How a connect's wait ended, as the end of a sentence. */
+function endingText(c: Connect): string {
+  const after = fmtSeconds(c.waitNs / NS_PER_SECOND);
+  switch (c.outcome) {
+    case 'pending': return `was still waiting when the capture ended, ${after} after its first SYN`;
+    case 'gave-up': return `then went quiet: the client gave up after its last SYN, ${after} after the first`;
+    case 'client-reset': return `was aborted by the client with a RST after ${after}`;
+    case 'refused': return `was refused with a RST after ${after}`;
+    case 'answered': return `was answered after ${after}`;
+  }
+}
+
+function slowConnectFinding(ctx: StoryContext, client: string, target: string, slow: Connect[], total: number): Finding {
+  const chain = longestChain(slow);
+  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  const first = slow[0].flow;
+  return ctx.addFinding({
+    code: 'slow-connect',
+    message: `${plural(slow.length, 'connect')} from ${client} to ${target} took or stayed pending longer than `
+      + `${fmtSeconds(ctx.config.slowConnectMs / 1000)} (longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}, `
+      + `${plural(chain.flow.syn, 'SYN')}): no connect timeout`,
+    flows: capFlows(slow.map((c) => c.flow.id)),
+    packet: first.handshake.syn?.packet ?? first.firstPacket,
+    time: first.handshake.syn?.time ?? first.start,
+    details: {
+      client, server: target, connects: total, slowConnects: slow.length, thresholdMs: ctx.config.slowConnectMs,
+      longestWait: longest.waitNs / NS_PER_SECOND, longestWaitFlow: longest.flow.id,
+      longestChain: {
+        flow: chain.flow.id, syns: chain.flow.syn, intervals: chain.flow.synIntervals,
+        outcome: chain.outcome, endedAt: ctx.clock.format(chain.waitEndNs),
+      },
+      outcomes: countOutcomes(slow),
+    },
+  }, 'warning');
+}

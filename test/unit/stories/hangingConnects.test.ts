@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tellStories } from '../../../src/core/stories';
+import { flow, MS, result, S } from './flows';
+import type { Flow } from '../../../src/core/engine/result';
+
+const CLIENT = '10.0.0.5';
+const DEAD: [string, number] = ['10.0.0.9', 80];
+/** Linux SYN backoff (tcp_syn_retries = 6): retries 1, 2, 4, 8, 16, 32 s after the previous SYN. */
+const LINUX = [1, 2, 4, 8, 16, 32];
+
+/** The SYN retries a connect started at `startS` shows in a capture that ends at `endS`. */
+function seenRetries(startS: number, endS: number, schedule = LINUX): number[] {
+  const out: number[] = [];
+  let t = startS;
+  for (const x of schedule) {
+    if (t + x > endS) break;
+    out.push(x);
+    t += x;
+  }
+  return out;
+}
+
+test('a client without a connect timeout retrying into a dead server piles up connects', () => {
+  // One connect per second for 30 s (t = 0 … 29) to a server that never answers; the capture ends
+  // at 45 s, before any of them has run through its 127 s of retries.
+  const flows: Flow[] = Array.from({ length: 30 }, (_, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: i * S, synIntervals: seenRetries(i, 45),
+  }));
+  const { stories, findings } = tellStories(result(flows, { end: 45 * S }));
+  assert.equal(stories.length, 1);
+  const s = stories[0];
+  assert.equal(s.kind, 'hanging-connects');
+  assert.equal(s.title, 'Hanging connects: 10.0.0.5 → 10.0.0.9:80');
+  // Every connect is still waiting at 45 s, the last one (t = 29) for 16 s: all are over 3 s.
+  assert.equal(s.numbers['connects slower than 3 s'], 30);
+  assert.equal(s.numbers['still pending at capture end'], 30);
+  // The t = 0 connect waited the whole 45 s; it and those up to t = 14 show 6 SYNs (0,1,3,7,15,31
+  // after their start); of those the first waited longest.
+  assert.equal(s.numbers['longest wait (s)'], 45);
+  assert.equal(s.numbers['longest retry chain (SYNs)'], 6);
+  assert.equal(s.numbers['its backoff intervals (s)'], '1, 2, 4, 8, 16');
+  // All 30 overlap from t = 29 on; each is over 3 s old from t + 3, so all 30 are by t = 32.
+  assert.equal(s.numbers['peak pending connects'], 30);
+  assert.equal(s.numbers['peak pending longer than 3 s'], 30);
+  assert.match(s.sentence, /still waiting when the capture ended/);
+  assert.match(s.advice, /connect timeout/);
+
+  const slow = findings.filter((f) => f.code === 'slow-connect');
+  const pile = findings.filter((f) => f.code === 'connect-pileup');
+  assert.equal(slow.length, 1);
+  assert.equal(pile.length, 1);
+  assert.equal(pile[0].details.peakPendingOverThreshold, 30);
+  // The pile-up reaches 30 when the last connect (t = 29) turns 3 s old, at t = 32.
+  assert.equal(pile[0].time, `${1_700_000_000 + 32}.000000`);
+  assert.deepEqual(s.findings, findings.map((f) => f.id));
+  // The pending-connects chart (45 one-second bins) climbs by one each second up to 30.
+  const pending = s.series[0].values;
+  assert.equal(pending.length, 46);
+  assert.equal(pending[0], 1);
+  assert.equal(pending[29], 30);
+  assert.equal(Math.max(...pending), 30);
+});
+
+test('a full Linux retry chain ends 63 s after the first SYN when the capture runs on', () => {
+  // Ten connects at 0 … 9 s with all 7 SYNs (at 0, 1, 3, 7, 15, 31, 63 s); the capture runs to 200 s,
+  // past the 127 s at which Linux gives up, and shows no further SYN.
+  const flows = Array.from({ length: 10 }, (_, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: i * S, synIntervals: LINUX,
+  }));
+  const { stories, findings } = tellStories(result(flows, { end: 200 * S }));
+  const s = stories[0];
+  assert.equal(s.numbers['longest retry chain (SYNs)'], 7);
+  assert.equal(s.numbers['its backoff intervals (s)'], '1, 2, 4, 8, 16, 32');
+  assert.equal(s.numbers['given up after the last SYN'], 10);
+  // We only know they waited until the last SYN (63 s); that is what we claim.
+  assert.equal(s.numbers['longest wait (s)'], 63);
+  // Ten connects, each pending from its start to start + 63 s: all overlap from 9 s to 63 s.
+  assert.equal(s.numbers['peak pending connects'], 10);
+  const pile = findings.find((f) => f.code === 'connect-pileup');
+  assert.ok(pile, 'ten connects older than 3 s at once reach the default pile-up threshold of 10');
+});
+
+test('a client that gives up after 3 s is not a pile-up', () => {
+  // Busy client: 10 connects per second for 5 s to the dead server, each abandoned after 3 s
+  // (SYNs at 0, 1 and 3 s, then nothing). Up to 30 are pending at once, but none longer than 3 s.
+  const flows = Array.from({ length: 50 }, (_, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: i * 100 * MS, synIntervals: [1, 2],
+  }));
+  const r = tellStories(result(flows, { end: 20 * S }));
+  assert.deepEqual(r.findings.filter((f) => f.code === 'connect-pileup'), []);
+  assert.deepEqual(r.stories, []);
+});
+
+test('a client that aborts with a RST after 2 s is not slow', () => {
+  const flows = Array.from({ length: 20 }, (_, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: i * S, synIntervals: [1], end: 2 * S, reset: 'client',
+  }));
+  assert.deepEqual(tellStories(result(flows, { end: 30 * S })).stories, []);
+});
+
+test('a connect answered only after three SYN retries is one slow connect, no pile-up', () => {
+  const flows = [
+    // SYNs at 0, 1, 3, 7 s; SYN-ACK 7.05 s after the first SYN.
+    flow({ id: 1, client: [CLIENT, 40000], server: ['10.0.0.9', 443], start: 0, synIntervals: [1, 2, 4],
+      synAck: 7050 * MS, ack: 7051 * MS, end: 8 * S, exchanges: 1, fin: true }),
+    // A healthy connect to the same server.
+    flow({ id: 2, client: [CLIENT, 40001], server: ['10.0.0.9', 443], start: 10 * S,
+      synAck: 1 * MS, ack: 2 * MS, end: 11 * S, exchanges: 1, fin: true }),
+  ];
+  const { stories, findings } = tellStories(result(flows, { end: 12 * S }));
+  assert.equal(stories.length, 1);
+  assert.equal(stories[0].numbers['connects slower than 3 s'], 1);
+  assert.equal(stories[0].numbers['connects'], 2);
+  assert.equal(stories[0].numbers['answered late'], 1);
+  assert.equal(stories[0].numbers['longest wait (s)'], 7.05);
+  assert.deepEqual(findings.map((f) => f.code), ['slow-connect']);
+  assert.deepEqual(findings[0].details.longestChain, {
+    flow: 1, syns: 4, intervals: [1, 2, 4], outcome: 'answered', endedAt: '1700000007.050000',
+  });
+  assert.deepEqual(stories[0].flows, [1]);
+});
+
+test('refused connects are fast failures, not hanging ones', () => {
+  const flows = Array.from({ length: 20 }, (_, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: i * S, end: 1 * MS, reset: 'server',
+  }));
+  assert.deepEqual(tellStories(result(flows, { end: 30 * S })).stories, []);
+});
+
+test('slow connects from several clients make one story per target, one finding per client', () => {
+  const flows = ['10.0.0.5', '10.0.0.6', '10.0.0.7'].map((ip, i) => flow({
+    id: i + 1, client: [ip, 40000], server: DEAD, start: i * S, synIntervals: [1, 2, 4],
+  }));
+  const { stories, findings } = tellStories(result(flows, { end: 60 * S }));
+  assert.equal(stories.length, 1);
+  assert.equal(stories[0].title, 'Hanging connects to 10.0.0.9:80 from 3 clients');
+  assert.deepEqual(findings.map((f) => f.details.client), ['10.0.0.5', '10.0.0.6', '10.0.0.7']);
+});
