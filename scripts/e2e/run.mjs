@@ -1,0 +1,97 @@
+// `npm run test:e2e`: synscope in a real VS Code workbench, offline.
+//
+// Installs (once, cached under .vscode-test/) the pinned VS Code 1.100.3 server, starts it on
+// 127.0.0.1 with a throwaway profile, the extension from this checkout and a workspace holding
+// copies of samples/, then drives Debian's chromium through what a user does. Expected values
+// come from the CLI on the same files. Afterwards: the extension-host mocha suite (same
+// server, URL payload) and the packaged .vsix (installed into a fresh extensions dir of the
+// same server, listed, and opened once). Screenshots go to test-results/.
+//
+// Options: --only=ui,stories,integration,package   --ext=<dir> (extension folder, default: checkout)
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureServer, makeRunDir, repoRoot, startServer } from '../vscode-server.mjs';
+import { runIntegrationSuite } from './integration.mjs';
+import { captureScenario } from './scenarios/capture.mjs';
+import { exportScenario } from './scenarios/export.mjs';
+import { packageScenario } from './scenarios/package.mjs';
+import { storiesScenario } from './scenarios/stories.mjs';
+import { Steps, hardDeadline } from './steps.mjs';
+import { launchBrowser, newPage, openWorkbench, paletteCommand, readinessTitle } from './workbench.mjs';
+import { sampleFiles } from './workspace.mjs';
+
+const { values: opts } = parseArgs({
+  options: { only: { type: 'string' }, ext: { type: 'string' } },
+});
+const only = new Set((opts.only ?? 'ui,stories,integration,package').split(','));
+const extPath = opts.ext ?? repoRoot;
+const outDir = join(repoRoot, 'test-results');
+const started = Date.now();
+hardDeadline(Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000), 'test:e2e');
+
+rmSync(outDir, { recursive: true, force: true });
+const steps = new Steps(outDir);
+const extPkg = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8'));
+const commands = extPkg.contributes?.commands ?? [];
+const titleOf = (id) => {
+  const c = commands.find((x) => x.command === id);
+  return c && `${c.category ? `${c.category}: ` : ''}${c.title}`;
+};
+
+ensureServer();
+const samples = sampleFiles();
+const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
+for (const f of samples) cpSync(f.path, join(ws, f.name));
+const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
+let server;
+let browser;
+let ok = false;
+try {
+  server = await startServer(runDir);
+  console.log(`VS Code server ${server.origin} (log ${server.logFile}), workspace ${ws} with ${samples.length} captures`);
+  browser = await launchBrowser();
+  const ctx = { steps, ws, server, browser, titleOf, samples, exportScenario };
+
+  if (only.has('ui') || only.has('stories')) {
+    ctx.page = await newPage(browser);
+    const ready = await steps.run('workbench loads with the samples in the explorer', ctx.page, () =>
+      openWorkbench(ctx.page, server.url(ws), samples[0].name))
+      && await steps.run('extension ready: F1 lists its commands', ctx.page, () =>
+        paletteCommand(ctx.page, readinessTitle(titleOf), { run: false }));
+    if (ready && only.has('ui')) {
+      for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
+    }
+    if (ready && only.has('stories')) await storiesScenario(ctx);
+    await ctx.page.context().close();
+  }
+
+  if (only.has('integration')) {
+    console.log('\nextension-host suite (mocha, in the server\'s extension host):');
+    await steps.run('extension-host integration suite passes', null, async () => {
+      const code = await runIntegrationSuite({ server, browser, workspace: ws, extensionPath: extPath });
+      if (code !== 0) throw new Error(`the suite exited with ${code}`);
+    });
+  }
+
+  if (only.has('package')) await packageScenario(ctx);
+  ok = steps.summary();
+} catch (err) {
+  console.error(err);
+} finally {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  try { copyFileSync(join(runDir.dir, 'server.log'), join(outDir, 'server.log')); } catch { /* no log */ }
+  runDir.remove();
+  rmSync(ws, { recursive: true, force: true });
+}
+console.log(`test:e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in test-results/`);
+process.exit(ok ? 0 : 1);
+
+/** The samples the main user path runs on: every sample that is not a story sample, small first. */
+function mainSamples(all) {
+  const pick = process.env.SYNSCOPE_E2E_SAMPLES?.split(',');
+  if (pick) return pick;
+  return all.map((f) => f.name).filter((n) => !/storm|hanging|flood/i.test(n)).slice(0, 3);
+}

@@ -1,0 +1,34 @@
+// Export from the command palette, as a user does, and check the file it writes.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { paletteCommand, waitUntil } from '../workbench.mjs';
+
+/** Findings in an exported JSON / SARIF document. */
+function exportedFindings(doc) {
+  if (Array.isArray(doc)) return doc.length;
+  if (Array.isArray(doc.findings)) return doc.findings.length;
+  if (Array.isArray(doc.runs)) return doc.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);
+  throw new Error(`no findings in the export: keys ${Object.keys(doc).join(', ')}`);
+}
+
+export async function exportScenario(ctx, name, result) {
+  const { page, steps, ws, titleOf } = ctx;
+  const target = join(ws, `${name}.findings.sarif`);
+  await steps.run(`${name}: export findings (SARIF) from F1`, page, async () => {
+    await paletteCommand(page, titleOf('synscope.exportFindings'));
+    const input = page.locator('.quick-input-widget input');
+    // Format picker first (when the extension asks), then the save dialog: in the web
+    // workbench that is the simple file dialog, a quick input holding a path.
+    const sarif = page.locator('.quick-input-list .monaco-list-row', { hasText: /SARIF/i }).first();
+    await sarif.waitFor({ timeout: 10_000 });
+    await sarif.click();
+    await waitUntil(async () => (await input.inputValue()).startsWith('/'), 'the save dialog\'s path field');
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    // The simple dialog asks before overwriting; a fresh workspace has no such file.
+    await waitUntil(() => existsSync(target), `${target} to be written`);
+    const doc = await waitUntil(() => { try { return JSON.parse(readFileSync(target, 'utf8')); } catch { return false; } }, 'a complete JSON file');
+    assert.equal(exportedFindings(doc), result.findings.length, 'findings in the export vs the CLI');
+  });
+}

@@ -1,0 +1,108 @@
+// Driving the real VS Code web workbench with playwright-core and Debian's chromium: what a
+// user does (F1, Quick Open, clicks, Ctrl+Shift+M) and what a user sees (text in the webview,
+// rows in the Problems panel). Selectors are the ones verified in vscode-offline.md.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXTENSION_ID = 'synscope.synscope';
+
+/** Headless chromium as root: --no-sandbox is required, the rest keeps it quiet and offline. */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: false });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+/** Opens the workbench on a folder and waits for the explorer to list `expectFile`. */
+export async function openWorkbench(page, url, expectFile) {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor();
+  if (expectFile) {
+    await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${expectFile}"]`).first().waitFor();
+  }
+}
+
+/**
+ * Runs a command from the F1 palette by its visible title ("synscope: Re-analyze").
+ * With `run: false` it only waits for the command to be listed, which is the readiness gate:
+ * once a remote extension's commands show, its custom editors are registered too, and a
+ * capture opened before that lands in the binary-file text editor.
+ */
+export async function paletteCommand(page, title, { run = true, timeout = 60_000 } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout });
+  await page.keyboard.press(run ? 'Enter' : 'Escape');
+}
+
+/**
+ * The command whose presence in F1 says the extension is ready: "Open Capture…" is listed
+ * with no editor open (the other commands only show while a capture is active).
+ */
+export function readinessTitle(titleOf) {
+  const t = titleOf('synscope.openCapture');
+  if (!t) throw new Error('package.json contributes no synscope.openCapture command');
+  return t;
+}
+
+/** Quick Open (Ctrl+P) a workspace file by name, as a user would. */
+export async function quickOpen(page, fileName) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Closes every editor so the next capture's webview is the only one on the page. */
+export async function closeAllEditors(page) {
+  await paletteCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+}
+
+/**
+ * The synscope webview's document: an iframe (class `ready` once loaded) holding the
+ * `#active-frame` iframe with our HTML. Only one capture editor is open at a time here.
+ */
+export function webview(page) {
+  return page
+    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .frameLocator('iframe#active-frame');
+}
+
+/** The tab title of the active editor, as shown in the tab strip. */
+export async function activeTabTitle(page) {
+  return (await page.locator('.tabs-container .tab.active .label-name').first().innerText()).trim();
+}
+
+/** Polls `fn` until it returns a truthy value; throws `what` with the last value on timeout. */
+export async function waitUntil(fn, what, timeout = 30_000) {
+  const until = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

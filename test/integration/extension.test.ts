@@ -1,0 +1,69 @@
+// The extension inside a real VS Code (1.100 server, extension host on Node): it activates,
+// opens captures in its custom editor, publishes the CLI's findings as diagnostics and clears
+// them when the capture is closed, registers its commands, and re-analyses on setting changes.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import {
+  EXTENSION_ID, VIEW_TYPE, activeCaptureTab, captures, cliAnalyze, closeAllEditors, diagnosticsFor, until,
+} from './helpers';
+
+/** The capture with the most findings: diagnostics on it can't be empty by accident. */
+async function richestCapture(): Promise<{ uri: vscode.Uri; findings: number }> {
+  let best: { uri: vscode.Uri; findings: number } | undefined;
+  for (const uri of (await captures()).values()) {
+    const n = cliAnalyze(uri.fsPath).findings.length;
+    if (!best || n > best.findings) best = { uri, findings: n };
+  }
+  assert.ok(best && best.findings > 0, 'no sample capture with findings in the workspace');
+  return best;
+}
+
+suite('synscope extension', () => {
+  teardown(closeAllEditors);
+
+  test('activates', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not installed`);
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  test('registers every contributed command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await ext.activate();
+    const contributed: { command: string }[] = ext.packageJSON.contributes?.commands ?? [];
+    const expected = ['synscope.openCapture', 'synscope.showFlow', 'synscope.reanalyze', 'synscope.exportFindings',
+      'synscope.exportDiagram', 'synscope.copyFlowSummary'];
+    for (const c of expected) assert.ok(contributed.some((x) => x.command === c), `${c} is not contributed in package.json`);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of contributed) assert.ok(registered.has(c.command), `${c.command} is contributed but not registered`);
+  });
+
+  test('opens a capture in the synscope custom editor', async () => {
+    const { uri } = await richestCapture();
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    const input = await until(() => activeCaptureTab(uri), `the ${VIEW_TYPE} tab for ${uri.path}`);
+    assert.ok(input instanceof vscode.TabInputCustom);
+    assert.equal(input.viewType, VIEW_TYPE);
+  });
+
+  test('publishes the findings as diagnostics and clears them on close', async () => {
+    const { uri, findings } = await richestCapture();
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    const diags = await until(() => {
+      const d = diagnosticsFor(uri);
+      return d.length === findings ? d : undefined;
+    }, `${findings} diagnostics (the CLI's findings) for ${uri.path}`);
+    for (const d of diags) assert.ok(d.message.length > 0, 'a diagnostic without a message');
+    await closeAllEditors();
+    await until(() => diagnosticsFor(uri).length === 0, `diagnostics of ${uri.path} cleared after closing it`);
+  });
+
+  test('synscope.reanalyze on the open capture publishes the same findings again', async () => {
+    const { uri, findings } = await richestCapture();
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    await until(() => diagnosticsFor(uri).length === findings, 'the first analysis');
+    await vscode.commands.executeCommand('synscope.reanalyze');
+    await until(() => diagnosticsFor(uri).length === findings, 'diagnostics after re-analysis');
+  });
+});
