@@ -33,6 +33,11 @@ export interface PacketRecord extends Timestamp {
   data: Uint8Array;
   /** pcapng opt_comment values joined with "\n", if any. */
   comment?: string;
+  /**
+   * True for packets stored without a timestamp (pcapng Simple Packet Block): sec/frac are then 0
+   * and Wireshark shows no time. Undefined otherwise.
+   */
+  noTimestamp?: boolean;
 }
 
 /** Damage found while reading: the reader never throws for these. */
@@ -66,7 +71,13 @@ export interface CaptureInfo {
 /** Summary returned when reading ends (normally, on damage, or on abort). */
 export interface ReadSummary {
   info: CaptureInfo;
+  /** Packets delivered to onPacket. */
   packets: number;
+  /**
+   * Frame numbers used: Wireshark also numbers pcapng custom blocks (and systemd journal blocks)
+   * as frames, so this equals tshark's frame count and may exceed `packets`.
+   */
+  frames?: number;
   /** Bytes of the file consumed (compressed bytes for gzip input). */
   bytesRead: number;
   problems: CaptureProblem[];

@@ -1,0 +1,68 @@
+import type { CaptureInfo, CaptureProblem, InterfaceInfo, PacketRecord } from './types';
+
+/** Problems listed individually; beyond this they are counted in one closing entry. */
+export const MAX_LISTED_PROBLEMS = 200;
+/** Largest captured length accepted (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
+export const MAX_CAPTURED_LENGTH = 262144;
+
+/** State shared by the format parsers and the driver: the reused record, counters, problems. */
+export class ReadContext {
+  readonly rec: PacketRecord = {
+    index: 0, offset: 0, capLen: 0, origLen: 0, linkType: 0, interfaceId: 0,
+    data: new Uint8Array(0), comment: undefined, sec: 0, frac: 0, unitsPerSecond: 1e6,
+  };
+  readonly problems: CaptureProblem[] = [];
+  readonly info: CaptureInfo = { format: 'pcap', compressed: false, linkTypes: [], interfaces: [], comments: [] };
+  /** Packets delivered. */
+  packets = 0;
+  /** Frame numbers used (Wireshark numbers some non-packet pcapng blocks as frames too). */
+  frames = 0;
+  private unlisted = 0;
+
+  constructor(readonly onPacket: (p: PacketRecord) => void) {}
+
+  problem(offset: number, message: string): void {
+    if (this.problems.length < MAX_LISTED_PROBLEMS) {
+      this.problems.push({ offset, packet: this.frames, message });
+    } else {
+      this.unlisted++;
+    }
+  }
+
+  addInterface(iface: InterfaceInfo): void {
+    this.info.interfaces.push(iface);
+    if (!this.info.linkTypes.includes(iface.linkType)) this.info.linkTypes.push(iface.linkType);
+  }
+
+  /** Delivers `rec` (already filled except index). */
+  emit(): void {
+    this.rec.index = ++this.frames;
+    this.packets++;
+    this.onPacket(this.rec);
+  }
+
+  /**
+   * A record Wireshark shows as a frame that carries no packet (pcapng custom and systemd journal
+   * blocks): it takes a frame number so ours stay equal to Wireshark's, but is not delivered.
+   */
+  skipFrame(): void {
+    this.frames++;
+  }
+
+  finish(): void {
+    if (this.unlisted > 0) {
+      const last = this.problems[this.problems.length - 1];
+      this.problems.push({ offset: last.offset, packet: this.frames, message: `${this.unlisted} more problems not listed` });
+      this.unlisted = 0;
+    }
+  }
+}
+
+/** A container format's record parser, fed by the driver. */
+export interface RecordParser {
+  /**
+   * Consumes complete records from w.buf[w.pos, w.len). Sets w.need when the next record is
+   * incomplete. At eof, reports what is left as truncation. Returns false to stop reading.
+   */
+  parse(w: import('./window').Window, eof: boolean): boolean;
+}

@@ -1,0 +1,199 @@
+import { MAX_CAPTURED_LENGTH, type ReadContext, type RecordParser } from './context';
+import type { Window } from './window';
+
+/** Magic numbers as read little-endian from the first 4 bytes. */
+export const PCAP_MAGIC_US_LE = 0xa1b2c3d4;
+export const PCAP_MAGIC_US_BE = 0xd4c3b2a1;
+export const PCAP_MAGIC_NS_LE = 0xa1b23c4d;
+export const PCAP_MAGIC_NS_BE = 0x4d3cb2a1;
+/** Alexey Kuznetsov's patched libpcap ("modified" pcap): 8 more bytes per record header. */
+export const PCAP_MAGIC_MOD_LE = 0xa1b2cd34;
+export const PCAP_MAGIC_MOD_BE = 0x34cdb2a1;
+
+export function isPcapMagic(m: number): boolean {
+  return m === PCAP_MAGIC_US_LE || m === PCAP_MAGIC_US_BE || m === PCAP_MAGIC_NS_LE ||
+    m === PCAP_MAGIC_NS_BE || m === PCAP_MAGIC_MOD_LE || m === PCAP_MAGIC_MOD_BE;
+}
+
+const FILE_HEADER = 24;
+/** How far to scan for a plausible record after damage before giving up. */
+const RESYNC_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Classic pcap (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html): a 24-byte file
+ * header, then records of a 16-byte header (24 in the modified format) and the captured bytes.
+ */
+export class PcapParser implements RecordParser {
+  private le = true;
+  private units = 1e6;
+  private hdrLen = 16;
+  private linkType = 0;
+  private snapLen = 0;
+  private headerDone = false;
+  private stopped = false;
+  /** Resynchronising after damage: scanning from this stream offset. */
+  private resyncFrom = -1;
+  private damagedAt = 0;
+  private lastSec = -1;
+  private badTimestampReported = false;
+
+  constructor(private readonly ctx: ReadContext) {}
+
+  parse(w: Window, eof: boolean): boolean {
+    if (this.stopped) return false;
+    if (!this.headerDone) {
+      if (w.len - w.pos < FILE_HEADER) {
+        if (eof) {
+          this.ctx.problem(w.base + w.pos, `truncated pcap file header: ${w.len - w.pos} of 24 bytes`);
+          return false;
+        }
+        w.need = FILE_HEADER;
+        return true;
+      }
+      if (!this.readFileHeader(w)) { this.stopped = true; return false; }
+    }
+    if (this.resyncFrom >= 0 && !this.resync(w, eof)) return !this.stopped && !eof;
+    return this.records(w, eof);
+  }
+
+  private readFileHeader(w: Window): boolean {
+    const v = w.view, p = w.pos, ctx = this.ctx;
+    const magic = v.getUint32(p, true);
+    this.le = magic === PCAP_MAGIC_US_LE || magic === PCAP_MAGIC_NS_LE || magic === PCAP_MAGIC_MOD_LE;
+    this.units = magic === PCAP_MAGIC_NS_LE || magic === PCAP_MAGIC_NS_BE ? 1e9 : 1e6;
+    this.hdrLen = magic === PCAP_MAGIC_MOD_LE || magic === PCAP_MAGIC_MOD_BE ? 24 : 16;
+    const major = v.getUint16(p + 4, this.le);
+    const minor = v.getUint16(p + 6, this.le);
+    this.snapLen = v.getUint32(p + 16, this.le);
+    const network = v.getUint32(p + 20, this.le);
+    this.linkType = network & 0xffff;
+    w.pos += FILE_HEADER;
+    ctx.info.format = 'pcap';
+    this.headerDone = true;
+    if (major !== 2) {
+      // libpcap and Wireshark only read version 2.x; 1.x headers had a different record layout.
+      ctx.problem(w.base + p + 4, `unsupported pcap version ${major}.${minor} (only 2.x is defined)`);
+      return false;
+    }
+    ctx.addInterface({ id: 0, linkType: this.linkType, snapLen: this.snapLen, unitsPerSecond: this.units });
+    // Bits 16-25 are reserved; 26-31 carry FCS information (draft-ietf-opsawg-pcap §4).
+    // Wireshark refuses the file; we read it with the low 16 bits as the link type.
+    if ((network & 0x03ff0000) !== 0) {
+      ctx.problem(w.base + p + 20, `pcap link-type reserved bits not zero (0x${(network >>> 0).toString(16).padStart(8, '0')}); using link type ${this.linkType}`);
+    }
+    const rec = ctx.rec;
+    rec.linkType = this.linkType;
+    rec.interfaceId = 0;
+    rec.unitsPerSecond = this.units;
+    rec.comment = undefined;
+    return true;
+  }
+
+  private records(w: Window, eof: boolean): boolean {
+    const ctx = this.ctx, rec = ctx.rec, le = this.le, hdrLen = this.hdrLen, units = this.units;
+    const buf = w.buf, v = w.view, len = w.len;
+    let p = w.pos;
+    while (true) {
+      if (len - p < hdrLen) {
+        w.pos = p;
+        if (eof) {
+          if (len > p) ctx.problem(w.base + p, `truncated record header at offset ${w.base + p}: ${len - p} of ${hdrLen} bytes`);
+          return false;
+        }
+        w.need = hdrLen;
+        return true;
+      }
+      const capLen = v.getUint32(p + 8, le);
+      const origLen = v.getUint32(p + 12, le);
+      if (capLen > MAX_CAPTURED_LENGTH) {
+        w.pos = p;
+        ctx.problem(w.base + p, `record at offset ${w.base + p} declares captured length ${capLen} (> ${MAX_CAPTURED_LENGTH}): damaged file`);
+        this.resyncFrom = w.base + p + 1;
+        this.damagedAt = w.base + p;
+        if (!this.resync(w, eof)) return !this.stopped && !eof;
+        p = w.pos;
+        continue;
+      }
+      const end = p + hdrLen + capLen;
+      if (end > len) {
+        w.pos = p;
+        if (eof) {
+          ctx.problem(w.base + p, `truncated record at offset ${w.base + p}: captured length ${capLen}, only ${len - p - hdrLen} bytes left`);
+          return false;
+        }
+        w.need = hdrLen + capLen;
+        return true;
+      }
+      const sec = v.getUint32(p, le);
+      let frac = v.getUint32(p + 4, le);
+      if (frac >= units) {
+        // Out-of-range sub-second field (tcpdump's timestamp_invalid_* tests): carry whole seconds.
+        if (!this.badTimestampReported) {
+          this.badTimestampReported = true;
+          ctx.problem(w.base + p, `record at offset ${w.base + p}: sub-second timestamp field ${frac} is not below ${units}; carried into seconds`);
+        }
+        rec.sec = sec + Math.floor(frac / units);
+        frac = frac % units;
+      } else {
+        rec.sec = sec;
+      }
+      rec.frac = frac;
+      rec.offset = w.base + p;
+      rec.capLen = capLen;
+      rec.origLen = origLen;
+      rec.data = buf.subarray(p + hdrLen, end);
+      this.lastSec = sec;
+      p = end;
+      w.pos = p;
+      ctx.emit();
+    }
+  }
+
+  private plausible(w: Window, p: number): number {
+    const v = w.view, le = this.le;
+    const capLen = v.getUint32(p + 8, le);
+    const origLen = v.getUint32(p + 12, le);
+    if (capLen > MAX_CAPTURED_LENGTH || capLen > origLen || origLen > 16 * MAX_CAPTURED_LENGTH) return -1;
+    if (this.snapLen > 0 && capLen > Math.max(this.snapLen, 65535)) return -1;
+    if (v.getUint32(p + 4, le) >= this.units) return -1;
+    const sec = v.getUint32(p, le);
+    if (this.lastSec >= 0 && Math.abs(sec - this.lastSec) > 7 * 86400) return -1;
+    return capLen;
+  }
+
+  /** Scans forward for a record header followed by another plausible one (or the end). */
+  private resync(w: Window, eof: boolean): boolean {
+    const hdr = this.hdrLen;
+    let p = Math.max(w.pos, this.resyncFrom - w.base);
+    const damagedAt = this.damagedAt;
+    for (; p + hdr <= w.len; p++) {
+      if (w.base + p - damagedAt > RESYNC_LIMIT) break;
+      const cap = this.plausible(w, p);
+      if (cap < 0) continue;
+      const q = p + hdr + cap;
+      if (q + hdr <= w.len) {
+        if (this.plausible(w, q) < 0) continue;
+      } else if (!eof) {
+        w.pos = p;
+        w.need = q + hdr - p;
+        return false;
+      } else if (q !== w.len) {
+        continue;
+      }
+      this.ctx.problem(w.base + p, `resynchronised at offset ${w.base + p} after skipping ${w.base + p - damagedAt} bytes`);
+      this.resyncFrom = -1;
+      w.pos = p;
+      return true;
+    }
+    if (w.base + p - damagedAt > RESYNC_LIMIT || eof) {
+      this.ctx.problem(w.base + p, `no plausible record found after the damage at offset ${damagedAt}; stopped reading`);
+      this.stopped = true;
+      w.pos = p;
+      return false;
+    }
+    w.pos = p;
+    this.resyncFrom = w.base + p;
+    w.need = hdr;
+    return false;
+  }
+}

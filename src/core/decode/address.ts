@@ -1,0 +1,33 @@
+/**
+ * Address text as Wireshark prints it: dotted quad for IPv4, RFC 5952 for IPv6 (lower-case hex,
+ * leading zeros dropped, the longest run of two or more zero groups — the first on a tie — as "::").
+ */
+export function formatAddress(bytes: Uint8Array, ipVersion: number): string {
+  if (ipVersion === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  // IPv4-mapped (::ffff:a.b.c.d): RFC 5952 section 5 and Wireshark print the last 32 bits dotted.
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
+    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(':')) out += ':';
+    out += groups[i].toString(16);
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { decodeIp, decodeIpv4, decodeIpv6, decodePppProtocol, MAX_DEPTH } from './ip';
+import { DecodeResult, type TcpSegment } from './types';
+
+const MAX_VLAN_TAGS = 8;
+const MAX_MPLS_LABELS = 16;
+
+/** Ethernet II / 802.3 frame at d[off]. */
+export function decodeEthernet(d: Uint8Array, off: number, end: number, out: TcpSegment, depth: number): DecodeResult {
+  if (end - off < 14) return DecodeResult.Malformed;
+  let type = (d[off + 12] << 8) | d[off + 13];
+  let p = off + 14;
+  if (type <= 1500) {
+    // 802.3 length field: only 802.2 LLC with a SNAP header (AA AA 03, OUI, EtherType) carries IP here.
+    if (end - p < 8 || d[p] !== 0xaa || d[p + 1] !== 0xaa || d[p + 2] !== 0x03) return DecodeResult.NotTcp;
+    type = (d[p + 6] << 8) | d[p + 7];
+    p += 8;
+  }
+  return decodeEthertype(type, d, p, end, out, depth);
+}
+
+/** Dispatches on an EtherType, unwrapping VLAN tags, MPLS, PPPoE and FabricPath on the way. */
+export function decodeEthertype(type: number, d: Uint8Array, p: number, end: number, out: TcpSegment, depth: number): DecodeResult {
+  for (let guard = 0; guard < MAX_VLAN_TAGS + 2; guard++) {
+    switch (type) {
+      case 0x0800: return decodeIpv4(d, p, end, out, depth);
+      case 0x86dd: return decodeIpv6(d, p, end, out, depth);
+      case 0x8100: case 0x88a8: case 0x9100: case 0x9200: // 802.1Q, 802.1ad and pre-standard QinQ tags
+        if (end - p < 4) return DecodeResult.Malformed;
+        if (out.vlanCount < out.vlan.length) out.vlan[out.vlanCount] = ((d[p] & 0x0f) << 8) | d[p + 1];
+        out.vlanCount++;
+        type = (d[p + 2] << 8) | d[p + 3];
+        p += 4;
+        continue;
+      case 0x8847: case 0x8848: return decodeMpls(d, p, end, out, depth);
+      case 0x8864: // PPPoE session stage: 6-byte header, then a PPP protocol field
+        if (end - p < 8) return DecodeResult.Malformed;
+        return decodePppProtocol(d, p + 6, end, out, depth);
+      case 0x6558: // transparent Ethernet bridging (GRE, Geneve)
+        if (depth >= MAX_DEPTH) return DecodeResult.NotTcp;
+        return decodeEthernet(d, p, end, out, depth + 1);
+      case 0x8903: // Cisco FabricPath: 2 more header bytes (FTag/TTL), then the original frame
+        if (depth >= MAX_DEPTH) return DecodeResult.NotTcp;
+        return decodeEthernet(d, p + 2, end, out, depth + 1);
+      default: return DecodeResult.NotTcp;
+    }
+  }
+  return DecodeResult.Malformed;
+}
+
+/**
+ * MPLS label stack (RFC 3032) up to the bottom-of-stack bit. The payload type is not signalled:
+ * like Wireshark, guess IPv4/IPv6 from the first nibble, and 0 as a pseudowire control word in
+ * front of an Ethernet frame (RFC 4448).
+ */
+function decodeMpls(d: Uint8Array, p: number, end: number, out: TcpSegment, depth: number): DecodeResult {
+  for (let n = 0; n < MAX_MPLS_LABELS; n++) {
+    if (end - p < 4) return DecodeResult.Malformed;
+    const bottom = d[p + 2] & 1;
+    p += 4;
+    if (bottom) {
+      if (p >= end) return DecodeResult.Malformed;
+      const nibble = d[p] >> 4;
+      if (nibble === 4 || nibble === 6) return decodeIp(d, p, end, out, depth);
+      if (nibble === 0 && depth < MAX_DEPTH) return decodeEthernet(d, p + 4, end, out, depth + 1);
+      return DecodeResult.NotTcp;
+    }
+  }
+  return DecodeResult.Malformed;
+}
+
+/** BSD loopback: a 4-byte address family, host byte order (NULL) or network order (LOOP). */
+export function decodeLoopback(d: Uint8Array, end: number, out: TcpSegment): DecodeResult {
+  if (end < 4) return DecodeResult.Malformed;
+  // The writer's byte order is unknown for NULL; families are small, so the zero half tells.
+  const family = d[0] === 0 && d[1] === 0 ? (d[2] << 8) | d[3] : d[0] | (d[1] << 8);
+  if (family === 2) return decodeIpv4(d, 4, end, out, 0);
+  // AF_INET6 differs per OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
+  if (family === 10 || family === 24 || family === 28 || family === 30) return decodeIpv6(d, 4, end, out, 0);
+  return DecodeResult.NotTcp;
+}

@@ -1,0 +1,77 @@
+import { DecodeResult, FastOpen, type TcpSegment } from './types';
+
+/**
+ * Decodes the TCP header at d[off]. `captured` is how many bytes of it are in the capture,
+ * `segLen` how many the IP header says the segment has (header + payload).
+ */
+export function decodeTcp(d: Uint8Array, off: number, captured: number, segLen: number, out: TcpSegment): DecodeResult {
+  // Ports, sequence numbers, flags and window all sit in the fixed 20 bytes.
+  if (captured < 20 || segLen < 20) return DecodeResult.Malformed;
+  const hdrLen = (d[off + 12] >> 4) * 4;
+  // tshark: "Bogus TCP header length (must be at least 20)" / longer than the segment → no analysis.
+  if (hdrLen < 20 || hdrLen > segLen) return DecodeResult.Malformed;
+  out.srcPort = (d[off] << 8) | d[off + 1];
+  out.dstPort = (d[off + 2] << 8) | d[off + 3];
+  out.seq = d[off + 4] * 16777216 + ((d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]);
+  out.ack = d[off + 8] * 16777216 + ((d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]);
+  out.flags = ((d[off + 12] & 1) << 8) | d[off + 13];
+  out.window = (d[off + 14] << 8) | d[off + 15];
+  out.payloadLen = segLen - hdrLen;
+  out.mss = -1;
+  out.windowScale = -1;
+  out.sackPermitted = false;
+  out.tsVal = -1;
+  out.tsEcr = -1;
+  out.fastOpen = FastOpen.None;
+  out.fastOpenCookieLen = 0;
+  out.mptcp = false;
+  if (hdrLen > captured) {
+    out.truncated = true;
+    return DecodeResult.Tcp;
+  }
+  out.truncated = false;
+  if (hdrLen > 20) decodeOptions(d, off + 20, off + hdrLen, out);
+  return DecodeResult.Tcp;
+}
+
+/**
+ * TCP options (RFC 9293 §3.1, 7323, 2018, 7413, 8684). Values are taken only when the option has
+ * its defined length, as Wireshark does; a length that runs past the header ends the walk.
+ */
+function decodeOptions(d: Uint8Array, p: number, end: number, out: TcpSegment): void {
+  while (p < end) {
+    const kind = d[p];
+    if (kind === 0) return; // End of option list
+    if (kind === 1) { p++; continue; } // No-operation
+    if (p + 1 >= end) return;
+    const len = d[p + 1];
+    if (len < 2 || p + len > end) return;
+    switch (kind) {
+      case 2: if (len === 4) out.mss = (d[p + 2] << 8) | d[p + 3]; break;
+      case 3: if (len === 3) out.windowScale = d[p + 2]; break;
+      case 4: if (len === 2) out.sackPermitted = true; break;
+      case 8:
+        if (len === 10) {
+          out.tsVal = d[p + 2] * 16777216 + ((d[p + 3] << 16) | (d[p + 4] << 8) | d[p + 5]);
+          out.tsEcr = d[p + 6] * 16777216 + ((d[p + 7] << 16) | (d[p + 8] << 8) | d[p + 9]);
+        }
+        break;
+      case 30: out.mptcp = true; break;
+      case 34: setFastOpen(out, len - 2); break;
+      // Experimental option with the TFO ExID 0xF989 (RFC 7413 §4.1.1, used before kind 34).
+      case 254: if (len >= 4 && d[p + 2] === 0xf9 && d[p + 3] === 0x89) setFastOpen(out, len - 4); break;
+      default: break;
+    }
+    p += len;
+  }
+}
+
+function setFastOpen(out: TcpSegment, cookieLen: number): void {
+  if (cookieLen === 0) {
+    out.fastOpen = FastOpen.CookieRequest;
+    out.fastOpenCookieLen = 0;
+  } else {
+    out.fastOpen = FastOpen.Cookie;
+    out.fastOpenCookieLen = cookieLen;
+  }
+}
