@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tellStories } from '../../../src/core/stories';
+import { at, flow, MS, result, S } from './flows';
+import type { Finding, Flow } from '../../../src/core/engine/result';
+
+const VICTIM: [string, number] = ['198.51.100.80', 443];
+
+/**
+ * Legitimate clients: 10 before the flood (0–1.8 s) and 5 after (8–8.8 s) with 20 ms handshakes,
+ * 8 during it (3.2–6 s) with 100 ms handshakes, 2 of those after a retransmitted SYN.
+ * Flood: 400 forged SYNs from 400 sources, 10 ms apart from 3 s (3.00 … 6.99 s), each answered
+ * with a SYN-ACK and never ACKed; every 50th source is a live host that answers with a RST.
+ */
+function capture(): Flow[] {
+  const flows: Flow[] = [];
+  let id = 1;
+  const legit = (start: number, rtt: number, retry = false) => flows.push(flow({
+    id: id++, client: [`192.0.2.${id % 200}`, 40000 + id], server: VICTIM, start,
+    synIntervals: retry ? [1] : [], synAck: (retry ? S : 0) + rtt - MS, ack: (retry ? S : 0) + rtt, end: rtt + 50 * MS,
+    exchanges: 1, fin: true,
+  }));
+  for (let i = 0; i < 10; i++) legit(i * 200 * MS, 20 * MS);
+  for (let i = 0; i < 400; i++) {
+    flows.push(flow({
+      id: id++, client: [`203.0.${i >> 8}.${i & 255}`, 1024 + i * 7], server: VICTIM, start: 3 * S + i * 10 * MS,
+      synAck: 25, end: i % 50 === 0 ? 100 * MS : 25, reset: i % 50 === 0 ? 'client' : null,
+    }));
+  }
+  for (let i = 0; i < 8; i++) legit(3200 * MS + i * 400 * MS, 100 * MS, i % 4 === 1);
+  for (let i = 0; i < 5; i++) legit(8 * S + i * 200 * MS, 20 * MS);
+  return flows.sort((a, b) => a.id - b.id);
+}
+
+function floodFinding(flows: Flow[], details: Record<string, unknown>): Finding {
+  const forged = flows.filter((f) => !f.handshake.complete).map((f) => f.id);
+  return { id: 3, code: 'syn-flood', severity: 'error', message: 'SYN flood', flows: forged, packet: 0, time: at(3 * S), details };
+}
+
+test('the flood story tells span, rate, spoofed sources and how legitimate clients fared', () => {
+  const flows = capture();
+  const r = result(flows, { end: 10 * S });
+  // One-second timeline: 100 forged SYNs in each of seconds 3…6, plus the legitimate ones.
+  r.timeline = { start: at(0), binSeconds: 1, syn: [5, 5, 0, 102, 102, 100, 104, 0, 5, 0], synAck: [], completed: [], rst: [] };
+  r.findings = [floodFinding(flows, { synCookies: true, synCookieEvidence: 'SYN-ACKs never retransmitted' })];
+  const { stories, findings } = tellStories(r);
+  assert.deepEqual(findings, [], 'the flood story makes no finding of its own');
+  assert.equal(stories.length, 1);
+  const s = stories[0];
+  assert.equal(s.kind, 'syn-flood');
+  assert.equal(s.title, 'SYN flood on 198.51.100.80:443');
+  assert.deepEqual(s.findings, [3]);
+  // Span of the forged SYNs: 3.00 s to 6.99 s.
+  assert.equal(s.numbers['start'], at(3 * S));
+  assert.equal(s.numbers['end'], at(6990 * MS));
+  assert.equal(s.numbers['flood SYNs'], 400);
+  assert.equal(s.numbers['distinct sources'], 400);
+  assert.equal(s.numbers['look spoofed'], 'yes');
+  // 400 SYNs over 3.99 s.
+  assert.equal(s.numbers['mean SYN rate (/s)'], round1(400 / 3.99));
+  // Busiest timeline second inside the flood: 104.
+  assert.equal(s.numbers['peak SYN rate (/s)'], 104);
+  assert.equal(s.numbers['SYN cookies'], 'yes');
+  assert.equal(s.numbers['SYN cookies recognised by'], 'SYN-ACKs never retransmitted');
+  // 8 legitimate handshakes during: 6 of 100 ms, 2 of 1.1 s (SYN retried after 1 s): median 100 ms.
+  assert.equal(s.numbers['legitimate handshakes during flood'], 8);
+  assert.equal(s.numbers['median legitimate RTT during flood (ms)'], 100);
+  assert.equal(s.numbers['legitimate handshakes outside flood'], 15);
+  assert.equal(s.numbers['median legitimate RTT outside flood (ms)'], 20);
+  assert.equal(s.numbers['slowdown (×)'], 5);
+  assert.equal(s.numbers['legitimate clients that retransmitted their SYN'], 2);
+  assert.equal(s.flowCount, 400);
+  assert.match(s.sentence, /look spoofed/);
+  assert.match(s.sentence, /8 RSTs|8 SYN-ACKs drew a RST/);
+  assert.match(s.advice, /SYN cookies/);
+  assert.match(s.advice, /backlog/);
+  assert.deepEqual(s.series.map((x) => x.label), ['SYNs per second', 'legitimate handshake RTT (median)']);
+  assert.deepEqual(s.series[0].values, [5, 5, 0, 102, 102, 100, 104, 0, 5, 0]);
+  // Seconds 3–6 hold the slow legitimate handshakes; 2 and 7 have none (0).
+  assert.deepEqual(s.series[1].values.slice(0, 2), [20, 20]);
+  assert.equal(s.series[1].values[2], 0);
+  assert.equal(s.series[1].values[8], 20);
+});
+
+test('the engine\'s details win over what the listed flows show', () => {
+  const flows = capture();
+  const r = result(flows, { end: 10 * S });
+  // The engine saw 2 million SYNs (the result lists only some flows) between 3 and 7 s.
+  r.findings = [floodFinding(flows, { server: '198.51.100.80:443', start: at(3 * S), end: at(7 * S), syns: 2_000_000, sources: 1_999_000 })];
+  const s = tellStories(r).stories[0];
+  assert.equal(s.numbers['flood SYNs'], 2_000_000);
+  assert.equal(s.numbers['distinct sources'], 1_999_000);
+  assert.equal(s.numbers['mean SYN rate (/s)'], 500_000);
+  assert.equal(s.numbers['SYN cookies'], 'unknown');
+});
+
+test('without a syn-flood finding there is no flood story, however many connections arrive', () => {
+  // A deploy burst: 40 clients connect once each within a second, all complete.
+  const flows = Array.from({ length: 40 }, (_, i) => flow({
+    id: i + 1, client: [`10.4.1.${10 + i}`, 50000], server: ['10.4.0.10', 9092], start: i * 20 * MS,
+    synAck: MS, ack: 2 * MS, end: 5 * S, exchanges: 3,
+  }));
+  assert.deepEqual(tellStories(result(flows, { end: 6 * S })), { stories: [], findings: [] });
+});
+
+test('slow connects to the flooded server during the flood belong to the flood story', () => {
+  const flows = capture();
+  // A legitimate client whose SYNs (3.5, 4.5, 6.5, 10.5 s) were dropped by the flooded server;
+  // at the capture end (12 s) it has waited 8.5 s.
+  flows.push(flow({ id: 999, client: ['192.0.2.250', 41000], server: VICTIM, start: 3500 * MS, synIntervals: [1, 2, 4] }));
+  const r = result(flows, { end: 12 * S });
+  // Without the flood finding it is a hanging connect…
+  assert.deepEqual(tellStories(r).stories.map((s) => s.kind), ['hanging-connects']);
+  // …with it, it is part of the flood's story and gets no advice about connect timeouts.
+  r.findings = [floodFinding(flows.filter((f) => f.synRetransmissions === 0), {})];
+  const { stories, findings } = tellStories(r);
+  assert.deepEqual(stories.map((s) => s.kind), ['syn-flood']);
+  assert.deepEqual(findings, []);
+});
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
