@@ -1,0 +1,109 @@
+/** Text for times, durations, TCP flags and endpoints, shared by the SVG and Mermaid renderers. */
+import type { Endpoint } from '../core/engine/result';
+import {
+  TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
+} from '../core/decode/types';
+
+/**
+ * Epoch seconds (decimal string, as in the result JSON) to integer nanoseconds. Differences of
+ * two capture timestamps are taken in integers so a 1 µs step on a 1.7e9 s clock stays exact.
+ */
+export function epochNs(s: string | null | undefined): bigint | null {
+  if (typeof s !== 'string') return null;
+  const m = /^\s*(\d{1,15})(?:\.(\d*))?\s*$/.exec(s);
+  if (!m) return null;
+  const frac = (m[2] ?? '').slice(0, 9).padEnd(9, '0');
+  return BigInt(m[1]) * 1_000_000_000n + BigInt(frac);
+}
+
+/** Seconds from `a` to `b` (epoch strings); null when either does not parse. */
+export function secondsBetween(a: string | null | undefined, b: string | null | undefined): number | null {
+  const x = epochNs(a);
+  const y = epochNs(b);
+  if (x === null || y === null) return null;
+  return Number(y - x) / 1e9;
+}
+
+/** Digits after the decimal point in an epoch string (the file's precision: 6 or 9). */
+export function fractionDigits(s: string | null | undefined): number {
+  const m = typeof s === 'string' ? /\.(\d+)/.exec(s) : null;
+  return m ? Math.min(m[1].length, 9) : 0;
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+/**
+ * A duration for people: "50 µs", "1.25 ms", "2.0 s". Three significant digits below a
+ * second; seconds keep one decimal so a backoff chain reads 1.0, 2.0, 4.0 … like RFC 6298.
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const sign = seconds < 0 ? '−' : '';
+  const s = Math.abs(seconds);
+  if (s === 0) return '0 s';
+  if (s >= 3600) return `${sign}${trimZeros((s / 3600).toFixed(1))} h`;
+  if (s >= 1000) return `${sign}${s.toFixed(0)} s`;
+  if (s >= 1) return `${sign}${s.toFixed(1)} s`;
+  // Rounding can carry into the next unit (999.96 µs → "1000 µs"); step up when it does.
+  const units: Array<[number, string]> = [[1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns']];
+  for (const [scale, unit] of units) {
+    if (s >= scale * 0.9995 || unit === 'ns') {
+      const v = Number((s / scale).toPrecision(3));
+      if (v >= 1000 && unit === 'ms') return `${sign}1.0 s`;
+      if (v >= 1000) continue;
+      return `${sign}${trimZeros(String(v))} ${unit}`;
+    }
+  }
+  return `${sign}${s} s`;
+}
+
+/** "+2.0 s": a step from the previous packet. */
+export function formatDelta(seconds: number): string {
+  return seconds < 0 ? formatDuration(seconds) : `+${formatDuration(seconds)}`;
+}
+
+/** Seconds as a fixed-point decimal, e.g. "1.000150" (Wireshark's relative time column). */
+export function formatSecondsFixed(seconds: number, digits: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  return seconds.toFixed(Math.max(0, Math.min(9, digits)));
+}
+
+const FLAG_NAMES: Array<[number, string]> = [
+  [TCP_FIN, 'FIN'], [TCP_SYN, 'SYN'], [TCP_RST, 'RST'], [TCP_PSH, 'PSH'], [TCP_ACK, 'ACK'],
+  [TCP_URG, 'URG'], [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'], [TCP_AE, 'AE'],
+];
+
+/** Flag names in bit order, as Wireshark's Info column lists them ("SYN, ACK"). */
+export function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if (flags & bit) out.push(name);
+  return out;
+}
+
+export function formatFlags(flags: number): string {
+  const names = flagNames(flags);
+  return names.length > 0 ? names.join(', ') : '<none>';
+}
+
+/** "192.0.2.1:443" or "[2001:db8::1]:443". */
+export function formatEndpoint(ep: Endpoint): string {
+  return ep.ip.includes(':') ? `[${ep.ip}]:${ep.port}` : `${ep.ip}:${ep.port}`;
+}
+
+/**
+ * The endpoint shortened to `max` characters: the address loses its middle, the port is kept
+ * whole because that is what people match against their config.
+ */
+export function formatEndpointShort(ep: Endpoint, max: number): string {
+  const full = formatEndpoint(ep);
+  if (Array.from(full).length <= max) return full;
+  const v6 = ep.ip.includes(':');
+  const room = max - String(ep.port).length - 1 - (v6 ? 2 : 0);
+  const chars = Array.from(ep.ip);
+  const head = Math.max(1, Math.ceil((room - 1) / 2));
+  const tail = Math.max(1, room - 1 - head);
+  const ip = chars.slice(0, head).join('') + '…' + chars.slice(-tail).join('');
+  return v6 ? `[${ip}]:${ep.port}` : `${ip}:${ep.port}`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The flow's handshake as a sequence diagram (SVG markup): client and server lifelines, one
+ * slanted arrow per event labelled like Wireshark's Info column, RTT brackets, retransmissions
+ * with their backoff, findings on the arrows they concern, and long silences compressed into
+ * visible breaks. Pure: a string out, nothing touched.
+ */
+import type { Finding, Flow, FlowEvent } from '../core/engine/result';
+import { buildDiagramModel, type DiagramModel, type DiagramRow } from './sequenceModel';
+import { arrowShape, findingLine, gapBreak, rttBracket } from './sequenceParts';
+import {
+  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
+} from './format';
+import { FALLBACK, standaloneStyle } from './theme';
+import { MONO, charWidth, el, svgOpen, text, title, truncateEnd } from './svg';
+
+export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+
+export interface SequenceDiagramOptions {
+  /** Left-margin time: epoch seconds, seconds since the flow's first packet, or step from the previous arrow. */
+  timeDisplay?: TimeDisplay;
+  /** Embed a <style> and a background so the markup stands alone as an .svg file. */
+  standalone?: boolean;
+}
+
+const PAD = 12;
+const FS = 11;
+const FS_SMALL = 10;
+const CW = charWidth(FS);
+const CW_SMALL = charWidth(FS_SMALL);
+const SLANT = 8;
+const LINE = 12;
+const HEADER_BOTTOM = 66;
+const FIRST_ROW = 80;
+const BREAK_H = 34;
+/** Most extra height a step gets for its duration (proportional to the longest unbroken step). */
+const TIME_EXTRA = 32;
+const RTT_COL_GAP = 112;
+
+interface RowLayout {
+  top: number;
+  arrowY: number;
+  lines: string[];
+  height: number;
+}
+
+function timeTexts(row: DiagramRow, mode: TimeDisplay, digits: number): [string, string] {
+  const rel = `${formatSecondsFixed(row.sinceStart, digits)} s`;
+  const step = row.step === null ? 'start' : formatDelta(row.step);
+  switch (mode) {
+    case 'absolute': return [row.ev.time, step];
+    case 'delta': return [step, `@ ${rel}`];
+    default: return [rel, step];
+  }
+}
+
+function subLines(row: DiagramRow): string[] {
+  const lines: string[] = [];
+  if (row.retransmission) lines.push('backoff');
+  if (row.ev.options) lines.push('options');
+  if (row.ev.comment) lines.push('comment');
+  for (let i = 0; i < row.findings.length; i++) lines.push('finding');
+  return lines;
+}
+
+function arrowTooltip(flow: Flow, row: DiagramRow): string {
+  const ev = row.ev;
+  const from = ev.dir === 'c2s' ? flow.client : flow.server;
+  const to = ev.dir === 'c2s' ? flow.server : flow.client;
+  const parts = [
+    `Frame ${ev.packet} · ${row.kind}${row.retransmission ? ' (retransmission)' : ''}${row.unanswered ? ' — no reply' : ''}`,
+    `Time ${ev.time} (${formatSecondsFixed(row.sinceStart, 9).replace(/0+$/, '').replace(/\.$/, '')} s into the flow` +
+      (row.step !== null ? `, ${formatDelta(row.step)} after the previous packet)` : ')'),
+    `${ev.dir === 'c2s' ? 'Client → server' : 'Server → client'}: ${formatEndpoint(from)} → ${formatEndpoint(to)}`,
+    `${row.label}${ev.len === 0 ? ' Len=0' : ''}`,
+  ];
+  if (row.backoff !== null) parts.push(`Retransmitted ${formatDuration(row.backoff)} after the previous try`);
+  if (ev.options) parts.push(`Options: ${ev.options}`);
+  if (ev.notes.length > 0) parts.push(`Notes: ${ev.notes.join(', ')}`);
+  if (ev.comment) parts.push(`Comment: ${ev.comment}`);
+  for (const f of row.findings) parts.push(`${f.severity}: ${f.code} — ${f.message}`);
+  return parts.join('\n');
+}
+
+function headline(flow: Flow, model: DiagramModel): string {
+  const hs = flow.handshake;
+  let what: string;
+  if (hs?.complete && hs.rtt !== null) what = `handshake ${formatDuration(hs.rtt)}`;
+  else if (flow.reset && flow.synAck === 0) what = `refused (RST from ${flow.reset})`;
+  else if (flow.synAck === 0 && flow.syn > 0) what = `no reply to ${flow.syn} SYN${flow.syn === 1 ? '' : 's'}`;
+  else if (flow.reset) what = `reset by ${flow.reset}`;
+  else what = 'handshake incomplete';
+  const n = model.rows.length;
+  return `Flow ${flow.id} · ${what} · state ${flow.state} · ${n} packet${n === 1 ? '' : 's'} shown`;
+}
+
+function endpointHeader(role: string, ep: Flow['client'], x: number, guessed: boolean): string {
+  const addr = formatEndpointShort(ep, 30);
+  const w = Math.max(addr.length * CW, role.length * CW_SMALL) + 16;
+  return el('g', { 'data-testid': `endpoint-${role}` },
+    title(`${role}: ${formatEndpoint(ep)}${guessed ? ' (role guessed: no SYN seen)' : ''}`) +
+    el('rect', { class: 'ss-box', x: x - w / 2, y: 28, width: w, height: 36, rx: 4, fill: 'none', stroke: FALLBACK.rule }) +
+    text(x, 41, guessed ? `${role}?` : role, { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': FS_SMALL }) +
+    text(x, 56, addr, { class: 'ss-text', fill: 'currentColor', 'text-anchor': 'middle', 'font-weight': 'bold' }));
+}
+
+/** Lifeline segments from the header to `bottom`, interrupted where a gap break sits. */
+function lifeline(x: number, breaks: Array<[number, number]>, bottom: number): string {
+  let out = '';
+  let y = HEADER_BOTTOM;
+  for (const [a, b] of [...breaks, [bottom, bottom] as [number, number]]) {
+    if (a > y) out += el('line', { class: 'ss-lifeline', x1: x, y1: y, x2: x, y2: a, stroke: FALLBACK.rule, 'stroke-width': 1 });
+    y = b;
+  }
+  return out;
+}
+
+export function renderSequenceDiagram(
+  flow: Flow, events: FlowEvent[], findings: Finding[], opts: SequenceDiagramOptions = {},
+): string {
+  const mode: TimeDisplay = opts.timeDisplay ?? 'relative';
+  const model = buildDiagramModel(flow, events ?? [], findings ?? []);
+  const rows = model.rows;
+  const digits = fractionDigits(rows[0]?.ev.time ?? flow.start) || 6;
+  const times = rows.map((r) => timeTexts(r, mode, digits));
+
+  // Horizontal layout: time column, frame numbers, the two lifelines, RTT columns.
+  const timeW = Math.max(60, ...times.map(([a, b]) => Math.max(a.length * CW, b.length * CW_SMALL)));
+  const frameW = Math.max(3, ...rows.map((r) => String(r.ev.packet).length + 1)) * CW_SMALL;
+  const cx = Math.max(PAD + timeW + frameW + 22, 150);
+  const longest = Math.max(0, ...rows.map((r) => r.label.length));
+  const span = Math.min(560, Math.max(380, longest * CW + 60));
+  const sx = cx + span;
+  const mid = (cx + sx) / 2;
+  const maxChars = Math.floor((span - 16) / CW);
+  const maxSmall = Math.floor((span - 8) / CW_SMALL);
+
+  // Vertical layout: each row as tall as its text, plus time-proportional room, plus breaks.
+  const unbroken = rows.map((r, i) => (r.step !== null && !model.gapsBefore.has(i) ? r.step : 0));
+  const longestStep = Math.max(0, ...unbroken);
+  const layout: RowLayout[] = [];
+  const breaks: Array<[number, number, number]> = [];
+  let y = FIRST_ROW;
+  rows.forEach((row, i) => {
+    if (model.gapsBefore.has(i)) {
+      breaks.push([y, y + BREAK_H, i]);
+      y += BREAK_H;
+    } else if (longestStep > 0 && i > 0) {
+      y += (TIME_EXTRA * unbroken[i]) / longestStep;
+    }
+    const lines = subLines(row);
+    const height = 17 + SLANT + lines.length * LINE + 12;
+    layout.push({ top: y, arrowY: y + 17, lines, height });
+    y += height;
+  });
+  const rowsBottom = y;
+
+  // RTT brackets beside the server lifeline: the two halves in one column, the total in the next.
+  const rowOf = new Map(rows.map((r, i) => [r.ev.packet, i]));
+  const yAt = (packet: number) => {
+    const i = rowOf.get(packet);
+    return i === undefined ? 0 : layout[i].arrowY + SLANT / 2;
+  };
+  const colA = sx + 30;
+  const brackets = model.rtt.map((s) =>
+    rttBracket(s, s.kind === 'total' ? colA + RTT_COL_GAP : colA, yAt(s.fromPacket), yAt(s.toPacket)));
+
+  // Footer: findings about the flow that no drawn packet carries.
+  let footer = '';
+  let fy = rowsBottom + 10;
+  if (rows.length === 0) {
+    footer += text(PAD, fy + 10, 'No handshake packets were recorded for this flow.', { class: 'ss-muted', fill: FALLBACK.muted });
+    fy += 22;
+  }
+  if (model.flowFindings.length > 0) {
+    let inner = text(PAD, fy + 10, 'Flow findings', { class: 'ss-text', fill: 'currentColor', 'font-weight': 'bold', 'font-size': FS_SMALL });
+    fy += 14;
+    for (const f of model.flowFindings) {
+      fy += LINE + 2;
+      inner += findingLine(f, PAD, fy, 120, 'start');
+    }
+    footer += el('g', { 'data-testid': 'flow-findings' }, inner);
+    fy += 8;
+  }
+
+  const serverHalf = (formatEndpointShort(flow.server, 30).length * CW + 16) / 2;
+  const width = Math.max(model.rtt.length > 0 ? colA + RTT_COL_GAP + 100 : sx + 40, sx + serverHalf + PAD,
+    PAD + (headline(flow, model).length + 2) * charWidth(12));
+  const height = Math.max(fy + PAD, 140);
+
+  let body = '';
+  body += text(PAD, 17, headline(flow, model), { class: 'ss-text', fill: 'currentColor', 'font-size': 12, 'font-weight': 'bold' });
+  const guessed = flow.roleBasis !== 'first-syn' && flow.roleBasis !== 'first-syn-ack';
+  body += endpointHeader('client', flow.client, cx, guessed);
+  body += endpointHeader('server', flow.server, sx, guessed);
+  const breakBands = breaks.map(([a, b]) => [a + 5, b - 5] as [number, number]);
+  body += lifeline(cx, breakBands, rowsBottom);
+  body += lifeline(sx, breakBands, rowsBottom);
+  for (const [a, b, i] of breaks) body += gapBreak(rows[i].step ?? 0, rows[i].ev.packet, [cx, sx], a, b);
+
+  rows.forEach((row, i) => {
+    const L = layout[i];
+    const c2s = row.ev.dir === 'c2s';
+    const [x1, x2] = c2s ? [cx, sx] : [sx, cx];
+    let g = title(arrowTooltip(flow, row));
+    g += text(PAD, L.arrowY + 4, times[i][0], { class: 'ss-text', fill: 'currentColor', 'data-testid': 'time' });
+    g += text(PAD, L.arrowY + 4 + LINE, times[i][1], { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL });
+    g += text(cx - 8, L.arrowY + 4, `#${row.ev.packet}`, { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL, 'text-anchor': 'end' });
+    g += text(mid, L.top + 11, truncateEnd(row.label, maxChars), { class: 'ss-text', fill: 'currentColor', 'text-anchor': 'middle', 'data-testid': 'label' });
+    g += arrowShape(row, x1, L.arrowY, x2, L.arrowY + SLANT);
+    let ly = L.arrowY + SLANT + LINE + 1;
+    let fi = 0;
+    for (const kind of L.lines) {
+      if (kind === 'backoff') {
+        const s = row.backoff !== null ? `↻ retransmission ${formatDelta(row.backoff)}` : '↻ retransmission';
+        g += text(mid, ly, s, { class: 'ss-retrans', fill: FALLBACK.retrans, 'text-anchor': 'middle', 'font-size': FS_SMALL, 'data-testid': 'backoff' });
+      } else if (kind === 'options') {
+        g += text(mid, ly, truncateEnd(row.ev.options, maxSmall), { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': FS_SMALL });
+      } else if (kind === 'comment') {
+        g += text(mid, ly, truncateEnd(`“${row.ev.comment ?? ''}”`, maxSmall), { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': FS_SMALL, 'font-style': 'italic', 'data-testid': 'comment' });
+      } else {
+        g += findingLine(row.findings[fi++], mid, ly, maxSmall, 'middle');
+      }
+      ly += LINE;
+    }
+    body += el('g', {
+      'data-testid': 'arrow', 'data-packet': row.ev.packet, 'data-kind': row.kind, 'data-dir': row.ev.dir,
+      'data-retransmission': row.retransmission ? 'true' : undefined,
+      'data-unanswered': row.unanswered ? 'true' : undefined,
+      class: `ss-arrow${row.retransmission ? ' ss-retransmission' : ''}${row.unanswered ? ' ss-unanswered' : ''}`,
+    }, g);
+  });
+  body += brackets.join('');
+  body += footer;
+
+  const label = `Sequence diagram of flow ${flow.id}: ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}, ${rows.length} packets`;
+  return svgOpen(width, height, {
+    'data-testid': 'sequence-diagram', 'data-flow-id': flow.id, 'data-time-display': mode,
+    class: 'ss-root ss-diagram', 'font-family': MONO, 'font-size': FS, 'aria-label': label,
+  }) + title(label) +
+    (opts.standalone ? standaloneStyle() + el('rect', { class: 'ss-bg', x: 0, y: 0, width, height, fill: '#ffffff' }) : '') +
+    body + '</svg>';
+}
