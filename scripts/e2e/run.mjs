@@ -52,7 +52,8 @@ try {
   server = await startServer(runDir);
   console.log(`VS Code server ${server.origin} (log ${server.logFile}), workspace ${ws} with ${samples.length} captures`);
   browser = await launchBrowser();
-  const ctx = { steps, ws, server, browser, titleOf, samples, exportScenario };
+  const maxDiagnostics = extPkg.contributes?.configuration?.properties?.['synscope.maxDiagnostics']?.default;
+  const ctx = { steps, ws, server, browser, titleOf, samples, exportScenario, maxDiagnostics };
 
   if (only.has('ui') || only.has('stories')) {
     ctx.page = await newPage(browser);

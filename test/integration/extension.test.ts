@@ -7,7 +7,11 @@ import {
   EXTENSION_ID, VIEW_TYPE, activeCaptureTab, captures, cliAnalyze, closeAllEditors, diagnosticsFor, until,
 } from './helpers';
 
-/** The capture with the most findings: diagnostics on it can't be empty by accident. */
+/**
+ * The capture with the most findings (diagnostics on it can't be empty by accident) and the
+ * number of Problems entries it should get: every finding up to synscope.maxDiagnostics, plus
+ * one entry counting the rest.
+ */
 async function richestCapture(): Promise<{ uri: vscode.Uri; findings: number }> {
   let best: { uri: vscode.Uri; findings: number } | undefined;
   for (const uri of (await captures()).values()) {
@@ -15,7 +19,8 @@ async function richestCapture(): Promise<{ uri: vscode.Uri; findings: number }> 
     if (!best || n > best.findings) best = { uri, findings: n };
   }
   assert.ok(best && best.findings > 0, 'no sample capture with findings in the workspace');
-  return best;
+  const max = vscode.workspace.getConfiguration('synscope').get<number>('maxDiagnostics') ?? Infinity;
+  return { uri: best.uri, findings: best.findings <= max ? best.findings : max + 1 };
 }
 
 suite('synscope extension', () => {
@@ -65,5 +70,70 @@ suite('synscope extension', () => {
     await until(() => diagnosticsFor(uri).length === findings, 'the first analysis');
     await vscode.commands.executeCommand('synscope.reanalyze');
     await until(() => diagnosticsFor(uri).length === findings, 'diagnostics after re-analysis');
+  });
+});
+
+suite('synscope commands with arguments (no dialogs)', () => {
+  let capture: vscode.Uri;
+  let expected: ReturnType<typeof cliAnalyze>;
+  const written: vscode.Uri[] = [];
+
+  suiteSetup(async () => {
+    capture = (await richestCapture()).uri;
+    expected = cliAnalyze(capture.fsPath);
+  });
+  setup(async () => {
+    await vscode.commands.executeCommand('vscode.openWith', capture, VIEW_TYPE);
+    await until(() => diagnosticsFor(capture).length > 0, 'the analysis of the capture');
+  });
+  teardown(closeAllEditors);
+  suiteTeardown(async () => {
+    for (const u of written) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+  });
+
+  const target = (suffix: string): vscode.Uri => {
+    const u = vscode.Uri.joinPath(capture, '..', `${capture.path.split('/').pop()}.itest.${suffix}`);
+    written.push(u);
+    return u;
+  };
+  const read = async (u: vscode.Uri): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
+
+  test('exportFindings writes JSON with the CLI\'s findings', async () => {
+    const out = target('json');
+    await vscode.commands.executeCommand('synscope.exportFindings', 'json', out);
+    const doc = JSON.parse(await read(out));
+    assert.equal(doc.schema, 'synscope/1');
+    assert.deepEqual(doc.findings.map((f: { code: string }) => f.code), expected.findings.map((f) => f.code));
+  });
+
+  test('exportFindings writes SARIF with one result per finding', async () => {
+    const out = target('sarif');
+    await vscode.commands.executeCommand('synscope.exportFindings', 'sarif', out);
+    const doc = JSON.parse(await read(out));
+    assert.equal(doc.version, '2.1.0');
+    assert.equal(doc.runs[0].results.length, expected.findings.length);
+  });
+
+  test('exportFindings writes CSV with a header and one row per finding', async () => {
+    const out = target('csv');
+    await vscode.commands.executeCommand('synscope.exportFindings', 'csv', out);
+    const lines = (await read(out)).split(/\r?\n/).filter((l) => l.length > 0);
+    assert.equal(lines.length, expected.findings.length + 1);
+  });
+
+  test('exportDiagram writes an SVG and a Mermaid diagram of a flow', async () => {
+    const flowId = expected.flows[0]!.id;
+    const svg = target('svg');
+    await vscode.commands.executeCommand('synscope.exportDiagram', flowId, 'svg', svg);
+    assert.match(await read(svg), /^<svg[\s>]/);
+    const mmd = target('mmd');
+    await vscode.commands.executeCommand('synscope.exportDiagram', flowId, 'mermaid', mmd);
+    assert.match(await read(mmd), /sequenceDiagram/);
+  });
+
+  test('copyFlowSummary returns and copies the flow\'s summary', async () => {
+    const flowId = expected.flows[0]!.id;
+    const text = await vscode.commands.executeCommand<string>('synscope.copyFlowSummary', flowId);
+    assert.ok(typeof text === 'string' && text.length > 0, 'no summary text');
   });
 });

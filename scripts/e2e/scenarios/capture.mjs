@@ -120,29 +120,41 @@ export async function captureScenario(ctx, name, { exportCheck = false } = {}) {
     checkArrows(flow, await showFlow(w, flow.id));
   });
 
-  const findings = result.findings.filter((f) => f.flows.length > 0);
-  await steps.run(`${name}: Problems panel lists the CLI's findings`, page, async () => {
+  // The Problems panel lists every finding up to synscope.maxDiagnostics, plus one entry that
+  // counts the rest.
+  const max = ctx.maxDiagnostics ?? Infinity;
+  const expected = result.findings.length <= max ? result.findings.length : max + 1;
+  await steps.run(`${name}: Problems panel lists the CLI's ${expected} findings`, page, async () => {
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel').waitFor();
-    const n = await waitUntil(async () => {
-      const k = await problemsForFile(page, name);
-      return k === result.findings.length ? k : false;
-    }, `${result.findings.length} problems for ${name}`).catch(async (e) => {
-      throw new Error(`${e.message}; panel shows ${await problemsForFile(page, name).catch(() => 'none')}`);
+    let shown = 'none';
+    await waitUntil(async () => {
+      shown = await problemsForFile(page, name);
+      return shown === expected;
+    }, `${expected} problems for ${name}`).catch((e) => {
+      throw new Error(`${e.message}; the panel shows ${shown}`);
     });
-    assert.equal(n, result.findings.length);
   });
 
-  if (findings.length) {
-    const target = findings[findings.length - 1];
+  await steps.run(`${name}: clicking a finding in Problems shows its flow's diagram`, page, async () => {
+    if (!result.findings.some((f) => f.flows.length > 0)) return;
+    // A rendered row whose message belongs to exactly one finding that has a flow.
+    const rows = page.locator('.markers-panel .monaco-list-row[aria-level="2"]');
+    const texts = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.marker-message')?.textContent ?? ''));
+    const oneLine = (m) => m.replace(/[\r\n\t]+/g, ' ');
+    let pick = -1;
+    let target;
+    for (let i = texts.length - 1; i >= 0 && pick < 0; i--) {
+      const same = result.findings.filter((f) => oneLine(f.message) === texts[i]);
+      if (same.length === 1 && same[0].flows.length > 0) { pick = i; target = same[0]; }
+    }
+    assert.ok(target, `no Problems row matches a single finding with a flow; rows: ${JSON.stringify(texts.slice(0, 5))}`);
+    await rows.nth(pick).click();
     const flowId = target.flows[0];
-    await steps.run(`${name}: clicking finding ${target.id} (${target.code}) shows flow ${flowId}`, page, async () => {
-      const row = page.locator('.markers-panel .monaco-list-row[aria-level="2"]', { hasText: target.message.slice(0, 60) }).first();
-      await row.scrollIntoViewIfNeeded();
-      await row.click();
-      await w.locator(`svg[data-testid="sequence-diagram"][data-flow-id="${flowId}"]`).first().waitFor({ timeout: 20_000 });
-    });
-  }
+    await w.locator(`svg[data-testid="sequence-diagram"][data-flow-id="${flowId}"]`).first().waitFor({ timeout: 20_000 });
+    const arrows = await diagramArrows(w);
+    checkArrows(result.flows.find((f) => f.id === flowId), arrows);
+  });
 
   if (exportCheck && ctx.exportScenario) await ctx.exportScenario(ctx, name, result);
 }
