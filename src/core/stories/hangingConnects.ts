@@ -65,8 +65,10 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
     if (!l) byClient.set(c.flow.client.ip, (l = []));
     l.push(c);
   }
+  const perClient = new Map<string, number>();
+  for (const c of list) perClient.set(c.flow.client.ip, (perClient.get(c.flow.client.ip) ?? 0) + 1);
   for (const [client, mine] of byClient) {
-    findings.push(slowConnectFinding(ctx, client, target, mine, list.filter((c) => c.flow.client.ip === client).length));
+    findings.push(slowConnectFinding(ctx, client, target, mine, perClient.get(client) ?? mine.length));
   }
   const server = slow[0].flow.server;
   if (stale.peak >= ctx.config.pileupMinPending) {
