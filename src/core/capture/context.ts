@@ -5,12 +5,38 @@ export const MAX_LISTED_PROBLEMS = 200;
 /** Largest captured length accepted (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
 export const MAX_CAPTURED_LENGTH = 262144;
 
+/**
+ * The one PacketRecord the reader reuses. `data` is made on demand, so a consumer that decodes
+ * from `buffer`/`dataOffset` costs no allocation per packet.
+ */
+export class ReaderRecord implements PacketRecord {
+  index = 0;
+  offset = 0;
+  capLen = 0;
+  origLen = 0;
+  linkType = 0;
+  interfaceId = 0;
+  sec = 0;
+  frac = 0;
+  unitsPerSecond = 1e6;
+  comment: string | undefined = undefined;
+  noTimestamp: boolean | undefined = undefined;
+  buffer: Uint8Array = new Uint8Array(0);
+  dataOffset = 0;
+  declare readonly data: Uint8Array;
+
+  constructor() {
+    // An own enumerable getter, so `{ ...rec }` copies the bytes' view like a plain property.
+    Object.defineProperty(this, 'data', {
+      enumerable: true,
+      get(this: ReaderRecord) { return this.buffer.subarray(this.dataOffset, this.dataOffset + this.capLen); },
+    });
+  }
+}
+
 /** State shared by the format parsers and the driver: the reused record, counters, problems. */
 export class ReadContext {
-  readonly rec: PacketRecord = {
-    index: 0, offset: 0, capLen: 0, origLen: 0, linkType: 0, interfaceId: 0,
-    data: new Uint8Array(0), comment: undefined, sec: 0, frac: 0, unitsPerSecond: 1e6,
-  };
+  readonly rec = new ReaderRecord();
   readonly problems: CaptureProblem[] = [];
   readonly info: CaptureInfo = { format: 'pcap', compressed: false, linkTypes: [], interfaces: [], comments: [] };
   /** Packets delivered. */

@@ -94,8 +94,8 @@ export class PcapParser implements RecordParser {
     const buf = w.buf, v = w.view, len = w.len;
     let p = w.pos;
     while (true) {
+      w.pos = p;
       if (len - p < hdrLen) {
-        w.pos = p;
         if (eof) {
           if (len > p) ctx.problem(w.base + p, `truncated record header at offset ${w.base + p}: ${len - p} of ${hdrLen} bytes`);
           return false;
@@ -106,7 +106,6 @@ export class PcapParser implements RecordParser {
       const capLen = v.getUint32(p + 8, le);
       const origLen = v.getUint32(p + 12, le);
       if (capLen > MAX_CAPTURED_LENGTH) {
-        w.pos = p;
         ctx.problem(w.base + p, `record at offset ${w.base + p} declares captured length ${capLen} (> ${MAX_CAPTURED_LENGTH}): damaged file`);
         this.resyncFrom = w.base + p + 1;
         this.damagedAt = w.base + p;
@@ -116,7 +115,6 @@ export class PcapParser implements RecordParser {
       }
       const end = p + hdrLen + capLen;
       if (end > len) {
-        w.pos = p;
         if (eof) {
           ctx.problem(w.base + p, `truncated record at offset ${w.base + p}: captured length ${capLen}, only ${len - p - hdrLen} bytes left`);
           return false;
@@ -141,10 +139,10 @@ export class PcapParser implements RecordParser {
       rec.offset = w.base + p;
       rec.capLen = capLen;
       rec.origLen = origLen;
-      rec.data = buf.subarray(p + hdrLen, end);
+      rec.buffer = buf;
+      rec.dataOffset = p + hdrLen;
       this.lastSec = sec;
       p = end;
-      w.pos = p;
       ctx.emit();
     }
   }

@@ -213,7 +213,8 @@ export class PcapngParser implements RecordParser {
     if (iface.tsOffset !== 0) rec.sec += iface.tsOffset;
     rec.capLen = capLen;
     rec.origLen = origLen;
-    rec.data = w.buf.subarray(dataStart, dataStart + capLen);
+    rec.buffer = w.buf;
+    rec.dataOffset = dataStart;
     rec.noTimestamp = undefined;
   }
 

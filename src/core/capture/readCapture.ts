@@ -9,6 +9,8 @@ import { Window } from './window';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const PROGRESS_STEP = 4 * 1024 * 1024;
+/** Room in front of each read buffer for the record split across chunks (a max-size pcap record fits). */
+const CARRY_GAP = 512 * 1024;
 
 /**
  * Reads a pcap / pcapng file (gzip-compressed too) and calls `onPacket` for every packet, in file
@@ -27,24 +29,42 @@ export async function readCaptureFile(path: string, onPacket: (p: PacketRecord) 
       return await readCaptureChunks(fileChunks(fh, chunkSize), onPacket, { ...opts, totalBytes: total });
     }
     const ctx = new ReadContext(onPacket);
-    const w = new Window(chunkSize);
+    const w = new Window(0);
     const progress = new Progress(opts, total);
-    let filePos = 0;
+    // Two buffers: the next chunk is read into one while the other is parsed, so disk/page-cache
+    // time and parsing overlap. Each has a gap in front where the record split across the chunk
+    // boundary is copied, keeping every record contiguous without copying whole chunks.
+    const bufs = [new Uint8Array(CARRY_GAP + chunkSize), new Uint8Array(CARRY_GAP + chunkSize)];
+    let cur = 0;
+    let r = await fh.read(bufs[0], CARRY_GAP, chunkSize, 0);
+    let filePos = r.bytesRead;
+    w.attach(bufs[0], CARRY_GAP, CARRY_GAP + r.bytesRead, -CARRY_GAP);
     let parser: RecordParser | undefined;
     let aborted = false;
     while (true) {
-      if (opts.signal?.aborted) { aborted = true; break; }
-      w.reserve(Math.max(chunkSize, w.need - (w.len - w.pos)));
-      const { bytesRead } = await fh.read(w.buf, w.len, w.buf.length - w.len, filePos);
-      filePos += bytesRead;
-      w.len += bytesRead;
-      const eof = bytesRead === 0 || filePos >= total;
+      const eof = r.bytesRead === 0 || filePos >= total;
+      const next = eof ? undefined : fh.read(bufs[1 - cur], CARRY_GAP, chunkSize, filePos);
       parser ??= detect(w, ctx, false, eof);
-      if (!parser) continue;
-      w.need = 0;
-      const more = parser.parse(w, eof);
+      const more = parser ? parser.parse(w, eof) : true;
       progress.report(filePos);
-      if (!more || eof) break;
+      if (opts.signal?.aborted) aborted = true;
+      if (!next) break;
+      r = await next;
+      if (!more || aborted) break;
+      filePos += r.bytesRead;
+      const leftover = w.len - w.pos;
+      const nb = bufs[1 - cur];
+      if (leftover <= CARRY_GAP) {
+        nb.set(w.buf.subarray(w.pos, w.len), CARRY_GAP - leftover);
+        w.attach(nb, CARRY_GAP - leftover, CARRY_GAP + r.bytesRead, w.base + w.pos - (CARRY_GAP - leftover));
+        cur = 1 - cur;
+      } else {
+        // A block longer than the gap (large pcapng blocks; bounded by the parsers' limits).
+        const big = new Uint8Array(leftover + r.bytesRead);
+        big.set(w.buf.subarray(w.pos, w.len), 0);
+        big.set(nb.subarray(CARRY_GAP, CARRY_GAP + r.bytesRead), leftover);
+        w.attach(big, 0, big.length, w.base + w.pos);
+      }
     }
     progress.report(filePos, true);
     ctx.finish();

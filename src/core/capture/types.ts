@@ -29,8 +29,15 @@ export interface PacketRecord extends Timestamp {
   linkType: number;
   /** pcapng interface index within its section, counted over the whole file (0 for pcap). */
   interfaceId: number;
-  /** Borrowed view of the captured bytes; valid only during the callback. */
+  /**
+   * Borrowed view of the captured bytes; valid only during the callback. On records from the
+   * reader this is a getter that creates the view on first use: hot paths should use `buffer`
+   * and `dataOffset` (or decodeRecord) instead.
+   */
   data: Uint8Array;
+  /** The reader's buffer holding the packet at [dataOffset, dataOffset + capLen); borrowed. */
+  buffer?: Uint8Array;
+  dataOffset?: number;
   /** pcapng opt_comment values joined with "\n", if any. */
   comment?: string;
   /**

@@ -18,6 +18,17 @@ export class Window {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Switches to another buffer holding unread bytes [pos, len); `base` = stream offset of buf[0]. */
+  attach(buf: Uint8Array, pos: number, len: number, base: number): void {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = pos;
+    this.len = len;
+    this.base = base;
+  }
+
   /** Moves unread bytes to the front so the free tail is as large as possible. */
   compact(): void {
     if (this.pos === 0) return;

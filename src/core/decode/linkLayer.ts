@@ -69,12 +69,12 @@ function decodeMpls(d: Uint8Array, p: number, end: number, out: TcpSegment, dept
 }
 
 /** BSD loopback: a 4-byte address family, host byte order (NULL) or network order (LOOP). */
-export function decodeLoopback(d: Uint8Array, end: number, out: TcpSegment): DecodeResult {
-  if (end < 4) return DecodeResult.Malformed;
+export function decodeLoopback(d: Uint8Array, s: number, end: number, out: TcpSegment): DecodeResult {
+  if (end - s < 4) return DecodeResult.Malformed;
   // The writer's byte order is unknown for NULL; families are small, so the zero half tells.
-  const family = d[0] === 0 && d[1] === 0 ? (d[2] << 8) | d[3] : d[0] | (d[1] << 8);
-  if (family === 2) return decodeIpv4(d, 4, end, out, 0);
+  const family = d[s] === 0 && d[s + 1] === 0 ? (d[s + 2] << 8) | d[s + 3] : d[s] | (d[s + 1] << 8);
+  if (family === 2) return decodeIpv4(d, s + 4, end, out, 0);
   // AF_INET6 differs per OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
-  if (family === 10 || family === 24 || family === 28 || family === 30) return decodeIpv6(d, 4, end, out, 0);
+  if (family === 10 || family === 24 || family === 28 || family === 30) return decodeIpv6(d, s + 4, end, out, 0);
   return DecodeResult.NotTcp;
 }
