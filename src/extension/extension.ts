@@ -1,0 +1,63 @@
+/** Entry point: wires the capture editor, findings report, diagnostics, commands and settings. */
+import * as vscode from 'vscode';
+import type { CaptureDocument } from './captureDocument';
+import { CaptureEditorProvider, CaptureRegistry, VIEW_TYPE } from './captureEditorProvider';
+import { registerCommands } from './commands';
+import { FindingDiagnostics } from './diagnostics';
+import { ReportNavigator } from './reportNavigator';
+import { reportUriFor } from './reportUri';
+import { readSettings } from './settings';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const registry = new CaptureRegistry();
+  const pkg = context.extension.packageJSON as { repository?: { url?: string } | string };
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? 'https://github.com/synscope/synscope';
+  const diagnostics = new FindingDiagnostics(repo);
+  const navigator = new ReportNavigator(registry);
+  const settings = () => readSettings((key) => vscode.workspace.getConfiguration('synscope').get(key));
+
+  const refresh = (doc: CaptureDocument): void => {
+    const reportUri = reportUriFor(doc.uri);
+    if (doc.state.kind === 'done') diagnostics.set(reportUri, doc.state.report);
+    else diagnostics.clear(reportUri);
+    navigator.refresh(reportUri);
+  };
+
+  const provider = new CaptureEditorProvider(context.extensionUri, registry, {
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+    settings,
+    onAnalysisChanged: refresh,
+    onDocumentClosed: (doc) => {
+      const reportUri = reportUriFor(doc.uri);
+      diagnostics.clear(reportUri);
+      navigator.refresh(reportUri);
+    },
+  });
+
+  context.subscriptions.push(
+    diagnostics,
+    navigator,
+    vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
+      // A hidden editor is rebuilt from the document's state and the webview's getState:
+      // cheaper than keeping a million-row view alive.
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    ...registerCommands(registry),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('synscope')) return;
+      const display = e.affectsConfiguration('synscope.timeDisplay');
+      const analysis = ['slowRttMs', 'flood', 'maxFlows', 'severityOverrides', 'maxDiagnostics'].some((k) =>
+        e.affectsConfiguration(`synscope.${k}`),
+      );
+      for (const doc of registry.all()) {
+        if (analysis) doc.analyze();
+        else if (display) doc.broadcast({ type: 'settings', timeDisplay: settings().timeDisplay });
+      }
+    }),
+  );
+}
+
+export function deactivate(): void {
+  // Documents are disposed by VS Code (which stops their workers).
+}

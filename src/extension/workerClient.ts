@@ -1,0 +1,122 @@
+/**
+ * Runs one analysis in a worker thread and turns its messages into callbacks. Ending the work
+ * (cancel, editor closed, re-analysis) terminates the thread: the reader loop needs no
+ * cancellation checks and nothing keeps running behind the user's back.
+ */
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { RequestChannel } from '../protocol/messageChannel';
+import type { Finding } from '../core/engine/result';
+import type { FlowRow } from '../protocol/flowTable';
+import type { HostToWorker, Overview, ProgressInfo, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
+
+export interface AnalysisCallbacks {
+  onProgress(p: ProgressInfo): void;
+  onPartialFlows(rows: FlowRow[], total: number): void;
+  onDone(overview: Overview, findings: Finding[], flowEndpoints: Record<number, string>): void;
+  /** Called at most once, and never after onDone. */
+  onFailed(message: string, offset: number | undefined): void;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+export class AnalysisRun {
+  private readonly worker: Worker;
+  private readonly channel: RequestChannel<WorkerRequests>;
+  private finished = false;
+  private stopped = false;
+  private lastBytes = 0;
+
+  constructor(
+    workerPath: string,
+    private readonly uri: vscode.Uri,
+    config: Record<string, unknown>,
+    timeDisplay: TimeDisplay,
+    private readonly cb: AnalysisCallbacks,
+  ) {
+    this.worker = new Worker(workerPath);
+    this.channel = new RequestChannel<WorkerRequests>((m) => this.post(m));
+    this.worker.on('message', (m: WorkerToHost) => this.onMessage(m));
+    this.worker.on('error', (e) => this.fail(`The analysis worker crashed: ${e.message}`));
+    this.worker.on('exit', (code) => {
+      this.channel.rejectAll('the analysis worker has stopped');
+      if (!this.stopped) this.fail(`The analysis worker exited unexpectedly (code ${code}).`);
+    });
+    const displayPath = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+    if (uri.scheme === 'file') {
+      this.post({ type: 'analyze', source: { kind: 'file', path: uri.fsPath }, displayPath, config, timeDisplay });
+    } else {
+      void this.streamFromWorkspaceFs(displayPath, config, timeDisplay);
+    }
+  }
+
+  /** Non-file schemes (remote, virtual file systems): the host reads and posts the bytes. */
+  private async streamFromWorkspaceFs(displayPath: string, config: Record<string, unknown>, timeDisplay: TimeDisplay): Promise<void> {
+    let data: Uint8Array;
+    try {
+      data = await vscode.workspace.fs.readFile(this.uri);
+    } catch (e) {
+      this.fail(`Cannot read ${displayPath}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (this.stopped) return;
+    this.post({ type: 'analyze', source: { kind: 'chunks', totalBytes: data.byteLength }, displayPath, config, timeDisplay });
+    for (let off = 0; off < data.byteLength && !this.stopped; off += CHUNK) {
+      const part = data.slice(off, Math.min(off + CHUNK, data.byteLength));
+      this.post({ type: 'chunk', data: part }, [part.buffer as ArrayBuffer]);
+    }
+    if (!this.stopped) this.post({ type: 'end' });
+  }
+
+  request<K extends keyof WorkerRequests & string>(method: K, params: WorkerRequests[K]['params']): Promise<WorkerRequests[K]['result']> {
+    if (this.stopped) return Promise.reject(new Error('the analysis was stopped'));
+    return this.channel.request(method, params);
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Ends the worker (idempotent). Pending requests are rejected. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.worker.terminate();
+    this.channel.rejectAll('the analysis was stopped');
+  }
+
+  private post(m: HostToWorker, transfer?: ArrayBuffer[]): void {
+    if (this.stopped) return;
+    this.worker.postMessage(m, transfer);
+  }
+
+  private onMessage(m: WorkerToHost): void {
+    if (this.stopped && m.type !== 'response') return;
+    switch (m.type) {
+      case 'progress':
+        this.lastBytes = m.progress.bytesRead;
+        this.cb.onProgress(m.progress);
+        break;
+      case 'partialFlows':
+        this.cb.onPartialFlows(m.rows, m.total);
+        break;
+      case 'done':
+        this.finished = true;
+        this.cb.onDone(m.overview, m.findings, m.flowEndpoints);
+        break;
+      case 'failed':
+        this.fail(m.message, m.offset);
+        break;
+      case 'response':
+        this.channel.handleResponse(m);
+        break;
+    }
+  }
+
+  private fail(message: string, offset?: number): void {
+    if (this.finished || this.stopped) return;
+    const at = offset ?? (this.lastBytes > 0 ? this.lastBytes : undefined);
+    this.stop();
+    this.cb.onFailed(message, at);
+  }
+}

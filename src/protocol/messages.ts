@@ -1,0 +1,147 @@
+/**
+ * Every message that crosses a boundary, one discriminated union per direction:
+ * webview ↔ extension host ↔ analysis worker. `type` strings are readable in logs.
+ * Requests/responses use RequestChannel (messageChannel.ts) with the maps below.
+ *
+ * The webview imports only types from here; it never receives capture bytes, only rows,
+ * summaries and SVG rendered on the worker side.
+ */
+import type { AnalysisResult, CaptureSummary, Finding, FindingCode, Flow, FlowEvent, Severity, Story, Summary } from '../core/engine/result';
+import type { FlowPage, FlowQuery, FlowRow } from './flowTable';
+import type { RequestMessage, ResponseMessage } from './messageChannel';
+
+export const PROTOCOL_VERSION = 1;
+
+export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+
+/** Live counters while a capture is read. */
+export interface ProgressInfo {
+  bytesRead: number;
+  /** 0 when unknown. */
+  totalBytes: number;
+  packets: number;
+  flows: number;
+  handshakesComplete: number;
+}
+
+/** A story card, with its series already rendered as SVG charts. */
+export interface StoryView {
+  story: Story;
+  charts: string[];
+}
+
+/** Everything the summary header shows once the analysis is done. */
+export interface Overview {
+  capture: CaptureSummary;
+  summary: Summary;
+  stories: StoryView[];
+  /** Flows per Zeek conn_state. */
+  states: Partial<Record<string, number>>;
+  /** Findings per code with the code's severity, most severe first. */
+  findingCodes: { code: FindingCode; count: number; severity: Severity }[];
+  findingsTotal: number;
+  synFlood: boolean;
+  /** SVG: SYNs per time bin, and the handshake RTT histogram; '' when there is nothing to draw. */
+  charts: { synRate: string; rttHistogram: string };
+  elapsedMs: number;
+}
+
+/** A selected flow with what the diagram pane needs. */
+export interface FlowDetail {
+  flow: Flow;
+  events: FlowEvent[];
+  findings: Finding[];
+  /** Sequence diagram SVG (escaped by the renderer). */
+  svg: string;
+}
+
+// ---------------------------------------------------------------- webview ↔ host
+
+/** Requests the webview makes of the host. */
+export type WebviewRequests = {
+  /** A page of the flow table for a query (sorted and filtered over all flows). */
+  getFlows: { params: { query: FlowQuery; offset: number; limit: number }; result: FlowPage };
+  /** Row index of a flow under a query, -1 when the filter hides it. */
+  locateFlow: { params: { query: FlowQuery; flowId: number }; result: number };
+  /** The selected flow's events, findings and diagram; null for an unknown id. */
+  getFlowDetail: { params: { flowId: number }; result: FlowDetail | null };
+};
+
+/** Persisted with the webview's setState so a hidden/restored editor comes back as it was. */
+export interface ViewState {
+  selectedFlowId: number | null;
+  query: FlowQuery;
+  scrollTop: number;
+}
+
+export type WebviewToHost =
+  /** The page has loaded and listens; the host answers with `init` and the current state. */
+  | { type: 'ready'; protocolVersion: number }
+  /** A command from a button: export the diagram, copy the summary, re-analyze. */
+  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'exportFindings' | 'reanalyze'; flowId?: number }
+  /** The user selected a flow (so host commands act on it). */
+  | { type: 'selected'; flowId: number | null }
+  | RequestMessage<WebviewRequests>;
+
+export type HostToWebview =
+  /** First message after `ready`. */
+  | { type: 'init'; fileName: string; timeDisplay: TimeDisplay }
+  /** Analysis (re)started: drop rows and summary. */
+  | { type: 'started' }
+  /** Counters while reading. */
+  | { type: 'progress'; progress: ProgressInfo }
+  /** The first flows as they stand while reading (not sortable yet). */
+  | { type: 'partialFlows'; rows: FlowRow[]; total: number }
+  /** Analysis finished; the table switches to paged queries. */
+  | { type: 'done'; overview: Overview }
+  /** Analysis failed or was cancelled; `offset` is the byte offset when known. */
+  | { type: 'failed'; message: string; offset?: number; cancelled?: boolean }
+  /** Select and show a flow (Problems panel, "show flow" command). */
+  | { type: 'revealFlow'; flowId: number; findingId?: number }
+  /** Settings changed that only affect display. */
+  | { type: 'settings'; timeDisplay: TimeDisplay }
+  | ResponseMessage;
+
+// ---------------------------------------------------------------- host ↔ worker
+
+/** Where the worker gets the capture bytes. */
+export type CaptureSource =
+  /** The worker opens the file itself (file: URIs): no bytes cross threads. */
+  | { kind: 'file'; path: string }
+  /** The host reads through vscode.workspace.fs and posts `chunk` messages. */
+  | { kind: 'chunks'; totalBytes: number };
+
+/** Requests the host makes of the worker after `done`. */
+export type WorkerRequests = {
+  queryFlows: WebviewRequests['getFlows'];
+  locateFlow: WebviewRequests['locateFlow'];
+  flowDetail: { params: { flowId: number; timeDisplay: TimeDisplay }; result: FlowDetail | null };
+  /** Findings in a file format (JSON = the full synscope/1 result). */
+  exportFindings: { params: { format: 'json' | 'csv' | 'sarif' }; result: string };
+  /** A flow's diagram as SVG or Mermaid; null for an unknown id. */
+  exportDiagram: { params: { flowId: number; format: 'svg' | 'mermaid'; timeDisplay: TimeDisplay }; result: string | null };
+  /** Plain-text summary of a flow for the clipboard; null for an unknown id. */
+  flowSummary: { params: { flowId: number }; result: string | null };
+};
+
+export type HostToWorker =
+  /** Start reading and analysing. `config` is a Partial<AnalysisConfig>. */
+  | { type: 'analyze'; source: CaptureSource; displayPath: string; config: Record<string, unknown>; timeDisplay: TimeDisplay }
+  /** Next bytes of a `chunks` source (transferred, not copied). */
+  | { type: 'chunk'; data: Uint8Array }
+  /** No more chunks. */
+  | { type: 'end' }
+  /** Reading the source failed on the host side. */
+  | { type: 'sourceError'; message: string }
+  | RequestMessage<WorkerRequests>;
+
+export type WorkerToHost =
+  | { type: 'progress'; progress: ProgressInfo }
+  | { type: 'partialFlows'; rows: FlowRow[]; total: number }
+  /** All findings go to the host (diagnostics, report); flows stay in the worker. */
+  | { type: 'done'; overview: Overview; findings: Finding[]; flowEndpoints: Record<number, string> }
+  | { type: 'failed'; message: string; offset?: number }
+  | ResponseMessage;
+
+/** Only for typing exports of the whole result. */
+export type { AnalysisResult };

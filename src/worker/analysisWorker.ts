@@ -1,0 +1,188 @@
+/**
+ * The analysis thread (dist/worker.js). Reads the capture (itself for files, from posted
+ * chunks otherwise), feeds the engine, streams progress and the first flows, then keeps the
+ * finished result so the host can page, sort and render flows without ever copying the whole
+ * flow list across threads. The host ends the work by terminating this thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { readCaptureChunks, readCaptureFile } from '../core/capture/readCapture';
+import type { PacketRecord, ReadSummary } from '../core/capture/types';
+import { Analyzer } from '../core/engine/analyzer';
+import type { AnalysisResult } from '../core/engine/result';
+import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
+import { formatEndpoint } from '../protocol/flowTable';
+import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
+import { exportFindings } from './exporters';
+import { FlowIndex } from './flowIndex';
+import { flowSummaryText } from './flowText';
+import { buildOverview } from './overview';
+import { chartRenderer, diagramMermaid, diagramSvg } from './rendering';
+
+const port = parentPort;
+if (!port) throw new Error('analysisWorker must run in a worker thread');
+
+const PROGRESS_EVERY_MS = 250;
+const PARTIAL_ROWS = 200;
+
+function post(m: WorkerToHost, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(m, transfer);
+}
+
+let analyzer: Analyzer | null = null;
+let result: AnalysisResult | null = null;
+let index: FlowIndex | null = null;
+let bytesRead = 0;
+
+/** Chunks posted by the host, consumed as an async iterable by the reader. */
+class ChunkQueue implements AsyncIterable<Uint8Array> {
+  private readonly queue: Uint8Array[] = [];
+  private ended = false;
+  private error: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  push(c: Uint8Array): void {
+    this.queue.push(c);
+    this.notify();
+  }
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+  fail(message: string): void {
+    this.error = new Error(message);
+    this.notify();
+  }
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      if (this.error) throw this.error;
+      const c = this.queue.shift();
+      if (c) {
+        yield c;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+}
+let chunks: ChunkQueue | null = null;
+
+async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<void> {
+  const t0 = Date.now();
+  const a = new Analyzer(m.config);
+  analyzer = a;
+  let lastPost = 0;
+  let sentPartial = 0;
+  let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
+  const report = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastPost < PROGRESS_EVERY_MS) return;
+    lastPost = now;
+    const p = a.progress();
+    post({ type: 'progress', progress: { bytesRead, totalBytes, packets: p.packets, flows: p.flows, handshakesComplete: p.handshakesComplete } });
+    // The first screenful of flows, refreshed while it fills and while its flows change state.
+    if (p.flows > 0 && (sentPartial < PARTIAL_ROWS || now - t0 < 10_000)) {
+      const flows = a.flowsSnapshot(1, PARTIAL_ROWS);
+      sentPartial = flows.length;
+      const tmp = new FlowIndex(flows, []);
+      post({ type: 'partialFlows', rows: flows.map((_, i) => tmp.row(i)), total: p.flows });
+    }
+  };
+  let n = 0;
+  const onPacket = (p: PacketRecord): void => {
+    a.addPacket(p);
+    if ((++n & 0xfff) === 0) report(false);
+  };
+  const onProgress = (read: number, total: number): void => {
+    bytesRead = read;
+    if (total > 0) totalBytes = total;
+    report(false);
+  };
+  report(true);
+  let summary: ReadSummary;
+  if (m.source.kind === 'file') {
+    summary = await readCaptureFile(m.source.path, onPacket, { onProgress });
+  } else {
+    chunks = new ChunkQueue();
+    summary = await readCaptureChunks(chunks, onPacket, { onProgress, totalBytes: m.source.totalBytes });
+  }
+  bytesRead = summary.bytesRead;
+  report(true);
+  const r = a.finish(summary, m.displayPath);
+  result = r;
+  index = new FlowIndex(r.flows, r.findings);
+  const flowEndpoints: Record<number, string> = {};
+  for (const f of r.findings) {
+    const id = f.flows[0];
+    if (id === undefined || id in flowEndpoints) continue;
+    const flow = index.flow(id);
+    if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
+  }
+  post({ type: 'done', overview: buildOverview(r, chartRenderer, Date.now() - t0), findings: r.findings, flowEndpoints });
+}
+
+function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer } {
+  if (!index || !result || !analyzer) throw new Error('analysis not finished');
+  return { index, result, analyzer };
+}
+
+function detailOf(flowId: number, timeDisplay: TimeDisplay) {
+  const { index: ix, analyzer: a } = ready();
+  const flow = ix.flow(flowId);
+  if (!flow) return null;
+  const events = a.flowEvents(flowId);
+  const findings = ix.findingsOf(flow);
+  return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay) };
+}
+
+const handlers: RequestHandlers<WorkerRequests> = {
+  queryFlows: ({ query, offset, limit }) => ready().index.page(query, offset, limit),
+  locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
+  flowDetail: ({ flowId, timeDisplay }) => detailOf(flowId, timeDisplay),
+  exportFindings: ({ format }) => exportFindings(ready().result, format),
+  exportDiagram: ({ flowId, format, timeDisplay }) => {
+    const { index: ix, analyzer: a } = ready();
+    const flow = ix.flow(flowId);
+    if (!flow) return null;
+    const events = a.flowEvents(flowId);
+    const findings = ix.findingsOf(flow);
+    return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true) : diagramMermaid(flow, events, findings);
+  },
+  flowSummary: ({ flowId }) => {
+    const { index: ix } = ready();
+    const flow = ix.flow(flowId);
+    return flow ? flowSummaryText(flow, ix.findingsOf(flow)) : null;
+  },
+};
+
+function failure(e: unknown): WorkerToHost {
+  const err = e as { message?: unknown; offset?: unknown };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  const offset = typeof err?.offset === 'number' ? err.offset : bytesRead > 0 ? bytesRead : undefined;
+  return { type: 'failed', message, offset };
+}
+
+port.on('message', (m: HostToWorker) => {
+  switch (m.type) {
+    case 'analyze':
+      analyze(m).catch((e) => post(failure(e)));
+      break;
+    case 'chunk':
+      chunks?.push(m.data);
+      break;
+    case 'end':
+      chunks?.end();
+      break;
+    case 'sourceError':
+      chunks?.fail(m.message);
+      break;
+    case 'request':
+      void answerRequest(m as RequestMessage<WorkerRequests>, handlers, (r: ResponseMessage) => post(r));
+      break;
+  }
+});

@@ -1,0 +1,248 @@
+/**
+ * Sorting, filtering and paging of the full flow list for the flow table. Runs in the worker,
+ * next to the flows, so a million flows never cross a thread boundary: the webview asks for
+ * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
+ * pages of the same view costs a slice, not a sort.
+ */
+import type { Finding, FindingCode, Flow, Severity } from '../core/engine/result';
+import { formatEndpoint, type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Sort key for an address: numeric order (IPv4 before IPv6), then port. */
+export function endpointSortKey(ip: string, port: number): string {
+  const p = String(port).padStart(5, '0');
+  if (!ip.includes(':')) {
+    return '4' + ip.split('.').map((o) => o.padStart(3, '0')).join('.') + ':' + p;
+  }
+  return '6' + expandIpv6(ip) + ':' + p;
+}
+
+function expandIpv6(ip: string): string {
+  // Embedded IPv4 tails (::ffff:1.2.3.4) sort after pure hex groups of the same prefix; that is fine.
+  const [head, tail] = ip.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const missing = tail === undefined ? 0 : Math.max(0, 8 - h.length - t.length);
+  return [...h, ...new Array<string>(missing).fill('0'), ...t].map((g) => g.padStart(4, '0')).join(':');
+}
+
+/** Epoch-seconds decimal string → number (ms precision is plenty for ordering ties by id). */
+function timeValue(t: string): number {
+  return Number(t);
+}
+
+export class FlowIndex {
+  private readonly findingsById = new Map<number, Finding>();
+  private readonly rowCache = new Map<number, FlowRow>();
+  private readonly numericKeys = new Map<SortKey, Float64Array>();
+  private readonly stringKeys = new Map<SortKey, string[]>();
+  /** Most recently used query results, newest last. */
+  private readonly views = new Map<string, Uint32Array>();
+  private static readonly MAX_VIEWS = 4;
+
+  constructor(private readonly flows: readonly Flow[], findings: readonly Finding[]) {
+    for (const f of findings) this.findingsById.set(f.id, f);
+  }
+
+  get size(): number {
+    return this.flows.length;
+  }
+
+  /** The flow with this id (ids are 1-based and dense in the engine's result; checked anyway). */
+  flow(id: number): Flow | undefined {
+    const guess = this.flows[id - 1];
+    if (guess && guess.id === id) return guess;
+    return this.flows.find((f) => f.id === id);
+  }
+
+  findingsOf(flow: Flow): Finding[] {
+    const out: Finding[] = [];
+    for (const id of flow.findings) {
+      const f = this.findingsById.get(id);
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  row(i: number): FlowRow {
+    let r = this.rowCache.get(i);
+    if (r) return r;
+    const f = this.flows[i]!;
+    const codes: FindingCode[] = [];
+    let worst: Severity | null = null;
+    for (const fd of this.findingsOf(f)) {
+      if (!codes.includes(fd.code)) codes.push(fd.code);
+      if (worst === null || SEVERITY_RANK[fd.severity] > SEVERITY_RANK[worst]) worst = fd.severity;
+    }
+    r = {
+      id: f.id,
+      client: formatEndpoint(f.client.ip, f.client.port),
+      server: formatEndpoint(f.server.ip, f.server.port),
+      state: f.state,
+      history: f.history,
+      syn: f.syn,
+      synAck: f.synAck,
+      rtt: f.handshake.rtt,
+      serverRtt: f.handshake.serverRtt,
+      clientRtt: f.handshake.clientRtt,
+      findings: codes,
+      severity: worst,
+      start: f.start,
+    };
+    // Rows are small, but a million of them are not: cache only what pages touched recently.
+    if (this.rowCache.size > 20_000) this.rowCache.clear();
+    this.rowCache.set(i, r);
+    return r;
+  }
+
+  /** Rows [offset, offset+limit) of the query's view. */
+  page(query: FlowQuery, offset: number, limit: number): FlowPage {
+    const view = this.view(query);
+    const start = Math.max(0, Math.min(Math.floor(offset), view.length));
+    const end = Math.min(view.length, start + Math.max(0, Math.floor(limit)));
+    const rows: FlowRow[] = [];
+    for (let k = start; k < end; k++) rows.push(this.row(view[k]!));
+    return { offset: start, total: view.length, rows };
+  }
+
+  /** Position of a flow in the query's view, -1 when filtered out or unknown. */
+  locate(query: FlowQuery, flowId: number): number {
+    const view = this.view(query);
+    for (let k = 0; k < view.length; k++) if (this.flows[view[k]!]!.id === flowId) return k;
+    return -1;
+  }
+
+  /** Flow indices in display order for a query (cached). */
+  view(query: FlowQuery): Uint32Array {
+    const key = JSON.stringify([query.sort.key, query.sort.dir, normalizeFilter(query.filter)]);
+    const hit = this.views.get(key);
+    if (hit) {
+      this.views.delete(key);
+      this.views.set(key, hit);
+      return hit;
+    }
+    const v = this.sorted(this.filtered(query.filter), query.sort.key, query.sort.dir === 'desc');
+    this.views.set(key, v);
+    if (this.views.size > FlowIndex.MAX_VIEWS) this.views.delete(this.views.keys().next().value as string);
+    return v;
+  }
+
+  private filtered(filter: FlowFilter): Uint32Array {
+    const terms = (filter.text ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
+    const ids = filter.flowIds && filter.flowIds.length > 0 ? new Set(filter.flowIds) : null;
+    const minS = filter.rttMinMs == null ? null : filter.rttMinMs / 1000;
+    const maxS = filter.rttMaxMs == null ? null : filter.rttMaxMs / 1000;
+    const out = new Uint32Array(this.flows.length);
+    let n = 0;
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i]!;
+      if (ids && !ids.has(f.id)) continue;
+      if (filter.state && f.state !== filter.state) continue;
+      if (minS !== null || maxS !== null) {
+        const rtt = f.handshake.rtt;
+        if (rtt === null) continue;
+        if (minS !== null && rtt < minS) continue;
+        if (maxS !== null && rtt > maxS) continue;
+      }
+      if (filter.finding && !this.findingsOf(f).some((fd) => fd.code === filter.finding)) continue;
+      if (terms.length > 0) {
+        const hay = (formatEndpoint(f.client.ip, f.client.port) + ' ' + formatEndpoint(f.server.ip, f.server.port)).toLowerCase();
+        if (!terms.every((t) => hay.includes(t))) continue;
+      }
+      out[n++] = i;
+    }
+    return out.slice(0, n);
+  }
+
+  private sorted(idx: Uint32Array, key: SortKey, desc: boolean): Uint32Array {
+    if (key === 'id') {
+      // The flow list is already in id order.
+      return desc ? idx.reverse() : idx;
+    }
+    const ids = this.flows;
+    const sign = desc ? -1 : 1;
+    const nums = this.numericKey(key);
+    if (nums) {
+      // Unmeasured values (NaN) go last in both directions: "no RTT" is not "fastest".
+      return idx.sort((a, b) => {
+        const x = nums[a]!;
+        const y = nums[b]!;
+        const xn = Number.isNaN(x);
+        const yn = Number.isNaN(y);
+        if (xn !== yn) return xn ? 1 : -1;
+        if (!xn && x !== y) return (x - y) * sign;
+        return ids[a]!.id - ids[b]!.id;
+      });
+    }
+    const strs = this.stringKey(key);
+    return idx.sort((a, b) => {
+      const x = strs[a]!;
+      const y = strs[b]!;
+      if (x !== y) return (x < y ? -1 : 1) * sign;
+      return ids[a]!.id - ids[b]!.id;
+    });
+  }
+
+  private numericKey(key: SortKey): Float64Array | null {
+    const get = numericGetter(key, this);
+    if (!get) return null;
+    let arr = this.numericKeys.get(key);
+    if (!arr) {
+      arr = new Float64Array(this.flows.length);
+      for (let i = 0; i < this.flows.length; i++) {
+        const v = get(this.flows[i]!);
+        arr[i] = v === null ? NaN : v;
+      }
+      this.numericKeys.set(key, arr);
+    }
+    return arr;
+  }
+
+  private stringKey(key: SortKey): string[] {
+    let arr = this.stringKeys.get(key);
+    if (!arr) {
+      const get = stringGetter(key);
+      arr = this.flows.map(get);
+      this.stringKeys.set(key, arr);
+    }
+    return arr;
+  }
+
+  /** Number of findings, with the worst severity breaking ties (sort by "how bad"). */
+  findingWeight(f: Flow): number {
+    let worst = 0;
+    for (const fd of this.findingsOf(f)) worst = Math.max(worst, SEVERITY_RANK[fd.severity]);
+    return worst * 1e6 + f.findings.length;
+  }
+}
+
+function numericGetter(key: SortKey, index: FlowIndex): ((f: Flow) => number | null) | null {
+  switch (key) {
+    case 'syn': return (f) => f.syn;
+    case 'synAck': return (f) => f.synAck;
+    case 'rtt': return (f) => f.handshake.rtt;
+    case 'serverRtt': return (f) => f.handshake.serverRtt;
+    case 'clientRtt': return (f) => f.handshake.clientRtt;
+    case 'start': return (f) => timeValue(f.start);
+    case 'findings': return (f) => index.findingWeight(f);
+    default: return null;
+  }
+}
+
+function stringGetter(key: SortKey): (f: Flow) => string {
+  switch (key) {
+    case 'client': return (f) => endpointSortKey(f.client.ip, f.client.port);
+    case 'server': return (f) => endpointSortKey(f.server.ip, f.server.port);
+    case 'state': return (f) => f.state;
+    case 'history': return (f) => f.history;
+    default: return (f) => String(f.id).padStart(12, '0');
+  }
+}
+
+function normalizeFilter(f: FlowFilter): unknown[] {
+  return [
+    (f.text ?? '').trim().toLowerCase(), f.state ?? '', f.finding ?? '',
+    f.rttMinMs ?? null, f.rttMaxMs ?? null, f.flowIds && f.flowIds.length > 0 ? f.flowIds : null,
+  ];
+}

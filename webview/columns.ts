@@ -1,0 +1,26 @@
+/** Flow table columns: header text, sort key and how a row's cell reads. */
+import type { FlowRow, SortKey } from '../src/protocol/flowTable';
+import { fmtMs } from './dom';
+
+export interface Column {
+  key: SortKey;
+  title: string;
+  tooltip: string;
+  /** CSS class for width/alignment (styles.css). */
+  cls: string;
+  text(r: FlowRow): string;
+}
+
+export const COLUMNS: Column[] = [
+  { key: 'id', title: '#', tooltip: 'Flow number (order of first packet)', cls: 'c-id num', text: (r) => String(r.id) },
+  { key: 'client', title: 'Client', tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
+  { key: 'server', title: 'Server', tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
+  { key: 'state', title: 'State', tooltip: 'Zeek conn_state', cls: 'c-state', text: (r) => r.state },
+  { key: 'history', title: 'History', tooltip: 'Zeek history (uppercase = client)', cls: 'c-hist', text: (r) => r.history },
+  { key: 'syn', title: 'SYN', tooltip: 'SYNs sent by the client (retransmissions included)', cls: 'c-n num', text: (r) => String(r.syn) },
+  { key: 'synAck', title: 'SYN-ACK', tooltip: 'SYN-ACKs sent by the server', cls: 'c-n num', text: (r) => String(r.synAck) },
+  { key: 'rtt', title: 'RTT', tooltip: 'Handshake RTT: ACK − SYN', cls: 'c-rtt num', text: (r) => fmtMs(r.rtt) },
+  { key: 'serverRtt', title: 'Server RTT', tooltip: 'SYN-ACK − SYN', cls: 'c-rtt num', text: (r) => fmtMs(r.serverRtt) },
+  { key: 'clientRtt', title: 'Client RTT', tooltip: 'ACK − SYN-ACK', cls: 'c-rtt num', text: (r) => fmtMs(r.clientRtt) },
+  { key: 'findings', title: 'Findings', tooltip: 'Findings on this flow', cls: 'c-find', text: (r) => r.findings.join(', ') },
+];

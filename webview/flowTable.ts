@@ -1,0 +1,275 @@
+/**
+ * The virtualized flow table: only the rows on screen exist in the DOM (a pool of row
+ * elements is reused), rows come from the host a page at a time, and the host sorts and
+ * filters over all flows. Keyboard: ↑/↓, PageUp/PageDown, Home/End move the selection,
+ * Enter shows the selected flow's diagram.
+ */
+import type { FlowPage, FlowQuery, FlowRow } from '../src/protocol/flowTable';
+import { COLUMNS } from './columns';
+import { clear, h, setAttrs } from './dom';
+import { scrollTopToReveal, visibleWindow, type ScrollGeometry } from './virtualScroll';
+
+const ROW_HEIGHT = 22;
+const PAGE_SIZE = 100;
+const MAX_PX = 8_000_000;
+
+export interface FlowTableSource {
+  getPage(query: FlowQuery, offset: number, limit: number): Promise<FlowPage>;
+}
+
+export interface FlowTableEvents {
+  /** Selection moved (keyboard or click); `activate` = Enter / double-click. */
+  onSelect(flowId: number | null, activate: boolean): void;
+  onSortChange(query: FlowQuery): void;
+  onScroll(scrollTop: number): void;
+}
+
+export class FlowTable {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly pool: HTMLElement[] = [];
+  private query: FlowQuery;
+  private total = 0;
+  private pages = new Map<number, FlowRow[]>();
+  private inflight = new Set<number>();
+  private generation = 0;
+  /** While reading: rows held locally, no paging or sorting. */
+  private staticRows: FlowRow[] | null = null;
+  private selectedIndex = -1;
+  private selectedFlowId: number | null = null;
+  private pendingScrollTop: number | null = null;
+  private rafQueued = false;
+  /** A selection made on a row whose page is still loading. */
+  private pendingSelect: { index: number; activate: boolean } | null = null;
+
+  constructor(query: FlowQuery, private readonly source: FlowTableSource, private readonly events: FlowTableEvents) {
+    this.query = query;
+    this.header = h('div', { class: 'ft-header', role: 'row' });
+    this.spacer = h('div', { class: 'ft-spacer' });
+    this.empty = h('div', { class: 'ft-empty' });
+    this.viewport = h('div', { class: 'ft-viewport', tabindex: 0, role: 'grid', 'aria-label': 'Flows', 'data-testid': 'flow-table' }, this.spacer, this.empty);
+    this.element = h('div', { class: 'flow-table' }, this.header, this.viewport);
+    this.buildHeader();
+    this.viewport.addEventListener('scroll', () => {
+      this.schedule();
+      this.events.onScroll(this.viewport.scrollTop);
+    });
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    this.viewport.addEventListener('click', (e) => this.onClick(e, false));
+    this.viewport.addEventListener('dblclick', (e) => this.onClick(e, true));
+    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+  }
+
+  get currentQuery(): FlowQuery {
+    return this.query;
+  }
+
+  get rowCount(): number {
+    return this.total;
+  }
+
+  /** Shows rows known locally (during reading). */
+  setStaticRows(rows: FlowRow[], total: number): void {
+    this.staticRows = rows;
+    this.total = rows.length;
+    this.empty.textContent = total === 0 ? 'No TCP flows yet…' : '';
+    this.render();
+  }
+
+  /** Switches to paged mode with a (new) query; keeps the selection if the flow is still listed. */
+  setQuery(query: FlowQuery, scrollTop?: number): void {
+    this.query = query;
+    this.staticRows = null;
+    this.generation++;
+    this.pages = new Map();
+    this.inflight = new Set();
+    this.selectedIndex = -1;
+    this.pendingSelect = null;
+    this.pendingScrollTop = scrollTop ?? 0;
+    this.buildHeader();
+    this.fetchPage(0);
+  }
+
+  /** Selects a row by index in the current view and scrolls it into view. */
+  selectIndex(index: number, activate: boolean): void {
+    if (this.total === 0) return;
+    const i = Math.max(0, Math.min(this.total - 1, index));
+    this.selectedIndex = i;
+    const row = this.rowAt(i);
+    this.selectedFlowId = row ? row.id : null;
+    this.viewport.scrollTop = scrollTopToReveal(i, this.viewport.scrollTop, this.geometry());
+    this.render();
+    if (row) {
+      this.pendingSelect = null;
+      this.events.onSelect(row.id, activate);
+    } else {
+      this.pendingSelect = { index: i, activate };
+      this.fetchPage(Math.floor(i / PAGE_SIZE));
+    }
+  }
+
+  /** Marks a flow selected without moving (e.g. after a restore). */
+  setSelectedFlow(flowId: number | null): void {
+    this.selectedFlowId = flowId;
+    this.render();
+  }
+
+  focus(): void {
+    this.viewport.focus();
+  }
+
+  private geometry(): ScrollGeometry {
+    return { total: this.total, rowHeight: ROW_HEIGHT, viewportHeight: this.viewport.clientHeight || 300, maxPx: MAX_PX };
+  }
+
+  private buildHeader(): void {
+    clear(this.header);
+    for (const col of COLUMNS) {
+      const active = this.query.sort.key === col.key;
+      const arrow = active ? (this.query.sort.dir === 'asc' ? ' ▲' : ' ▼') : '';
+      const cell = h('div', {
+        class: `ft-cell ft-head ${col.cls}${active ? ' sorted' : ''}`,
+        role: 'columnheader',
+        title: `${col.tooltip}. Click to sort.`,
+        tabindex: 0,
+        'aria-sort': active ? (this.query.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none',
+        'data-sort': col.key,
+      }, col.title + arrow);
+      const sort = (): void => {
+        if (this.staticRows) return; // sorting needs the finished analysis
+        const dir = active && this.query.sort.dir === 'asc' ? 'desc' : 'asc';
+        this.events.onSortChange({ ...this.query, sort: { key: col.key, dir } });
+      };
+      cell.addEventListener('click', sort);
+      cell.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          sort();
+        }
+      });
+      this.header.append(cell);
+    }
+  }
+
+  private rowAt(i: number): FlowRow | undefined {
+    if (this.staticRows) return this.staticRows[i];
+    return this.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
+  }
+
+  private fetchPage(page: number): void {
+    if (this.staticRows || this.pages.has(page) || this.inflight.has(page)) return;
+    this.inflight.add(page);
+    const gen = this.generation;
+    this.source.getPage(this.query, page * PAGE_SIZE, PAGE_SIZE).then(
+      (res) => {
+        if (gen !== this.generation) return;
+        this.inflight.delete(page);
+        this.pages.set(page, res.rows);
+        // Keep memory flat while scrolling through a million rows.
+        if (this.pages.size > 60) {
+          for (const k of this.pages.keys()) {
+            if (this.pages.size <= 40) break;
+            if (k !== page) this.pages.delete(k);
+          }
+        }
+        const totalChanged = res.total !== this.total;
+        this.total = res.total;
+        this.empty.textContent = res.total === 0 ? 'No flows match.' : '';
+        if (totalChanged || this.pendingScrollTop !== null) {
+          this.spacer.style.height = `${visibleWindow(0, this.geometry()).spacerHeight}px`;
+          if (this.pendingScrollTop !== null) {
+            this.viewport.scrollTop = this.pendingScrollTop;
+            this.pendingScrollTop = null;
+          }
+        }
+        this.render();
+        const ps = this.pendingSelect;
+        if (ps && this.rowAt(ps.index)) this.selectIndex(ps.index, ps.activate);
+      },
+      () => {
+        if (gen === this.generation) this.inflight.delete(page);
+      },
+    );
+  }
+
+  private schedule(): void {
+    if (this.rafQueued) return;
+    this.rafQueued = true;
+    requestAnimationFrame(() => {
+      this.rafQueued = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const g = this.geometry();
+    const win = visibleWindow(this.viewport.scrollTop, g);
+    this.spacer.style.height = `${win.spacerHeight}px`;
+    while (this.pool.length < win.count) {
+      const row = h('div', { class: 'ft-row', role: 'row', 'data-testid': 'flow-row' });
+      for (const col of COLUMNS) row.append(h('div', { class: `ft-cell ${col.cls}`, role: 'gridcell' }));
+      this.pool.push(row);
+      this.spacer.append(row);
+    }
+    for (let k = 0; k < this.pool.length; k++) {
+      const el = this.pool[k]!;
+      const i = win.first + k;
+      const row = k < win.count ? this.rowAt(i) : undefined;
+      if (k >= win.count) {
+        el.hidden = true;
+        continue;
+      }
+      el.hidden = false;
+      el.style.transform = `translateY(${win.firstTop + k * ROW_HEIGHT}px)`;
+      if (!row) {
+        this.fetchPage(Math.floor(i / PAGE_SIZE));
+        setAttrs(el, { 'data-flow-id': null, 'data-index': i, 'aria-selected': false, 'data-testid': 'flow-row-loading' });
+        el.className = 'ft-row loading';
+        for (const c of Array.from(el.children)) c.textContent = '';
+        continue;
+      }
+      const selected = row.id === this.selectedFlowId;
+      if (selected) this.selectedIndex = i;
+      el.className = `ft-row${selected ? ' selected' : ''}${row.severity ? ` sev-${row.severity}` : ''}`;
+      setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': selected, 'data-testid': 'flow-row' });
+      const cells = el.children;
+      for (let c = 0; c < COLUMNS.length; c++) {
+        const text = COLUMNS[c]!.text(row);
+        const cell = cells[c] as HTMLElement;
+        if (cell.textContent !== text) cell.textContent = text;
+        cell.title = text;
+      }
+    }
+  }
+
+  private onClick(e: MouseEvent, activate: boolean): void {
+    const rowEl = (e.target as HTMLElement).closest('.ft-row') as HTMLElement | null;
+    if (!rowEl || rowEl.dataset.index === undefined) return;
+    this.viewport.focus();
+    this.selectIndex(Number(rowEl.dataset.index), activate);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const visible = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const cur = this.selectedIndex;
+    let next: number | null = null;
+    switch (e.key) {
+      case 'ArrowDown': next = cur < 0 ? 0 : cur + 1; break;
+      case 'ArrowUp': next = cur < 0 ? 0 : cur - 1; break;
+      case 'PageDown': next = cur + visible; break;
+      case 'PageUp': next = cur - visible; break;
+      case 'Home': next = 0; break;
+      case 'End': next = this.total - 1; break;
+      case 'Enter':
+        if (cur >= 0) this.selectIndex(cur, true);
+        e.preventDefault();
+        return;
+      default: return;
+    }
+    e.preventDefault();
+    this.selectIndex(next, false);
+  }
+}

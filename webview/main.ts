@@ -1,0 +1,233 @@
+/**
+ * synscope capture editor webview. Talks to the host only through src/protocol messages; all
+ * capture strings reach the DOM through textContent, and SVG through an XML parser.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import './styles.css';
+import type { FlowFilter, FlowQuery } from '../src/protocol/flowTable';
+import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState } from '../src/protocol/messages';
+import { DiagramPane } from './diagram';
+import { fmtBytes, fmtInt, h } from './dom';
+import { FilterBar } from './filterBar';
+import { FlowTable } from './flowTable';
+import { adoptRenderStyles } from './renderStyles';
+import { renderStories, renderSummary, type SummaryActions } from './summary';
+import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
+
+adoptRenderStyles();
+
+const DEFAULT_QUERY: FlowQuery = { sort: { key: 'id', dir: 'asc' }, filter: {} };
+const restored = loadState();
+const view: ViewState = restored ?? { selectedFlowId: null, query: DEFAULT_QUERY, scrollTop: 0 };
+
+let fileName = '';
+let done = false;
+let overview: Overview | null = null;
+let detailSeq = 0;
+let detailTimer: ReturnType<typeof setTimeout> | undefined;
+
+// ------------------------------------------------------------------ layout
+const title = h('h1', { class: 'file-name' });
+const status = h('span', { class: 'status', 'data-testid': 'status', role: 'status' }, 'Starting…');
+const progressBar = h('vscode-progress-bar', { class: 'progress', 'aria-label': 'Analysis progress' });
+const errorBox = h('div', { class: 'error', 'data-testid': 'error', role: 'alert' });
+errorBox.hidden = true;
+const reanalyze = h('vscode-button', { secondary: true, title: 'Run the analysis again (after changing settings)' }, 'Re-analyze');
+reanalyze.addEventListener('click', () => send({ type: 'command', command: 'reanalyze' }));
+const exportFindings = h('vscode-button', { secondary: true, title: 'Save findings as JSON, CSV or SARIF' }, 'Export findings…');
+exportFindings.addEventListener('click', () => send({ type: 'command', command: 'exportFindings' }));
+const stories = h('section', { class: 'stories', 'aria-label': 'What happened' });
+stories.hidden = true;
+const summary = h('section', { class: 'summary', 'data-testid': 'summary', 'aria-label': 'Summary' });
+
+const actions: SummaryActions = {
+  filterFlows: (flowIds, label) => applyFilter({ flowIds, flowIdsLabel: label }),
+  filterFinding: (code) => applyFilter({ finding: code }),
+  filterState: (state) => applyFilter({ state: state as FlowFilter['state'] }),
+};
+
+const filterBar = new FilterBar((filter) => setQuery({ ...table.currentQuery, filter }));
+const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request('getFlows', { query: q, offset, limit }) }, {
+  onSelect: (flowId, activate) => {
+    view.selectedFlowId = flowId;
+    persist();
+    send({ type: 'selected', flowId });
+    loadDetail(flowId, activate ? 0 : 120);
+  },
+  onSortChange: (q) => setQuery(q),
+  onScroll: (top) => {
+    view.scrollTop = top;
+    persist();
+  },
+});
+const diagram = new DiagramPane({
+  exportDiagram: (flowId) => send({ type: 'command', command: 'exportDiagram', flowId }),
+  copySummary: (flowId) => send({ type: 'command', command: 'copyFlowSummary', flowId }),
+});
+
+document.getElementById('app')!.append(
+  h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), exportFindings, reanalyze),
+  progressBar,
+  errorBox,
+  stories,
+  summary,
+  h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
+  diagram.element,
+);
+
+// ------------------------------------------------------------------ behaviour
+let persistQueued = false;
+function persist(): void {
+  if (persistQueued) return;
+  persistQueued = true;
+  requestAnimationFrame(() => {
+    persistQueued = false;
+    saveState({ ...view, query: table.currentQuery });
+  });
+}
+
+function applyFilter(filter: FlowFilter): void {
+  filterBar.set(filter, false);
+  setQuery({ ...table.currentQuery, filter });
+  table.element.scrollIntoView({ block: 'nearest' });
+}
+
+function setQuery(q: FlowQuery): void {
+  view.query = q;
+  view.scrollTop = 0;
+  persist();
+  if (!done) return;
+  table.setQuery(q);
+  table.setSelectedFlow(view.selectedFlowId);
+  void refreshCount();
+}
+
+async function refreshCount(): Promise<void> {
+  if (!overview) return;
+  const page = await request('getFlows', { query: table.currentQuery, offset: 0, limit: 0 });
+  filterBar.setCount(page.total, overview.summary.flows);
+}
+
+function loadDetail(flowId: number | null, delayMs: number): void {
+  clearTimeout(detailTimer);
+  if (flowId === null) return;
+  const seq = ++detailSeq;
+  detailTimer = setTimeout(() => {
+    request('getFlowDetail', { flowId }).then(
+      (d) => {
+        if (seq !== detailSeq) return;
+        if (d) diagram.show(d);
+        else diagram.showMessage(`There is no flow ${flowId}.`);
+      },
+      (e: Error) => seq === detailSeq && diagram.showMessage(e.message),
+    );
+  }, delayMs);
+}
+
+/** Selects a flow, clearing filters that hide it. */
+async function reveal(flowId: number): Promise<void> {
+  if (!done) return;
+  let q = table.currentQuery;
+  let index = await request('locateFlow', { query: q, flowId });
+  if (index < 0) {
+    q = { ...q, filter: {} };
+    filterBar.set({}, false);
+    index = await request('locateFlow', { query: q, flowId });
+    if (index < 0) {
+      diagram.showMessage(`There is no flow ${flowId} in this capture.`);
+      return;
+    }
+    setQuery(q);
+  }
+  view.selectedFlowId = flowId;
+  table.selectIndex(index, true);
+  diagram.element.scrollIntoView({ block: 'nearest' });
+}
+
+function showProgress(p: ProgressInfo): void {
+  const of = p.totalBytes > 0 ? ` of ${fmtBytes(p.totalBytes)}` : '';
+  status.textContent = `Reading… ${fmtBytes(p.bytesRead)}${of} · ${fmtInt(p.packets)} packets · ${fmtInt(p.flows)} flows · ${fmtInt(p.handshakesComplete)} handshakes`;
+  if (p.totalBytes > 0) {
+    progressBar.removeAttribute('indeterminate');
+    (progressBar as HTMLElement & { value: number; max: number }).max = p.totalBytes;
+    (progressBar as HTMLElement & { value: number }).value = p.bytesRead;
+  }
+  if (!overview) {
+    summary.textContent = '';
+    summary.append(h('div', { class: 'tiles' },
+      h('div', { class: 'tile' }, h('div', { class: 'tile-value', 'data-testid': 'summary-flows' }, fmtInt(p.flows)), h('div', { class: 'tile-label' }, 'flows so far')),
+      h('div', { class: 'tile' }, h('div', { class: 'tile-value' }, fmtInt(p.handshakesComplete)), h('div', { class: 'tile-label' }, 'handshakes complete')),
+      h('div', { class: 'tile' }, h('div', { class: 'tile-value' }, fmtInt(p.packets)), h('div', { class: 'tile-label' }, 'packets')),
+    ));
+  }
+}
+
+function onDone(o: Overview): void {
+  done = true;
+  overview = o;
+  progressBar.hidden = true;
+  errorBox.hidden = true;
+  const damaged = o.capture.problems.length > 0 ? ` · capture damaged at byte offset ${o.capture.problems[0]!.offset}` : '';
+  status.textContent = `Done: ${fmtInt(o.capture.packets)} packets, ${fmtInt(o.summary.flows)} flows, ${fmtInt(o.findingsTotal)} findings in ${(o.elapsedMs / 1000).toFixed(2)} s${damaged}`;
+  renderStories(stories, o, actions);
+  renderSummary(summary, o, actions);
+  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
+  filterBar.set(view.query.filter, false);
+  table.setQuery(view.query, view.scrollTop);
+  table.setSelectedFlow(view.selectedFlowId);
+  void refreshCount();
+  if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
+}
+
+function onMessage(m: HostToWebview): void {
+  if (handleResponse(m)) return;
+  switch (m.type) {
+    case 'init':
+      fileName = m.fileName;
+      title.textContent = fileName;
+      document.title = fileName;
+      break;
+    case 'started':
+      done = false;
+      overview = null;
+      errorBox.hidden = true;
+      progressBar.hidden = false;
+      progressBar.setAttribute('indeterminate', '');
+      status.textContent = 'Reading…';
+      stories.hidden = true;
+      table.setStaticRows([], 0);
+      break;
+    case 'progress':
+      if (!done) showProgress(m.progress);
+      break;
+    case 'partialFlows':
+      if (!done) {
+        table.setStaticRows(m.rows, m.total);
+        filterBar.setCount(m.rows.length, m.total);
+      }
+      break;
+    case 'done':
+      onDone(m.overview);
+      break;
+    case 'failed': {
+      progressBar.hidden = true;
+      const where = m.offset !== undefined ? ` (at byte offset ${m.offset})` : '';
+      status.textContent = m.cancelled ? 'Cancelled.' : 'Failed.';
+      errorBox.textContent = `${m.message}${where}`;
+      errorBox.hidden = false;
+      break;
+    }
+    case 'revealFlow':
+      void reveal(m.flowId);
+      break;
+    case 'settings':
+      if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
+      break;
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent<HostToWebview>) => onMessage(e.data));
+// Type-only import: the compiler checks this literal against the protocol's version.
+const protocolVersion: typeof PROTOCOL_VERSION = 1;
+send({ type: 'ready', protocolVersion });

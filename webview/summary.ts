@@ -1,0 +1,88 @@
+/** The "What happened" story cards and the summary header (counts, states, findings, charts). */
+import type { FindingCode } from '../src/core/engine/result';
+import type { Overview, StoryView } from '../src/protocol/messages';
+import { clear, fmtInt, h, parseSvg } from './dom';
+
+export interface SummaryActions {
+  filterFlows(flowIds: number[], label: string): void;
+  filterFinding(code: FindingCode): void;
+  filterState(state: string): void;
+}
+
+export function renderStories(host: HTMLElement, overview: Overview, actions: SummaryActions): void {
+  clear(host);
+  if (overview.stories.length === 0) {
+    host.hidden = true;
+    return;
+  }
+  host.hidden = false;
+  host.append(h('h2', { class: 'section-title' }, 'What happened'));
+  const list = h('div', { class: 'story-list' });
+  for (const sv of overview.stories) list.append(storyCard(sv, actions));
+  host.append(list);
+}
+
+function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
+  const s = sv.story;
+  const numbers = h('dl', { class: 'story-numbers' });
+  for (const [label, value] of Object.entries(s.numbers)) {
+    numbers.append(h('div', { class: 'kv' }, h('dt', null, label), h('dd', null, typeof value === 'number' ? fmtInt(value) : value)));
+  }
+  const charts = h('div', { class: 'story-charts' });
+  sv.charts.forEach((svg, i) => {
+    const el = parseSvg(svg);
+    if (el) charts.append(h('figure', { class: 'chart' }, el, h('figcaption', null, s.series[i]?.label ?? '')));
+  });
+  const button = h('vscode-button', { secondary: true }, s.flowCount > 0 ? `Show ${fmtInt(s.flowCount)} flows` : 'No flows');
+  if (s.flowCount > 0) button.addEventListener('click', () => actions.filterFlows(s.flows, s.title));
+  else button.setAttribute('disabled', '');
+  return h('article', { class: `story-card story-${s.kind}`, 'data-testid': 'story-card', 'data-story': s.kind },
+    h('h3', { class: 'story-title' }, s.title),
+    h('p', { class: 'story-sentence' }, s.sentence),
+    numbers,
+    charts,
+    s.advice ? h('p', { class: 'story-advice' }, s.advice) : null,
+    h('div', { class: 'story-actions' }, button),
+  );
+}
+
+export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryActions): void {
+  clear(host);
+  const s = o.summary;
+  const tile = (label: string, value: string, testid?: string, cls = ''): HTMLElement =>
+    h('div', { class: `tile ${cls}` }, h('div', { class: 'tile-value', 'data-testid': testid }, value), h('div', { class: 'tile-label' }, label));
+  const tiles = h('div', { class: 'tiles' },
+    tile('flows', fmtInt(s.flows), 'summary-flows'),
+    tile('handshakes complete', fmtInt(s.handshakesComplete)),
+    tile('findings', fmtInt(o.findingsTotal), 'summary-findings', o.findingsTotal > 0 ? 'warn' : ''),
+    tile('SYNs (retransmitted)', `${fmtInt(s.syn)} (${fmtInt(s.synRetransmissions)})`),
+    tile('refused', fmtInt(s.refused)),
+    tile('half-open', fmtInt(s.halfOpen)),
+    tile('SYN flood', o.synFlood ? 'yes' : 'no', 'summary-synflood', o.synFlood ? 'bad' : 'good'),
+    tile('packets', fmtInt(o.capture.packets)),
+  );
+  const states = h('div', { class: 'chips', 'aria-label': 'Flows per state' }, h('span', { class: 'chips-label' }, 'States:'));
+  for (const [state, n] of Object.entries(o.states).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
+    const chip = h('button', { class: 'chip', title: `Show ${state} flows`, 'data-state': state }, `${state} ${fmtInt(n ?? 0)}`);
+    chip.addEventListener('click', () => actions.filterState(state));
+    states.append(chip);
+  }
+  const codes = h('div', { class: 'chips', 'aria-label': 'Findings per code' }, h('span', { class: 'chips-label' }, 'Findings:'));
+  if (o.findingCodes.length === 0) codes.append(h('span', { class: 'muted' }, 'none'));
+  for (const fc of o.findingCodes) {
+    const chip = h('button', { class: `chip sev-${fc.severity}`, title: `Show flows with ${fc.code}`, 'data-code': fc.code }, `${fc.code} ${fmtInt(fc.count)}`);
+    chip.addEventListener('click', () => actions.filterFinding(fc.code));
+    codes.append(chip);
+  }
+  const charts = h('div', { class: 'summary-charts' });
+  const addChart = (svg: string, caption: string): void => {
+    const el = parseSvg(svg);
+    if (el) charts.append(h('figure', { class: 'chart' }, el, h('figcaption', null, caption)));
+  };
+  addChart(o.charts.synRate, 'SYNs over time');
+  addChart(o.charts.rttHistogram, 'Handshake RTT (ms)');
+  const problems = o.capture.problems.length > 0
+    ? h('p', { class: 'capture-problems' }, `Capture damage: ${o.capture.problems.map((p) => `${p.message} (byte offset ${p.offset})`).join('; ')}`)
+    : null;
+  host.append(tiles, states, codes, charts, problems ?? '');
+}
