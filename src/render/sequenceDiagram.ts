@@ -114,6 +114,33 @@ function lifeline(x: number, breaks: Array<[number, number]>, bottom: number): s
   return out;
 }
 
+/** One line naming the arrow styles that appear in this diagram. */
+function legend(rows: DiagramRow[], x: number, y: number): string {
+  const items: Array<{ label: string; row: DiagramRow }> = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = row.retransmission ? 'retransmission' : row.kind === 'FIN' ? 'ACK' : row.kind;
+    if (!seen.has(key)) {
+      seen.add(key);
+      items.push({ label: key === 'ACK' && rows.some((r) => r.kind === 'FIN') ? 'ACK/FIN' : key, row });
+    }
+    if (row.unanswered && !seen.has('unanswered')) {
+      seen.add('unanswered');
+      items.push({ label: 'no reply', row: { ...row, retransmission: false } });
+    }
+  }
+  let out = '';
+  let cx = x;
+  for (const it of items) {
+    const sample = it.label === 'no reply'
+      ? arrowShape({ ...it.row, unanswered: true }, cx, y - 4, cx + 26, y - 4)
+      : arrowShape({ ...it.row, unanswered: false }, cx, y - 4, cx + 22, y - 4);
+    out += sample.replace(/ data-testid="[^"]*"/g, '') + text(cx + 30, y, it.label, { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL });
+    cx += 38 + it.label.length * CW_SMALL;
+  }
+  return el('g', { 'data-testid': 'legend', 'aria-hidden': 'true' }, out);
+}
+
 export function renderSequenceDiagram(
   flow: Flow, events: FlowEvent[], findings: Finding[], opts: SequenceDiagramOptions = {},
 ): string {
@@ -132,7 +159,7 @@ export function renderSequenceDiagram(
   const sx = cx + span;
   const mid = (cx + sx) / 2;
   const maxChars = Math.floor((span - 16) / CW);
-  const maxSmall = Math.floor((span - 8) / CW_SMALL);
+  const maxSmall = Math.floor((span - 40) / CW_SMALL);
 
   // Vertical layout: each row as tall as its text, plus time-proportional room, plus breaks.
   const unbroken = rows.map((r, i) => (r.step !== null && !model.gapsBefore.has(i) ? r.step : 0));
@@ -164,9 +191,13 @@ export function renderSequenceDiagram(
   const brackets = model.rtt.map((s) =>
     rttBracket(s, s.kind === 'total' ? colA + RTT_COL_GAP : colA, yAt(s.fromPacket), yAt(s.toPacket)));
 
-  // Footer: findings about the flow that no drawn packet carries.
+  // Footer: a legend of what this diagram uses, then findings no drawn packet carries.
   let footer = '';
   let fy = rowsBottom + 10;
+  if (rows.length > 0) {
+    footer += legend(rows, PAD, fy + 10);
+    fy += 20;
+  }
   if (rows.length === 0) {
     footer += text(PAD, fy + 10, 'No handshake packets were recorded for this flow.', { class: 'ss-muted', fill: FALLBACK.muted });
     fy += 22;

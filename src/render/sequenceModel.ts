@@ -45,7 +45,8 @@ export interface DiagramRow {
   sinceStart: number;
 }
 
-export type RttKind = 'server' | 'client' | 'total';
+/** Handshake halves and total, or SYN → RST when the connection was refused. */
+export type RttKind = 'server' | 'client' | 'total' | 'reset';
 
 export interface RttSpan {
   kind: RttKind;
@@ -164,6 +165,11 @@ function rttSpans(flow: Flow, rows: DiagramRow[]): RttSpan[] {
   add('server', hs.syn, hs.synAck);
   add('client', hs.synAck, hs.ack);
   add('total', hs.syn, hs.ack);
+  if (hs.syn && !hs.synAck) {
+    const syn = rows.find((r) => r.ev.packet === hs.syn!.packet);
+    const rst = rows.find((r) => syn && r.kind === 'RST' && r.ev.dir !== syn.ev.dir && r.sinceStart >= syn.sinceStart);
+    if (rst) add('reset', hs.syn, { packet: rst.ev.packet, time: rst.ev.time });
+  }
   return spans;
 }
 

@@ -80,12 +80,13 @@ export function findingLine(f: Finding, x: number, y: number, maxChars: number, 
 }
 
 const RTT_NAME: Record<RttSpan['kind'], string> = {
-  server: 'server side', client: 'client side', total: 'handshake RTT',
+  server: 'server side', client: 'client side', total: 'handshake RTT', reset: 'SYN → RST',
 };
 const RTT_TIP: Record<RttSpan['kind'], string> = {
   server: 'SYN → SYN-ACK as seen at the capture point: the path to the server and back, plus the server’s accept time',
   client: 'SYN-ACK → ACK as seen at the capture point: the path to the client and back',
   total: 'SYN → ACK (Wireshark’s tcp.analysis.initial_rtt)',
+  reset: 'SYN → RST as seen at the capture point: microseconds suggest the host itself refused, milliseconds a device on the way',
 };
 
 /** A "]"-shaped bracket at column `x` spanning y1..y2 with its name and value beside it. */
@@ -101,12 +102,12 @@ export function rttBracket(span: RttSpan, x: number, y1: number, y2: number): st
 
 /** A compressed stretch of time: both lifelines interrupted by zig-zags, the duration between them. */
 export function gapBreak(seconds: number, beforePacket: number, xs: number[], y1: number, y2: number): string {
+  // The broken-axis sign: each lifeline ends and resumes at a short slanted stroke.
   let marks = '';
   for (const x of xs) {
     for (const y of [y1 + 5, y2 - 5]) {
-      marks += el('path', {
-        class: 'ss-break', d: `M${r(x - 8)} ${r(y)}l4 -3l4 6l4 -6l4 6l0 -3`, fill: 'none',
-        stroke: FALLBACK.rule, 'stroke-width': 1.2,
+      marks += el('line', {
+        class: 'ss-break', x1: x - 6, y1: y + 3, x2: x + 6, y2: y - 3, stroke: FALLBACK.rule, 'stroke-width': 1.5,
       });
     }
   }

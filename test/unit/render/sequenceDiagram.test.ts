@@ -146,7 +146,7 @@ test('silent host over 63 s: six breaks, every SYN crossed, flow-level finding i
   const gaps = byTestId(svg, 'gap');
   assert.deepEqual(gaps.map((g) => Number(g.attrs['data-seconds'])), [1, 2, 4, 8, 16, 32]);
   assert.match(visibleText(gaps[5]), /32\.0 s later/);
-  assert.equal(byTestId(svg, 'lost-marker').length, 7);
+  assert.deepEqual(arrows(svg).map((a) => byTestId(a, 'lost-marker').length), [1, 1, 1, 1, 1, 1, 1]);
   assert.deepEqual(arrows(svg).filter((a) => a.attrs['data-retransmission']).map((a) => a.attrs['data-packet']), ['2', '3', '4', '5', '6', '7']);
   assert.deepEqual(byTestId(arrows(svg)[1], 'finding').map((f) => f.attrs['data-code']), ['syn-retransmission']);
   const footer = byTestId(svg, 'flow-findings');
@@ -166,14 +166,17 @@ test('silent host: long IPv6 endpoints are abbreviated in the header with the fu
   assert.ok(tooltip(client).includes('[2001:db8:85a3:1234:5678:8a2e:370:7334]:40000'));
 });
 
-test('refused: RST arrow, error finding on it, no RTT brackets, the SYN counts as answered', () => {
+test('refused: RST arrow, error finding on it, a SYN → RST bracket of 80 µs, the SYN counts as answered', () => {
   const svg = render(refused());
   const [syn, rst] = arrows(svg);
   assert.equal(rst.attrs['data-kind'], 'RST');
   assert.match(findAll(rst, (n) => n.name === 'line')[0].attrs.class, /\bss-rst\b/);
   assert.deepEqual(byTestId(rst, 'finding').map((f) => [f.attrs['data-code'], f.attrs['data-severity']]), [['refused', 'error']]);
   assert.equal(syn.attrs['data-unanswered'], undefined);
-  assert.equal(byTestId(svg, 'rtt').length, 0);
+  const rtt = byTestId(svg, 'rtt');
+  assert.deepEqual(rtt.map((g) => g.attrs['data-rtt']), ['reset']);
+  assert.equal(Number(rtt[0].attrs['data-seconds']), 80e-6); // .000080 − .000000
+  assert.equal(visibleText(byTestId(rtt[0], 'rtt-value')[0]).trim(), '80 µs');
 });
 
 test('simultaneous open: both SYNs are first transmissions, not retransmissions', () => {
