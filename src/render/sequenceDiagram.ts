@@ -6,7 +6,7 @@
  */
 import type { Finding, Flow, FlowEvent } from '../core/engine/result';
 import { buildDiagramModel, type DiagramModel, type DiagramRow } from './sequenceModel';
-import { arrowShape, findingLine, gapBreak, rttBracket } from './sequenceParts';
+import { arrowShape, findingLine, findingText, gapBreak, rttBracket } from './sequenceParts';
 import {
   formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
 } from './format';
@@ -39,7 +39,7 @@ const RTT_COL_GAP = 112;
 interface RowLayout {
   top: number;
   arrowY: number;
-  lines: string[];
+  lines: SubLine[];
   height: number;
 }
 
@@ -53,12 +53,20 @@ function timeTexts(row: DiagramRow, mode: TimeDisplay, digits: number): [string,
   }
 }
 
-function subLines(row: DiagramRow): string[] {
-  const lines: string[] = [];
-  if (row.retransmission) lines.push('backoff');
-  if (row.ev.options) lines.push('options');
-  if (row.ev.comment) lines.push('comment');
-  for (let i = 0; i < row.findings.length; i++) lines.push('finding');
+type SubLine =
+  | { kind: 'backoff' | 'options' | 'comment'; height: number }
+  | { kind: 'finding'; finding: Finding; text: string[]; height: number };
+
+/** The lines under an arrow, in drawing order, each with its height. */
+function subLines(row: DiagramRow, maxChars: number): SubLine[] {
+  const lines: SubLine[] = [];
+  if (row.retransmission) lines.push({ kind: 'backoff', height: LINE });
+  if (row.ev.options) lines.push({ kind: 'options', height: LINE });
+  if (row.ev.comment) lines.push({ kind: 'comment', height: LINE });
+  for (const f of row.findings) {
+    const t = findingText(f, maxChars);
+    lines.push({ kind: 'finding', finding: f, text: t, height: t.length * LINE });
+  }
   return lines;
 }
 
@@ -174,8 +182,8 @@ export function renderSequenceDiagram(
     } else if (longestStep > 0 && i > 0) {
       y += (TIME_EXTRA * unbroken[i]) / longestStep;
     }
-    const lines = subLines(row);
-    const height = 17 + SLANT + lines.length * LINE + 12;
+    const lines = subLines(row, maxSmall);
+    const height = 17 + SLANT + lines.reduce((a, l) => a + l.height, 0) + 12;
     layout.push({ top: y, arrowY: y + 17, lines, height });
     y += height;
   });
@@ -205,9 +213,12 @@ export function renderSequenceDiagram(
   if (model.flowFindings.length > 0) {
     let inner = text(PAD, fy + 10, 'Flow findings', { class: 'ss-text', fill: 'currentColor', 'font-weight': 'bold', 'font-size': FS_SMALL });
     fy += 14;
+    const footChars = Math.max(40, Math.floor((sx - PAD) / CW_SMALL));
     for (const f of model.flowFindings) {
       fy += LINE + 2;
-      inner += findingLine(f, PAD, fy, 120, 'start');
+      const lines = findingText(f, footChars);
+      inner += findingLine(f, PAD, fy, lines, LINE, 'start');
+      fy += (lines.length - 1) * LINE;
     }
     footer += el('g', { 'data-testid': 'flow-findings' }, inner);
     fy += 8;
@@ -239,8 +250,8 @@ export function renderSequenceDiagram(
     g += text(mid, L.top + 11, truncateEnd(row.label, maxChars), { class: 'ss-text', fill: 'currentColor', 'text-anchor': 'middle', 'data-testid': 'label' });
     g += arrowShape(row, x1, L.arrowY, x2, L.arrowY + SLANT);
     let ly = L.arrowY + SLANT + LINE + 1;
-    let fi = 0;
-    for (const kind of L.lines) {
+    for (const sub of L.lines) {
+      const kind = sub.kind;
       if (kind === 'backoff') {
         const s = row.backoff !== null ? `↻ retransmission ${formatDelta(row.backoff)}` : '↻ retransmission';
         g += text(mid, ly, s, { class: 'ss-retrans', fill: FALLBACK.retrans, 'text-anchor': 'middle', 'font-size': FS_SMALL, 'data-testid': 'backoff' });
@@ -248,10 +259,10 @@ export function renderSequenceDiagram(
         g += text(mid, ly, truncateEnd(row.ev.options, maxSmall), { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': FS_SMALL });
       } else if (kind === 'comment') {
         g += text(mid, ly, truncateEnd(`“${row.ev.comment ?? ''}”`, maxSmall), { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': FS_SMALL, 'font-style': 'italic', 'data-testid': 'comment' });
-      } else {
-        g += findingLine(row.findings[fi++], mid, ly, maxSmall, 'middle');
+      } else if (sub.kind === 'finding') {
+        g += findingLine(sub.finding, mid, ly, sub.text, LINE, 'middle');
       }
-      ly += LINE;
+      ly += sub.height;
     }
     body += el('g', {
       'data-testid': 'arrow', 'data-packet': row.ev.packet, 'data-kind': row.kind, 'data-dir': row.ev.dir,

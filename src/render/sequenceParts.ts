@@ -2,7 +2,7 @@
 import type { Finding, Severity } from '../core/engine/result';
 import type { DiagramRow, EventKind, RttSpan } from './sequenceModel';
 import { FALLBACK } from './theme';
-import { el, text, title, truncateEnd } from './svg';
+import { el, text, title, wrapWords } from './svg';
 import { formatDuration } from './format';
 
 export const KIND_CLASS: Record<EventKind, string> = {
@@ -70,13 +70,23 @@ function r(x: number): string {
   return String(Math.round(x * 100) / 100);
 }
 
-/** One finding line under its arrow (or in the footer): icon, code, message; full text on hover. */
-export function findingLine(f: Finding, x: number, y: number, maxChars: number, anchor: 'middle' | 'start'): string {
-  const sev: Severity = f.severity === 'error' || f.severity === 'info' ? f.severity : 'warning';
-  const line = truncateEnd(`${SEVERITY_ICON[sev]} ${f.code}: ${f.message}`, maxChars);
-  return el('g', { 'data-testid': 'finding', 'data-finding-id': f.id, 'data-code': f.code, 'data-severity': sev },
-    title(`${sev}: ${f.code} — ${f.message}` + (f.packet > 0 ? ` (frame ${f.packet})` : '')) +
-    text(x, y, line, { class: `ss-${sev}`, fill: SEVERITY_FALLBACK[sev], 'text-anchor': anchor, 'font-size': 10 }));
+/** A finding's text wrapped for a column `maxChars` wide: icon, code, message. */
+export function findingText(f: Finding, maxChars: number, maxLines = 3): string[] {
+  return wrapWords(`${SEVERITY_ICON[severityOf(f)]} ${f.code}: ${f.message}`, maxChars, maxLines);
+}
+
+function severityOf(f: Finding): Severity {
+  return f.severity === 'error' || f.severity === 'info' ? f.severity : 'warning';
+}
+
+/** A finding under its arrow (or in the footer), `lines` from findingText; full text on hover. */
+export function findingLine(f: Finding, x: number, y: number, lines: string[], lineHeight: number, anchor: 'middle' | 'start'): string {
+  const sev = severityOf(f);
+  let body = title(`${sev}: ${f.code} — ${f.message}` + (f.packet > 0 ? ` (frame ${f.packet})` : ''));
+  lines.forEach((line, i) => {
+    body += text(x, y + i * lineHeight, line, { class: `ss-${sev}`, fill: SEVERITY_FALLBACK[sev], 'text-anchor': anchor, 'font-size': 10 });
+  });
+  return el('g', { 'data-testid': 'finding', 'data-finding-id': f.id, 'data-code': f.code, 'data-severity': sev }, body);
 }
 
 const RTT_NAME: Record<RttSpan['kind'], string> = {

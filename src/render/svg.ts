@@ -77,3 +77,25 @@ export function svgOpen(width: number, height: number, a: Attrs): string {
     ...a,
   })}>`;
 }
+
+/** Greedy word wrap to `max` characters per line; beyond `maxLines` the last line ends in "…". */
+export function wrapWords(s: string, max: number, maxLines: number): string[] {
+  const width = Math.max(4, max);
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    let w = word;
+    while (Array.from(w).length > width) {
+      if (cur) { lines.push(cur); cur = ''; }
+      lines.push(Array.from(w).slice(0, width).join(''));
+      w = Array.from(w).slice(width).join('');
+    }
+    const next = cur ? `${cur} ${w}` : w;
+    if (Array.from(next).length > width) { lines.push(cur); cur = w; } else cur = next;
+  }
+  if (cur) lines.push(cur);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = truncateEnd(`${kept[maxLines - 1]} ${lines[maxLines]}`, width - 1) .replace(/…?$/, '…');
+  return kept;
+}

@@ -219,3 +219,17 @@ test('webview variant has no <style> and no style attributes; standalone embeds 
   assert.match(style[0].texts.join(''), /var\(--vscode-foreground, #[0-9a-f]+\)/);
   assert.equal(findAll(alone, (n) => 'style' in n.attrs).length, 0);
 });
+
+test('a long finding message wraps between the lifelines (at most three lines) instead of running off', () => {
+  const s = refused();
+  s.findings[0].message = 'Connection refused: ' + 'the server answered the SYN with RST/ACK '.repeat(6);
+  const svg = render(s);
+  const f = byTestId(arrows(svg)[1], 'finding')[0];
+  const lines = f.children.filter((n) => n.name === 'text');
+  assert.equal(lines.length, 3);
+  assert.ok(lines[2].texts.join('').endsWith('…'));
+  const xs = findAll(arrows(svg)[0], (n) => n.name === 'line')[0].attrs;
+  const room = Math.abs(Number(xs.x2) - Number(xs.x1));
+  for (const l of lines) assert.ok(l.texts.join('').length * 6 < room, 'fits between the lifelines at 10 px monospace');
+  assert.ok(tooltip(f).includes('RST/ACK the server answered'), 'full message on hover');
+});
