@@ -119,6 +119,8 @@ export interface CaptureSummary {
   start: string | null;
   end: string | null;
   problems: CaptureProblem[];
+  /** What the decoder made of the packets (added by the engine; absent in older results). */
+  decoded?: { tcp: number; notTcp: number; fragments: number; unknownLinkType: number; malformed: number };
 }
 
 export interface Summary {

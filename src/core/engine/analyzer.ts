@@ -1,0 +1,314 @@
+/**
+ * The handshake engine. Feed it every packet in file order (`addPacket`), then call `finish`.
+ * Per packet it decodes into one reused segment, finds the flow in an open-addressing table and
+ * updates counters: no allocation unless the packet is a handshake event. Flows are finished
+ * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
+ * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
+ */
+import type { PacketRecord, ReadSummary } from '../capture/types';
+import { decodePacket } from '../decode/decodePacket';
+import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
+import { tellStories } from '../stories/index';
+import { buildEvents, buildFlow } from './buildFlow';
+import { resolveConfig, type AnalysisConfig } from './config';
+import { assembleFindings, type PendingBucket } from './endFindings';
+import { flowFindings } from './flowFindings';
+import { FlowState, updateFlow, type PacketTime } from './flowState';
+import { FlowTable, segmentHash } from './flowTable';
+import { outcomeOf } from './outcome';
+import type { AnalysisResult, Flow, FlowEvent, Summary } from './result';
+import { decideRoles } from './roles';
+import { TargetAgg } from './targets';
+import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
+import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
+import { U32Set } from './u32Set';
+
+export interface DecodeCounts {
+  tcp: number;
+  notTcp: number;
+  fragments: number;
+  unknownLinkType: number;
+  malformed: number;
+}
+
+export class Analyzer {
+  readonly config: AnalysisConfig;
+  private readonly table: FlowTable;
+  private readonly seg: TcpSegment = newTcpSegment();
+  private readonly pt: PacketTime = { index: 0, sec: 0, ns: 0, frac: 0, ups: 1e6, interfaceId: 0 };
+  private nextId = 1;
+  private packets = 0;
+  private completeLive = 0;
+  readonly decoded: DecodeCounts = { tcp: 0, notTcp: 0, fragments: 0, unknownLinkType: 0, malformed: 0 };
+  private first: TimePoint | null = null;
+  private last: TimePoint | null = null;
+  private readonly listed = new Map<number, Flow>();
+  private readonly events = new Map<number, FlowEvent[]>();
+  private readonly targets = new Map<string, TargetAgg>();
+  /** Per-flow findings waiting for the end (per target, so flood members can be dropped). */
+  private readonly pending = new Map<TargetAgg | null, PendingBucket>();
+  private readonly summary: Summary = {
+    flows: 0, handshakesComplete: 0, syn: 0, synRetransmissions: 0, synAck: 0, synAckRetransmissions: 0,
+    refused: 0, halfOpen: 0, reset: 0, findings: {},
+  };
+  private readonly timeline: TimelineBuilder;
+  /** 4-tuple hashes of flows finished early for memory, to still notice port reuse. */
+  private retired: U32Set | null = null;
+  private finished: AnalysisResult | null = null;
+
+  constructor(config?: Partial<AnalysisConfig>) {
+    this.config = resolveConfig(config);
+    this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
+    this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
+  }
+
+  /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
+  addPacket(rec: PacketRecord): void {
+    this.packets++;
+    const pt = this.pt;
+    pt.index = rec.index;
+    pt.sec = rec.sec;
+    pt.frac = rec.frac;
+    pt.ups = rec.unitsPerSecond;
+    pt.ns = fracToNs(rec.frac, rec.unitsPerSecond);
+    pt.interfaceId = rec.interfaceId;
+    this.noteTime(pt);
+    const r = decodePacket(rec.linkType, rec.data, this.seg);
+    switch (r) {
+      case DecodeResult.Tcp:
+        this.decoded.tcp++;
+        this.segment(this.seg, pt, rec.comment);
+        return;
+      case DecodeResult.NotTcp: this.decoded.notTcp++; return;
+      case DecodeResult.Fragment: this.decoded.fragments++; return;
+      case DecodeResult.UnknownLinkType: this.decoded.unknownLinkType++; return;
+      default: this.decoded.malformed++;
+    }
+  }
+
+  /**
+   * Feed an already decoded segment (tests, other decoders). `t.index` is the frame number;
+   * packets must come in file order.
+   */
+  addSegment(seg: TcpSegment, t: { index: number; sec: number; frac: number; unitsPerSecond: number; interfaceId?: number }, comment?: string): void {
+    this.packets++;
+    const pt = this.pt;
+    pt.index = t.index;
+    pt.sec = t.sec;
+    pt.frac = t.frac;
+    pt.ups = t.unitsPerSecond;
+    pt.ns = fracToNs(t.frac, t.unitsPerSecond);
+    pt.interfaceId = t.interfaceId ?? 0;
+    this.noteTime(pt);
+    this.decoded.tcp++;
+    this.segment(seg, pt, comment);
+  }
+
+  private noteTime(pt: PacketTime): void {
+    if (!this.first) {
+      this.first = { packet: pt.index, sec: pt.sec, ns: pt.ns, frac: pt.frac, ups: pt.ups };
+      this.timeline.setStart(this.first);
+    }
+    const l = this.last;
+    if (!l) this.last = { packet: pt.index, sec: pt.sec, ns: pt.ns, frac: pt.frac, ups: pt.ups };
+    else {
+      l.packet = pt.index;
+      l.sec = pt.sec;
+      l.ns = pt.ns;
+      l.frac = pt.frac;
+      l.ups = pt.ups;
+    }
+  }
+
+  private segment(seg: TcpSegment, t: PacketTime, comment: string | undefined): void {
+    if (this.finished) return;
+    const hash = segmentHash(seg, this.config.vlanSeparatesFlows);
+    let f = this.table.find(seg, hash);
+    const flags = seg.flags;
+    const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    let reuse = false;
+    if (f && pureSyn) {
+      const side = f.sideOf(seg);
+      // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base
+      // sequence number already known for its direction (tcp.analysis.reused_ports).
+      if (f.baseSet[side] && seg.seq !== f.baseSeq[side]) {
+        this.retire(f, false);
+        f = null;
+        reuse = true;
+      }
+    }
+    if (!f) {
+      f = new FlowState(this.nextId++, hash, seg, t);
+      if (reuse || (pureSyn && this.retired !== null && this.retired.contains(hash))) f.portReuse = true;
+      this.table.insert(f);
+      if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
+    }
+    const side = f.sideOf(seg);
+    const r = updateFlow(f, seg, side, t, comment, this.config.maxEventsPerFlow);
+    if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
+    if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
+    if (r & 1) {
+      this.completeLive++;
+      this.timeline.add(TL_COMPLETED, t.sec, t.ns);
+    }
+  }
+
+  /** Finish closed and idle flows early so memory stays bounded. */
+  private sweep(t: PacketTime): void {
+    if (!this.retired) this.retired = new U32Set(1 << 16, 1 << 22);
+    const live = this.table.flows.filter((x): x is FlowState => x !== null);
+    const idle = this.config.idleTimeoutSeconds;
+    let left = live.length;
+    for (const f of live) {
+      const closed = f.rst[0] || f.rst[1] || (f.fin[0] && f.fin[1]);
+      if (closed || t.sec - f.lastSec > idle) {
+        this.retire(f, true);
+        left--;
+      }
+    }
+    if (left > this.config.maxActiveFlows * 0.75) {
+      // Still too many: finish the least recently active half.
+      const rest = live.filter((f) => f.slot >= 0).sort((a, b) => a.lastSec - b.lastSec || a.lastNs - b.lastNs);
+      for (let i = 0; i < rest.length / 2; i++) this.retire(rest[i], true);
+    }
+  }
+
+  private target(ip: string, port: number): TargetAgg {
+    const key = `${ip}|${port}`;
+    let t = this.targets.get(key);
+    if (!t) {
+      t = new TargetAgg(ip, port);
+      this.targets.set(key, t);
+    }
+    return t;
+  }
+
+  private retire(f: FlowState, early: boolean): void {
+    if (f.slot >= 0) this.table.remove(f);
+    if (early && this.retired) this.retired.add(f.hash);
+    const flow = buildFlow(f);
+    const clientSide = decideRoles(f).client;
+    const outcome = outcomeOf(flow);
+    const s = this.summary;
+    s.flows++;
+    if (flow.handshake.complete) s.handshakesComplete++;
+    s.syn += flow.syn;
+    s.synRetransmissions += flow.synRetransmissions;
+    s.synAck += flow.synAck;
+    s.synAckRetransmissions += flow.synAckRetransmissions;
+    if (outcome === 'refused') s.refused++;
+    if (outcome === 'half-open') s.halfOpen++;
+    if (flow.reset) s.reset++;
+
+    let agg: TargetAgg | null = null;
+    if (outcome !== 'other') {
+      agg = this.target(flow.server.ip, flow.server.port);
+      const synSec = f.firstSyn ? f.firstSyn.sec + f.firstSyn.ns / 1e9 : f.first.sec + f.first.ns / 1e9;
+      agg.add(flow, f, outcome, clientSide, synSec);
+    }
+    const rst = f.firstRst;
+    const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
+    const cands = flowFindings(flow, outcome, this.config, rst?.packet ?? 0, rst ? formatPoint(rst) : null, rstDelay);
+    if (cands.length > 0) {
+      let bucket = this.pending.get(agg);
+      if (!bucket) {
+        bucket = new Map();
+        this.pending.set(agg, bucket);
+      }
+      for (const c of cands) {
+        let b = bucket.get(c.code);
+        if (!b) {
+          b = { items: [], more: 0 };
+          bucket.set(c.code, b);
+        }
+        if (b.items.length < this.config.maxFindingsPerCode) b.items.push(c);
+        else b.more++;
+      }
+    }
+    if (flow.id <= this.config.maxFlows) {
+      this.listed.set(flow.id, flow);
+      this.events.set(flow.id, buildEvents(f));
+    }
+  }
+
+  /** Cheap counters for progress UIs. */
+  progress(): { packets: number; flows: number; handshakesComplete: number } {
+    return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive };
+  }
+
+  /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */
+  flowsSnapshot(fromId: number, limit: number): Flow[] {
+    if (this.finished) return this.finished.flows.filter((f) => f.id >= fromId).slice(0, limit);
+    const active = new Map<number, FlowState>();
+    for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
+    const out: Flow[] = [];
+    for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
+      const done = this.listed.get(id);
+      if (done) out.push(done);
+      else {
+        const a = active.get(id);
+        if (a && id <= this.config.maxFlows) out.push(buildFlow(a));
+      }
+    }
+    return out;
+  }
+
+  /** Handshake-relevant packets of a flow (empty for unknown or unlisted flows). */
+  flowEvents(flowId: number): FlowEvent[] {
+    const done = this.events.get(flowId);
+    if (done) return done;
+    for (const f of this.table.flows) if (f && f.id === flowId) return buildEvents(f);
+    return [];
+  }
+
+  /** Close every flow, decide findings and stories, and return the result. Idempotent. */
+  finish(read: ReadSummary, path: string): AnalysisResult {
+    if (this.finished) return this.finished;
+    for (const f of this.table.flows) if (f) this.retire(f, false);
+    if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
+    const flows = [...this.listed.values()].sort((a, b) => a.id - b.id);
+    const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
+    const findings = assembleFindings({
+      config: this.config, targets: [...this.targets.values()], pending: this.pending,
+      problems: read.problems, captureEndSec: endSec,
+    });
+    const byId = new Map(flows.map((f) => [f.id, f]));
+    for (const fd of findings) {
+      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
+      this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
+    }
+    const result: AnalysisResult = {
+      schema: 'synscope/1',
+      capture: {
+        path,
+        format: read.info.format,
+        compressed: read.info.compressed,
+        linkTypes: read.info.linkTypes.slice(),
+        packets: read.packets || this.packets,
+        start: this.first ? formatPoint(this.first) : null,
+        end: this.last ? formatPoint(this.last) : null,
+        problems: read.problems.slice(),
+        decoded: { ...this.decoded },
+      },
+      summary: this.summary,
+      flows,
+      findings,
+      timeline: this.timeline.result(),
+      stories: [],
+    };
+    const told = tellStories(result, this.config as unknown as Parameters<typeof tellStories>[1]);
+    for (const fd of told.findings) {
+      result.findings.push(fd);
+      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
+      this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
+    }
+    result.stories = told.stories;
+    this.finished = result;
+    return result;
+  }
+
+  /** Seconds between the capture's first and last packet (0 before any packet). */
+  duration(): number {
+    return this.first && this.last ? diffSeconds(this.last.sec, this.last.ns, this.first.sec, this.first.ns) : 0;
+  }
+}

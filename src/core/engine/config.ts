@@ -1,0 +1,119 @@
+/**
+ * Every threshold the engine uses, in one place, with its default. The CLI's `--config file.json`
+ * and the extension's settings are partial overrides merged by `resolveConfig`. Documented for
+ * users in docs/findings.md.
+ */
+import type { FindingCode, Severity } from './result';
+
+export interface AnalysisConfig {
+  /** A handshake (ACK − SYN) slower than this is a `slow-handshake` finding. */
+  slowRttMs: number;
+  /** A handshake is also slow when it exceeds this multiple of its server's median RTT… */
+  slowRttOutlierFactor: number;
+  /** …and is at least this slow (so 0.1 ms vs 0.6 ms on a LAN is not an outlier). */
+  slowRttOutlierMinMs: number;
+  /** Servers need at least this many completed handshakes before outliers are judged. */
+  slowRttOutlierMinSamples: number;
+
+  /** A target (server ip:port) with at least this many half-open/unanswered flows… */
+  floodMinHalfOpen: number;
+  /** …from at least this many distinct sources… */
+  floodMinSources: number;
+  /** …arriving at least this fast (SYNs per second over the flood's span) is a `syn-flood`. */
+  floodMinSynRate: number;
+  /** Sources remembered per flood target for the finding's details (counts stay exact). */
+  floodTopSources: number;
+  /**
+   * SYN-ACKs a flood target must have sent to half-open flows, none of them retransmitted,
+   * before "answered with SYN cookies" is suggested from that alone.
+   */
+  synCookieMinSynAcks: number;
+
+  /**
+   * Whether the VLAN ids are part of the flow key. Off by default, as in Wireshark and Zeek:
+   * a trunk often tags only one direction, and keying by VLAN would split every such
+   * connection into an "unanswered" half and a stray SYN-ACK. `flow.vlan` lists the ids seen.
+   */
+  vlanSeparatesFlows: boolean;
+  /** Flows listed in the result (counts and findings always cover every flow). */
+  maxFlows: number;
+  /** Handshake-relevant packets kept per flow for the sequence diagram. */
+  maxEventsPerFlow: number;
+  /** Per-flow findings of one code kept before the rest are summarised in one finding. */
+  maxFindingsPerCode: number;
+  /**
+   * Flows held in memory at once. Above this, closed and idle flows are finished early
+   * (memory stays bounded on floods of millions of spoofed sources).
+   */
+  maxActiveFlows: number;
+  /** A flow with no packet for this long (capture time) may be finished early. */
+  idleTimeoutSeconds: number;
+  /** Timeline bins start at this width and double until the capture fits `timelineMaxBins`. */
+  timelineMinBinSeconds: number;
+  timelineMaxBins: number;
+
+  /** Override the default severity of any finding code. */
+  severities: Partial<Record<FindingCode, Severity>>;
+}
+
+export const DEFAULT_SEVERITIES: Record<FindingCode, Severity> = {
+  'syn-flood': 'error',
+  'half-open': 'warning',
+  'unanswered-syn': 'warning',
+  'syn-retransmission': 'warning',
+  'synack-retransmission': 'warning',
+  'slow-handshake': 'warning',
+  refused: 'warning',
+  'reset-during-handshake': 'warning',
+  'simultaneous-open': 'info',
+  'port-reuse': 'info',
+  'options-mismatch': 'info',
+  'capture-damaged': 'error',
+  'connection-churn': 'warning',
+  'slow-connect': 'warning',
+  'connect-pileup': 'warning',
+};
+
+export const DEFAULT_CONFIG: AnalysisConfig = {
+  slowRttMs: 200,
+  slowRttOutlierFactor: 5,
+  slowRttOutlierMinMs: 20,
+  slowRttOutlierMinSamples: 5,
+  floodMinHalfOpen: 100,
+  floodMinSources: 10,
+  floodMinSynRate: 10,
+  floodTopSources: 10,
+  synCookieMinSynAcks: 20,
+  vlanSeparatesFlows: false,
+  maxFlows: 10000,
+  maxEventsPerFlow: 32,
+  maxFindingsPerCode: 200,
+  maxActiveFlows: 200000,
+  idleTimeoutSeconds: 300,
+  timelineMinBinSeconds: 0.001,
+  timelineMaxBins: 1000,
+  severities: {},
+};
+
+/** Defaults overlaid with the given values; unknown keys and wrong types are ignored. */
+export function resolveConfig(partial?: Partial<AnalysisConfig>): AnalysisConfig {
+  const out: AnalysisConfig = { ...DEFAULT_CONFIG, severities: { ...DEFAULT_CONFIG.severities } };
+  if (!partial || typeof partial !== 'object') return out;
+  const rec = out as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(partial)) {
+    if (k === 'severities') {
+      if (v && typeof v === 'object') Object.assign(out.severities, v);
+    } else if (k in DEFAULT_CONFIG && typeof v === typeof (DEFAULT_CONFIG as unknown as Record<string, unknown>)[k]) {
+      if (typeof v === 'number' && !Number.isFinite(v)) continue;
+      rec[k] = v;
+    } else if (!(k in DEFAULT_CONFIG)) {
+      // Keys added by other parts (story thresholds) pass through unchanged.
+      rec[k] = v;
+    }
+  }
+  return out;
+}
+
+export function severityOf(config: AnalysisConfig, code: FindingCode): Severity {
+  return config.severities[code] ?? DEFAULT_SEVERITIES[code];
+}

@@ -1,0 +1,171 @@
+/**
+ * Findings decided at the end of the capture: SYN floods per target (which then absorb their
+ * members' per-flow findings), per-server slow-handshake outliers, damaged-capture problems;
+ * then every finding gets its severity and id, with at most `maxFindingsPerCode` of each
+ * per-flow code and one summary finding for the rest.
+ */
+import type { CaptureProblem } from '../capture/types';
+import { severityOf, type AnalysisConfig } from './config';
+import { count, dur, ep } from './describe';
+import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
+import type { Finding, FindingCode } from './result';
+import type { TargetAgg } from './targets';
+
+export type PendingBucket = Map<FindingCode, { items: Candidate[]; more: number }>;
+
+export interface EndInput {
+  config: AnalysisConfig;
+  targets: TargetAgg[];
+  pending: Map<TargetAgg | null, PendingBucket>;
+  problems: CaptureProblem[];
+  captureEndSec: number;
+}
+
+/** Linux retransmits an unanswered SYN-ACK after ~1 s; a cookie server never does. */
+const SYNACK_RETRY_WINDOW_SECONDS = 2;
+/** Agreeing samples needed before an option-encoding pattern counts as SYN-cookie evidence. */
+const MIN_COOKIE_SAMPLES = 3;
+
+export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
+  if (t.failed < config.floodMinHalfOpen) return null;
+  const sources = t.sources.size;
+  if (sources < config.floodMinSources) return null;
+  const span = t.lastFailedSec - t.firstFailedSec;
+  const rate = span > 0 ? t.failedSyns / span : Infinity;
+  if (rate < config.floodMinSynRate) return null;
+  const evidence: string[] = [];
+  if (t.answeredFailed >= config.synCookieMinSynAcks && t.answeredFailedRetx === 0 &&
+    captureEndSec - t.firstFailedSec >= SYNACK_RETRY_WINDOW_SECONDS) evidence.push('no-synack-retransmissions');
+  if (t.optionsDroppedCandidates >= MIN_COOKIE_SAMPLES && t.optionsDropped === t.optionsDroppedCandidates) evidence.push('options-dropped');
+  if (t.tsCandidates >= MIN_COOKIE_SAMPLES && t.tsEncoded === t.tsCandidates) evidence.push('timestamp-encoded-options');
+  const synCookies = evidence.length > 0 ? 'likely' : t.answeredFailed === 0 ? 'no' : 'unknown';
+  const legit = t.completedBetween(t.firstFailedSec, t.lastFailedSec);
+  const target = ep({ ip: t.ip, port: t.port });
+  const rateText = Number.isFinite(rate) ? `${rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1)} SYN/s` : 'all at once';
+  const answer = t.answeredFailed === 0
+    ? 'the server answered none of them'
+    : synCookies === 'likely' ? 'the server answered with SYN cookies' : `the server answered ${count(t.answeredFailed, 'of them', 'of them')}`;
+  const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${count(sources, 'source')}` +
+    `${t.sources.exact ? '' : '+'} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
+    `${count(legit, 'legitimate handshake')} still completed`;
+  return {
+    code: 'syn-flood',
+    message,
+    flows: t.floodFlowIds.slice(),
+    packet: t.firstFailedPacket,
+    time: t.firstFailedTime || null,
+    details: {
+      target: { ip: t.ip, port: t.port },
+      halfOpen: t.failed,
+      unanswered: t.unanswered,
+      answered: t.halfOpen,
+      resetByClient: t.resetInHandshake,
+      syns: t.failedSyns,
+      distinctSources: sources,
+      distinctSourcesExact: t.sources.exact,
+      synRate: Number.isFinite(rate) ? rate : null,
+      spanSeconds: Math.max(0, span),
+      synCookies,
+      synCookieEvidence: evidence,
+      synAckRetransmissions: t.answeredFailedRetx,
+      completedDuringFlood: legit,
+      completedTotal: t.complete,
+      topSources: t.topSources(config.floodTopSources),
+      flowsListed: t.floodFlowIds.length,
+    },
+  };
+}
+
+function median(values: number[]): number {
+  const v = values.slice().sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Handshakes far slower than their own server's usual (but under the absolute threshold). */
+export function outlierFindings(t: TargetAgg, config: AnalysisConfig): Candidate[] {
+  if (t.rtts.length < config.slowRttOutlierMinSamples) return [];
+  const med = median(t.rtts.map((r) => r.rtt));
+  const out: Candidate[] = [];
+  for (const r of t.rtts) {
+    const ms = r.rtt * 1000;
+    if (ms > config.slowRttMs) continue; // already reported with the absolute threshold
+    if (r.rtt > med * config.slowRttOutlierFactor && ms > config.slowRttOutlierMinMs) {
+      out.push({
+        code: 'slow-handshake', flows: [r.flow], packet: r.packet, time: r.time,
+        message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${dur(r.rtt)}, ${(r.rtt / med).toFixed(1)}× this server's median of ${dur(med)}`,
+        details: { rtt: r.rtt, serverMedianRtt: med, factor: r.rtt / med, samples: t.rtts.length, basis: 'outlier' },
+      });
+    }
+  }
+  return out;
+}
+
+export function assembleFindings(input: EndInput): Finding[] {
+  const { config } = input;
+  const ordered: Candidate[] = [];
+  for (const p of input.problems) {
+    ordered.push({
+      code: 'capture-damaged', flows: [], packet: p.packet, time: null,
+      message: `Capture damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}`,
+      details: { offset: p.offset, lastGoodPacket: p.packet },
+    });
+  }
+  const floods = new Set<TargetAgg>();
+  for (const t of input.targets) {
+    const fl = floodFinding(t, config, input.captureEndSec);
+    if (fl) {
+      floods.add(t);
+      ordered.push(fl);
+    }
+  }
+  const perFlow = new Map<FindingCode, { items: Candidate[]; more: number }>();
+  const take = (code: FindingCode, items: Candidate[], more: number): void => {
+    let b = perFlow.get(code);
+    if (!b) {
+      b = { items: [], more: 0 };
+      perFlow.set(code, b);
+    }
+    b.items.push(...items);
+    b.more += more;
+  };
+  for (const [agg, bucket] of input.pending) {
+    const flooded = agg !== null && floods.has(agg);
+    for (const [code, b] of bucket) {
+      if (flooded && FLOOD_ABSORBED.has(code)) continue;
+      take(code, b.items, b.more);
+    }
+  }
+  for (const t of input.targets) {
+    const o = outlierFindings(t, config);
+    if (o.length > 0) take('slow-handshake', o, 0);
+  }
+  const codes = [...perFlow.keys()].sort();
+  const flowCands: Candidate[] = [];
+  for (const code of codes) {
+    const b = perFlow.get(code)!;
+    b.items.sort((a, c) => a.packet - c.packet);
+    const keep = b.items.slice(0, config.maxFindingsPerCode);
+    const extra = b.items.length - keep.length + b.more;
+    flowCands.push(...keep);
+    if (extra > 0) {
+      flowCands.push({
+        code, flows: [], packet: 0, time: null,
+        message: `${count(extra, 'more flow')} with ${code} (not listed one by one; the limit is ${config.maxFindingsPerCode})`,
+        details: { more: extra, summary: true },
+      });
+    }
+  }
+  flowCands.sort((a, c) => (a.packet || Infinity) - (c.packet || Infinity));
+  ordered.push(...flowCands);
+  return ordered.map((c, i) => ({
+    id: i + 1,
+    code: c.code,
+    severity: severityOf(config, c.code),
+    message: c.message,
+    flows: c.flows,
+    packet: c.packet,
+    time: c.time,
+    details: c.details,
+  }));
+}

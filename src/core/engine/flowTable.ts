@@ -1,0 +1,134 @@
+/**
+ * Open-addressing hash table from a segment's 4-tuple (+ VLAN ids) to the flow it belongs to,
+ * either direction. The hash is computed from the address bytes and ports with integer
+ * arithmetic only, so a lookup allocates nothing (a Map keyed by strings would build one
+ * string per packet).
+ */
+import type { TcpSegment } from '../decode/types';
+import type { FlowState } from './flowState';
+
+function endpointHash(addr: Uint8Array, n: number, port: number): number {
+  let h = 0x811c9dc5 ^ port;
+  for (let i = 0; i < n; i += 4) {
+    const w = (addr[i] << 24) | (addr[i + 1] << 16) | (addr[i + 2] << 8) | addr[i + 3];
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  return Math.imul(h ^ (h >>> 13), 0x5bd1e995);
+}
+
+/** Same value for both directions of a connection. */
+export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
+  const n = seg.ipVersion === 6 ? 16 : 4;
+  let h = (endpointHash(seg.src, n, seg.srcPort) + endpointHash(seg.dst, n, seg.dstPort)) | 0;
+  if (useVlan) for (let i = 0; i < seg.vlanCount; i++) h = Math.imul(h ^ seg.vlan[i], 0x9e3779b1);
+  h ^= seg.ipVersion;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+function sameAddr(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function flowMatches(f: FlowState, seg: TcpSegment, useVlan: boolean): boolean {
+  if (f.ipVersion !== seg.ipVersion) return false;
+  if (useVlan) {
+    if (f.keyVlan.length !== seg.vlanCount) return false;
+    for (let i = 0; i < seg.vlanCount; i++) if (f.keyVlan[i] !== seg.vlan[i]) return false;
+  }
+  const n = seg.ipVersion === 6 ? 16 : 4;
+  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, f.addr0, n) && sameAddr(seg.dst, f.addr1, n)) return true;
+  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, f.addr1, n) && sameAddr(seg.dst, f.addr0, n);
+}
+
+const EMPTY = 0;
+const TOMBSTONE = -1;
+
+export class FlowTable {
+  /** Slot → index+1 into `flows` (0 empty, −1 deleted). */
+  private slots: Int32Array;
+  private hashes: Uint32Array;
+  private mask: number;
+  private used = 0; // live + tombstones
+  size = 0;
+  /** Live flows by dense index; holes are reused. */
+  readonly flows: (FlowState | null)[] = [];
+  private free: number[] = [];
+
+  constructor(initialCapacity: number, private readonly useVlan: boolean) {
+    let cap = 16;
+    while (cap < initialCapacity * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.hashes = new Uint32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  find(seg: TcpSegment, hash: number): FlowState | null {
+    let i = hash & this.mask;
+    for (;;) {
+      const v = this.slots[i];
+      if (v === EMPTY) return null;
+      if (v > 0 && this.hashes[i] === hash) {
+        const f = this.flows[v - 1]!;
+        if (flowMatches(f, seg, this.useVlan)) return f;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Insert a flow (the caller has checked none matches, or is replacing one it removed). */
+  insert(f: FlowState): void {
+    if ((this.used + 1) * 2 > this.slots.length) this.rehash(this.size * 4 > this.slots.length ? this.slots.length * 2 : this.slots.length);
+    let idx: number;
+    if (this.free.length > 0) {
+      idx = this.free.pop()!;
+      this.flows[idx] = f;
+    } else {
+      idx = this.flows.length;
+      this.flows.push(f);
+    }
+    f.slot = idx;
+    this.place(f.hash, idx + 1);
+    this.size++;
+  }
+
+  private place(hash: number, v: number): void {
+    let i = hash & this.mask;
+    while (this.slots[i] > 0) i = (i + 1) & this.mask;
+    if (this.slots[i] === EMPTY) this.used++;
+    this.slots[i] = v;
+    this.hashes[i] = hash;
+  }
+
+  remove(f: FlowState): void {
+    const v = f.slot + 1;
+    let i = f.hash & this.mask;
+    for (;;) {
+      const s = this.slots[i];
+      if (s === EMPTY) return;
+      if (s === v) {
+        this.slots[i] = TOMBSTONE;
+        break;
+      }
+      i = (i + 1) & this.mask;
+    }
+    this.flows[f.slot] = null;
+    this.free.push(f.slot);
+    f.slot = -1;
+    this.size--;
+  }
+
+  private rehash(capacity: number): void {
+    const oldSlots = this.slots;
+    const oldHashes = this.hashes;
+    this.slots = new Int32Array(capacity);
+    this.hashes = new Uint32Array(capacity);
+    this.mask = capacity - 1;
+    this.used = 0;
+    for (let i = 0; i < oldSlots.length; i++) if (oldSlots[i] > 0) this.place(oldHashes[i], oldSlots[i]);
+  }
+}

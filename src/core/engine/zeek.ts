@@ -1,0 +1,214 @@
+/**
+ * Zeek's view of a TCP connection: per-endpoint states, the history string and conn_state,
+ * following zeek/zeek's TCPSessionAdapter state machine, update_history() and the
+ * conn_state() function of scripts/base/protocols/conn/main.zeek (rules learnt from there,
+ * written anew). Zeek's originator is not always our client: it is the sender of the first
+ * packet unless Zeek flips the roles (see `zeekFlipsAtStart`).
+ */
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/types';
+import type { ConnState } from './result';
+
+export const enum ZState {
+  Inactive = 0,
+  SynSent = 1,
+  SynAckSent = 2,
+  Partial = 3,
+  Established = 4,
+  Closed = 5,
+  Reset = 6,
+}
+
+/**
+ * Ports Zeek treats as likely servers (its analyzers' registered ports, `likely_server_ports`).
+ * Used only to decide whether Zeek flips a connection that starts without a pure SYN.
+ */
+const ZEEK_SERVER_PORTS = new Set<number>([
+  21, 22, 23, 25, 53, 69, 80, 81, 88, 102, 110, 111, 135, 137, 139, 143, 161, 162, 389, 443, 445, 464,
+  465, 502, 514, 563, 585, 587, 614, 636, 989, 990, 992, 993, 995, 1080, 1194, 1433, 1521, 1723, 1812, 1813,
+  1883, 2049, 2123, 2152, 2404, 2811, 3128, 3306, 3389, 4222, 5060, 5061, 5222, 5223, 5269, 5353, 5355,
+  5432, 5672, 5900, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8081, 8443, 8888, 9200, 11211, 20000, 27017,
+]);
+
+export function isZeekServerPort(port: number): boolean {
+  return ZEEK_SERVER_PORTS.has(port);
+}
+
+/**
+ * Zeek's TCP analyzer flips a new connection whose first packet is not a pure SYN when the
+ * source port looks like a server and the destination does not (or, for a non-SYN packet,
+ * both do and the source port is the lower one).
+ */
+export function zeekFlipsAtStart(flags: number, srcPort: number, dstPort: number): boolean {
+  const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+  if (pureSyn) return false;
+  if (!isZeekServerPort(srcPort)) return false;
+  if (isZeekServerPort(dstPort)) return (flags & TCP_SYN) === 0 && srcPort < dstPort;
+  return true;
+}
+
+// History bits, one per letter and direction (responder bits are shifted by 16).
+const H_SYN = 1 << 0;
+const H_ACK = 1 << 2;
+const H_DATA = 1 << 3;
+const H_FIN = 1 << 4;
+const H_RST = 1 << 5;
+const H_MULTI = 1 << 6;
+const H_FINRST = 1 << 7;
+
+/** Zeek state for one connection; `orig` is the side index (0 or 1) Zeek calls originator. */
+export class ZeekConn {
+  orig = 0;
+  state = [ZState.Inactive, ZState.Inactive];
+  prevState = [ZState.Inactive, ZState.Inactive];
+  startSeq = [0, 0];
+  startSet = [false, false];
+  history = '';
+  private seen = 0;
+  private lastSyn = [-1, -1];
+  private lastFin = [-1, -1];
+  private lastRst = [-1, -1];
+  /** Data bytes per side, for REJ's "no data either way" test. */
+  size = [0, 0];
+
+  constructor(firstSide: number, flipped: boolean) {
+    this.orig = flipped ? 1 - firstSide : firstSide;
+    if (flipped) this.history = '^';
+  }
+
+  private addIfNew(side: number, mask: number, letter: string): boolean {
+    const isOrig = side === this.orig;
+    const m = isOrig ? mask : mask << 16;
+    if ((this.seen & m) === 0) {
+      this.seen |= m;
+      this.history += isOrig ? letter : letter.toLowerCase();
+      return true;
+    }
+    return false;
+  }
+
+  private add(side: number, letter: string): void {
+    this.history += side === this.orig ? letter : letter.toLowerCase();
+  }
+
+  /** Feed one segment from `side`. */
+  packet(side: number, flags: number, seq: number, len: number): void {
+    const peer = 1 - side;
+    if (!this.startSet[side]) {
+      this.startSet[side] = true;
+      this.startSeq[side] = flags & TCP_SYN ? seq : (seq - 1) >>> 0;
+    }
+    this.updateHistory(side, flags, seq, len);
+    const s = this.state[side];
+    if (s === ZState.Inactive) this.inactive(side, peer, flags, seq, len);
+    else if (s === ZState.SynSent || s === ZState.SynAckSent) this.synSent(side, flags, seq);
+    else if (s === ZState.Partial || s === ZState.Established) this.established(side, peer, flags);
+    else if (s === ZState.Closed) {
+      if (flags & TCP_RST) this.set(side, ZState.Reset);
+    }
+    if (len > 0) this.size[side] += len;
+  }
+
+  private set(side: number, st: ZState): void {
+    this.prevState[side] = this.state[side];
+    this.state[side] = st;
+  }
+
+  private updateHistory(side: number, flags: number, seq: number, len: number): void {
+    const bits = (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0) + (flags & TCP_RST ? 1 : 0);
+    if (bits > 1) {
+      if (flags & TCP_FIN && flags & TCP_RST) this.addIfNew(side, H_FINRST, 'I');
+      else this.addIfNew(side, H_MULTI, 'Q');
+      return;
+    }
+    if (bits === 1) {
+      if (flags & TCP_SYN) {
+        const letter = flags & TCP_ACK ? 'H' : 'S';
+        if (!this.addIfNew(side, H_SYN, letter) && seq !== this.lastSyn[side]) this.add(side, letter);
+        this.lastSyn[side] = seq;
+      } else if (flags & TCP_FIN) {
+        // A FIN's sequence number counts after its data.
+        const end = (seq + len) >>> 0;
+        if (!this.addIfNew(side, H_FIN, 'F') && end !== this.lastFin[side]) this.add(side, 'F');
+        this.lastFin[side] = end;
+      } else {
+        if (!this.addIfNew(side, H_RST, 'R') && seq !== this.lastRst[side]) this.add(side, 'R');
+        this.lastRst[side] = seq;
+      }
+      return;
+    }
+    if (len > 0) this.addIfNew(side, H_DATA, 'D');
+    else if (flags & TCP_ACK) this.addIfNew(side, H_ACK, 'A');
+  }
+
+  private inactive(side: number, peer: number, flags: number, seq: number, len: number): void {
+    const isOrig = side === this.orig;
+    if (flags & TCP_SYN) {
+      if (isOrig) {
+        this.set(side, flags & TCP_ACK ? ZState.SynAckSent : ZState.SynSent);
+      } else {
+        if (!(flags & TCP_ACK) && this.state[peer] === ZState.SynAckSent &&
+          seq === this.startSeq[side]) {
+          // The originator's SYN-ACK came before this SYN: Zeek flips the roles.
+          this.orig = side;
+          this.history += '^';
+          this.set(peer, ZState.Established);
+        }
+        if (this.state[peer] === ZState.SynSent) this.set(peer, ZState.Established);
+        this.set(side, ZState.Established);
+      }
+    }
+    if (flags & TCP_FIN) this.set(side, ZState.Closed);
+    if (flags & TCP_RST) this.set(side, ZState.Reset);
+    if (this.state[side] === ZState.Inactive) {
+      const origSide = this.orig;
+      if (side !== origSide && len === 0 && this.state[origSide] === ZState.SynSent) {
+        // Some stacks ACK a SYN before answering it; Zeek does not count that as partial.
+      } else if (flags & TCP_ACK && this.state[peer] === ZState.Established) {
+        this.set(side, ZState.Established);
+      } else {
+        this.set(side, ZState.Partial);
+      }
+    }
+  }
+
+  private synSent(side: number, flags: number, seq: number): void {
+    if (flags & TCP_SYN && seq !== this.startSeq[side]) this.startSeq[side] = seq;
+    if (flags & TCP_FIN) this.set(side, ZState.Closed);
+    if (flags & TCP_RST) this.set(side, ZState.Reset);
+  }
+
+  private established(side: number, peer: number, flags: number): void {
+    if (flags & TCP_SYN && !(flags & TCP_ACK) && this.state[side] === ZState.Partial &&
+      this.state[peer] === ZState.Inactive) {
+      this.set(side, ZState.SynSent);
+    }
+    if (flags & TCP_FIN && !(flags & TCP_RST)) {
+      this.set(side, ZState.Closed);
+      if (this.state[peer] === ZState.Reset && this.prevState[peer] === ZState.Closed) this.set(peer, ZState.Closed);
+    }
+    if (flags & TCP_RST) this.set(side, ZState.Reset);
+  }
+
+  /** Zeek's conn_state for the connection as it stands. */
+  connState(): ConnState {
+    const os = this.state[this.orig];
+    const rs = this.state[1 - this.orig];
+    const oInactive = os === ZState.Inactive || os === ZState.Partial;
+    const rInactive = rs === ZState.Inactive || rs === ZState.Partial;
+    if (rs === ZState.Reset) {
+      if (os === ZState.SynSent || os === ZState.SynAckSent ||
+        (os === ZState.Reset && this.size[0] === 0 && this.size[1] === 0)) return 'REJ';
+      return oInactive ? 'RSTRH' : 'RSTR';
+    }
+    if (os === ZState.Reset) {
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(this.history) ? 'RSTOS0' : 'OTH';
+      return 'RSTO';
+    }
+    if (rs === ZState.Closed && os === ZState.Closed) return 'SF';
+    if (os === ZState.Closed) return rInactive ? 'SH' : 'S2';
+    if (rs === ZState.Closed) return oInactive ? 'SHR' : 'S3';
+    if (os === ZState.SynSent && rs === ZState.Inactive) return 'S0';
+    if (os === ZState.Established && rs === ZState.Established) return 'S1';
+    return 'OTH';
+  }
+}
