@@ -83,7 +83,7 @@ function arrowTooltip(flow: Flow, row: DiagramRow): string {
   ];
   if (row.backoff !== null) parts.push(`Retransmitted ${formatDuration(row.backoff)} after the previous try`);
   if (ev.options) parts.push(`Options: ${ev.options}`);
-  if (ev.notes.length > 0) parts.push(`Notes: ${ev.notes.join(', ')}`);
+  if (ev.notes && ev.notes.length > 0) parts.push(`Notes: ${ev.notes.join(', ')}`);
   if (ev.comment) parts.push(`Comment: ${ev.comment}`);
   for (const f of row.findings) parts.push(`${f.severity}: ${f.code} — ${f.message}`);
   return parts.join('\n');

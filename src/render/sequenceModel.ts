@@ -92,7 +92,7 @@ function sortEvents(events: FlowEvent[]): FlowEvent[] {
 }
 
 function isRetransmission(ev: FlowEvent, kind: EventKind, earlier: DiagramRow[]): boolean {
-  if (ev.notes.some((n) => /retrans/i.test(n))) return true;
+  if ((ev.notes ?? []).some((n) => /retrans/i.test(String(n)))) return true;
   // A repeated SYN / SYN-ACK with the same sequence number is a retransmission even when the
   // engine did not say so; a new ISN would have started a new flow.
   if (kind !== 'SYN' && kind !== 'SYN-ACK') return false;
