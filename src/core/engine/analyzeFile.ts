@@ -16,7 +16,7 @@ export interface AnalyzeProgress {
 export async function analyzeFile(
   path: string,
   config?: Partial<AnalysisConfig>,
-  opts?: ReadOptions & { onProgress?: (p: AnalyzeProgress) => void },
+  opts?: Omit<ReadOptions, 'onProgress'> & { onProgress?: (p: AnalyzeProgress) => void },
 ): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
   const analyzer = new Analyzer(config);
   const onProgress = opts?.onProgress;
