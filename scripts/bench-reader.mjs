@@ -67,12 +67,14 @@ async function bareRead(path) {
 const path = positionals[0] ?? await synthetic(Number(values['size-mb']));
 const size = (await stat(path)).size;
 const runs = Number(values.runs);
-const seg = core.newTcpSegment();
+// Plain locals: esbuild's CommonJS exports are getters, too slow to call per packet.
+const { readCaptureFile, decodePacket, decodeRecord, newTcpSegment } = core;
+const seg = newTcpSegment();
 const cases = {
   'bare read (1 MiB chunks)': () => bareRead(path),
-  'reader only': () => core.readCaptureFile(path, () => {}),
-  'reader + decodeRecord': () => core.readCaptureFile(path, (p) => { core.decodeRecord(p, seg); }),
-  'reader + decodePacket(data)': () => core.readCaptureFile(path, (p) => { core.decodePacket(p.linkType, p.data, seg); }),
+  'reader only': () => readCaptureFile(path, () => {}),
+  'reader + decodeRecord': () => readCaptureFile(path, (p) => { decodeRecord(p, seg); }),
+  'reader + decodePacket(data)': () => readCaptureFile(path, (p) => { decodePacket(p.linkType, p.data, seg); }),
 };
 const results = {};
 for (const [name, fn] of Object.entries(cases)) {

@@ -16,6 +16,7 @@ export function isPcapMagic(m: number): boolean {
 }
 
 const FILE_HEADER = 24;
+const SNAP_SLACK = 4096;
 /** How far to scan for a plausible record after damage before giving up. */
 const RESYNC_LIMIT = 64 * 1024 * 1024;
 
@@ -29,6 +30,7 @@ export class PcapParser implements RecordParser {
   private hdrLen = 16;
   private linkType = 0;
   private snapLen = 0;
+  private capLimit = MAX_CAPTURED_LENGTH;
   private headerDone = false;
   private stopped = false;
   /** Resynchronising after damage: scanning from this stream offset. */
@@ -65,6 +67,8 @@ export class PcapParser implements RecordParser {
     const major = v.getUint16(p + 4, this.le);
     const minor = v.getUint16(p + 6, this.le);
     this.snapLen = v.getUint32(p + 16, this.le);
+    // Writers do exceed a small snap length by a little (Wireshark accepts it), so allow slack.
+    this.capLimit = this.snapLen > 0 ? Math.min(MAX_CAPTURED_LENGTH, Math.max(this.snapLen, 65535) + SNAP_SLACK) : MAX_CAPTURED_LENGTH;
     const network = v.getUint32(p + 20, this.le);
     this.linkType = network & 0xffff;
     w.pos += FILE_HEADER;
@@ -105,8 +109,8 @@ export class PcapParser implements RecordParser {
       }
       const capLen = v.getUint32(p + 8, le);
       const origLen = v.getUint32(p + 12, le);
-      if (capLen > MAX_CAPTURED_LENGTH) {
-        ctx.problem(w.base + p, `record at offset ${w.base + p} declares captured length ${capLen} (> ${MAX_CAPTURED_LENGTH}): damaged file`);
+      if (capLen > this.capLimit) {
+        ctx.problem(w.base + p, `record at offset ${w.base + p} declares captured length ${capLen} (limit ${this.capLimit}): damaged file`);
         this.resyncFrom = w.base + p + 1;
         this.damagedAt = w.base + p;
         if (!this.resync(w, eof)) return !this.stopped && !eof;
@@ -151,8 +155,7 @@ export class PcapParser implements RecordParser {
     const v = w.view, le = this.le;
     const capLen = v.getUint32(p + 8, le);
     const origLen = v.getUint32(p + 12, le);
-    if (capLen > MAX_CAPTURED_LENGTH || capLen > origLen || origLen > 16 * MAX_CAPTURED_LENGTH) return -1;
-    if (this.snapLen > 0 && capLen > Math.max(this.snapLen, 65535)) return -1;
+    if (capLen > this.capLimit || capLen > origLen || origLen > 16 * MAX_CAPTURED_LENGTH) return -1;
     if (v.getUint32(p + 4, le) >= this.units) return -1;
     const sec = v.getUint32(p, le);
     if (this.lastSec >= 0 && Math.abs(sec - this.lastSec) > 7 * 86400) return -1;

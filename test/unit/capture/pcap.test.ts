@@ -99,6 +99,17 @@ describe('classic pcap', () => {
     assert.deepEqual(packets.map((p) => p.index), [1, 2, 3]);
   });
 
+  it('accepts records a little over a small snap length (as Wireshark does) but not absurdly over it', async () => {
+    const ok = writePcap([{ sec: 1700000000, frac: 0, data: frame(2000, 1) }], { snapLen: 1500 });
+    assert.deepEqual((await readBytes(ok)).summary.problems, []);
+    // 65535 + 4096 slack is the limit for a file whose snap length is below 65535.
+    const bad = writePcap([{ sec: 1700000000, frac: 0, data: frame(70000, 1) }], { snapLen: 1500 });
+    const { summary, packets } = await readBytes(bad);
+    assert.equal(packets.length, 0);
+    assert.equal(summary.problems[0].offset, 24);
+    assert.match(summary.problems[0].message, /captured length 70000 \(limit 69631\)/);
+  });
+
   it('carries an out-of-range sub-second field into the seconds and reports it once', async () => {
     const bytes = writePcap([
       { sec: 1418145370, frac: 1000000, data: frame(4, 1) },
