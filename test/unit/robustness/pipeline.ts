@@ -148,6 +148,7 @@ function checkResult(r: AnalysisResult, s: ReadSummary): void {
   check(typeof json === 'string', 'result is not JSON-serialisable');
   check(r.capture.packets === s.packets, `capture.packets ${r.capture.packets} != read ${s.packets}`);
   const d = r.capture.decoded;
+  if (d === undefined) throw new InvariantError('capture.decoded missing');
   check(d.tcp + d.notTcp + d.fragments + d.unknownLinkType + d.malformed === s.packets, 'decoded counts do not add up to the packets');
   check(r.summary.flows >= r.flows.length, `summary.flows ${r.summary.flows} < listed ${r.flows.length}`);
   check(r.summary.flows <= d.tcp, `${r.summary.flows} flows from ${d.tcp} TCP segments`);
