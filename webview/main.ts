@@ -53,7 +53,7 @@ const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request
     view.selectedFlowId = flowId;
     persist();
     send({ type: 'selected', flowId });
-    loadDetail(flowId, activate ? 0 : 120);
+    loadDetail(flowId, activate ? 0 : 120, activate);
   },
   onSortChange: (q) => setQuery(q),
   onScroll: (top) => {
@@ -109,7 +109,7 @@ async function refreshCount(): Promise<void> {
   filterBar.setCount(page.total, overview.summary.flows);
 }
 
-function loadDetail(flowId: number | null, delayMs: number): void {
+function loadDetail(flowId: number | null, delayMs: number, scroll = false): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
   const seq = ++detailSeq;
@@ -119,6 +119,7 @@ function loadDetail(flowId: number | null, delayMs: number): void {
         if (seq !== detailSeq) return;
         if (d) diagram.show(d);
         else diagram.showMessage(`There is no flow ${flowId}.`);
+        if (scroll) diagram.element.scrollIntoView({ block: 'nearest' });
       },
       (e: Error) => seq === detailSeq && diagram.showMessage(e.message),
     );
@@ -142,7 +143,6 @@ async function reveal(flowId: number): Promise<void> {
   }
   view.selectedFlowId = flowId;
   table.selectIndex(index, true);
-  diagram.element.scrollIntoView({ block: 'nearest' });
 }
 
 function showProgress(p: ProgressInfo): void {
@@ -219,7 +219,7 @@ function onMessage(m: HostToWebview): void {
       break;
     }
     case 'revealFlow':
-      void reveal(m.flowId);
+      void reveal(m.flowId).then(() => send({ type: 'revealed', seq: m.seq }));
       break;
     case 'settings':
       if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);

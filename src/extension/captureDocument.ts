@@ -32,6 +32,12 @@ export class CaptureDocument implements vscode.CustomDocument {
   selectedFlowId: number | null = null;
   /** A flow to reveal as soon as the analysis is done (Problems click on a restored report). */
   pendingReveal: { flowId: number; findingId?: number } | null = null;
+  /**
+   * The latest reveal request, numbered. A panel that was hidden is rebuilt when shown again
+   * and loses messages sent meanwhile, so each panel replays this on its next `ready`.
+   */
+  lastReveal: { flowId: number; findingId?: number; seq: number } | null = null;
+  private revealSeq = 0;
   private readonly messageEmitter = new vscode.EventEmitter<HostToWebview>();
   /** Messages for every panel of this document. */
   readonly onMessage = this.messageEmitter.event;
@@ -79,7 +85,7 @@ export class CaptureDocument implements vscode.CustomDocument {
         if (this.pendingReveal) {
           const r = this.pendingReveal;
           this.pendingReveal = null;
-          this.broadcast({ type: 'revealFlow', ...r });
+          this.broadcast({ type: 'revealFlow', ...r, seq: this.lastReveal?.seq ?? 0 });
         }
       },
       onFailed: (message, offset) => {
@@ -147,7 +153,8 @@ export class CaptureDocument implements vscode.CustomDocument {
     const panel = [...this.panels].find((p) => p.active) ?? [...this.panels].find((p) => p.visible) ?? [...this.panels][0];
     panel?.reveal(panel.viewColumn, false);
     this.selectedFlowId = flowId;
-    if (this.isDone) this.broadcast({ type: 'revealFlow', flowId, findingId });
+    this.lastReveal = { flowId, findingId, seq: ++this.revealSeq };
+    if (this.isDone) this.broadcast({ type: 'revealFlow', flowId, findingId, seq: this.lastReveal.seq });
     else this.pendingReveal = { flowId, findingId };
   }
 

@@ -65,7 +65,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     webview.html = webviewHtml(webview, this.extensionUri, doc.fileName);
     doc.panels.add(panel);
     this.registry.setActive(doc);
+    // Without retainContextWhenHidden, a hidden webview is destroyed and reloads (sending
+    // `ready` again) when shown: messages in between are lost, so they are not sent, and the
+    // page is brought up to date on its next `ready`.
+    // A reveal is replayed until the page acknowledges it: the panel's visibility reaches us
+    // asynchronously, so a reveal may be posted into a page that is already being torn down.
     let ready = false;
+    let revealAcked = 0;
     const post = (m: HostToWebview): void => {
       if (ready) void webview.postMessage(m);
     };
@@ -73,6 +79,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       doc.onMessage(post),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.registry.setActive(doc);
+        if (!e.webviewPanel.visible) ready = false;
       }),
       webview.onDidReceiveMessage((m: WebviewToHost) => {
         switch (m.type) {
@@ -80,7 +87,14 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
             ready = true;
             void webview.postMessage({ type: 'init', fileName: doc.fileName, timeDisplay: this.host.settings().timeDisplay } satisfies HostToWebview);
             for (const s of doc.snapshotMessages()) post(s);
+            if (doc.isDone && doc.lastReveal && doc.lastReveal.seq > revealAcked) {
+              const r = doc.lastReveal;
+              post({ type: 'revealFlow', flowId: r.flowId, findingId: r.findingId, seq: r.seq });
+            }
             if (m.protocolVersion !== PROTOCOL_VERSION) console.warn(`synscope: webview protocol ${m.protocolVersion} ≠ ${PROTOCOL_VERSION}`);
+            break;
+          case 'revealed':
+            revealAcked = Math.max(revealAcked, m.seq);
             break;
           case 'selected':
             doc.selectedFlowId = m.flowId;

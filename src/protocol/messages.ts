@@ -79,6 +79,8 @@ export type WebviewToHost =
   | { type: 'ready'; protocolVersion: number }
   /** A command from a button: export the diagram, copy the summary, re-analyze. */
   | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'exportFindings' | 'reanalyze'; flowId?: number }
+  /** A `revealFlow` was applied (the host stops replaying it to reloaded pages). */
+  | { type: 'revealed'; seq: number }
   /** The user selected a flow (so host commands act on it). */
   | { type: 'selected'; flowId: number | null }
   | RequestMessage<WebviewRequests>;
@@ -97,7 +99,7 @@ export type HostToWebview =
   /** Analysis failed or was cancelled; `offset` is the byte offset when known. */
   | { type: 'failed'; message: string; offset?: number; cancelled?: boolean }
   /** Select and show a flow (Problems panel, "show flow" command). */
-  | { type: 'revealFlow'; flowId: number; findingId?: number }
+  | { type: 'revealFlow'; flowId: number; findingId?: number; seq: number }
   /** Settings changed that only affect display. */
   | { type: 'settings'; timeDisplay: TimeDisplay }
   | ResponseMessage;
