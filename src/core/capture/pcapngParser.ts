@@ -190,8 +190,13 @@ export class PcapngParser implements RecordParser {
       else if (o.code === 3) description = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
       else if (o.code === 9 && o.len >= 1) {
         const r = w.buf[o.start];
-        // MSB clear: 10^-r seconds; set: 2^-(r & 0x7f).
-        units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+        // MSB clear: 10^-r seconds; set: 2^-(r & 0x7f). Finer than 10^-15 / 2^-52 cannot be
+        // held exactly in a number (and no capture hardware is that fine): keep the default.
+        if ((r & 0x80 ? r & 0x7f : r) > (r & 0x80 ? 52 : 15)) {
+          ctx.problem(w.base + o.start, `interface description at offset ${w.base + p}: if_tsresol ${r} is finer than supported; using microseconds`);
+        } else {
+          units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+        }
       } else if (o.code === 14 && o.len >= 8) {
         tsOffset = Number(v.getBigInt64(o.start, this.le));
       }

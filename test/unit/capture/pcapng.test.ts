@@ -84,6 +84,13 @@ describe('pcapng', () => {
     assert.equal(packets[4].origLen, 25);
   });
 
+  it('reports an if_tsresol finer than a number can hold and falls back to microseconds', async () => {
+    const { summary, packets } = await readBytes(writePcapng([{ interfaces: [{ linkType: 1, tsresol: 30 }], blocks: [pkt(0, 5000001n, 1)] }]));
+    assert.equal(summary.problems.length, 1);
+    assert.match(summary.problems[0].message, /if_tsresol 30/);
+    assert.deepEqual(packets.map((p) => [p.sec, p.frac, p.unitsPerSecond]), [[5, 1, 1e6]]);
+  });
+
   it('skips name resolution, statistics, secrets and unknown blocks, and numbers custom blocks as frames like Wireshark', async () => {
     const raw = (type: number, n: number) => ({ kind: 'raw' as const, type, body: data(n, 7) });
     const { summary, packets } = await readBytes(writePcapng([{
