@@ -15,9 +15,10 @@ export function formatAddress(bytes: Uint8Array, ipVersion: number): string {
     i = j;
   }
   if (bestLen < 2) bestStart = -1;
-  // IPv4-mapped (::ffff:a.b.c.d): RFC 5952 section 5 and Wireshark print the last 32 bits dotted.
-  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
-    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  // Wireshark prints through inet_ntop (glibc), which writes the last 32 bits dotted for
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses, as RFC 5952 §5 allows.
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && groups[5] === 0xffff))) {
+    return `::${bestLen === 5 ? 'ffff:' : ''}${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
   }
   let out = '';
   for (let i = 0; i < 8; i++) {

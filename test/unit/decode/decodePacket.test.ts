@@ -275,6 +275,20 @@ describe('formatAddress', () => {
     assert.equal(formatAddress(v6('fe800000000000000000000000000000'), 6), 'fe80::');
     assert.equal(formatAddress(v6('00000000000000000000ffffc0000201'), 6), '::ffff:192.0.2.1');
   });
+  it('matches tshark 4.0.17 for IPv4-compatible and mapped forms', () => {
+    // Expected strings: `tshark -T fields -e ipv6.src` on a pcap with these source addresses.
+    const cases: Array<[string, string]> = [
+      ['000000000000000000000000c0000201', '::192.0.2.1'],
+      ['00000000000000000000ffffc0000201', '::ffff:192.0.2.1'],
+      ['00000000000000000000000001000000', '::1.0.0.0'],
+      ['00000000000000000000000100000000', '::1:0:0'],
+      ['0000000000000000ffff0000c0000201', '::ffff:0:c000:201'],
+      ['0064ff9b0000000000000000c0000201', '64:ff9b::c000:201'],
+      ['20010db8000000000001000000000001', '2001:db8::1:0:0:1'],
+      ['00010000000000000000000000000000', '1::'],
+    ];
+    for (const [hex, want] of cases) assert.equal(formatAddress(v6(hex), 6), want);
+  });
   it('prints IPv4 dotted', () => {
     assert.equal(formatAddress(Uint8Array.from([192, 0, 2, 255]), 4), '192.0.2.255');
   });
