@@ -141,10 +141,10 @@ export class Analyzer {
       f = new FlowState(this.nextId++, hash, seg, t);
       if (reuse || (pureSyn && this.retired !== null && this.retired.contains(hash))) f.portReuse = true;
       this.table.insert(f);
-      if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
     }
     const side = f.sideOf(seg);
     const r = updateFlow(f, seg, side, t, comment, this.config.maxEventsPerFlow);
+    if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -203,8 +203,8 @@ export class Analyzer {
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
       agg = this.target(flow.server.ip, flow.server.port);
-      const synSec = f.firstSyn ? f.firstSyn.sec + f.firstSyn.ns / 1e9 : f.first.sec + f.first.ns / 1e9;
-      agg.add(flow, f, outcome, clientSide, synSec);
+      const at = f.firstSyn ?? f.first;
+      agg.add(flow, f, outcome, clientSide, at.sec, at.ns);
     }
     const rst = f.firstRst;
     const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
@@ -232,8 +232,8 @@ export class Analyzer {
   }
 
   /** Cheap counters for progress UIs. */
-  progress(): { packets: number; flows: number; handshakesComplete: number } {
-    return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive };
+  progress(): { packets: number; flows: number; handshakesComplete: number; activeFlows: number } {
+    return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive, activeFlows: this.table.size };
   }
 
   /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */

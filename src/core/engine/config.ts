@@ -4,8 +4,10 @@
  * users in docs/findings.md.
  */
 import type { FindingCode, Severity } from './result';
+import { DEFAULT_STORY_CONFIG, type StoryConfig } from '../stories/config';
 
-export interface AnalysisConfig {
+/** Story thresholds (stormMinConnections, slowConnectMs, pileupMinPending, …) are documented on StoryConfig and in docs/stories.md. */
+export interface AnalysisConfig extends StoryConfig {
   /** A handshake (ACK − SYN) slower than this is a `slow-handshake` finding. */
   slowRttMs: number;
   /** A handshake is also slow when it exceeds this multiple of its server's median RTT… */
@@ -75,6 +77,7 @@ export const DEFAULT_SEVERITIES: Record<FindingCode, Severity> = {
 };
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
+  ...DEFAULT_STORY_CONFIG,
   slowRttMs: 200,
   slowRttOutlierFactor: 5,
   slowRttOutlierMinMs: 20,

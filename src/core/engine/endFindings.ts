@@ -30,7 +30,7 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
   if (t.failed < config.floodMinHalfOpen) return null;
   const sources = t.sources.size;
   if (sources < config.floodMinSources) return null;
-  const span = t.lastFailedSec - t.firstFailedSec;
+  const span = t.failedSpan();
   const rate = span > 0 ? t.failedSyns / span : Infinity;
   if (rate < config.floodMinSynRate) return null;
   const evidence: string[] = [];

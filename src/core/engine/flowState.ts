@@ -123,6 +123,8 @@ export class FlowState {
     }
     this.firstPacket = t.index;
     this.first = point(t);
+    this.lastSec = t.sec;
+    this.lastNs = t.ns;
     this.zeek = new ZeekConn(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
   }
 

@@ -7,14 +7,23 @@
 import type { TcpSegment } from '../decode/types';
 import type { FlowState } from './flowState';
 
+/** MurmurHash3's finaliser: every input bit affects every output bit. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
 function endpointHash(addr: Uint8Array, n: number, port: number): number {
-  let h = 0x811c9dc5 ^ port;
+  let h = fmix(port + 0x9e3779b9);
   for (let i = 0; i < n; i += 4) {
     const w = (addr[i] << 24) | (addr[i + 1] << 16) | (addr[i + 2] << 8) | addr[i + 3];
-    h = Math.imul(h ^ w, 0x01000193);
-    h ^= h >>> 15;
+    h = fmix(h ^ Math.imul(w, 0xcc9e2d51));
   }
-  return Math.imul(h ^ (h >>> 13), 0x5bd1e995);
+  return h;
 }
 
 /** Same value for both directions of a connection. */
@@ -22,11 +31,7 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
   const n = seg.ipVersion === 6 ? 16 : 4;
   let h = (endpointHash(seg.src, n, seg.srcPort) + endpointHash(seg.dst, n, seg.dstPort)) | 0;
   if (useVlan) for (let i = 0; i < seg.vlanCount; i++) h = Math.imul(h ^ seg.vlan[i], 0x9e3779b1);
-  h ^= seg.ipVersion;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
+  return fmix(h ^ seg.ipVersion) >>> 0;
 }
 
 function sameAddr(a: Uint8Array, b: Uint8Array, n: number): boolean {

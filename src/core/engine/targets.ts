@@ -6,6 +6,7 @@
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import type { Flow } from './result';
+import { diffSeconds } from './time';
 import { U32Set } from './u32Set';
 
 /** Sources tracked with their own counter (the rest are only counted). */
@@ -35,8 +36,11 @@ export class TargetAgg {
   resetInHandshake = 0;
   /** Client SYNs in failed flows (retransmissions included) and their time span. */
   failedSyns = 0;
+  /** First/last failed SYN: seconds as a float (for windows) and exact (sec, ns) for the span. */
   firstFailedSec = Infinity;
   lastFailedSec = -Infinity;
+  private first: [number, number] = [0, 0];
+  private last: [number, number] = [0, 0];
   firstFailedPacket = 0;
   firstFailedTime = '';
   sources = new U32Set(16);
@@ -56,7 +60,13 @@ export class TargetAgg {
 
   constructor(readonly ip: string, readonly port: number) {}
 
-  add(flow: Flow, state: FlowState, outcome: Outcome, clientSide: number, synSec: number): void {
+  /** Seconds from the first to the last failed SYN, exact. */
+  failedSpan(): number {
+    return this.failed > 0 ? diffSeconds(this.last[0], this.last[1], this.first[0], this.first[1]) : 0;
+  }
+
+  add(flow: Flow, state: FlowState, outcome: Outcome, clientSide: number, sec: number, ns: number): void {
+    const synSec = sec + ns / 1e9;
     this.flows++;
     const serverSide = 1 - clientSide;
     if (outcome === 'complete') {
@@ -75,10 +85,14 @@ export class TargetAgg {
       this.failedSyns += flow.syn;
       if (synSec < this.firstFailedSec) {
         this.firstFailedSec = synSec;
+        this.first = [sec, ns];
         this.firstFailedPacket = flow.handshake.syn?.packet ?? flow.firstPacket;
         this.firstFailedTime = flow.handshake.syn?.time ?? flow.start;
       }
-      if (synSec > this.lastFailedSec) this.lastFailedSec = synSec;
+      if (synSec > this.lastFailedSec) {
+        this.lastFailedSec = synSec;
+        this.last = [sec, ns];
+      }
       this.addSource(flow.client.ip, state, clientSide);
       if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) this.floodFlowIds.push(flow.id);
       if (flow.synAck > 0) {
