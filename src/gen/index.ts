@@ -19,3 +19,4 @@ export { cookieIsn, cookieSynAckOptions } from './synCookies';
 export const GENERATOR_VERSION = 1;
 export { generateBulk, type BulkOptions, type BulkStats } from './bulk';
 export { generateFlood, type FloodOptions } from './flood';
+export { SAMPLES, buildSample, type SampleSpec } from './samples';

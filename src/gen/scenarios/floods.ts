@@ -83,15 +83,15 @@ function baseline(sc: Scenario, server: Host, port: number, n: number, span: num
   }
 }
 
-/** 2 s of spoofed SYNs at 1000/s answered with cookies; three legitimate clients still get in. */
+/** 0.6 s of spoofed SYNs at 1000/s answered with cookies; three legitimate clients still get in. */
 export function synFloodCookies(seed: number): Scenario {
   const sc = new Scenario('syn-flood-cookies', seed);
   const server = sc.host('198.51.100.80');
   const secret = sc.rng.u32();
   baseline(sc, server, 80, 4, sec(1));
-  scriptFlood(sc, { server, port: 80, start: sec(1), rate: 1000, duration: sec(2), liveShare: 0.03, secret, firstSource: 0 });
+  scriptFlood(sc, { server, port: 80, start: sec(1), rate: 1000, duration: sec(0.6), liveShare: 0.03, secret, firstSource: 0 });
   for (let i = 0; i < 3; i++) {
-    scriptLegitDuringFlood(sc, server, 80, sc.host(`192.0.2.${100 + i}`), 43000 + i, sec(1.3 + 0.5 * i), secret, i === 1);
+    scriptLegitDuringFlood(sc, server, 80, sc.host(`192.0.2.${100 + i}`), 43000 + i, sec(1.1 + 0.2 * i), secret, i === 1);
   }
   return sc;
 }
@@ -105,16 +105,18 @@ export function synFloodLegitClients(seed: number): Scenario {
   const server = sc.host('198.51.100.80');
   const secret = sc.rng.u32();
   baseline(sc, server, 443, 12, sec(3));
-  scriptFlood(sc, { server, port: 443, start: sec(3), rate: 800, duration: sec(4), liveShare: 0.02, secret, firstSource: 0 });
+  scriptFlood(sc, { server, port: 443, start: sec(3), rate: 600, duration: sec(1), liveShare: 0.02, secret, firstSource: 0 });
   const ports = new PortAllocator(46000);
-  for (let i = 0; i < 16; i++) {
-    scriptLegitDuringFlood(sc, server, 443, sc.host(`203.0.113.${20 + i}`), ports.take(), sec(3.1 + i * 0.22), secret, i % 4 === 1);
+  for (let i = 0; i < 8; i++) {
+    scriptLegitDuringFlood(sc, server, 443, sc.host(`203.0.113.${20 + i}`), ports.take(), sec(3.05 + i * 0.12), secret, i % 3 === 1);
   }
-  const post = sc.conn({ client: sc.host('192.0.2.11'), clientPort: 47000, server, serverPort: 443, clientSyn: LINUX_SYN, serverSyn: LINUX_SYN });
-  post.at(sec(9)).syn();
-  post.after(us(30)).synAck();
-  post.after(ms(20)).handshakeAck();
-  exchange(post, ms(20), 350, 2200, ms(2));
-  closeFin(post, ms(20));
+  for (let i = 0; i < 3; i++) {
+    const post = sc.conn({ client: sc.host(`192.0.2.${11 + i}`), clientPort: 47000 + i, server, serverPort: 443, clientSyn: LINUX_SYN, serverSyn: LINUX_SYN });
+    post.at(sec(7 + i)).syn();
+    post.after(us(30)).synAck();
+    post.after(ms(20)).handshakeAck();
+    exchange(post, ms(20), 350, 2200, ms(2));
+    closeFin(post, ms(20));
+  }
   return sc;
 }

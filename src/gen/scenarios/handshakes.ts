@@ -139,10 +139,11 @@ export function tfo(seed: number): Scenario {
   const get = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: synscope-gen\r\n\r\n');
   const second = sc.conn({ client, clientPort: 47001, server, serverPort: 80, clientSyn: { ...LINUX_SYN, tfo: cookie }, serverSyn: LINUX_SYN });
   second.at(sec(2)).syn({ data: get.length, payload: get });
-  // the server accepts the data with the SYN and answers before the handshake's ACK arrives
+  // the server accepts the data with the SYN and sends its response right behind the SYN-ACK
   second.after(rtt).synAck({ acceptData: true });
+  second.after(us(20)).handshakeAck();
   second.after(us(30)).send(false, 1200);
-  second.after(us(60)).ack(true); // completes the handshake and acknowledges the response
+  second.after(us(60)).ack(true);
   closeFin(second, rtt);
   return sc;
 }

@@ -21,7 +21,7 @@ export const SCENARIOS: Record<string, ScenarioEntry> = {
   ipv6: { build: ipv6, description: 'IPv6 handshakes, one SYN retransmission, one refused' },
   vlan: { build: vlan, description: 'connections on VLAN 100 and 200 and in QinQ 300/10' },
   midstream: { build: midstream, description: 'capture starts mid-connection: data and teardown without handshakes' },
-  'syn-flood-cookies': { build: synFloodCookies, description: '2000 spoofed SYNs answered with SYN-cookie SYN-ACKs (never retransmitted); three legitimate clients complete' },
+  'syn-flood-cookies': { build: synFloodCookies, description: '600 spoofed SYNs in 0.6 s answered with SYN-cookie SYN-ACKs (never retransmitted); three legitimate clients complete' },
   'syn-flood-legit-clients': { build: synFloodLegitClients, description: 'a flood with legitimate clients before, during (slower, some SYN retransmissions) and after' },
   'connection-storm': { build: connectionStorm, description: 'one client opens a new short connection per request: 50/s to the same server' },
   'hanging-connects': { build: hangingConnects, description: 'connects without timeout pile up against an unresponsive database' },

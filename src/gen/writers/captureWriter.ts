@@ -156,7 +156,7 @@ export class CaptureWriter {
       }
       this.closeBlock(start);
     } else {
-      if (comment) throw new Error('pcap has no packet comments; use pcapng');
+      // pcap records have no room for comments: the same scenario may be written either way
       this.u32(sec);
       this.u32(frac);
       this.u32(capLen);
