@@ -5,18 +5,19 @@ import { DecodeResult, FastOpen, type TcpSegment } from './types';
  * `segLen` how many the IP header says the segment has (header + payload).
  */
 export function decodeTcp(d: Uint8Array, off: number, captured: number, segLen: number, out: TcpSegment): DecodeResult {
-  // Ports, sequence numbers, flags and window all sit in the fixed 20 bytes.
-  if (captured < 20 || segLen < 20) return DecodeResult.Malformed;
+  // tshark 4.0 gives a frame a TCP stream and flags once ports..window (16 bytes) are readable
+  // within both the capture and the IP length; with 15 or fewer it has neither.
+  const avail = captured < segLen ? captured : segLen;
+  if (avail < 16) return DecodeResult.Malformed;
   const hdrLen = (d[off + 12] >> 4) * 4;
-  // tshark: "Bogus TCP header length (must be at least 20)" / longer than the segment → no analysis.
-  if (hdrLen < 20 || hdrLen > segLen) return DecodeResult.Malformed;
+  // tshark: "Bogus TCP header length (must be at least 20)", stops before reading the flags.
+  if (hdrLen < 20) return DecodeResult.Malformed;
   out.srcPort = (d[off] << 8) | d[off + 1];
   out.dstPort = (d[off + 2] << 8) | d[off + 3];
   out.seq = d[off + 4] * 16777216 + ((d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]);
   out.ack = d[off + 8] * 16777216 + ((d[off + 9] << 16) | (d[off + 10] << 8) | d[off + 11]);
   out.flags = ((d[off + 12] & 1) << 8) | d[off + 13];
   out.window = (d[off + 14] << 8) | d[off + 15];
-  out.payloadLen = segLen - hdrLen;
   out.mss = -1;
   out.windowScale = -1;
   out.sackPermitted = false;
@@ -25,12 +26,17 @@ export function decodeTcp(d: Uint8Array, off: number, captured: number, segLen: 
   out.fastOpen = FastOpen.None;
   out.fastOpenCookieLen = 0;
   out.mptcp = false;
-  if (hdrLen > captured) {
+  if (hdrLen > segLen) {
+    // Header longer than the segment: tshark still shows the flags ("Short segment"), no payload.
+    out.payloadLen = 0;
     out.truncated = true;
-    return DecodeResult.Tcp;
+  } else {
+    out.payloadLen = segLen - hdrLen;
+    out.truncated = hdrLen > captured;
   }
-  out.truncated = false;
-  if (hdrLen > 20) decodeOptions(d, off + 20, off + hdrLen, out);
+  // Options as far as they are present, as tshark shows them.
+  const optEnd = hdrLen < avail ? hdrLen : avail;
+  if (optEnd > 20) decodeOptions(d, off + 20, off + optEnd, out);
   return DecodeResult.Tcp;
 }
 

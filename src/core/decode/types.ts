@@ -39,7 +39,7 @@ export interface TcpSegment {
   window: number;
   /** TCP payload bytes as stated by the IP length (not limited by the snap length). */
   payloadLen: number;
-  /** Options; -1 / false when absent. Only parsed when the header is fully captured. */
+  /** Options; -1 / false when absent. Parsed as far as the header is captured (an option cut short is ignored). */
   mss: number;
   windowScale: number;
   sackPermitted: boolean;
@@ -54,7 +54,7 @@ export interface TcpSegment {
   /** Outermost-first VLAN ids (802.1Q / 802.1ad), `vlanCount` of them valid. */
   vlan: Uint16Array;
   vlanCount: number;
-  /** TCP header was cut short by the snap length (options may be missing). */
+  /** TCP header cut short by the snap length, or longer than the IP segment (options may be missing). */
   truncated: boolean;
 }
 

@@ -139,6 +139,7 @@ describe('decodePacket: IP', () => {
     assert.equal(decode(101, ipv4(6, SYN, { flagsFrag: 0x2000 })), DecodeResult.Tcp, 'MF set, offset 0');
     // First fragment holding only 8 bytes of the TCP header (suricata-verify bug-6887 captures).
     assert.equal(decode(101, ipv4(6, SYN.slice(0, 8), { flagsFrag: 0x2000 })), DecodeResult.Fragment);
+    assert.equal(decode(101, ipv4(6, [1, 2, 3, 4, 5, 6, 7, 8], { flagsFrag: 0x2000 | 0x0001 })), DecodeResult.Fragment, 'offset 1, MF set');
   });
 
   it('payload length comes from the IP header, not the snap length or Ethernet padding', () => {
@@ -201,14 +202,28 @@ describe('decodePacket: IP', () => {
 });
 
 describe('decodePacket: TCP header', () => {
-  it('data offset below 5 or beyond the segment is malformed; beyond the capture is truncated', () => {
+  it('treats short and bogus headers as tshark 4.0.17 does', () => {
+    // Each expectation checked with `tshark -e tcp.stream -e tcp.flags` on the same bytes:
+    // data offset 4 → "Bogus TCP header length", no flags.
     assert.equal(decode(101, ipv4(6, tcp({ dataOffsetWords: 4 }))), DecodeResult.Malformed);
-    assert.equal(decode(101, ipv4(6, tcp({ dataOffsetWords: 15 }))), DecodeResult.Malformed, '60-byte header in a 20-byte segment');
+    // data offset 15 in a 20-byte segment → "Short segment", but stream and SYN flag shown, no payload.
+    assert.equal(decode(101, ipv4(6, tcp({ dataOffsetWords: 15 }))), DecodeResult.Tcp);
+    assert.deepEqual([seg.flags, seg.payloadLen, seg.truncated], [TCP_SYN, 0, true]);
+    // data offset 8 in a 28-byte segment carrying an MSS option: tshark shows MSS 1460.
+    assert.equal(decode(101, ipv4(6, tcp({ dataOffsetWords: 8, options: [2, 4, 0x05, 0xb4, 2, 4, 0x05, 0xb4] }).slice(0, 28))), DecodeResult.Tcp);
+    assert.deepEqual([seg.mss, seg.truncated], [1460, true]);
+    // Options beyond the snap length (IP length covers them): SYN, header length 24, no options.
     const withOpts = ipv4(6, tcp({ options: [2, 4, 0x05, 0xb4] }));
-    assert.equal(decode(101, withOpts.slice(0, 40)), DecodeResult.Tcp, 'options cut by the snap length');
-    assert.equal(seg.truncated, true);
-    assert.equal(seg.mss, -1);
-    assert.equal(decode(101, withOpts.slice(0, 30)), DecodeResult.Malformed, 'fixed header cut');
+    assert.equal(decode(101, withOpts.slice(0, 40)), DecodeResult.Tcp);
+    assert.deepEqual([seg.truncated, seg.mss, seg.payloadLen], [true, -1, 0]);
+    // 16 captured TCP bytes (through the window): stream and flags; 15: nothing.
+    assert.equal(decode(101, ipv4(6, SYN).slice(0, 36)), DecodeResult.Tcp);
+    assert.equal(seg.flags, TCP_SYN);
+    assert.equal(decode(101, ipv4(6, SYN).slice(0, 35)), DecodeResult.Malformed);
+    // IP total length leaving 10 bytes for TCP: no stream, even with more bytes captured.
+    assert.equal(decode(101, ipv4(6, [...SYN, ...new Array(20).fill(0x78)], { totalLength: 30 })), DecodeResult.Malformed);
+    // IP total length 0 (TSO): the captured bytes are the datagram.
+    assert.equal(decode(101, ipv4(6, SYN, { totalLength: 0 })), DecodeResult.Tcp);
   });
 
   it('reads every option in a SYN: MSS, window scale, SACK-permitted, timestamps, TFO request, MPTCP', () => {
