@@ -1,9 +1,10 @@
 /** Numbers in plain sentences. */
 import { round } from './stats';
 
-/** 1, 1.5, 12.3, 150 — precision that fits the size, no trailing zeros. */
+/** 1, 1.5, 12.3, 150, 12,500 — precision that fits the size, no trailing zeros. */
 export function fmt(n: number): string {
-  return String(round(n, Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2));
+  const r = round(n, Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2);
+  return Math.abs(r) >= 10_000 ? r.toLocaleString('en-US') : String(r);
 }
 
 export function fmtMs(seconds: number): string {
@@ -12,7 +13,8 @@ export function fmtMs(seconds: number): string {
 
 /** Milliseconds below a second, seconds above. */
 export function fmtSeconds(seconds: number): string {
-  return seconds < 1 ? fmtMs(seconds) : `${fmt(seconds)} s`;
+  // 0.9998 s would print as "1000 ms": switch to seconds where the milliseconds round to 1000.
+  return round(seconds * 1000, seconds < 0.1 ? 2 : 1) < 1000 ? fmtMs(seconds) : `${fmt(seconds)} s`;
 }
 
 /** "1 request", "3 requests". */

@@ -45,6 +45,10 @@ function bool(d: Record<string, unknown>, ...keys: string[]): boolean | null {
 /** The flooded server ip:port, from the details or else the servers of the finding's flows. */
 function victimOf(ctx: StoryContext, f: Finding): Victim | null {
   const d = f.details;
+  const t = d.target as { ip?: unknown; port?: unknown } | undefined;
+  if (t && typeof t === 'object' && typeof t.ip === 'string') {
+    return { ip: t.ip, port: typeof t.port === 'number' ? t.port : null };
+  }
   const raw = str(d, 'server', 'target', 'victim', 'serverIp');
   if (raw) {
     const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(raw) ?? /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(raw);
@@ -80,9 +84,11 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const d = f.details;
   const flows = ctx.result.flows.filter((x) => toVictim(x, v));
   const forged = flows.filter(looksForged);
-  // The flood's span: the engine's when it says, else the span of the forged SYNs we can see.
-  let startNs = clock.ns(str(d, 'start', 'firstSyn', 'from'));
-  let endNs = clock.ns(str(d, 'end', 'lastSyn', 'to'));
+  // The flood's span: the engine's (its finding's time is the first failed SYN, spanSeconds runs
+  // to the last), else the span of the forged SYNs we can see.
+  let startNs = clock.ns(str(d, 'start') ?? f.time);
+  const span = num(d, 'spanSeconds');
+  let endNs = span !== null ? startNs + secondsToNs(span) : clock.ns(str(d, 'end'));
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) {
     const ts = forged.map((x) => clock.ns(x.start)).filter(Number.isFinite);
     startNs = ts.length ? ts.reduce((a, b) => Math.min(a, b)) : ctx.captureStartNs;
@@ -92,22 +98,28 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const durationS = Math.max(0, (endNs - startNs) / NS_PER_SECOND);
 
   const attack = forged.filter(during);
-  const syns = num(d, 'syns', 'synCount', 'flows', 'halfOpen') ?? attack.length;
-  const sources = num(d, 'sources', 'distinctSources', 'sourceCount') ?? new Set(attack.map((x) => x.client.ip)).size;
-  const meanRate = num(d, 'synRate', 'rate', 'meanSynRate') ?? (durationS > 0 ? syns / durationS : syns);
-  const peakRate = num(d, 'peakSynRate', 'peakRate') ?? peakSynRate(ctx, startNs, endNs);
+  const syns = num(d, 'syns') ?? attack.reduce((n, x) => n + x.syn, 0);
+  const halfOpen = num(d, 'halfOpen') ?? attack.length;
+  const sources = num(d, 'distinctSources', 'sources') ?? new Set(attack.map((x) => x.client.ip)).size;
+  // The engine counts distinct sources in a compact set that may estimate past a size.
+  const sourcesApprox = d.distinctSourcesExact === false;
+  const meanRate = num(d, 'synRate') ?? (durationS > 0 ? syns / durationS : syns);
+  // A flood shorter than the one-second window has no busier second than its own mean rate.
+  const peakRate = num(d, 'peakSynRate') ?? (durationS < 1 ? meanRate : Math.max(meanRate, peakSynRate(ctx, startNs, endNs)));
   const noRetrans = attack.length ? attack.filter((x) => x.synRetransmissions === 0).length / attack.length : 0;
-  const clientRst = attack.filter((x) => x.reset === 'client' || x.reset === 'both').length;
-  const answered = attack.filter((x) => x.synAck > 0).length;
-  const oneSynPerSource = sources >= 0.9 * syns;
-  const spoofed = bool(d, 'spoofed', 'looksSpoofed') ?? (attack.length > 0 && noRetrans >= 0.95 && oneSynPerSource);
+  const clientRst = num(d, 'resetByClient') ?? attack.filter((x) => x.reset === 'client' || x.reset === 'both').length;
+  const answered = num(d, 'answered') ?? attack.filter((x) => x.synAck > 0).length;
+  const oneSynPerSource = sources >= 0.9 * halfOpen;
+  const spoofed = bool(d, 'spoofed') ?? (attack.length > 0 && noRetrans >= 0.95 && oneSynPerSource);
 
-  const cookies = bool(d, 'synCookies', 'cookies');
-  const cookieHow = str(d, 'synCookieEvidence', 'cookieEvidence', 'synCookiesEvidence', 'synCookieReason');
+  const cookies = cookieVerdict(d.synCookies);
+  const cookieHow = cookieEvidenceText(d.synCookieEvidence);
 
   // Legitimate clients: handshakes that completed. During the flood vs outside it.
   const legit = flows.filter((x) => x.handshake.complete && x.handshake.rtt !== null);
   const legitIn = legit.filter(during);
+  // Exact over every flow when the engine counted it (the listed flows may be a sample).
+  const legitInCount = num(d, 'completedDuringFlood') ?? legitIn.length;
   const legitOut = legit.filter((x) => !during(x));
   const rttIn = median(legitIn.map((x) => x.handshake.rtt!));
   const rttOut = median(legitOut.map((x) => x.handshake.rtt!));
@@ -119,7 +131,8 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const offset = (ns: number) => fmtSeconds(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
   const parts: string[] = [];
   parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, from ${offset(startNs)} into the capture: `
-    + `${plural(syns, 'SYN')} at ${fmt(meanRate)}/s on average (peak ${fmt(peakRate)}/s) from ${plural(sources, 'distinct source')}.`);
+    + `${plural(syns, 'SYN')} at ${fmt(meanRate)}/s on average (peak ${fmt(peakRate)}/s) from `
+    + `${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}.`);
   if (spoofed) {
     parts.push(`The sources look spoofed: ${round(noRetrans * 100)}% never retransmitted their SYN and none completed a handshake`
       + (oneSynPerSource ? ', almost every source sent a single SYN' : '')
@@ -127,12 +140,13 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   } else {
     parts.push(`The SYNs came from ${plural(sources, 'source')} that never completed a handshake.`);
   }
-  if (cookies) parts.push(`The server answered with SYN cookies${cookieHow ? ` (${cookieHow})` : ''}.`);
-  else if (answered === 0 && attack.length) parts.push('The server did not answer the flood SYNs.');
-  if (legitIn.length) {
-    parts.push(`Legitimate clients still got through: ${plural(legitIn.length, 'handshake')} completed during the flood`
+  if (cookies === 'yes') parts.push(`The server answered with SYN cookies${cookieHow ? `: ${cookieHow}` : ''}.`);
+  else if (answered === 0) parts.push('The server answered none of the flood SYNs (its SYN queue was full, or it was down).');
+  else parts.push(`The server answered ${plural(answered, 'flood SYN')} with a SYN-ACK.`);
+  if (legitInCount) {
+    parts.push(`Legitimate clients still got through: ${plural(legitInCount, 'handshake')} completed during the flood`
       + (Number.isFinite(slower)
-        ? `, median ${fmtMs(rttIn)} against ${fmtMs(rttOut)} outside it (${fmt(slower)}× ${slower >= 1 ? 'slower' : 'as long'})`
+        ? `, median ${fmtMs(rttIn)} against ${fmtMs(rttOut)} outside it (${round(slower, 1)}× ${slower >= 1 ? 'slower' : 'as long'})`
         : `, median ${fmtMs(rttIn)}`)
       + (legitRetried ? `; ${plural(legitRetried, 'client')} had to retransmit ${legitRetried === 1 ? 'its' : 'their'} SYN` : '') + '.');
   } else if (legitFailed) {
@@ -144,20 +158,23 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     'end': clock.format(endNs),
     'duration (s)': round(durationS, 3),
     'flood SYNs': syns,
+    'half-open connections': halfOpen,
     'mean SYN rate (/s)': round(meanRate, 1),
     'peak SYN rate (/s)': round(peakRate, 1),
     'distinct sources': sources,
     'look spoofed': spoofed ? 'yes' : 'no',
     'SYNs never retransmitted (%)': round(noRetrans * 100, 1),
-    'SYN cookies': cookies === null ? 'unknown' : cookies ? 'yes' : 'no',
-    'legitimate handshakes during flood': legitIn.length,
+    'SYN cookies': cookies,
+    'legitimate handshakes during flood': legitInCount,
     'legitimate handshakes outside flood': legitOut.length,
     'median legitimate RTT during flood (ms)': Number.isFinite(rttIn) ? round(rttIn * 1000, 2) : 'n/a',
     'median legitimate RTT outside flood (ms)': Number.isFinite(rttOut) ? round(rttOut * 1000, 2) : 'n/a',
     'legitimate clients that retransmitted their SYN': legitRetried,
   };
   if (Number.isFinite(slower)) numbers['slowdown (×)'] = round(slower, 1);
-  if (cookieHow) numbers['SYN cookies recognised by'] = cookieHow;
+  if (Array.isArray(d.synCookieEvidence) && d.synCookieEvidence.length) {
+    numbers['SYN cookies recognised by'] = d.synCookieEvidence.filter((x) => typeof x === 'string').join(', ');
+  }
 
   const ids = attack.map((x) => x.id);
   const story: Story = {
@@ -165,7 +182,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     title: `SYN flood on ${target}`,
     sentence: parts.join(' '),
     numbers,
-    advice: (cookies
+    advice: (cookies === 'yes'
       ? 'SYN cookies kept the server answering; keep them on (net.ipv4.tcp_syncookies=1). '
       : 'Turn on SYN cookies (net.ipv4.tcp_syncookies=1) so a full SYN queue does not lock out real clients. ')
       + 'Enlarge the listen backlog (net.ipv4.tcp_max_syn_backlog, net.core.somaxconn and the application\'s listen() backlog), '
@@ -173,7 +190,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
       + 'and drop forged sources at the edge (BCP 38 ingress filtering).',
     findings: [f.id],
     flows: capFlows(ids),
-    flowCount: num(d, 'flows', 'halfOpen', 'syns') ?? ids.length,
+    flowCount: Math.max(halfOpen, ids.length),
     series: floodSeries(ctx, legit),
   };
   return { story, window: { server: v.ip, port: v.port, startNs, endNs } };
@@ -225,4 +242,24 @@ function floodSeries(ctx: StoryContext, legit: readonly Flow[]): StorySeries[] {
     { label: 'legitimate handshake RTT (median)', unit: 'ms', start, binSeconds: b.widthS,
       values: rtts.map((r) => (r.length ? round(median(r) * 1000, 2) : 0)) },
   ];
+}
+
+/** The engine says 'likely' | 'no' | 'unknown' (older results may carry a boolean). */
+function cookieVerdict(v: unknown): 'yes' | 'no' | 'unknown' {
+  if (v === true || v === 'likely' || v === 'yes') return 'yes';
+  if (v === false || v === 'no') return 'no';
+  return 'unknown';
+}
+
+/** How the engine recognised SYN cookies, in words. */
+const COOKIE_EVIDENCE: Record<string, string> = {
+  'no-synack-retransmissions': 'it never retransmitted a SYN-ACK to the silent sources (a cookie keeps no state to retransmit from)',
+  'options-dropped': 'its SYN-ACKs left out the window scale and SACK the SYNs offered (a cookie without timestamps has no room for them)',
+  'timestamp-encoded-options': "its SYN-ACK timestamps carry the client's window scale and SACK in their low bits (Linux's cookie encoding)",
+};
+
+function cookieEvidenceText(v: unknown): string | null {
+  const codes = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+  if (codes.length === 0) return null;
+  return codes.map((c) => COOKIE_EVIDENCE[c] ?? c).join('; ');
 }

@@ -42,7 +42,7 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   const r = result(flows, { end: 10 * S });
   // One-second timeline: 100 forged SYNs in each of seconds 3…6, plus the legitimate ones.
   r.timeline = { start: at(0), binSeconds: 1, syn: [5, 5, 0, 102, 102, 100, 104, 0, 5, 0], synAck: [], completed: [], rst: [] };
-  r.findings = [floodFinding(flows, { synCookies: true, synCookieEvidence: 'SYN-ACKs never retransmitted' })];
+  r.findings = [floodFinding(flows, { synCookies: 'likely', synCookieEvidence: ['no-synack-retransmissions'] })];
   const { stories, findings } = tellStories(r);
   assert.deepEqual(findings, [], 'the flood story makes no finding of its own');
   assert.equal(stories.length, 1);
@@ -61,7 +61,8 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   // Busiest timeline second inside the flood: 104.
   assert.equal(s.numbers['peak SYN rate (/s)'], 104);
   assert.equal(s.numbers['SYN cookies'], 'yes');
-  assert.equal(s.numbers['SYN cookies recognised by'], 'SYN-ACKs never retransmitted');
+  assert.equal(s.numbers['SYN cookies recognised by'], 'no-synack-retransmissions');
+  assert.match(s.sentence, /SYN cookies: it never retransmitted a SYN-ACK/);
   // 8 legitimate handshakes during: 6 of 100 ms, 2 of 1.1 s (SYN retried after 1 s): median 100 ms.
   assert.equal(s.numbers['legitimate handshakes during flood'], 8);
   assert.equal(s.numbers['median legitimate RTT during flood (ms)'], 100);
@@ -85,13 +86,24 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
 test('the engine\'s details win over what the listed flows show', () => {
   const flows = capture();
   const r = result(flows, { end: 10 * S });
-  // The engine saw 2 million SYNs (the result lists only some flows) between 3 and 7 s.
-  r.findings = [floodFinding(flows, { server: '198.51.100.80:443', start: at(3 * S), end: at(7 * S), syns: 2_000_000, sources: 1_999_000 })];
+  // The engine saw 2 million SYNs from 1.999 million sources (the result lists only some flows),
+  // from the finding's time (3 s) for 4 s, 12 of its legitimate handshakes during that span.
+  r.findings = [floodFinding(flows, {
+    target: { ip: '198.51.100.80', port: 443 }, spanSeconds: 4, syns: 2_000_000, halfOpen: 2_000_000,
+    distinctSources: 1_999_000, distinctSourcesExact: false, synRate: 500_000, synCookies: 'no', answered: 0,
+    completedDuringFlood: 12,
+  })];
   const s = tellStories(r).stories[0];
+  assert.equal(s.numbers['end'], at(7 * S));
   assert.equal(s.numbers['flood SYNs'], 2_000_000);
   assert.equal(s.numbers['distinct sources'], 1_999_000);
   assert.equal(s.numbers['mean SYN rate (/s)'], 500_000);
-  assert.equal(s.numbers['SYN cookies'], 'unknown');
+  assert.equal(s.numbers['SYN cookies'], 'no');
+  assert.equal(s.numbers['legitimate handshakes during flood'], 12);
+  assert.equal(s.flowCount, 2_000_000);
+  assert.match(s.sentence, /about 1,999,000 distinct sources/);
+  assert.match(s.sentence, /answered none of the flood SYNs/);
+  assert.match(s.advice, /Turn on SYN cookies/);
 });
 
 test('without a syn-flood finding there is no flood story, however many connections arrive', () => {
