@@ -81,3 +81,35 @@ describe('decodePacket vs tshark on synthetic edge cases', () => {
     });
   }
 });
+
+describe('decodePacket vs tshark on each link type (one pcapng interface per link type)', () => {
+  const links = JSON.parse(readFileSync(join(DIR, 'linktype-cases.tshark.json'), 'utf8')) as { frames: Array<Frame & { linkType: number }> };
+  const LINK_PINNED: Record<string, string> = {
+    'PPP_PPPD (166)': 'tshark 4.0 shows LINKTYPE_PPP_PPPD in pcapng as undissected data; by the LINKTYPE spec it is a direction byte and HDLC-framed PPP, which we decode',
+  };
+  it('reads every interface with its link type', async () => {
+    const seen: Array<[number, number]> = [];
+    await readCaptureFile(join(DIR, 'linktype-cases.pcapng'), (p) => { seen.push([p.interfaceId, p.linkType]); });
+    assert.deepEqual(seen, links.frames.map((f, i) => [i, f.linkType]));
+  });
+  for (const f of links.frames) {
+    it(f.case, async () => {
+      const seg = newTcpSegment();
+      let result = DecodeResult.NotTcp;
+      await readCaptureFile(join(DIR, 'linktype-cases.pcapng'), (p) => {
+        if (p.index === Number(f['frame.number'])) result = decodeRecord(p, seg);
+      });
+      if (LINK_PINNED[f.case]) {
+        assert.equal(f['tcp.stream'], '');
+        assert.equal(result, DecodeResult.Tcp, LINK_PINNED[f.case]);
+        return;
+      }
+      assert.equal(result, f['tcp.stream'] === '' ? DecodeResult.NotTcp : DecodeResult.Tcp);
+      const v6 = f['ipv6.src'] !== '';
+      assert.equal(formatAddress(seg.src, seg.ipVersion), v6 ? f['ipv6.src'] : f['ip.src']);
+      assert.equal(formatAddress(seg.dst, seg.ipVersion), v6 ? f['ipv6.dst'] : f['ip.dst']);
+      assert.deepEqual([seg.srcPort, seg.dstPort, seg.flags, seg.payloadLen], [Number(f['tcp.srcport']), Number(f['tcp.dstport']), parseInt(f['tcp.flags'], 16), Number(f['tcp.len'])]);
+      assert.deepEqual(Array.from(seg.vlan.subarray(0, seg.vlanCount)), list(f['vlan.id']).map(Number));
+    });
+  }
+});
