@@ -63,7 +63,11 @@ function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | nul
     lifetimeNs: Math.max(0, endNs - startNs),
   };
   const answer = flow.handshake.synAck ?? null;
-  const answeredNs = answer ? clock.ns(answer.time) : NaN;
+  let answeredNs = answer ? clock.ns(answer.time) : NaN;
+  // The client cannot ACK a SYN-ACK before it arrives; a SYN-ACK stamped later than the ACK is a
+  // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
+  const ackNs = flow.handshake.ack ? clock.ns(flow.handshake.ack.time) : NaN;
+  if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
   if (Number.isFinite(answeredNs)) {
     return { ...base, outcome: 'answered', waitEndNs: answeredNs, waitNs: Math.max(0, answeredNs - startNs) };
   }

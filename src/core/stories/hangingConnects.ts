@@ -71,11 +71,15 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
     findings.push(slowConnectFinding(ctx, client, target, mine, perClient.get(client) ?? mine.length));
   }
   const server = slow[0].flow.server;
+  // Mostly answered in the end: the server (or the path) dropped SYNs and answered a retry, the
+  // classic full listen queue. Mostly unanswered: the target is gone and clients do not give up.
+  const droppedSyns = slow.filter((c) => c.outcome === 'answered').length * 2 >= slow.length;
   if (stale.peak >= ctx.config.pileupMinPending) {
     findings.push(ctx.addFinding({
       code: 'connect-pileup',
       message: `${stale.peak} connects to ${target} were pending at once, each for more than `
-        + `${fmtSeconds(ctx.config.slowConnectMs / 1000)}: clients keep waiting instead of failing fast`,
+        + `${fmtSeconds(ctx.config.slowConnectMs / 1000)}: `
+        + (droppedSyns ? 'the server answers only retransmitted SYNs (full listen queue?)' : 'clients keep waiting instead of failing fast'),
       flows: capFlows(slow.map((c) => c.flow.id)),
       packet: 0, time: ctx.clock.format(stale.peakAt),
       details: {
@@ -118,10 +122,15 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
       'peak pending connects': pending.peak,
       [`peak pending longer than ${thresholdText}`]: stale.peak,
     },
-    advice: `Set a connect timeout in ${clients.length === 1 ? 'the client' : 'the clients'} (a few seconds, well under `
-      + `the kernel's ~127 s of SYN retries), fail fast and retry with exponential backoff and jitter. `
-      + `Then find out why ${server.ip} does not answer on port ${server.port} in time: host down, a firewall `
-      + 'dropping SYNs, or a full listen backlog.',
+    advice: droppedSyns
+      ? `${server.ip} answered only retransmitted SYNs on port ${server.port}: its listen queue was full (the `
+        + 'application accepts too slowly or its backlog is too small) or SYNs were lost on the way. Raise the listen '
+        + "backlog (the application's listen() argument, net.core.somaxconn, net.ipv4.tcp_max_syn_backlog) and accept "
+        + 'faster; give clients a connect timeout and retries with jitter so a burst does not come back all at once.'
+      : `Set a connect timeout in ${clients.length === 1 ? 'the client' : 'the clients'} (a few seconds, well under `
+        + `the kernel's ~127 s of SYN retries), fail fast and retry with exponential backoff and jitter. `
+        + `Then find out why ${server.ip} does not answer on port ${server.port}: host down, a firewall `
+        + 'dropping SYNs, or a full listen backlog.',
     findings: findings.map((f) => f.id),
     flows: capFlows(flows),
     flowCount: flows.length,
@@ -171,7 +180,8 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
     code: 'slow-connect',
     message: `${plural(slow.length, 'connect')} from ${client} to ${target} took or stayed pending longer than `
       + `${fmtSeconds(ctx.config.slowConnectMs / 1000)} (longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}, `
-      + `${plural(chain.flow.syn, 'SYN')}): no connect timeout`,
+      + `${plural(chain.flow.syn, 'SYN')})`
+      + (slow.every((c) => c.outcome === 'answered') ? ': the server answered only retransmitted SYNs' : ': no connect timeout'),
     flows: capFlows(slow.map((c) => c.flow.id)),
     packet: first.handshake.syn?.packet ?? first.firstPacket,
     time: first.handshake.syn?.time ?? first.start,
