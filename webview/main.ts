@@ -167,7 +167,11 @@ function onDone(o: Overview): void {
   done = true;
   overview = o;
   progressBar.hidden = true;
-  errorBox.hidden = true;
+  const problems = o.capture.problems;
+  errorBox.hidden = problems.length === 0;
+  errorBox.textContent = problems.length === 0 ? '' : `The capture is damaged: ${problems
+    .map((p) => `${p.message} at byte offset ${p.offset}${p.packet > 0 ? ` (after frame ${p.packet})` : ''}`)
+    .join('; ')}. Packets after the damage may be missing.`;
   const damaged = o.capture.problems.length > 0 ? ` · capture damaged at byte offset ${o.capture.problems[0]!.offset}` : '';
   status.textContent = `Done: ${fmtInt(o.capture.packets)} packets, ${fmtInt(o.summary.flows)} flows, ${fmtInt(o.findingsTotal)} findings in ${(o.elapsedMs / 1000).toFixed(2)} s${damaged}`;
   renderStories(stories, o, actions);
@@ -212,9 +216,9 @@ function onMessage(m: HostToWebview): void {
       break;
     case 'failed': {
       progressBar.hidden = true;
-      const where = m.offset !== undefined ? ` (at byte offset ${m.offset})` : '';
-      status.textContent = m.cancelled ? 'Cancelled.' : 'Failed.';
-      errorBox.textContent = `${m.message}${where}`;
+      const where = m.offset !== undefined && !/offset/i.test(m.message) ? ` (at byte offset ${m.offset})` : '';
+      status.textContent = m.cancelled ? 'Cancelled.' : `Failed: ${m.message}${where}`;
+      errorBox.textContent = m.cancelled ? 'The analysis was cancelled. Run "synscope: Re-analyze Capture" to start again.' : `${m.message}${where}`;
       errorBox.hidden = false;
       break;
     }

@@ -81,8 +81,5 @@ export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryAc
   };
   addChart(o.charts.synRate, 'SYNs over time');
   addChart(o.charts.rttHistogram, 'Handshake RTT (ms)');
-  const problems = o.capture.problems.length > 0
-    ? h('p', { class: 'capture-problems' }, `Capture damage: ${o.capture.problems.map((p) => `${p.message} (byte offset ${p.offset})`).join('; ')}`)
-    : null;
-  host.append(tiles, states, codes, charts, problems ?? '');
+  host.append(tiles, states, codes, charts);
 }

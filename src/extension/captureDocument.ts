@@ -93,7 +93,7 @@ export class CaptureDocument implements vscode.CustomDocument {
         this.setFailed(message, offset, false);
         settle();
         void vscode.window.showErrorMessage(
-          `synscope could not analyse ${this.fileName}: ${message}${offset !== undefined ? ` (at byte offset ${offset})` : ''}`,
+          `synscope could not analyse ${this.fileName}: ${message}${offset !== undefined && !/offset/i.test(message) ? ` (at byte offset ${offset})` : ''}`,
         );
       },
     });
