@@ -24,7 +24,7 @@ function run(...args: string[]): { code: number; out: string; err: string } {
 
 function scenario(name: string, format: 'pcap' | 'pcapng' = 'pcap'): string {
   const path = join(TMP, `${name}.${format}`);
-  if (!existsSync(path)) writeFileSync(path, SCENARIOS[name].build(1).toBuffer(format));
+  if (!existsSync(path)) writeFileSync(path, SCENARIOS[name].build(1).toBuffer({ container: format, resolution: 'us' }));
   return path;
 }
 
