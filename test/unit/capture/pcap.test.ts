@@ -174,6 +174,15 @@ describe('classic pcap', () => {
     assert.ok(seen < 100);
   });
 
+  it('passes an exception from onPacket through, with no read left dangling', async () => {
+    const bytes = writePcap(Array.from({ length: 100 }, (_, i) => ({ sec: 1700000000, frac: i, data: frame(20, i) })));
+    const path = join(dir, 'throw.pcap');
+    writeFileSync(path, bytes);
+    const { readCaptureFile } = await import('../../../src/core/capture/readCapture');
+    await assert.rejects(readCaptureFile(path, (p) => { if (p.index === 5) throw new Error('consumer failed'); }, { chunkSize: 64 }), /consumer failed/);
+    await assert.rejects(readCaptureFile(join(dir, 'missing.pcap'), () => undefined), /ENOENT/);
+  });
+
   it('reports progress up to the file size', async () => {
     const bytes = writePcap(Array.from({ length: 100 }, (_, i) => ({ sec: 1700000000, frac: i, data: frame(20, i) })));
     const path = join(dir, 'p.pcap');
