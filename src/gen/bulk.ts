@@ -22,6 +22,8 @@ export interface BulkOptions {
   /** New connections per second of capture time. */
   connectionsPerSecond?: number;
   baseSec?: number;
+  /** Writers that receive the same packets (other containers/resolutions of the same capture). */
+  also?: readonly CaptureWriter[];
 }
 
 export interface BulkStats {
@@ -173,7 +175,7 @@ function scriptFloodBurst(world: BulkWorld, rng: Rng, q: TimeQueue, t: number, n
   }
 }
 
-/** Writes the bulk mix to `w` until it holds `targetBytes`; does not close the writer. */
+/** Writes the bulk mix to `w` (and `also`) until `w` holds `targetBytes`; does not close writers. */
 export function generateBulk(w: CaptureWriter, o: BulkOptions): BulkStats {
   const rng = new Rng(o.seed);
   const world = new BulkWorld(rng);
@@ -188,7 +190,7 @@ export function generateBulk(w: CaptureWriter, o: BulkOptions): BulkStats {
     let p: GenPacket | undefined;
     while ((p = q.peek()) && p.t < limit) {
       q.pop();
-      writePacket(w, baseSec, p);
+      writePacket(w, baseSec, p, o.also);
       stats.packets++;
       stats.durationNs = p.t;
       if (w.size >= o.targetBytes) return false;

@@ -36,15 +36,20 @@ export function comparePackets(a: GenPacket, b: GenPacket): number {
   return a.t - b.t || a.order - b.order;
 }
 
-/** Builds a packet into the writer at base time `baseSec` + p.t. */
-export function writePacket(w: CaptureWriter, baseSec: number, p: GenPacket): void {
+/**
+ * Builds a packet into the writer at base time `baseSec` + p.t, and copies the same frame into
+ * `also` (other formats of the same capture, built once).
+ */
+export function writePacket(w: CaptureWriter, baseSec: number, p: GenPacket, also?: readonly CaptureWriter[]): void {
   const { sec, nsec } = splitNs(baseSec, p.t);
   if (p.kind === 'raw') {
     w.writeFrame(sec, nsec, p.frame, p.comment);
+    if (also) for (const x of also) x.writeFrame(sec, nsec, p.frame, p.comment);
     return;
   }
   const at = w.beginFrame(maxTcpFrameLength(p.path, p));
   const len = writeTcpFrame(w.buf, at, p.path, p);
+  if (also) for (const x of also) x.writeFrame(sec, nsec, w.buf.subarray(at, at + len), p.comment);
   w.endFrame(sec, nsec, len, p.comment);
 }
 
