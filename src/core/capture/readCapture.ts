@@ -113,11 +113,21 @@ export async function readCaptureChunks(
   let stop = false;
   for await (const chunk of source) {
     if (opts.signal?.aborted) { aborted = true; break; }
-    w.append(chunk);
+    // Nothing carried over: parse straight from the caller's chunk (no copy), then keep only the
+    // unfinished record in our own buffer.
+    const direct = w.len === w.pos;
+    const own = w.buf;
+    if (direct) w.attach(chunk, 0, chunk.length, w.base + w.pos);
+    else w.append(chunk);
     parser ??= detect(w, ctx, compressed, false);
     if (parser) {
       w.need = 0;
       if (!parser.parse(w, false)) stop = true;
+    }
+    if (direct) {
+      const rest = chunk.subarray(w.pos, w.len);
+      w.attach(own, 0, 0, w.base + w.pos);
+      w.append(rest);
     }
     progress.report(counter.bytes);
     if (stop) break;

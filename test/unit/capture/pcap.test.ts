@@ -155,6 +155,25 @@ describe('classic pcap', () => {
     assert.equal(z.summary.bytesRead, gzip(bytes).length);
   });
 
+  it('does not hold on to a chunk after the next one is asked for (caller reuses its buffer)', async () => {
+    const bytes = writePcap(Array.from({ length: 40 }, (_, i) => ({ sec: 1700000000 + i, frac: i, data: frame(17 + i, i + 1) })), { bigEndian: true });
+    async function* reusing(size: number): AsyncGenerator<Uint8Array> {
+      const buf = new Uint8Array(size);
+      for (let o = 0; o < bytes.length; o += size) {
+        const n = Math.min(size, bytes.length - o);
+        buf.set(bytes.subarray(o, o + n));
+        yield buf.subarray(0, n);
+        buf.fill(0xee); // scribble: any view kept past this point would now read 0xee
+      }
+    }
+    const ref = await readBytes(bytes);
+    for (const size of [1, 5, 33, 100, 4096]) {
+      const { summary, packets } = await readBytes(reusing(size));
+      assert.deepEqual(summary.problems, [], `chunk ${size}`);
+      assert.deepEqual(packets, ref.packets, `chunk ${size}`);
+    }
+  });
+
   it('reports a cut gzip stream as a problem after delivering what it could', async () => {
     const bytes = writePcap(Array.from({ length: 200 }, (_, i) => ({ sec: 1700000000, frac: i, data: frame(200, i) })));
     const z = gzip(bytes);
