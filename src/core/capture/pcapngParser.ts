@@ -18,6 +18,9 @@ const BOM = 0x1a2b3c4d;
 /** Wireshark's limit for any block; a larger declared length means damage. */
 const MAX_BLOCK = 16 * 1024 * 1024;
 const RESYNC_LIMIT = 64 * 1024 * 1024;
+/** Interfaces kept per file, and section comments kept: bounded so a flood of tiny blocks cannot exhaust memory. */
+export const MAX_INTERFACES = 65536;
+const MAX_SECTION_COMMENTS = 1024;
 const utf8 = new TextDecoder('utf-8');
 
 interface SectionInterface {
@@ -44,6 +47,7 @@ export class PcapngParser implements RecordParser {
   private damagedAt = 0;
   private readonly option = { code: 0, start: 0, len: 0 };
   private candidateLen = 0;
+  private interfaceLimitReported = false;
 
   constructor(private readonly ctx: ReadContext) {}
 
@@ -146,7 +150,7 @@ export class PcapngParser implements RecordParser {
     let q = p + 24;
     const end = p + blockLen - 4;
     while (this.nextOption(v, q, end)) {
-      if (o.code === 1) ctx.info.comments.push(utf8.decode(w.buf.subarray(o.start, o.start + o.len)));
+      if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(utf8.decode(w.buf.subarray(o.start, o.start + o.len)));
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) {
@@ -174,6 +178,14 @@ export class PcapngParser implements RecordParser {
     const v = w.view, ctx = this.ctx;
     if (blockLen < 20) {
       ctx.problem(w.base + p, `interface description at offset ${w.base + p} is ${blockLen} bytes, shorter than 20`);
+      return;
+    }
+    // Each IDB is only 20 bytes: keeping every one declared would let a small file exhaust memory.
+    if (ctx.info.interfaces.length >= MAX_INTERFACES) {
+      if (!this.interfaceLimitReported) {
+        this.interfaceLimitReported = true;
+        ctx.problem(w.base + p, `interface description at offset ${w.base + p}: more than ${MAX_INTERFACES} interfaces declared; later interfaces and their packets are ignored`);
+      }
       return;
     }
     const linkType = v.getUint16(p + 8, this.le);

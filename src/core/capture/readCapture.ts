@@ -100,7 +100,8 @@ export async function readCaptureChunks(
   while (headLen < 2) {
     const r = await it.next();
     if (r.done) { done = true; break; }
-    head.push(r.value);
+    // A chunk too short to decide on is copied: the caller may reuse it once we ask for more.
+    head.push(headLen + r.value.length < 2 ? r.value.slice() : r.value);
     headLen += r.value.length;
   }
   const first = head.length > 0 ? concatHead(head) : new Uint8Array(0);

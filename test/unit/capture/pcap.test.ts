@@ -157,7 +157,7 @@ describe('classic pcap', () => {
 
   it('does not hold on to a chunk after the next one is asked for (caller reuses its buffer)', async () => {
     const bytes = writePcap(Array.from({ length: 40 }, (_, i) => ({ sec: 1700000000 + i, frac: i, data: frame(17 + i, i + 1) })), { bigEndian: true });
-    async function* reusing(size: number): AsyncGenerator<Uint8Array> {
+    async function* reusing(size: number, bytes: Uint8Array): AsyncGenerator<Uint8Array> {
       const buf = new Uint8Array(size);
       for (let o = 0; o < bytes.length; o += size) {
         const n = Math.min(size, bytes.length - o);
@@ -168,9 +168,12 @@ describe('classic pcap', () => {
     }
     const ref = await readBytes(bytes);
     for (const size of [1, 5, 33, 100, 4096]) {
-      const { summary, packets } = await readBytes(reusing(size));
+      const { summary, packets } = await readBytes(reusing(size, bytes));
       assert.deepEqual(summary.problems, [], `chunk ${size}`);
       assert.deepEqual(packets, ref.packets, `chunk ${size}`);
+      const z = await readBytes(reusing(size, gzip(bytes)));
+      assert.deepEqual(z.summary.problems, [], `gzip chunk ${size}`);
+      assert.deepEqual(z.packets, ref.packets, `gzip chunk ${size}`);
     }
   });
 
