@@ -111,6 +111,8 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const answered = num(d, 'answered') ?? attack.filter((x) => x.synAck > 0).length;
   const oneSynPerSource = sources >= 0.9 * halfOpen;
   const spoofed = bool(d, 'spoofed') ?? (attack.length > 0 && noRetrans >= 0.95 && oneSynPerSource);
+  // Random source ports are a third sign of forged SYNs (a real client's ports step through its range).
+  const ports = attack.length ? new Set(attack.map((x) => x.client.port)).size / attack.length : NaN;
 
   const cookies = cookieVerdict(d.synCookies);
   const cookieHow = cookieEvidenceText(d.synCookieEvidence);
@@ -137,7 +139,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     parts.push(`The sources look spoofed: ${round(noRetrans * 100)}% never retransmitted their SYN and none completed a handshake`
       + (oneSynPerSource ? ', almost every source sent a single SYN' : '')
       + (clientRst ? `, and ${plural(clientRst, 'SYN-ACK')} drew a RST from hosts that never sent the SYN` : '') + '.');
-  } else {
+  } else if (attack.length) {
     parts.push(`The SYNs came from ${plural(sources, 'source')} that never completed a handshake.`);
   }
   if (cookies === 'yes') parts.push(`The server answered with SYN cookies${cookieHow ? `: ${cookieHow}` : ''}.`);
@@ -162,7 +164,9 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     'mean SYN rate (/s)': round(meanRate, 1),
     'peak SYN rate (/s)': round(peakRate, 1),
     'distinct sources': sources,
-    'look spoofed': spoofed ? 'yes' : 'no',
+    // Judged on the listed flows; with none listed (a capped result) we cannot tell.
+    'look spoofed': attack.length === 0 && bool(d, 'spoofed') === null ? 'unknown' : spoofed ? 'yes' : 'no',
+    'distinct source ports (% of listed flood flows)': Number.isFinite(ports) ? round(ports * 100, 1) : 'n/a',
     'SYNs never retransmitted (%)': round(noRetrans * 100, 1),
     'SYN cookies': cookies,
     'legitimate handshakes during flood': legitInCount,

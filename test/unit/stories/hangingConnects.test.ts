@@ -148,3 +148,16 @@ test('slow connects from several clients make one story per target, one finding 
   assert.equal(stories[0].title, 'Hanging connects to 10.0.0.9:80 from 3 clients');
   assert.deepEqual(findings.map((f) => f.details.client), ['10.0.0.5', '10.0.0.6', '10.0.0.7']);
 });
+
+test('a long capture widens the chart bins instead of growing without bound', () => {
+  // Two connects to a dead server, at 0 s and at 2 h, each still retrying: the pending chart spans
+  // 2 h (7200 s) + the last connect's wait; 600 bins at most means bins of ceil(7200.x / 600) = 13 s.
+  const flows = [0, 7200].map((t, i) => flow({
+    id: i + 1, client: [CLIENT, 40000 + i], server: DEAD, start: t * S, synIntervals: [1, 2, 4],
+  }));
+  const { stories } = tellStories(result(flows, { end: 7210 * S }));
+  const series = stories[0].series[0];
+  assert.equal(series.binSeconds, 13);
+  assert.ok(series.values.length <= 600);
+  assert.equal(Math.max(...series.values), 1);
+});

@@ -56,6 +56,8 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   assert.equal(s.numbers['flood SYNs'], 400);
   assert.equal(s.numbers['distinct sources'], 400);
   assert.equal(s.numbers['look spoofed'], 'yes');
+  // Source ports 1024 + 7·i: all 400 differ.
+  assert.equal(s.numbers['distinct source ports (% of listed flood flows)'], 100);
   // 400 SYNs over 3.99 s.
   assert.equal(s.numbers['mean SYN rate (/s)'], round1(400 / 3.99));
   // Busiest timeline second inside the flood: 104.
@@ -128,6 +130,21 @@ test('slow connects to the flooded server during the flood belong to the flood s
   const { stories, findings } = tellStories(r);
   assert.deepEqual(stories.map((s) => s.kind), ['syn-flood']);
   assert.deepEqual(findings, []);
+});
+
+test('a capped result that lists none of the flood flows still tells the flood, without guessing', () => {
+  // Only the 15 legitimate flows are listed; the engine's counts cover the rest.
+  const flows = capture().filter((f) => f.handshake.complete);
+  const r = result(flows, { end: 10 * S });
+  r.findings = [{
+    id: 1, code: 'syn-flood', severity: 'error', message: 'SYN flood', flows: [], packet: 0, time: at(3 * S),
+    details: { target: { ip: '198.51.100.80', port: 443 }, spanSeconds: 4, syns: 400, halfOpen: 400, distinctSources: 400, synRate: 100 },
+  }];
+  const s = tellStories(r).stories[0];
+  assert.equal(s.numbers['look spoofed'], 'unknown');
+  assert.equal(s.flowCount, 400);
+  assert.deepEqual(s.flows, []);
+  assert.equal(s.numbers['legitimate handshakes during flood'], 8);
 });
 
 function round1(x: number): number {
