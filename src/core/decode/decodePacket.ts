@@ -40,8 +40,15 @@ export function decodeFrame(linkType: number, d: Uint8Array, s: number, end: num
     case LINKTYPE.LINUX_SLL2: // 20-byte cooked header, protocol first
       if (n < 20) return DecodeResult.Malformed;
       return decodeEthertype((d[s] << 8) | d[s + 1], d, s + 20, end, out, 0);
-    case LINKTYPE.RAW: case LINKTYPE.RAW_12: case LINKTYPE.RAW_14:
+    case LINKTYPE.RAW: case LINKTYPE.RAW_14:
       return decodeIp(d, s, end, out, 0);
+    case LINKTYPE.RAW_12: {
+      // 12 is DLT_RAW on most systems (Wireshark reads it as raw IP) but DLT_LOOP on OpenBSD,
+      // whose frames start with a 4-byte address family instead of an IP version nibble.
+      const v = n > 0 ? d[s] >> 4 : 0;
+      if (v !== 4 && v !== 6 && n >= 4 && d[s] === 0 && d[s + 1] === 0) return decodeLoopback(d, s, end, out);
+      return decodeIp(d, s, end, out, 0);
+    }
     case LINKTYPE.IPV4: return decodeIpv4(d, s, end, out, 0);
     case LINKTYPE.IPV6: return decodeIpv6(d, s, end, out, 0);
     case LINKTYPE.NULL: case LINKTYPE.LOOP: return decodeLoopback(d, s, end, out);

@@ -93,6 +93,11 @@ describe('decodePacket: link layers', () => {
     assert.equal(decode(228, ipv4(6, SYN)), DecodeResult.Tcp);
     assert.equal(decode(229, ipv6(6, SYN)), DecodeResult.Tcp);
     assert.equal(decode(228, ipv6(6, SYN)), DecodeResult.Malformed, 'LINKTYPE_IPV4 carrying a v6 header');
+    // 12 written by OpenBSD is DLT_LOOP: a 4-byte network-order address family first.
+    assert.equal(decode(12, [0, 0, 0, 2, ...ipv4(6, SYN)]), DecodeResult.Tcp);
+    assert.equal(decode(12, [0, 0, 0, 24, ...ipv6(6, SYN)]), DecodeResult.Tcp);
+    // 7 is ARCNET, not raw IP: "Raw IP (7)" in capinfos is Wireshark's own encapsulation number.
+    assert.equal(decode(7, ipv4(6, SYN)), DecodeResult.UnknownLinkType);
   });
 
   it('BSD loopback NULL in either byte order and LOOP, with each OS AF_INET6', () => {
