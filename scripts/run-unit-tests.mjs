@@ -22,7 +22,7 @@ if (files.length === 0) {
   console.error(`no test files match "${filter}"`);
   process.exit(1);
 }
-rmSync('out/test', { recursive: true, force: true });
+rmSync('out/test/unit', { recursive: true, force: true }); // out/test/integration is the E2E's
 await esbuild.build({
   entryPoints: files,
   outdir: 'out/test/unit',
