@@ -57,8 +57,8 @@ function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | nul
   const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
   const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
   const rtt = flow.handshake.complete ? flow.handshake.rtt : null;
-  const base = {
-    flow, startNs, lastSynNs,
+  const c: Connect = {
+    flow, startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
     rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
     lifetimeNs: Math.max(0, endNs - startNs),
   };
@@ -68,22 +68,20 @@ function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | nul
   // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
   const ackNs = flow.handshake.ack ? clock.ns(flow.handshake.ack.time) : NaN;
   if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
-  if (Number.isFinite(answeredNs)) {
-    return { ...base, outcome: 'answered', waitEndNs: answeredNs, waitNs: Math.max(0, answeredNs - startNs) };
-  }
-  if (flow.reset === 'server' || flow.reset === 'both') {
-    return { ...base, outcome: 'refused', waitEndNs: endNs, waitNs: endNs - startNs };
-  }
-  if (flow.reset === 'client') {
-    return { ...base, outcome: 'client-reset', waitEndNs: endNs, waitNs: endNs - startNs };
-  }
+  if (Number.isFinite(answeredNs)) return ended(c, 'answered', Math.max(startNs, answeredNs));
+  if (flow.reset === 'server' || flow.reset === 'both') return ended(c, 'refused', endNs);
+  if (flow.reset === 'client') return ended(c, 'client-reset', endNs);
   const last = intervals.length ? secondsToNs(intervals[intervals.length - 1]) : 0;
   const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
-  if (captureEndNs < nextDueNs) {
-    const end = Math.max(lastSynNs, captureEndNs);
-    return { ...base, outcome: 'pending', waitEndNs: end, waitNs: end - startNs };
-  }
-  return { ...base, outcome: 'gave-up', waitEndNs: lastSynNs, waitNs: lastSynNs - startNs };
+  if (captureEndNs < nextDueNs) return ended(c, 'pending', Math.max(lastSynNs, captureEndNs));
+  return ended(c, 'gave-up', lastSynNs);
+}
+
+function ended(c: Connect, outcome: ConnectOutcome, atNs: number): Connect {
+  c.outcome = outcome;
+  c.waitEndNs = atNs;
+  c.waitNs = atNs - c.startNs;
+  return c;
 }
 
 /** "10.0.0.9:443", "[2001:db8::1]:443". */

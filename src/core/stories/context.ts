@@ -14,8 +14,12 @@ export interface StoryContext {
   readonly findings: Finding[];
 }
 
+/** Findings of one code listed one by one before the rest fold into one summary (the engine's default). */
+export const DEFAULT_MAX_FINDINGS_PER_CODE = 200;
+
 export function createContext(
   result: AnalysisResult, config: StoryConfig, severities: Partial<Record<FindingCode, Severity>>,
+  maxPerCode = DEFAULT_MAX_FINDINGS_PER_CODE,
 ): StoryContext {
   const clock = new Clock(result.capture.start ?? result.flows[0]?.start ?? result.timeline.start);
   let startNs = clock.ns(result.capture.start);
@@ -31,11 +35,32 @@ export function createContext(
   }
   let nextId = result.findings.reduce((max, f) => Math.max(max, f.id), 0) + 1;
   const findings: Finding[] = [];
+  const perCode = new Map<FindingCode, number>();
+  const summaries = new Map<FindingCode, Finding>();
   return {
     result, config, clock, findings,
     captureStartNs: startNs,
     captureEndNs: endNs,
     addFinding(f, defaultSeverity) {
+      const n = perCode.get(f.code) ?? 0;
+      perCode.set(f.code, n + 1);
+      if (n >= maxPerCode) {
+        // Past the limit (thousands of clients failing to one target): one summary, as the engine does.
+        let sum = summaries.get(f.code);
+        if (!sum) {
+          sum = {
+            id: nextId++, code: f.code, severity: severities[f.code] ?? defaultSeverity, message: '',
+            flows: [], packet: 0, time: null, details: { more: 0, summary: true },
+          };
+          summaries.set(f.code, sum);
+          findings.push(sum);
+        }
+        const more = (sum.details.more as number) + 1;
+        sum.details.more = more;
+        sum.message = `${more} more ${f.code} finding${more === 1 ? '' : 's'} (not listed one by one; the limit is ${maxPerCode})`;
+        for (const id of f.flows) if (sum.flows.length < STORY_FLOW_CAP) sum.flows.push(id);
+        return sum;
+      }
       const finding: Finding = {
         id: nextId++, code: f.code, severity: severities[f.code] ?? defaultSeverity, message: f.message,
         flows: f.flows, packet: f.packet, time: f.time, details: f.details,

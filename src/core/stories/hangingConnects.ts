@@ -131,7 +131,7 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
         + `the kernel's ~127 s of SYN retries), fail fast and retry with exponential backoff and jitter. `
         + `Then find out why ${server.ip} does not answer on port ${server.port}: host down, a firewall `
         + 'dropping SYNs, or a full listen backlog.',
-    findings: findings.map((f) => f.id),
+    findings: [...new Set(findings.map((f) => f.id))],
     flows: capFlows(flows),
     flowCount: flows.length,
     series: [

@@ -19,10 +19,16 @@ export type { StoryConfig } from './config';
 export { DEFAULT_STORY_CONFIG, STORY_FLOW_CAP } from './config';
 
 /** Any config that carries the story thresholds (AnalysisConfig does); missing keys get defaults. */
-export type StoryConfigInput = Partial<StoryConfig> & { severities?: Partial<Record<FindingCode, Severity>> };
+export type StoryConfigInput = Partial<StoryConfig> & {
+  severities?: Partial<Record<FindingCode, Severity>>;
+  /** As in AnalysisConfig: story findings of one code past this fold into one summary finding. */
+  maxFindingsPerCode?: number;
+};
 
 export function tellStories(result: AnalysisResult, config?: StoryConfigInput): { stories: Story[]; findings: Finding[] } {
-  const ctx = createContext(result, storyConfigFrom(config), config?.severities ?? {});
+  const max = config?.maxFindingsPerCode;
+  const ctx = createContext(result, storyConfigFrom(config), config?.severities ?? {},
+    typeof max === 'number' && max >= 0 ? max : undefined);
   const connects = collectConnects(result.flows, ctx.clock, ctx.captureEndNs);
   const flood = synFloods(ctx);
   const stories: Story[] = [

@@ -161,3 +161,17 @@ test('a long capture widens the chart bins instead of growing without bound', ()
   assert.ok(series.values.length <= 600);
   assert.equal(Math.max(...series.values), 1);
 });
+
+test('past maxFindingsPerCode, slow connects fold into one summary finding', () => {
+  // Five clients, one slow connect each (SYNs at 0, 1, 3, 7 s, then nothing until 60 s).
+  const flows = [1, 2, 3, 4, 5].map((n) => flow({
+    id: n, client: [`10.0.0.${n}`, 40000], server: DEAD, start: n * S, synIntervals: [1, 2, 4],
+  }));
+  const { stories, findings } = tellStories(result(flows, { end: 60 * S }), { maxFindingsPerCode: 2 });
+  assert.deepEqual(findings.map((f) => f.code), ['slow-connect', 'slow-connect', 'slow-connect']);
+  assert.deepEqual(findings.map((f) => f.details.summary ?? false), [false, false, true]);
+  // The three clients past the limit: 10.0.0.3 … 10.0.0.5, flows 3 … 5.
+  assert.equal(findings[2].details.more, 3);
+  assert.deepEqual(findings[2].flows, [3, 4, 5]);
+  assert.deepEqual(stories[0].findings, [1, 2, 3]);
+});
