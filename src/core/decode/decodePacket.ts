@@ -1,4 +1,4 @@
-import { decodeIp, decodeIpv4, decodeIpv6, decodePppProtocol } from './ip';
+import { decodeIp, decodeIpv4, decodeIpv6, decodePppProtocol, lastFragment } from './ip';
 import { decodeEthernet, decodeEthertype, decodeLoopback } from './linkLayer';
 import type { PacketRecord } from '../capture/types';
 import { DecodeResult, type TcpSegment } from './types';
@@ -29,6 +29,7 @@ export function decodeRecord(rec: PacketRecord, out: TcpSegment): DecodeResult {
 
 /** Decodes the frame in d[s, end). */
 export function decodeFrame(linkType: number, d: Uint8Array, s: number, end: number, out: TcpSegment): DecodeResult {
+  lastFragment.seen = false;
   out.vlanCount = 0;
   out.truncated = false;
   const n = end - s;

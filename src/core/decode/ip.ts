@@ -6,6 +6,44 @@ import { DecodeResult, type TcpSegment } from './types';
 export const MAX_DEPTH = 8;
 const MAX_IPV6_EXTENSIONS = 16;
 
+/**
+ * The first IP fragment met by the last decode (outermost), for the optional Reassembler:
+ * positions are into the decoded buffer. Module state instead of a per-packet object keeps the
+ * stateless hot path allocation-free; decodeFrame clears `seen`.
+ */
+export const lastFragment = {
+  seen: false,
+  version: 4,
+  /** Start of the IP header. */
+  ipStart: 0,
+  /** Fragmentable part (after the IPv4 header / IPv6 fragment header), captured bytes only. */
+  dataStart: 0,
+  dataEnd: 0,
+  /** Offset of this fragment's data in the original datagram, in bytes. */
+  offset: 0,
+  more: false,
+  id: 0,
+  /** Protocol / next header of the fragmented datagram. */
+  proto: 0,
+  /** Data length the IP header declares for this fragment (may exceed the capture). */
+  declared: 0,
+};
+
+function noteFragment(version: number, ipStart: number, dataStart: number, dataEnd: number, declared: number, offset: number, more: boolean, id: number, proto: number): void {
+  const f = lastFragment;
+  if (f.seen) return;
+  f.seen = true;
+  f.version = version;
+  f.ipStart = ipStart;
+  f.dataStart = dataStart;
+  f.dataEnd = dataEnd;
+  f.declared = declared;
+  f.offset = offset;
+  f.more = more;
+  f.id = id;
+  f.proto = proto;
+}
+
 /** IPv4 or IPv6 by the version nibble (raw-IP link types, MPLS payloads). */
 export function decodeIp(d: Uint8Array, off: number, end: number, out: TcpSegment, depth: number): DecodeResult {
   if (off >= end) return DecodeResult.Malformed;
@@ -24,12 +62,16 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: TcpSegm
   if (totalLen === 0) totalLen = end - off;
   if (totalLen < ihl) return DecodeResult.Malformed;
   const fragOffset = ((d[off + 6] & 0x1f) << 8) | d[off + 7];
-  if (fragOffset !== 0) return DecodeResult.Fragment;
+  const more = (d[off + 6] & 0x20) !== 0;
   const payload = off + ihl;
   if (payload > end) return DecodeResult.Malformed;
   const ipEnd = off + totalLen;
   const capEnd = ipEnd < end ? ipEnd : end;
   const proto = d[off + 9];
+  if (fragOffset !== 0 || more) {
+    noteFragment(4, off, payload, capEnd, totalLen - ihl, fragOffset * 8, more, (d[off + 4] << 8) | d[off + 5], proto);
+    if (fragOffset !== 0) return DecodeResult.Fragment;
+  }
   if (proto === 6) {
     out.ipVersion = 4;
     const s = out.src, t = out.dst;
@@ -73,7 +115,13 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: TcpSegm
         break;
       case 44: { // fragment
         if (p + 8 > capEnd) return DecodeResult.Malformed;
-        if ((((d[p + 2] << 8) | d[p + 3]) >> 3) !== 0) return DecodeResult.Fragment;
+        const fo = ((d[p + 2] << 8) | d[p + 3]) >> 3;
+        const more = (d[p + 3] & 1) !== 0;
+        if (fo !== 0 || more) {
+          const id = d[p + 4] * 16777216 + ((d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]);
+          noteFragment(6, off, p + 8, capEnd, ipEnd - p - 8, fo * 8, more, id, d[p]);
+        }
+        if (fo !== 0) return DecodeResult.Fragment;
         next = d[p];
         p += 8;
         break;

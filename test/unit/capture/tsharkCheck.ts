@@ -9,7 +9,7 @@ import { readCaptureFile } from '../../../src/core/capture/readCapture';
 import { formatTimestamp } from '../../../src/core/capture/timestamp';
 import { CaptureFormatError, type ReadSummary } from '../../../src/core/capture/types';
 import { formatAddress } from '../../../src/core/decode/address';
-import { decodeRecord } from '../../../src/core/decode/decodePacket';
+import { Reassembler } from '../../../src/core/decode/reassembler';
 import { DecodeResult, newTcpSegment } from '../../../src/core/decode/types';
 
 /** The repository root (tests run from a bundle under out/). */
@@ -32,7 +32,7 @@ interface Expected {
 }
 
 /** Deliberate differences from tshark, per capture, with the reason. */
-export const PINNED: Record<string, { why: string; frames?: number; throws?: RegExp; epochs?: Record<number, string>; tcpFrames?: number; firstFrameNotTcp?: boolean }> = {
+export const PINNED: Record<string, { why: string; frames?: number; throws?: RegExp; epochs?: Record<number, string>; }> = {
   'gopacket/le/test901.pcapng': {
     why: 'middle section has SHB version 2.0: tshark stops there (1 packet); we skip that section and read the third one, as gopacket does',
     frames: 2,
@@ -44,14 +44,6 @@ export const PINNED: Record<string, { why: string; frames?: number; throws?: Reg
   'tcpdump/timestamp_invalid_micro.pcap': {
     why: 'sub-second fields >= 1e6: tshark prints 1e6 µs as ".1000000000" and overflows 0x80000000 µs * 1000 in 32 bits to 0; we carry whole seconds and report a problem',
     epochs: { 1: '1418145369.999999000', 2: '1418145371.000000000', 3: '1418147517.483648000' },
-  },
-  'suricata-verify/bug-6887-defrag-ppp-ipv4-tcp-syn/frag-ppp-ip-tcp-syn.pcap': {
-    why: 'the SYN is split over three IPv4 fragments of 8 bytes; tshark reassembles and shows TCP on frame 3, we do not reassemble (every frame decodes as Fragment)',
-    tcpFrames: 0, firstFrameNotTcp: true,
-  },
-  'suricata-verify/bug-6887-defrag-eth-vlan-ipv4-tcp-syn/frag-eth-vlan-ip-tcp-syn.pcap': {
-    why: 'as the PPP variant: TCP header split over IPv4 fragments, tshark reassembles, we do not',
-    tcpFrames: 0, firstFrameNotTcp: true,
   },
   'pcapplusplus/file_heuristics/pcapng-example.pcapng.zst': {
     why: 'zstd is not in node:zlib (Node 20); we refuse with a message saying how to decompress',
@@ -67,10 +59,12 @@ interface Seen { epochs: Map<number, string>; firstFrames: Map<number, string>; 
 
 async function read(path: string, wanted: Set<number>): Promise<{ summary: ReadSummary; seen: Seen }> {
   const seg = newTcpSegment();
+  // With IP reassembly, as tshark runs by default (suricata-verify bug-6887-defrag-* split the SYN).
+  const reassembler = new Reassembler();
   const seen: Seen = { epochs: new Map(), firstFrames: new Map(), tcpFrames: 0 };
   const summary = await readCaptureFile(path, (p) => {
     if (!p.noTimestamp) seen.epochs.set(p.index, formatTimestamp(p));
-    const r = decodeRecord(p, seg);
+    const r = reassembler.decode(p, seg);
     if (r === DecodeResult.Tcp) seen.tcpFrames++;
     if (wanted.has(p.index)) {
       seen.firstFrames.set(p.index, r === DecodeResult.Tcp
@@ -119,11 +113,10 @@ export async function checkAgainstTshark(file: string, expectedJson: string, rel
     }
   }
   // Decoding: the stream's first frame is between its client and server (innermost IP header).
-  assert.equal(seen.tcpFrames, pin?.tcpFrames ?? exp.file.tcp_frames, 'frames decoded as TCP');
+  assert.equal(seen.tcpFrames, exp.file.tcp_frames, 'frames decoded as TCP');
   for (const s of exp.streams) {
     const want = [`${s.client.ip}:${s.client.port}`, `${s.server.ip}:${s.server.port}`].sort().join(' ');
-    if (pin?.firstFrameNotTcp) assert.match(seen.firstFrames.get(s.first_frame) ?? '', /^not TCP/);
-    else assert.equal(seen.firstFrames.get(s.first_frame), want, `stream ${s.stream} endpoints (frame ${s.first_frame})`);
+    assert.equal(seen.firstFrames.get(s.first_frame), want, `stream ${s.stream} endpoints (frame ${s.first_frame})`);
   }
   // Damage: tshark's damaged files give us a problem naming a byte offset, after the same packets.
   if (exp.file.damaged) {

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { readCaptureFile } from '../../../src/core/capture/readCapture';
 import { formatAddress } from '../../../src/core/decode/address';
 import { decodeRecord } from '../../../src/core/decode/decodePacket';
+import { Reassembler } from '../../../src/core/decode/reassembler';
 import { DecodeResult, FastOpen, newTcpSegment, type TcpSegment } from '../../../src/core/decode/types';
 import { repoRoot } from '../capture/tsharkCheck';
 
@@ -20,17 +21,18 @@ const truth = JSON.parse(readFileSync(join(DIR, 'decode-cases.tshark.json'), 'ut
 /** Cases where we decide differently from tshark, and why. */
 const PINNED: Record<string, { result: DecodeResult; why: string }> = {
   'TCP data offset 4': { result: DecodeResult.Malformed, why: 'tshark opens a stream but stops before the flags ("Bogus TCP header length"): nothing to analyse' },
-  'first fragment with whole TCP header': { result: DecodeResult.Tcp, why: 'tshark holds the first fragment for reassembly and shows TCP on the last one; we read the TCP header where it is (no reassembly)' },
-  'IPv6 fragment header offset 0, more fragments': { result: DecodeResult.Tcp, why: 'as for IPv4: we decode the first fragment, tshark the reassembled datagram' },
 };
 
 interface Decoded { result: DecodeResult; seg: TcpSegment }
 
-async function decodeAll(): Promise<Decoded[]> {
-  const out: Decoded[] = [];
+/** Decoded through the Reassembler, as tshark reassembles by default; also the stateless result. */
+async function decodeAll(): Promise<Array<Decoded & { stateless: DecodeResult }>> {
+  const out: Array<Decoded & { stateless: DecodeResult }> = [];
+  const reassembler = new Reassembler();
   await readCaptureFile(join(DIR, 'decode-cases.pcap'), (p) => {
     const seg = newTcpSegment();
-    out.push({ result: decodeRecord(p, seg), seg });
+    const stateless = decodeRecord(p, newTcpSegment());
+    out.push({ result: reassembler.decode(p, seg), seg, stateless });
   });
   return out;
 }
@@ -40,6 +42,14 @@ const list = (v: string) => (v === '' ? [] : v.split(','));
 describe('decodePacket vs tshark on synthetic edge cases', () => {
   it('has one decoded frame per tshark frame', async () => {
     assert.equal((await decodeAll()).length, truth.frames.length);
+  });
+  it('without reassembly, a first fragment holding the TCP header decodes as TCP (tshark waits for the datagram)', async () => {
+    const all = await decodeAll();
+    for (const name of ['first fragment with whole TCP header', 'IPv6 fragment header offset 0, more fragments']) {
+      const i = truth.frames.findIndex((f) => f.case === name);
+      assert.equal(all[i].stateless, DecodeResult.Tcp, name);
+      assert.equal(all[i].result, DecodeResult.Fragment, name);
+    }
   });
   for (const [i, f] of truth.frames.entries()) {
     it(f.case, async () => {
