@@ -132,7 +132,9 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const target = v.port === null ? v.ip : formatEndpoint(v.ip, v.port);
   const offset = (ns: number) => fmtSeconds(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
   const parts: string[] = [];
-  parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, from ${offset(startNs)} into the capture: `
+  const wall = utc(clock.baseSec + Math.floor(startNs / NS_PER_SECOND));
+  parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, from ${offset(startNs)} into the capture`
+    + `${wall ? ` (${wall})` : ''}: `
     + `${plural(syns, 'SYN')} at ${fmt(meanRate)}/s on average (peak ${fmt(peakRate)}/s) from `
     + `${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}.`);
   if (spoofed) {
@@ -266,4 +268,11 @@ function cookieEvidenceText(v: unknown): string | null {
   const codes = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
   if (codes.length === 0) return null;
   return codes.map((c) => COOKIE_EVIDENCE[c] ?? c).join('; ');
+}
+
+/** "2026-01-01 00:00:03 UTC", or null for times no calendar holds. */
+function utc(epochSeconds: number): string | null {
+  const d = new Date(epochSeconds * 1000);
+  if (!Number.isFinite(d.getTime())) return null;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

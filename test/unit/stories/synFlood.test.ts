@@ -74,6 +74,8 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   assert.equal(s.numbers['legitimate clients that retransmitted their SYN'], 2);
   assert.equal(s.flowCount, 400);
   assert.match(s.sentence, /look spoofed/);
+  // BASE is 1700000000 = 2023-11-14 22:13:20 UTC; the flood starts 3 s later.
+  assert.match(s.sentence, /from 3 s into the capture \(2023-11-14 22:13:23 UTC\)/);
   assert.match(s.sentence, /8 RSTs|8 SYN-ACKs drew a RST/);
   assert.match(s.advice, /SYN cookies/);
   assert.match(s.advice, /backlog/);
