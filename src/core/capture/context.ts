@@ -87,8 +87,8 @@ export class ReadContext {
 /** A container format's record parser, fed by the driver. */
 export interface RecordParser {
   /**
-   * Consumes complete records from w.buf[w.pos, w.len). Sets w.need when the next record is
-   * incomplete. At eof, reports what is left as truncation. Returns false to stop reading.
+   * Consumes complete records from w.buf[w.pos, w.len), leaving an incomplete one at w.pos.
+   * At eof, reports what is left as truncation. Returns false to stop reading.
    */
   parse(w: import('./window').Window, eof: boolean): boolean;
 }

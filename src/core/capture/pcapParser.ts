@@ -49,7 +49,6 @@ export class PcapParser implements RecordParser {
           this.ctx.problem(w.base + w.pos, `truncated pcap file header: ${w.len - w.pos} of 24 bytes`);
           return false;
         }
-        w.need = FILE_HEADER;
         return true;
       }
       if (!this.readFileHeader(w)) { this.stopped = true; return false; }
@@ -104,7 +103,6 @@ export class PcapParser implements RecordParser {
           if (len > p) ctx.problem(w.base + p, `truncated record header at offset ${w.base + p}: ${len - p} of ${hdrLen} bytes`);
           return false;
         }
-        w.need = hdrLen;
         return true;
       }
       const capLen = v.getUint32(p + 8, le);
@@ -123,7 +121,6 @@ export class PcapParser implements RecordParser {
           ctx.problem(w.base + p, `truncated record at offset ${w.base + p}: captured length ${capLen}, only ${len - p - hdrLen} bytes left`);
           return false;
         }
-        w.need = hdrLen + capLen;
         return true;
       }
       const sec = v.getUint32(p, le);
@@ -176,7 +173,6 @@ export class PcapParser implements RecordParser {
         if (this.plausible(w, q) < 0) continue;
       } else if (!eof) {
         w.pos = p;
-        w.need = q + hdr - p;
         return false;
       } else if (q !== w.len) {
         continue;
@@ -194,7 +190,6 @@ export class PcapParser implements RecordParser {
     }
     w.pos = p;
     this.resyncFrom = w.base + p;
-    w.need = hdr;
     return false;
   }
 }

@@ -46,7 +46,6 @@ export class PcapngParser implements RecordParser {
   private resyncFrom = -1;
   private damagedAt = 0;
   private readonly option = { code: 0, start: 0, len: 0 };
-  private candidateLen = 0;
   private interfaceLimitReported = false;
 
   constructor(private readonly ctx: ReadContext) {}
@@ -61,7 +60,6 @@ export class PcapngParser implements RecordParser {
           if (left > 0) this.ctx.problem(w.base + p, `truncated block header at offset ${w.base + p}: ${left} of 12 bytes`);
           return false;
         }
-        w.need = 12;
         return true;
       }
       let type = w.view.getUint32(p, this.le);
@@ -85,7 +83,6 @@ export class PcapngParser implements RecordParser {
           this.ctx.problem(w.base + p, `truncated block at offset ${w.base + p}: declares ${blockLen} bytes, only ${left} left`);
           return false;
         }
-        w.need = blockLen;
         return true;
       }
       const trailer = w.view.getUint32(p + blockLen - 4, this.le);
@@ -316,7 +313,6 @@ export class PcapngParser implements RecordParser {
     }
     const len = v.getUint32(p + 4, le);
     if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) return -1;
-    this.candidateLen = len;
     if (p + len > w.len) return eof ? -1 : 0;
     return v.getUint32(p + len - 4, le) === len ? 1 : -1;
   }
@@ -331,7 +327,6 @@ export class PcapngParser implements RecordParser {
       if (r === 0) {
         w.pos = p;
         this.resyncFrom = w.base + p;
-        w.need = this.candidateLen;
         return false;
       }
       this.ctx.problem(w.base + p, `resynchronised at block offset ${w.base + p} after skipping ${w.base + p - this.damagedAt} bytes`);
@@ -347,7 +342,6 @@ export class PcapngParser implements RecordParser {
     }
     w.pos = p;
     this.resyncFrom = w.base + p;
-    w.need = 12;
     return false;
   }
 }

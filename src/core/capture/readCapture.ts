@@ -122,7 +122,6 @@ export async function readCaptureChunks(
     else w.append(chunk);
     parser ??= detect(w, ctx, compressed, false);
     if (parser) {
-      w.need = 0;
       if (!parser.parse(w, false)) stop = true;
     }
     if (direct) {

@@ -1,7 +1,7 @@
 /**
  * The reader's one reusable buffer: bytes [pos, len) are unread, `base` is the stream offset of
- * buf[0]. Parsers consume complete records in place (packets are views into `buf`) and set `need`
- * when the next record is longer than what is buffered; the driver then compacts or grows.
+ * buf[0]. Parsers consume complete records in place (packets are views into `buf`) and leave
+ * an unfinished record at `pos` for the driver to complete with the next bytes.
  */
 export class Window {
   buf: Uint8Array;
@@ -10,8 +10,6 @@ export class Window {
   len = 0;
   /** Stream offset of buf[0]. */
   base = 0;
-  /** Bytes the parser needs from `pos` before it can make progress (0 = any more bytes help). */
-  need = 0;
 
   constructor(capacity: number) {
     this.buf = new Uint8Array(capacity);
