@@ -90,9 +90,14 @@ try {
 console.log(`test:e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in test-results/`);
 process.exit(ok ? 0 : 1);
 
-/** The samples the main user path runs on: every sample that is not a story sample, small first. */
+/**
+ * The samples the main user path runs on: refused connections (RST arrows, several findings),
+ * a slow server (slow handshakes, retransmitted SYNs) and a gzip-compressed capture.
+ */
 function mainSamples(all) {
   const pick = process.env.SYNSCOPE_E2E_SAMPLES?.split(',');
   if (pick) return pick;
-  return all.map((f) => f.name).filter((n) => !/storm|hanging|flood/i.test(n)).slice(0, 3);
+  const names = all.map((f) => f.name);
+  const preferred = ['refused.pcap', 'slow-server.pcap', 'healthy.pcap.gz'].filter((n) => names.includes(n));
+  return preferred.length ? preferred : names.filter((n) => !/storm|hanging|flood/i.test(n)).slice(0, 3);
 }

@@ -22,6 +22,14 @@ export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: false });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  // The workbench's own errors (extension host crashes, failed activations) explain most
+  // failures; steps.mjs prints the tail of this log when a step fails.
+  page.consoleLog = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') page.consoleLog.push(`[${m.type()}] ${m.text().slice(0, 500)}`);
+    if (page.consoleLog.length > 200) page.consoleLog.shift();
+  });
+  page.on('pageerror', (e) => page.consoleLog.push(`[pageerror] ${e.message}`));
   return page;
 }
 
@@ -40,13 +48,26 @@ export async function openWorkbench(page, url, expectFile) {
  * once a remote extension's commands show, its custom editors are registered too, and a
  * capture opened before that lands in the binary-file text editor.
  */
-export async function paletteCommand(page, title, { run = true, timeout = 60_000 } = {}) {
-  await page.keyboard.press('F1');
+export async function paletteCommand(page, title, { run = true, timeout = 90_000 } = {}) {
+  // The palette computes its list when it opens and does not refresh while open: a remote
+  // extension whose contributions arrive later (a slow extension host) only shows after
+  // reopening. So: open, look for a few seconds, close, retry until the deadline.
+  const until = Date.now() + timeout;
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout });
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > until) throw new Error(`"${title}" never showed in the F1 palette: ${e.message.split('\n')[0]}`);
+      await page.waitForTimeout(1_000);
+    }
+  }
   await page.keyboard.press(run ? 'Enter' : 'Escape');
 }
 

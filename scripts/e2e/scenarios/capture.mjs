@@ -39,7 +39,7 @@ function interestingFlow(result, visibleIds) {
 /** Arrows of the diagram shown now: [{ packet, kind }]. */
 async function diagramArrows(w) {
   return w.locator('svg[data-testid="sequence-diagram"] [data-testid="arrow"]').evaluateAll((els) =>
-    els.map((e) => ({ packet: Number(e.getAttribute('data-packet')), kind: e.getAttribute('data-kind') })));
+    els.map((e) => ({ packet: Number(e.getAttribute('data-packet')), kind: e.getAttribute('data-kind'), dir: e.getAttribute('data-dir') })));
 }
 
 /** What the diagram must show for a flow, from the CLI's flow record. */
@@ -60,6 +60,13 @@ export function checkArrows(flow, arrows) {
   assert.equal(kinds('SYN-ACK').length, flow.synAck, `flow ${flow.id}: SYN-ACK arrows vs the CLI's SYN-ACK count`);
   if (flow.reset) assert.ok(kinds('RST').length > 0, `flow ${flow.id}: reset by ${flow.reset} but no RST arrow`);
   else assert.equal(kinds('RST').length, 0, `flow ${flow.id}: RST arrow on a flow the CLI says was not reset`);
+  // A FIN is drawn as FIN unless the same segment also resets (RST wins).
+  for (const [side, dir] of [['client', 'c2s'], ['server', 's2c']]) {
+    if (flow.fin[side] && !flow.reset) {
+      assert.ok(arrows.some((a) => a.kind === 'FIN' && (!a.dir || a.dir === dir)), `flow ${flow.id}: the ${side} sent a FIN but no FIN arrow goes ${dir}`);
+    }
+    if (!flow.fin[side]) assert.ok(!arrows.some((a) => a.kind === 'FIN' && a.dir === dir), `flow ${flow.id}: FIN arrow ${dir}, the CLI says the ${side} sent none`);
+  }
   const lo = flow.firstPacket;
   const hi = flow.lastPacket;
   for (const a of arrows) assert.ok(a.packet >= lo && a.packet <= hi, `flow ${flow.id}: arrow frame ${a.packet} outside ${lo}..${hi}`);
