@@ -118,7 +118,7 @@ export class FlowTable {
   }
 
   focus(): void {
-    this.viewport.focus();
+    this.viewport.focus({ preventScroll: true });
   }
 
   private geometry(): ScrollGeometry {
@@ -248,7 +248,7 @@ export class FlowTable {
   private onClick(e: MouseEvent, activate: boolean): void {
     const rowEl = (e.target as HTMLElement).closest('.ft-row') as HTMLElement | null;
     if (!rowEl || rowEl.dataset.index === undefined) return;
-    this.viewport.focus();
+    this.viewport.focus({ preventScroll: true });
     this.selectIndex(Number(rowEl.dataset.index), activate);
   }
 

@@ -36,7 +36,8 @@ export class FlowIndex {
   private readonly findingsById = new Map<number, Finding>();
   private readonly rowCache = new Map<number, FlowRow>();
   private readonly numericKeys = new Map<SortKey, Float64Array>();
-  private readonly stringKeys = new Map<SortKey, string[]>();
+  /** Lower-cased "client server" per flow, built on the first text filter. */
+  private haystack: string[] | null = null;
   /** Most recently used query results, newest last. */
   private readonly views = new Map<string, Uint32Array>();
   private static readonly MAX_VIEWS = 4;
@@ -147,12 +148,19 @@ export class FlowIndex {
       }
       if (filter.finding && !this.findingsOf(f).some((fd) => fd.code === filter.finding)) continue;
       if (terms.length > 0) {
-        const hay = (formatEndpoint(f.client.ip, f.client.port) + ' ' + formatEndpoint(f.server.ip, f.server.port)).toLowerCase();
+        const hay = this.haystackOf(i);
         if (!terms.every((t) => hay.includes(t))) continue;
       }
       out[n++] = i;
     }
     return out.slice(0, n);
+  }
+
+  private haystackOf(i: number): string {
+    if (!this.haystack) {
+      this.haystack = this.flows.map((f) => (formatEndpoint(f.client.ip, f.client.port) + ' ' + formatEndpoint(f.server.ip, f.server.port)).toLowerCase());
+    }
+    return this.haystack[i]!;
   }
 
   private sorted(idx: Uint32Array, key: SortKey, desc: boolean): Uint32Array {
@@ -162,50 +170,38 @@ export class FlowIndex {
     }
     const ids = this.flows;
     const sign = desc ? -1 : 1;
+    // Every key is a number (strings become ranks), so a million flows sort in about a second.
     const nums = this.numericKey(key);
-    if (nums) {
-      // Unmeasured values (NaN) go last in both directions: "no RTT" is not "fastest".
-      return idx.sort((a, b) => {
-        const x = nums[a]!;
-        const y = nums[b]!;
-        const xn = Number.isNaN(x);
-        const yn = Number.isNaN(y);
-        if (xn !== yn) return xn ? 1 : -1;
-        if (!xn && x !== y) return (x - y) * sign;
-        return ids[a]!.id - ids[b]!.id;
-      });
-    }
-    const strs = this.stringKey(key);
+    // Unmeasured values (NaN) go last in both directions: "no RTT" is not "fastest".
     return idx.sort((a, b) => {
-      const x = strs[a]!;
-      const y = strs[b]!;
-      if (x !== y) return (x < y ? -1 : 1) * sign;
+      const x = nums[a]!;
+      const y = nums[b]!;
+      const xn = x !== x;
+      const yn = y !== y;
+      if (xn !== yn) return xn ? 1 : -1;
+      if (!xn && x !== y) return (x - y) * sign;
       return ids[a]!.id - ids[b]!.id;
     });
   }
 
-  private numericKey(key: SortKey): Float64Array | null {
-    const get = numericGetter(key, this);
-    if (!get) return null;
+  private numericKey(key: SortKey): Float64Array {
     let arr = this.numericKeys.get(key);
-    if (!arr) {
-      arr = new Float64Array(this.flows.length);
-      for (let i = 0; i < this.flows.length; i++) {
+    if (arr) return arr;
+    const n = this.flows.length;
+    arr = new Float64Array(n);
+    const get = numericGetter(key, this);
+    if (get) {
+      for (let i = 0; i < n; i++) {
         const v = get(this.flows[i]!);
         arr[i] = v === null ? NaN : v;
       }
-      this.numericKeys.set(key, arr);
+    } else if (key === 'client' || key === 'server') {
+      endpointKeys(this.flows, key, arr);
+    } else {
+      const str = key === 'state' ? (f: Flow) => f.state : (f: Flow) => f.history;
+      rankKeys(this.flows.map(str), arr);
     }
-    return arr;
-  }
-
-  private stringKey(key: SortKey): string[] {
-    let arr = this.stringKeys.get(key);
-    if (!arr) {
-      const get = stringGetter(key);
-      arr = this.flows.map(get);
-      this.stringKeys.set(key, arr);
-    }
+    this.numericKeys.set(key, arr);
     return arr;
   }
 
@@ -230,13 +226,38 @@ function numericGetter(key: SortKey, index: FlowIndex): ((f: Flow) => number | n
   }
 }
 
-function stringGetter(key: SortKey): (f: Flow) => string {
-  switch (key) {
-    case 'client': return (f) => endpointSortKey(f.client.ip, f.client.port);
-    case 'server': return (f) => endpointSortKey(f.server.ip, f.server.port);
-    case 'state': return (f) => f.state;
-    case 'history': return (f) => f.history;
-    default: return (f) => String(f.id).padStart(12, '0');
+/** Distinct strings in sorted order → their rank, written per item into `out`. */
+function rankKeys(values: string[], out: Float64Array): void {
+  const distinct = [...new Set(values)].sort();
+  const rank = new Map(distinct.map((v, i) => [v, i]));
+  for (let i = 0; i < values.length; i++) out[i] = rank.get(values[i]!)!;
+}
+
+const IPV4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
+
+/**
+ * Numeric address order: IPv4 as its 32-bit value × 65536 + port (exact below 2^53); IPv6
+ * after all IPv4, ranked by the expanded address (few distinct IPv6 hosts in practice).
+ */
+function endpointKeys(flows: readonly Flow[], side: 'client' | 'server', out: Float64Array): void {
+  const v6: string[] = [];
+  for (let i = 0; i < flows.length; i++) {
+    const ep = flows[i]![side];
+    const m = IPV4.exec(ep.ip);
+    if (m) out[i] = ((+m[1]! * 256 + +m[2]!) * 256 + +m[3]!) * 256 * 65536 + +m[4]! * 65536 + ep.port;
+    else {
+      out[i] = -1;
+      v6.push(ep.ip);
+    }
+  }
+  if (v6.length === 0) return;
+  const distinct = [...new Set(v6)].sort((a, b) => (endpointSortKey(a, 0) < endpointSortKey(b, 0) ? -1 : 1));
+  const rank = new Map(distinct.map((ip, r) => [ip, r]));
+  const base = 2 ** 48;
+  for (let i = 0; i < flows.length; i++) {
+    if (out[i] !== -1) continue;
+    const ep = flows[i]![side];
+    out[i] = base + rank.get(ep.ip)! * 65536 + ep.port;
   }
 }
 
