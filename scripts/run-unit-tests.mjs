@@ -22,10 +22,13 @@ if (files.length === 0) {
   console.error(`no test files match "${filter}"`);
   process.exit(1);
 }
-rmSync('out/test/unit', { recursive: true, force: true }); // out/test/integration is the E2E's
+// Each run bundles into its own folder (same depth as out/test/unit, so tests that find the
+// repo from __dirname still work): several runs at once must not delete each other's files.
+const outDir = `out/unit-${process.pid}/unit`;
+rmSync(outDir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: files,
-  outdir: 'out/test/unit',
+  outdir: outDir,
   outbase: 'test/unit',
   bundle: true,
   platform: 'node',
@@ -35,8 +38,9 @@ await esbuild.build({
   packages: 'external',
   logLevel: 'warning',
 });
-const outFiles = files.map((f) => join('out/test/unit', relative('test/unit', f)).replace(/\.ts$/, '.js'));
+const outFiles = files.map((f) => join(outDir, relative('test/unit', f)).replace(/\.ts$/, '.js'));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...process.argv.slice(2), ...outFiles], {
   stdio: 'inherit',
 });
+rmSync(`out/unit-${process.pid}`, { recursive: true, force: true });
 process.exit(r.status ?? 1);
