@@ -87,5 +87,18 @@ for (const [name, fn] of Object.entries(cases)) {
   results[name] = size / 1e6 / best;
   console.log(`${name.padEnd(28)} ${(size / 1e6 / best).toFixed(0).padStart(6)} MB/s  (best of ${runs}, ${(size / 1e6).toFixed(0)} MB)`);
 }
+const gz = join(tmpdir(), 'synscope-bench-reader.pcap.gz');
+{
+  const { createGzip } = await import('node:zlib');
+  const { createReadStream, createWriteStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  try { await stat(gz); } catch { await pipeline(createReadStream(path), createGzip({ level: 1 }), createWriteStream(gz)); }
+  const t0 = process.hrtime.bigint();
+  await readCaptureFile(gz, () => {});
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`${'gzip reader'.padEnd(28)} ${(size / 1e6 / s).toFixed(0).padStart(6)} MB/s of uncompressed data (one run)`);
+}
+const mem = process.memoryUsage();
+console.log(`memory after all runs: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, array buffers ${(mem.arrayBuffers / 2 ** 20).toFixed(0)} MiB (file ${(size / 2 ** 20).toFixed(0)} MiB)`);
 const bare = results['bare read (1 MiB chunks)'];
 console.log(`reader / bare = ${(results['reader only'] / bare).toFixed(2)}, reader+decodeRecord / bare = ${(results['reader + decodeRecord'] / bare).toFixed(2)}`);
