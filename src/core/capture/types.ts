@@ -88,7 +88,7 @@ export interface ReadSummary {
   /** Bytes of the file consumed (compressed bytes for gzip input). */
   bytesRead: number;
   problems: CaptureProblem[];
-  /** Packets on link types the decoder does not know, per link type. */
+  /** Reading stopped early because the AbortSignal fired. */
   aborted: boolean;
 }
 
