@@ -30,7 +30,7 @@ export async function buildIntegrationTests() {
 }
 
 // Extension-host and server chatter that says nothing about our tests.
-const NOISE = /spdlog|watchdog|open-vsx|vsda|ENOTFOUND|Ignoring option|marketplace|\[perf\]|update#|Extension host agent/i;
+const NOISE = /spdlog|watchdog|open-vsx|vsda|ENOTFOUND|Ignoring option|marketplace|Service Worker|Creating a socket|connection token|ChatSession|builtin extensions cache|\[perf\]|update#|Extension host agent/i;
 
 /**
  * Loads the workbench with the test payload and resolves with the suite's exit code

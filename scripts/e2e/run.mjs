@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServer, makeRunDir, repoRoot, startServer } from '../vscode-server.mjs';
 import { runIntegrationSuite } from './integration.mjs';
-import { captureScenario } from './scenarios/capture.mjs';
+import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
@@ -63,6 +63,7 @@ try {
         paletteCommand(ctx.page, readinessTitle(titleOf), { run: false }));
     if (ready && only.has('ui')) {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
+      if (samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     }
     if (ready && only.has('stories')) await storiesScenario(ctx);
     await ctx.page.context().close();

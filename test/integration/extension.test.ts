@@ -137,3 +137,31 @@ suite('synscope commands with arguments (no dialogs)', () => {
     assert.ok(typeof text === 'string' && text.length > 0, 'no summary text');
   });
 });
+
+suite('synscope settings', () => {
+  const config = () => vscode.workspace.getConfiguration('synscope');
+  teardown(async () => {
+    await config().update('slowRttMs', undefined, vscode.ConfigurationTarget.Global);
+    await closeAllEditors();
+  });
+
+  test('changing synscope.slowRttMs re-analyses the open capture', async () => {
+    // A capture where a 1 ms threshold adds slow-handshake findings (per the CLI's --slow-rtt).
+    let pick: { uri: vscode.Uri; before: number; after: number } | undefined;
+    for (const uri of (await captures()).values()) {
+      const before = cliAnalyze(uri.fsPath).findings.length;
+      const after = cliAnalyze(uri.fsPath, ['--slow-rtt', '1ms']).findings.length;
+      if (after > before && after <= 100) { pick = { uri, before, after }; break; }
+    }
+    assert.ok(pick, 'no sample where a 1 ms slow-handshake threshold changes the findings');
+    const { uri, before, after } = pick;
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    await until(() => diagnosticsFor(uri).length === before, `${before} diagnostics with the default threshold`);
+    await config().update('slowRttMs', 1, vscode.ConfigurationTarget.Global);
+    await until(() => diagnosticsFor(uri).length === after, `${after} diagnostics once synscope.slowRttMs = 1`);
+    const slow = diagnosticsFor(uri).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'slow-handshake');
+    assert.ok(slow.length > 0, 'no slow-handshake diagnostics after lowering the threshold');
+    await config().update('slowRttMs', undefined, vscode.ConfigurationTarget.Global);
+    await until(() => diagnosticsFor(uri).length === before, `back to ${before} diagnostics after resetting the setting`);
+  });
+});

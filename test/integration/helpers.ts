@@ -12,13 +12,20 @@ export const VIEW_TYPE = 'synscope.captureEditor';
 export interface CliFinding { id: number; code: string; severity: string; message: string; flows: number[]; packet: number }
 export interface CliResult { summary: { flows: number }; findings: CliFinding[]; flows: { id: number }[] }
 
-/** `synscope analyze <file> --format json`, optionally with extra CLI arguments. */
+const cliCache = new Map<string, CliResult>();
+
+/** `synscope analyze <file> --format json`, optionally with extra CLI arguments (memoised). */
 export function cliAnalyze(file: string, extra: string[] = []): CliResult {
+  const key = JSON.stringify([file, extra]);
+  const hit = cliCache.get(key);
+  if (hit) return hit;
   const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'analyze', file, '--format', 'json', ...extra], {
     encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
   });
   try {
-    return JSON.parse(r.stdout) as CliResult;
+    const result = JSON.parse(r.stdout) as CliResult;
+    cliCache.set(key, result);
+    return result;
   } catch {
     throw new Error(`CLI gave no JSON for ${file} (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
   }

@@ -16,14 +16,14 @@ export function numberIn(text) {
  * Opens a capture through Quick Open and waits until its webview reports "Done".
  * Returns the webview frame locator.
  */
-export async function openCapture(page, name) {
+export async function openCapture(page, name, { allowError = false } = {}) {
   await closeAllEditors(page);
   await quickOpen(page, name);
   const w = webview(page);
   const status = w.locator('[data-testid="status"]');
   await waitUntil(async () => /done/i.test(await status.innerText({ timeout: 1000 })), `"Done" in the status of ${name}`, 90_000);
   const err = w.locator('[data-testid="error"]');
-  if (await err.count() && await err.first().isVisible()) {
+  if (!allowError && await err.count() && await err.first().isVisible()) {
     throw new Error(`the editor shows an error for ${name}: ${await err.first().innerText()}`);
   }
   return w;
@@ -164,4 +164,25 @@ export async function captureScenario(ctx, name, { exportCheck = false } = {}) {
   });
 
   if (exportCheck && ctx.exportScenario) await ctx.exportScenario(ctx, name, result);
+}
+
+/**
+ * A damaged capture: the editor still shows what could be read, and says where the damage is
+ * (the byte offset the CLI reports), in the error box and as a capture-damaged finding.
+ */
+export async function damagedScenario(ctx, name) {
+  const { page, steps, ws } = ctx;
+  await steps.run(`${name}: damaged capture shows the byte offset of the damage`, page, async () => {
+    const result = cliAnalyze(join(ws, name));
+    assert.ok(result.capture.problems.length > 0, `the CLI finds no damage in ${name}`);
+    const w = await openCapture(page, name, { allowError: true });
+    const err = w.locator('[data-testid="error"]');
+    await err.waitFor({ state: 'visible' });
+    const text = await err.innerText();
+    for (const p of result.capture.problems) {
+      assert.ok(new RegExp(`\\b${p.offset}\\b`).test(text.replace(/(\d)[,\u202f\u00a0](?=\d{3}\b)/g, '$1')), `error box lacks offset ${p.offset}: ${text}`);
+    }
+    assert.equal(numberIn(await w.locator('[data-testid="summary-findings"]').innerText()), result.findings.length);
+    assert.equal(numberIn(await w.locator('[data-testid="summary-flows"]').innerText()), result.summary.flows);
+  });
 }
