@@ -23,7 +23,7 @@ const CORPUS = join(ROOT, '.fuzz-corpus');
 const seconds = Math.max(1, Number(process.env.FUZZ_SECONDS ?? 60));
 const regress = process.argv.includes('--regress');
 /** Largest input the fuzzer builds; seeds are cut to it (a cut file is an interesting input too). */
-const MAX_LEN = 65536;
+const MAX_LEN = 16384;
 /** Per-input limit: an input still running after this is a hang. */
 const TIMEOUT_MS = 10_000;
 
