@@ -57,7 +57,7 @@ export class Reassembler {
     }
     // Only bytes the IP header vouches for, and only what was captured.
     const len = Math.min(f.dataEnd - f.dataStart, f.declared);
-    if (f.offset + len > MAX_DATAGRAM || len < 0) { this.pending.delete(key); return DecodeResult.Malformed; }
+    if (f.offset + Math.max(len, f.declared) > MAX_DATAGRAM || len < 0) { this.pending.delete(key); return DecodeResult.Malformed; }
     if (len > 0) p.pieces.push({ offset: f.offset, bytes: d.slice(f.dataStart, f.dataStart + len) });
     p.bytes += len;
     if (f.offset === 0) p.header = this.headerOf(d, f.version);
