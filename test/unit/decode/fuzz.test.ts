@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodePacket } from '../../../src/core/decode/decodePacket';
+import { Reassembler } from '../../../src/core/decode/reassembler';
 import { DecodeResult, newTcpSegment } from '../../../src/core/decode/types';
-import { ETH_IPV4, ETH_IPV6, ethernet, ipv4, ipv6, tcp } from './frames';
+import { ETH_IPV4, ETH_IPV6, ethernet, ipv4, ipv6, tcp, u16 } from './frames';
 
 const LINK_TYPES = [0, 1, 9, 12, 14, 50, 51, 101, 108, 113, 166, 228, 229, 242, 276, 999];
 
@@ -30,5 +31,27 @@ describe('decoder on arbitrary bytes (seeded fuzz)', () => {
       const r = decodePacket(1, b.subarray(0, b.length - (cut % 20)), seg);
       assert.ok(r >= DecodeResult.Tcp && r <= DecodeResult.Malformed);
     }), { seed: 20261127, numRuns: 5000 });
+  });
+});
+
+describe('reassembler on random fragments (seeded fuzz)', () => {
+  it('never throws and always returns a known result', () => {
+    const syn = tcp({ options: [2, 4, 5, 180, 4, 2, 1, 1] });
+    fc.assert(fc.property(fc.array(fc.record({
+      id: fc.integer({ min: 0, max: 3 }), v6: fc.boolean(), from: fc.integer({ min: 0, max: 8 }), words: fc.integer({ min: 0, max: 6 }),
+      more: fc.boolean(), trash: fc.uint8Array({ maxLength: 40 }),
+    }), { maxLength: 30 }), (frags) => {
+      const r = new Reassembler(3);
+      const seg = newTcpSegment();
+      for (const f of frags) {
+        const body = Array.from(f.trash.length > 0 ? f.trash : Uint8Array.from(syn)).slice(0, f.words * 8 || 8);
+        const bytes = f.v6
+          ? ipv6(44, [6, 0, ...u16((f.from << 3) | (f.more ? 1 : 0)), 0, 0, 0, f.id, ...body])
+          : ipv4(6, body, { flagsFrag: (f.more ? 0x2000 : 0) | f.from }).map((b, i) => (i === 5 ? f.id : b));
+        const data = Uint8Array.from(bytes);
+        const res = r.decode({ index: 0, offset: 0, capLen: data.length, origLen: data.length, linkType: 101, interfaceId: 0, data, sec: 0, frac: 0, unitsPerSecond: 1e6 }, seg);
+        assert.ok(res >= DecodeResult.Tcp && res <= DecodeResult.Malformed);
+      }
+    }), { seed: 20261127, numRuns: 2000 });
   });
 });
