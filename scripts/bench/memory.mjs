@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Memory ceiling of the CLI on the two inputs that stress flow state most (docs/reliability.md):
+//   flood-1e7       10^7 spoofed sources, one SYN each, answered by SYN-cookie SYN-ACKs
+//                   (the bench's flood input, src/gen generateFlood; shared cache with npm run bench)
+//   open-flows-1e6  10^6 connections that all complete their handshake before any of them closes
+//                   (10^6 flows open at once), then each closes with a RST
+// Runs `node dist/cli.js analyze <file> --format json` under /usr/bin/time -v (apt-get install
+// time) and reports peak RSS against the documented ceiling (200 MiB).
+//
+//   node scripts/bench/memory.mjs            (after npm run build)
+//   MEMORY_SCALE=0.1 node scripts/bench/memory.mjs   smaller inputs for a quick look
+//   BENCH_CACHE=dir, BENCH_SEED=n            as npm run bench
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadTs } from './bundle.mjs';
+
+const CEILING_MIB = 200;
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+const SCALE = Number(process.env.MEMORY_SCALE ?? 1);
+const CACHE = process.env.BENCH_CACHE ?? join(homedir(), '.cache', 'synscope-bench');
+
+if (!existsSync('dist/cli.js')) {
+  console.error('dist/cli.js missing: run npm run build first');
+  process.exit(2);
+}
+if (!existsSync('/usr/bin/time')) {
+  console.error('/usr/bin/time missing: apt-get install -y time');
+  process.exit(2);
+}
+const gen = await loadTs('src/gen/index.ts', 'gen');
+const dir = join(CACHE, `gen${gen.GENERATOR_VERSION}-seed${SEED}`);
+mkdirSync(dir, { recursive: true });
+
+function cached(name, make) {
+  const path = join(dir, `${name}.pcap`);
+  const marker = join(dir, `${name}.json`);
+  if (existsSync(path) && existsSync(marker)) return { path, stats: JSON.parse(readFileSync(marker, 'utf8')) };
+  const t = performance.now();
+  const w = new gen.CaptureWriter(new gen.FileSink(`${path}.tmp`), { container: 'pcap', resolution: 'us' });
+  const stats = make(w);
+  w.close();
+  renameSync(`${path}.tmp`, path);
+  writeFileSync(marker, JSON.stringify(stats));
+  console.log(`generated ${name} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  return { path, stats };
+}
+
+/**
+ * `n` clients (distinct addresses) each complete a handshake with one server; only after the
+ * last handshake does the first client close (RST), so all n flows are open at the same time.
+ * 100 µs between connections: 10^6 handshakes span 100 s, well inside the engine's idle timeout.
+ */
+function openFlows(w, n) {
+  const server = gen.hostFromBytes(Uint8Array.of(198, 51, 100, 10));
+  const client = { ip: new Uint8Array(4), mac: Uint8Array.of(2, 0, 0, 0, 0, 9), v6: false };
+  const c2s = { src: client, dst: server, ttl: 64 };
+  const s2c = { src: server, dst: client, ttl: 64 };
+  const seg = { srcPort: 0, dstPort: 443, seq: 0, ack: 0, flags: 0, window: 64240, payloadLen: 0, ipId: 0 };
+  const base = gen.DEFAULT_BASE_SEC;
+  let t = 0;
+  let packets = 0;
+  const write = (path) => {
+    const at = w.beginFrame(120);
+    const len = gen.writeTcpFrame(w.buf, at, path, seg);
+    const whole = Math.floor(t / 1e9);
+    w.endFrame(base + whole, t - whole * 1e9, len);
+    packets++;
+  };
+  const setClient = (i) => {
+    const a = 0x0a000000 + i; // 10.0.0.0/8, one address per client
+    client.ip[0] = a >>> 24; client.ip[1] = (a >>> 16) & 0xff; client.ip[2] = (a >>> 8) & 0xff; client.ip[3] = a & 0xff;
+  };
+  const isn = (i) => (Math.imul(i + 1, 2654435761) >>> 0);
+  for (let i = 0; i < n; i++, t += 100_000) {
+    setClient(i);
+    const port = 32768 + (i % 28000);
+    Object.assign(seg, { srcPort: port, dstPort: 443, seq: isn(i), ack: 0, flags: 0x02 });
+    write(c2s);
+    Object.assign(seg, { srcPort: 443, dstPort: port, seq: isn(i) ^ 0x5a5a5a5a, ack: (isn(i) + 1) >>> 0, flags: 0x12 });
+    t += 1000;
+    write(s2c);
+    Object.assign(seg, { srcPort: port, dstPort: 443, seq: (isn(i) + 1) >>> 0, ack: ((isn(i) ^ 0x5a5a5a5a) + 1) >>> 0, flags: 0x10 });
+    t += 1000;
+    write(c2s);
+    t -= 2000;
+  }
+  for (let i = 0; i < n; i++, t += 10_000) {
+    setClient(i);
+    const port = 32768 + (i % 28000);
+    Object.assign(seg, { srcPort: port, dstPort: 443, seq: (isn(i) + 1) >>> 0, ack: ((isn(i) ^ 0x5a5a5a5a) + 1) >>> 0, flags: 0x14 });
+    write(c2s);
+  }
+  return { packets, connections: n };
+}
+
+const floodSources = Math.round(1e7 * SCALE);
+const openCount = Math.round(1e6 * SCALE);
+const inputs = [
+  { name: SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, what: `${floodSources.toLocaleString('en-US')}-source SYN flood`, expectFlows: floodSources,
+    ...cached(SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, (w) => gen.generateFlood(w, { seed: SEED, sources: floodSources })) },
+  { name: `open-flows-${openCount}`, what: `${openCount.toLocaleString('en-US')} flows open at once`, expectFlows: openCount,
+    ...cached(`open-flows-${openCount}`, (w) => openFlows(w, openCount)) },
+];
+
+function measure(file, outFile) {
+  return new Promise((resolve) => {
+    const out = openSync(outFile, 'w');
+    const start = performance.now();
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, 'dist/cli.js', 'analyze', file, '--format', 'json'], { stdio: ['ignore', out, 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (status) => {
+      closeSync(out);
+      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN);
+      resolve({ status, seconds: (performance.now() - start) / 1000, peakMiB: kb / 1024, stderr: err });
+    });
+  });
+}
+
+const rows = [];
+for (const input of inputs) {
+  const outFile = join(dir, `${input.name}.memory-out.json`);
+  process.stdout.write(`${input.name} (${(statSync(input.path).size / 1e6).toFixed(0)} MB, ${input.stats.packets.toLocaleString('en-US')} packets): `);
+  const r = await measure(input.path, outFile);
+  let summary = null;
+  try { summary = JSON.parse(readFileSync(outFile, 'utf8')).summary; } catch { /* reported below */ }
+  rmSync(outFile, { force: true });
+  const row = {
+    input: input.name, what: input.what, bytes: statSync(input.path).size, packets: input.stats.packets,
+    status: r.status, seconds: r.seconds, peakMiB: r.peakMiB, withinCeiling: r.status === 0 && r.peakMiB <= CEILING_MIB,
+    flows: summary?.flows ?? null, expectedFlows: input.expectFlows, handshakesComplete: summary?.handshakesComplete ?? null,
+  };
+  rows.push(row);
+  console.log(`exit ${r.status}, ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMiB.toFixed(0)} MiB${r.status !== 0 ? ' — FAILED' : row.withinCeiling ? '' : ` — over the ${CEILING_MIB} MiB ceiling`}, ${row.flows} flows (expected ${row.expectedFlows})`);
+  if (r.status !== 0) console.log(r.stderr.split('\n').slice(0, 6).join('\n'));
+}
+console.log(`\n| input | packets | wall (s) | peak RSS (MiB) | ≤ ${CEILING_MIB} MiB | flows (expected) |`);
+console.log('|---|---:|---:|---:|---|---:|');
+for (const r of rows) {
+  console.log(`| ${r.what} | ${r.packets.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${r.peakMiB.toFixed(0)} | ${r.status !== 0 ? `failed (exit ${r.status})` : r.withinCeiling ? 'yes' : 'NO'} | ${r.flows?.toLocaleString('en-US') ?? '?'} (${r.expectedFlows.toLocaleString('en-US')}) |`);
+}
+mkdirSync('bench-results', { recursive: true });
+const file = join('bench-results', `memory-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), ceilingMiB: CEILING_MIB, scale: SCALE, node: process.version, rows }, null, 1));
+console.log(`results: ${file}`);
+process.exit(rows.every((r) => r.status === 0 && r.withinCeiling) ? 0 : 1);
