@@ -33,7 +33,7 @@ export class Steps {
       if (page) await page.screenshot({ path: join(this.outDir, `e2e-${nn}-${slug}-FAIL.png`) }).catch(() => {});
       this.results.push({ name, ok: false, ms, err });
       console.log(`  ✘ ${name} (${ms} ms)\n${indent(err?.stack ?? String(err))}`);
-      const log = page?.consoleLog?.filter((l) => !/vsda|open-vsx|marketplace|ENOTFOUND|bindings file|spdlog|watchdog/i.test(l)).slice(-25);
+      const log = page?.consoleLog?.filter((l) => !/vsda|open-vsx|marketplace|ENOTFOUND|bindings file|spdlog|watchdog|Service Worker|allow-same-origin|web worker extension host/i.test(l)).slice(-25);
       if (log?.length) console.log(`    workbench console (last ${log.length}):\n${indent(log.join('\n'))}`);
       return false;
     }
