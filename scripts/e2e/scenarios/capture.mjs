@@ -67,6 +67,9 @@ export function checkArrows(flow, arrows) {
     }
     if (!flow.fin[side]) assert.ok(!arrows.some((a) => a.kind === 'FIN' && a.dir === dir), `flow ${flow.id}: FIN arrow ${dir}, the CLI says the ${side} sent none`);
   }
+  const frames = arrows.map((a) => a.packet);
+  assert.equal(new Set(frames).size, frames.length, `flow ${flow.id}: a frame drawn twice (${frames})`);
+  assert.ok(arrows.length <= flow.packets.client + flow.packets.server, `flow ${flow.id}: more arrows than packets`);
   const lo = flow.firstPacket;
   const hi = flow.lastPacket;
   for (const a of arrows) assert.ok(a.packet >= lo && a.packet <= hi, `flow ${flow.id}: arrow frame ${a.packet} outside ${lo}..${hi}`);
