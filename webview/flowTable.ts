@@ -219,7 +219,9 @@ export class FlowTable {
       const i = win.first + k;
       const row = k < win.count ? this.rowAt(i) : undefined;
       if (k >= win.count) {
+        // A spare pooled row: hidden, and no longer a flow row for selectors or screen readers.
         el.hidden = true;
+        setAttrs(el, { 'data-flow-id': null, 'data-index': null, 'data-testid': 'flow-row-spare' });
         continue;
       }
       el.hidden = false;

@@ -33,8 +33,11 @@ function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
     const el = parseSvg(svg);
     if (el) charts.append(h('figure', { class: 'chart' }, el, h('figcaption', null, s.series[i]?.label ?? '')));
   });
-  const button = h('vscode-button', { secondary: true }, s.flowCount > 0 ? `Show ${fmtInt(s.flowCount)} flows` : 'No flows');
-  if (s.flowCount > 0) button.addEventListener('click', () => actions.filterFlows(s.flows, s.title));
+  // Stories list at most a capped number of flow ids; say so rather than promise them all.
+  const label = s.flows.length === 0 ? 'No flows'
+    : s.flows.length < s.flowCount ? `Show ${fmtInt(s.flows.length)} of ${fmtInt(s.flowCount)} flows` : `Show ${fmtInt(s.flowCount)} flows`;
+  const button = h('vscode-button', { secondary: true }, label);
+  if (s.flows.length > 0) button.addEventListener('click', () => actions.filterFlows(s.flows, s.title));
   else button.setAttribute('disabled', '');
   return h('article', { class: `story-card story-${s.kind}`, 'data-testid': 'story-card', 'data-story': s.kind },
     h('h3', { class: 'story-title' }, s.title),
