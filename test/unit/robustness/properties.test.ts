@@ -23,9 +23,10 @@ const ROOT = ((): string => {
 })();
 
 /** fc.assert with the seed in the failure message, so CI logs say how to reproduce. */
-async function check<T>(p: fc.IAsyncPropertyWithHooks<T>, runs = RUNS): Promise<void> {
+async function check<T>(p: fc.IAsyncPropertyWithHooks<T>, runs = RUNS, t?: { diagnostic(m: string): void }): Promise<void> {
   try {
     await fc.assert(p, { seed: SEED, numRuns: runs, endOnFailure: true });
+    t?.diagnostic(`${runs} generated inputs (seed ${SEED}), 0 failures`);
   } catch (e) {
     (e as Error).message = `reproduce with FC_SEED=${SEED} FC_RUNS=${runs}\n${(e as Error).message}`;
     throw e;
@@ -120,7 +121,7 @@ async function readFileDigests(bytes: Uint8Array, chunkSize: number): Promise<{ 
   }
 }
 
-test('mutated captures: no exception escapes, invariants hold, chunking and file reads change nothing', { timeout: 300_000 }, async () => {
+test('mutated captures: no exception escapes, invariants hold, chunking and file reads change nothing', { timeout: 300_000 }, async (t) => {
   const bases = corpus();
   assert.ok(bases.length >= 4);
   const chunkSizes = fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 4 });
@@ -134,7 +135,7 @@ test('mutated captures: no exception escapes, invariants hold, chunking and file
       const fromFile = await readFileDigests(bytes, fileChunk);
       if (whole.formatError) assert.ok('formatError' in fromFile, 'file reader accepted what the chunk reader refused');
       else if (!isGz) assert.deepEqual(fromFile, { packets: whole.packets, problems: whole.summary!.problems }, 'file reader and chunk reader disagree');
-    }));
+    }), RUNS, t);
 });
 
 const PCAP_HEADERS: Uint8Array[] = [
@@ -146,10 +147,10 @@ const PCAP_HEADERS: Uint8Array[] = [
   Uint8Array.of(0x34, 0xcd, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 113, 0, 0, 0),
 ];
 
-test('random bytes behind a valid pcap header: no exception escapes, invariants hold', { timeout: 120_000 }, async () => {
+test('random bytes behind a valid pcap header: no exception escapes, invariants hold', { timeout: 120_000 }, async (t) => {
   await check(fc.asyncProperty(fc.nat(PCAP_HEADERS.length - 1), fc.uint8Array({ maxLength: 3000 }), async (h, body) => {
     await runPipeline(concat(PCAP_HEADERS[h], body), { render: 1 });
-  }));
+  }), RUNS, t);
 });
 
 /** A pcapng block with consistent framing: type, total length, body (padded), total length. */
@@ -174,7 +175,7 @@ const shbBody = (le: boolean): Uint8Array => {
   return b;
 };
 
-test('random pcapng block sequences with valid framing: no exception escapes, invariants hold', { timeout: 120_000 }, async () => {
+test('random pcapng block sequences with valid framing: no exception escapes, invariants hold', { timeout: 120_000 }, async (t) => {
   const block = fc.record({
     // SHB, IDB, PB, SPB, NRB, ISB, EPB, journal, DSB, custom, or anything
     type: fc.oneof(fc.constantFrom(0x0a0d0d0a, 1, 2, 3, 4, 5, 6, 9, 10, 0xbad, 0x40000bad), fc.nat()),
@@ -184,10 +185,10 @@ test('random pcapng block sequences with valid framing: no exception escapes, in
     const parts = [ngBlock(0x0a0d0d0a, shbBody(le), le)];
     for (const b of blocks) parts.push(ngBlock(b.type, b.type === 0x0a0d0d0a ? concat(shbBody(le), b.body) : b.body, le));
     await runPipeline(concat(...parts), { render: 1 });
-  }));
+  }), RUNS, t);
 });
 
-test('random TCP conversations: the engine keeps its counts consistent', { timeout: 120_000 }, async () => {
+test('random TCP conversations: the engine keeps its counts consistent', { timeout: 120_000 }, async (t) => {
   const seg = fc.record({
     pair: fc.nat(3), reverse: fc.boolean(), port: fc.nat(2),
     flags: fc.nat(0x1ff), seq: fc.constantFrom(0, 1, 1000, 1001, 0xffffffff, 0x7fffffff), ack: fc.constantFrom(0, 1, 1001, 5001),
@@ -215,7 +216,7 @@ test('random TCP conversations: the engine keeps its counts consistent', { timeo
     assert.equal(r.capture.decoded!.tcp, segs.length);
     assert.ok(r.summary.syn + r.summary.synAck <= synFlagged, `${r.summary.syn} SYN + ${r.summary.synAck} SYN-ACK from ${synFlagged} SYN-flagged segments`);
     assert.ok(r.summary.handshakesComplete <= r.summary.flows);
-  }), Math.max(50, RUNS >> 1));
+  }), Math.max(50, RUNS >> 1), t);
 });
 
 test.after(() => {

@@ -32,8 +32,9 @@ async function clean(f: Fixture): Promise<PipelineRun> {
 }
 
 for (const f of fixtures()) {
-  test(`${f.name}: cut at every byte offset gives the packets before the cut and a problem naming the cut record`, { timeout: 120_000 }, async () => {
+  test(`${f.name}: cut at every byte offset gives the packets before the cut and a problem naming the cut record`, { timeout: 120_000 }, async (t) => {
     const full = await clean(f);
+    t.diagnostic(`${f.bytes.length} cut files through reader, engine and renderers`);
     // The clean file reports 2 flows: both IPv4 connections and the IPv6 handshake are 3 flows.
     assert.equal(full.result?.summary.flows, 3);
     for (let k = 0; k < f.bytes.length; k++) {
@@ -69,8 +70,9 @@ for (const f of fixtures()) {
     }
   });
 
-  test(`${f.name}: a corrupted byte at every offset never throws and keeps the packets before it`, { timeout: 120_000 }, async () => {
+  test(`${f.name}: a corrupted byte at every offset never throws and keeps the packets before it`, { timeout: 120_000 }, async (t) => {
     const full = await clean(f);
+    t.diagnostic(`${f.bytes.length * 2} corrupted files through reader, engine and renderers`);
     for (let i = 0; i < f.bytes.length; i++) {
       for (const flip of [0xff, 0x01]) {
         const bad = f.bytes.slice();
