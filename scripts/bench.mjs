@@ -5,6 +5,7 @@
 //   BENCH_QUICK=1     only the 100 MB inputs
 //   BENCH_SEED=n      generator seed (default 1)
 //   BENCH_CACHE=dir   input cache (default ~/.cache/synscope-bench)
+//   BENCH_CLI_TIMEOUT=s     cap per synscope CLI run (default 150 s)
 //   BENCH_TSHARK_TIMEOUT=s  cap per tshark run (default 120 s; 30 s on inputs over 500 MB,
 //                     where tshark runs on the µs pcap only, so the bench stays under 10 minutes)
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const QUICK = !!process.env.BENCH_QUICK;
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const CACHE = process.env.BENCH_CACHE ?? join(homedir(), '.cache', 'synscope-bench');
 const TSHARK_TIMEOUT = process.env.BENCH_TSHARK_TIMEOUT ? Number(process.env.BENCH_TSHARK_TIMEOUT) : null;
+const CLI_TIMEOUT = Number(process.env.BENCH_CLI_TIMEOUT ?? 150);
 const MB = 1e6;
 
 const gen = await loadTs('src/gen/index.ts', 'gen');
@@ -150,14 +152,17 @@ for (const input of inputs) {
   const rows = [row('bare read (1 MiB chunks)', bare, input, packets, null)];
   rows.push(row('synscope reader only', reader, input, packets, bare));
   if (haveCli) {
-    const cli = await measure('node', ['dist/cli.js', 'analyze', f, '--format', 'json'], { discardStdout: true, timeoutS: 240 });
+    const cli = await measure('node', ['dist/cli.js', 'analyze', f, '--format', 'json'], { discardStdout: true, timeoutS: CLI_TIMEOUT });
     // exit 1 = findings at --fail-on (not used here); 0 is the normal case
     rows.push(row('synscope analyze --format json', cli, input, packets, bare));
     process.stdout.write('cli ');
   } else rows.push(row('synscope analyze --format json', null, input, packets, bare, { na: 'n/a (dist/cli.js not built)' }));
   if (firstFlowBundle) {
-    const ff = await measure('node', [firstFlowBundle, f]);
-    if (ff.status === 0 && ff.json) rows[rows.length - 1].firstFlowMs = ff.json.firstFlowMs;
+    const ff = await measure('node', [firstFlowBundle, f], { timeoutS: 60 });
+    const ms = ff.status === 0 ? ff.json?.firstFlowMs : null;
+    rows.push(typeof ms === 'number'
+      ? { tool: 'synscope first flow (Analyzer in-process)', firstFlowMs: ms, maxRssMB: ff.maxRssMB }
+      : row('synscope first flow (Analyzer in-process)', ff.status === 0 ? null : ff, input, packets, bare, { na: 'no flow' }));
     process.stdout.write('first-flow ');
   }
   if (input.pcapMicro) {
@@ -194,7 +199,7 @@ for (const r of results) {
       lines.push(`| ${x.tool} | ${x.na ?? x.note} | | | | | | |`);
       continue;
     }
-    const pps = x.packetsPerS === null ? '' : `${(x.packetsPerS / 1e6).toFixed(2)} M`;
+    const pps = x.packetsPerS === null || x.packetsPerS === undefined ? '' : `${(x.packetsPerS / 1e6).toFixed(2)} M`;
     lines.push(`| ${x.tool} | ${fmt(x.seconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(x.mbPerS, 0)} | ${pps} | ${fmt(x.xBare, 1)} | ${fmt(x.maxRssMB, 0)} | ${x.firstFlowMs === undefined || x.firstFlowMs === null ? '' : fmt(x.firstFlowMs, 0)} |`);
   }
 }
