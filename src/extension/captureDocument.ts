@@ -25,6 +25,7 @@ export interface CaptureHost {
 
 export class CaptureDocument implements vscode.CustomDocument {
   private run: AnalysisRun | null = null;
+  private settleProgress: () => void = () => undefined;
   private generation = 0;
   state: CaptureState = { kind: 'running', progress: null, partial: null };
   readonly panels = new Set<vscode.WebviewPanel>();
@@ -59,8 +60,11 @@ export class CaptureDocument implements vscode.CustomDocument {
     const settings = this.host.settings();
     this.state = { kind: 'running', progress: null, partial: null };
     this.broadcast({ type: 'started' });
+    // Close the previous run's progress notification: its callbacks are ignored from now on.
+    this.settleProgress();
     let settle: () => void = () => undefined;
     const settled = new Promise<void>((r) => (settle = r));
+    this.settleProgress = () => settle();
     const current = (): boolean => gen === this.generation;
     let reportProgress: (p: ProgressInfo) => void = () => undefined;
     const run = new AnalysisRun(this.host.workerPath, this.uri, settings.analysis, settings.timeDisplay, {
@@ -165,6 +169,7 @@ export class CaptureDocument implements vscode.CustomDocument {
 
   dispose(): void {
     this.generation++;
+    this.settleProgress();
     this.run?.stop();
     this.run = null;
     this.messageEmitter.dispose();
