@@ -5,8 +5,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../vscode-server.mjs';
 
-const cliPath = join(repoRoot, 'dist', 'cli.js');
+let cliPath = join(repoRoot, 'dist', 'cli.js');
 const cache = new Map();
+
+/** Use the CLI of another copy of the build (the E2E run's snapshot). */
+export function useCliFrom(extensionDir) {
+  cliPath = join(extensionDir, 'dist', 'cli.js');
+  cache.clear();
+}
 
 /** The `synscope/1` result for a capture, from `node dist/cli.js analyze <file> --format json`. */
 export function cliAnalyze(file) {

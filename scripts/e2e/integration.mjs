@@ -16,10 +16,13 @@ import { launchBrowser, newPage } from './workbench.mjs';
 import { sampleFiles } from './workspace.mjs';
 
 const srcDir = join(repoRoot, 'test', 'integration');
-const outDir = join(repoRoot, 'out', 'test', 'integration');
 
-/** Bundles test/integration/*.ts to out/test/integration/ (mocha and vscode stay external). */
-export async function buildIntegrationTests() {
+/**
+ * Bundles test/integration/*.ts to <base>/out/test/integration/ (mocha and vscode stay
+ * external). The tests find the CLI relative to themselves, in <base>/dist.
+ */
+export async function buildIntegrationTests(base = repoRoot) {
+  const outDir = join(base, 'out', 'test', 'integration');
   rmSync(outDir, { recursive: true, force: true });
   const entries = readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => join(srcDir, f));
   await esbuild.build({
@@ -37,7 +40,7 @@ const NOISE = /spdlog|watchdog|open-vsx|vsda|ENOTFOUND|Ignoring option|marketpla
  * (0 = all passed). `workspace` is the folder the suite sees as its workspace.
  */
 export async function runIntegrationSuite({ server, browser, workspace, extensionPath = repoRoot, timeoutMs = 300_000 }) {
-  const testsIndex = await buildIntegrationTests();
+  const testsIndex = await buildIntegrationTests(extensionPath);
   const page = await newPage(browser);
   try {
     let settle;

@@ -7,26 +7,32 @@
 // server, URL payload) and the packaged .vsix (installed into a fresh extensions dir of the
 // same server, listed, and opened once). Screenshots go to test-results/.
 //
-// Options: --only=ui,stories,integration,package   --ext=<dir> (extension folder, default: checkout)
+// The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
+// rebuild during the run can't tear it; --live uses the checkout itself.
+// Options: --only=ui,stories,integration,package   --ext=<dir> (another extension folder)   --live
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServer, makeRunDir, repoRoot, startServer } from '../vscode-server.mjs';
+import { useCliFrom } from './cli.mjs';
 import { runIntegrationSuite } from './integration.mjs';
 import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
+import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
 import { launchBrowser, newPage, openWorkbench, paletteCommand, readinessTitle } from './workbench.mjs';
 import { sampleFiles } from './workspace.mjs';
 
 const { values: opts } = parseArgs({
-  options: { only: { type: 'string' }, ext: { type: 'string' } },
+  options: { only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' } },
 });
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(','));
-const extPath = opts.ext ?? repoRoot;
+const staged = opts.ext || opts.live ? null : stageExtension();
+const extPath = opts.ext ?? staged?.dir ?? repoRoot;
+useCliFrom(opts.ext ? repoRoot : extPath);
 const outDir = join(repoRoot, 'test-results');
 const started = Date.now();
 hardDeadline(Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000), 'test:e2e');
@@ -86,6 +92,7 @@ try {
   await server?.stop();
   try { copyFileSync(join(runDir.dir, 'server.log'), join(outDir, 'server.log')); } catch { /* no log */ }
   runDir.remove();
+  staged?.remove();
   rmSync(ws, { recursive: true, force: true });
 }
 console.log(`test:e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in test-results/`);
