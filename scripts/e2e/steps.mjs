@@ -24,7 +24,11 @@ export class Steps {
     try {
       await fn();
       const ms = Date.now() - t0;
-      if (page) await page.screenshot({ path: join(this.outDir, `e2e-${nn}-${slug}.png`) });
+      if (page) {
+        // Park the mouse on the empty tab bar so no hover tooltip covers the picture.
+        await page.mouse.move(1000, 45);
+        await page.screenshot({ path: join(this.outDir, `e2e-${nn}-${slug}.png`) });
+      }
       this.results.push({ name, ok: true, ms });
       console.log(`  ✔ ${name} (${ms} ms)`);
       return true;
