@@ -103,8 +103,10 @@ function scriptConnection(world: BulkWorld, rng: Rng, q: TimeQueue, t: number, m
   const server = silent ? rng.pick(world.silent) : rng.pick(v6 ? world.servers6 : world.servers4);
   const vlans = rng.chance(0.08) ? [rng.pick([10, 20, 30])] : undefined;
   const clientSyn = v6 ? V6_SYN : rng.chance(0.8) ? LINUX_SYN : OTHER_SYN;
+  // a silent host is one service that stopped answering (a database), not a random port
+  const serverPort = silent ? 5432 : rng.pick(SERVER_PORTS);
   const c = new TcpConn(q, rng, {
-    client, clientPort: world.port(client), server, serverPort: rng.pick(SERVER_PORTS), vlans,
+    client, clientPort: world.port(client), server, serverPort, vlans,
     clientSyn, serverSyn: v6 ? V6_SYN : LINUX_SYN,
   }, world.nextOrder);
   const rtt = us(rng.int(300, 60000));
