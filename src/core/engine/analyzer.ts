@@ -5,19 +5,21 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
+import { V_BASE_SEQ, V_BASE_SET, V_FIN, V_RST } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { decodePacket } from '../decode/decodePacket';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories } from '../stories/index';
-import { buildEvents, buildFlow } from './buildFlow';
+import { formatAddress } from '../decode/address';
+import { buildEvents, buildFlow, flowFacts } from './buildFlow';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
-import { flowFindings } from './flowFindings';
-import { FlowState, updateFlow, type PacketTime } from './flowState';
-import { FlowTable, segmentHash } from './flowTable';
+import { findingCodes, flowFindings } from './flowFindings';
+import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { Slab } from './slab';
+import { FlowTable, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
-import type { AnalysisResult, Flow, FlowEvent, Summary } from './result';
-import { decideRoles } from './roles';
+import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
@@ -34,6 +36,7 @@ export interface DecodeCounts {
 export class Analyzer {
   readonly config: AnalysisConfig;
   private readonly table: FlowTable;
+  private readonly slab = new Slab(FLOW_STRIDE);
   private readonly seg: TcpSegment = newTcpSegment();
   private readonly pt: PacketTime = { index: 0, sec: 0, ns: 0, frac: 0, ups: 1e6, interfaceId: 0 };
   private nextId = 1;
@@ -44,7 +47,9 @@ export class Analyzer {
   private last: TimePoint | null = null;
   private readonly listed = new Map<number, Flow>();
   private readonly events = new Map<number, FlowEvent[]>();
-  private readonly targets = new Map<string, TargetAgg>();
+  private readonly targets = new Map<number | string, TargetAgg>();
+  /** Per-flow findings kept with their messages so far, per code (bounded). */
+  private readonly storedCandidates = new Map<FindingCode, number>();
   /** Per-flow findings waiting for the end (per target, so flood members can be dropped). */
   private readonly pending = new Map<TargetAgg | null, PendingBucket>();
   private readonly summary: Summary = {
@@ -52,8 +57,12 @@ export class Analyzer {
     refused: 0, halfOpen: 0, reset: 0, findings: {},
   };
   private readonly timeline: TimelineBuilder;
-  /** 4-tuple hashes of flows finished early for memory, to still notice port reuse. */
+  /**
+   * 4-tuples of flows finished early for memory, to still notice port reuse: two independent
+   * 32-bit hashes in two sets, so a false match needs both to collide (~n²/2⁶⁴).
+   */
   private retired: U32Set | null = null;
+  private retired2: U32Set | null = null;
   private finished: AnalysisResult | null = null;
 
   constructor(config?: Partial<AnalysisConfig>) {
@@ -131,19 +140,21 @@ export class Analyzer {
       const side = f.sideOf(seg);
       // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base
       // sequence number already known for its direction (tcp.analysis.reused_ports).
-      if (f.baseSet[side] && seg.seq !== f.baseSeq[side]) {
+      if (f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) {
         this.retire(f, false);
         f = null;
         reuse = true;
       }
     }
     if (!f) {
-      f = new FlowState(this.nextId++, hash, seg, t);
-      if (reuse || (pureSyn && this.retired !== null && this.retired.contains(hash))) f.portReuse = true;
+      f = new FlowState(this.nextId++, hash, seg, t, this.slab);
+      if (reuse || (pureSyn && this.retired !== null && this.retired.contains(hash) &&
+        this.retired2!.contains(tupleHash2(seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion)))) f.portReuse = true;
       this.table.insert(f);
     }
     const side = f.sideOf(seg);
-    const r = updateFlow(f, seg, side, t, comment, this.config.maxEventsPerFlow);
+    // Events only for flows that will be listed (the others are counted, never drawn).
+    const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0);
     if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
@@ -155,12 +166,15 @@ export class Analyzer {
 
   /** Finish closed and idle flows early so memory stays bounded. */
   private sweep(t: PacketTime): void {
-    if (!this.retired) this.retired = new U32Set(1 << 16, 1 << 22);
+    if (!this.retired) {
+      this.retired = new U32Set(1 << 16, 1 << 21);
+      this.retired2 = new U32Set(1 << 16, 1 << 21);
+    }
     const live = this.table.flows.filter((x): x is FlowState => x !== null);
     const idle = this.config.idleTimeoutSeconds;
     let left = live.length;
     for (const f of live) {
-      const closed = f.rst[0] || f.rst[1] || (f.fin[0] && f.fin[1]);
+      const closed = f.s.a[f.o + V_RST] || f.s.a[f.o + V_RST + 1] || (f.s.a[f.o + V_FIN] && f.s.a[f.o + V_FIN + 1]);
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
         left--;
@@ -173,11 +187,17 @@ export class Analyzer {
     }
   }
 
-  private target(ip: string, port: number): TargetAgg {
-    const key = `${ip}|${port}`;
+  /** The aggregate for the flow's server ip:port (numeric key for IPv4: no string per flow). */
+  private target(f: FlowState, serverSide: number): TargetAgg {
+    const a = f.addr;
+    const at = serverSide * 16;
+    const port = serverSide === 0 ? f.port0 : f.port1;
+    const key: number | string = f.ipVersion === 4
+      ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
+      : `${formatAddress(f.addrOf(serverSide), 6)}|${port}`;
     let t = this.targets.get(key);
     if (!t) {
-      t = new TargetAgg(ip, port);
+      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port);
       this.targets.set(key, t);
     }
     return t;
@@ -185,50 +205,65 @@ export class Analyzer {
 
   private retire(f: FlowState, early: boolean): void {
     if (f.slot >= 0) this.table.remove(f);
-    if (early && this.retired) this.retired.add(f.hash);
-    const flow = buildFlow(f);
-    const clientSide = decideRoles(f).client;
-    const outcome = outcomeOf(flow);
+    if (early && this.retired) {
+      this.retired.add(f.hash);
+      this.retired2!.add(tupleHash2(f.addr.subarray(0, 16), f.port0, f.addr.subarray(16, 32), f.port1, f.ipVersion));
+    }
+    const facts = flowFacts(f);
+    const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
-    if (flow.handshake.complete) s.handshakesComplete++;
-    s.syn += flow.syn;
-    s.synRetransmissions += flow.synRetransmissions;
-    s.synAck += flow.synAck;
-    s.synAckRetransmissions += flow.synAckRetransmissions;
+    if (facts.complete) s.handshakesComplete++;
+    s.syn += facts.syn;
+    s.synRetransmissions += facts.synRetx;
+    s.synAck += facts.synAck;
+    s.synAckRetransmissions += facts.synAckRetx;
     if (outcome === 'refused') s.refused++;
     if (outcome === 'half-open') s.halfOpen++;
-    if (flow.reset) s.reset++;
+    if (facts.reset) s.reset++;
 
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
-      agg = this.target(flow.server.ip, flow.server.port);
+      agg = this.target(f, 1 - facts.client);
       const at = f.firstSyn ?? f.first;
-      agg.add(flow, f, outcome, clientSide, at.sec, at.ns);
+      agg.add(facts, f, outcome, at.sec, at.ns);
     }
-    const rst = f.firstRst;
-    const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
-    const cands = flowFindings(flow, outcome, this.config, rst?.packet ?? 0, rst ? formatPoint(rst) : null, rstDelay);
-    if (cands.length > 0) {
+    let flow: Flow | null = null;
+    const codes = findingCodes(facts, outcome, this.config);
+    if (codes.length > 0) {
       let bucket = this.pending.get(agg);
       if (!bucket) {
         bucket = new Map();
         this.pending.set(agg, bucket);
       }
-      for (const c of cands) {
-        let b = bucket.get(c.code);
+      const wanted = new Set<FindingCode>();
+      for (const code of codes) {
+        let b = bucket.get(code);
         if (!b) {
           b = { items: [], more: 0 };
-          bucket.set(c.code, b);
+          bucket.set(code, b);
         }
-        if (b.items.length < this.config.maxFindingsPerCode) b.items.push(c);
-        else b.more++;
+        const stored = this.storedCandidates.get(code) ?? 0;
+        // Per target and overall, only so many findings with messages are kept; the rest are counted.
+        if (b.items.length < this.config.maxFindingsPerCode && stored < this.config.maxFindingsPerCode * 5) {
+          wanted.add(code);
+          this.storedCandidates.set(code, stored + 1);
+        } else b.more++;
+      }
+      if (wanted.size > 0) {
+        flow = buildFlow(f);
+        const rst = f.firstRst;
+        const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
+        for (const c of flowFindings(flow, wanted, outcome, this.config, rst?.packet ?? 0, rst ? formatPoint(rst) : null, rstDelay)) {
+          bucket.get(c.code)!.items.push(c);
+        }
       }
     }
-    if (flow.id <= this.config.maxFlows) {
-      this.listed.set(flow.id, flow);
-      this.events.set(flow.id, buildEvents(f));
+    if (f.id <= this.config.maxFlows) {
+      this.listed.set(f.id, flow ?? buildFlow(f));
+      this.events.set(f.id, buildEvents(f));
     }
+    this.slab.release(f.o);
   }
 
   /** Cheap counters for progress UIs. */

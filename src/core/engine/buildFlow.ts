@@ -1,6 +1,9 @@
 /** Turns a flow's mutable state into the JSON contract's Flow and FlowEvents. */
 import { formatAddress } from '../decode/address';
-import { completenessOf, type FlowState } from './flowState';
+import {
+  completenessOf, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  V_TURNS, type FlowState,
+} from './flowState';
 import type { Flow, FlowEvent, TcpOptionsSeen } from './result';
 import { decideRoles } from './roles';
 import { diffSeconds, formatPoint, pointDiff, type TimePoint } from './time';
@@ -11,17 +14,55 @@ function ref(t: TimePoint | null): { packet: number; time: string } | null {
   return t ? { packet: t.packet, time: formatPoint(t) } : null;
 }
 
+/** The handful of facts findings and aggregates need, without building strings. */
+export interface FlowFacts {
+  client: number;
+  complete: boolean;
+  syn: number;
+  synRetx: number;
+  synAck: number;
+  synAckRetx: number;
+  reset: null | 'client' | 'server' | 'both';
+  simultaneousOpen: boolean;
+  portReuse: boolean;
+  /** ACK − SYN (null without both). */
+  rtt: number | null;
+  clientOptions: TcpOptionsSeen;
+  serverOptions: TcpOptionsSeen;
+}
+
+export function flowFacts(f: FlowState): FlowFacts {
+  const { client: c } = decideRoles(f);
+  const s = 1 - c;
+  const simultaneousOpen = f.s.a[f.o + V_SYN] > 0 && f.s.a[f.o + V_SYN + 1] > 0;
+  const syn = f.firstSynSide === c ? f.firstSyn : null;
+  return {
+    client: c,
+    complete: f.hsAck !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0),
+    syn: f.s.a[f.o + V_SYN + c],
+    synRetx: f.s.a[f.o + V_SYN_RETX + c],
+    synAck: f.s.a[f.o + V_SYN_ACK + s],
+    synAckRetx: f.s.a[f.o + V_SYN_ACK_RETX + s],
+    reset: f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null,
+    simultaneousOpen,
+    portReuse: f.portReuse,
+    rtt: syn && f.hsAck ? pointDiff(f.hsAck, syn) : null,
+    clientOptions: f.options[c] ?? NO_OPTIONS,
+    serverOptions: f.options[s] ?? NO_OPTIONS,
+  };
+}
+
 export function buildFlow(f: FlowState): Flow {
   const { client: c, basis } = decideRoles(f);
   const s = 1 - c;
-  const addr = (side: number): string => formatAddress(side === 0 ? f.addr0 : f.addr1, f.ipVersion);
+  const addr = (side: number): string => formatAddress(f.addrOf(side), f.ipVersion);
   const port = (side: number): number => (side === 0 ? f.port0 : f.port1);
   const syn = f.firstSynSide === c ? f.firstSyn : null;
   const synAck = f.firstSynAckSide === s ? f.firstSynAck : null;
   const ack = f.hsAck;
-  const simultaneousOpen = f.syn[0] > 0 && f.syn[1] > 0;
-  const complete = ack !== null || (simultaneousOpen && f.synAckEachWay[0] && f.synAckEachWay[1]);
-  const reset = f.rst[c] && f.rst[s] ? 'both' : f.rst[c] ? 'client' : f.rst[s] ? 'server' : null;
+  const simultaneousOpen = f.s.a[f.o + V_SYN] > 0 && f.s.a[f.o + V_SYN + 1] > 0;
+  const complete = ack !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0);
+  const reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   return {
     id: f.id,
     client: { ip: addr(c), port: port(c) },
@@ -33,15 +74,15 @@ export function buildFlow(f: FlowState): Flow {
     lastPacket: f.lastPacket,
     start: formatPoint(f.first),
     end: formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps }),
-    packets: { client: f.packets[c], server: f.packets[s] },
-    payloadBytes: { client: f.payload[c], server: f.payload[s] },
-    exchanges: f.turns[c],
-    syn: f.syn[c],
-    synRetransmissions: f.synRetx[c],
-    synAck: f.synAck[s],
-    synAckRetransmissions: f.synAckRetx[s],
-    synIntervals: f.synIntervals[c].slice(),
-    synAckIntervals: f.synAckIntervals[s].slice(),
+    packets: { client: f.s.a[f.o + V_PACKETS + c], server: f.s.a[f.o + V_PACKETS + s] },
+    payloadBytes: { client: f.s.a[f.o + V_PAYLOAD + c], server: f.s.a[f.o + V_PAYLOAD + s] },
+    exchanges: f.s.a[f.o + V_TURNS + c],
+    syn: f.s.a[f.o + V_SYN + c],
+    synRetransmissions: f.s.a[f.o + V_SYN_RETX + c],
+    synAck: f.s.a[f.o + V_SYN_ACK + s],
+    synAckRetransmissions: f.s.a[f.o + V_SYN_ACK_RETX + s],
+    synIntervals: f.synIntervals ? f.synIntervals[c].slice() : [],
+    synAckIntervals: f.synAckIntervals ? f.synAckIntervals[s].slice() : [],
     handshake: {
       complete,
       syn: ref(syn),
@@ -52,11 +93,11 @@ export function buildFlow(f: FlowState): Flow {
       clientRtt: synAck && ack ? pointDiff(ack, synAck) : null,
     },
     options: { client: f.options[c] ?? NO_OPTIONS, server: f.options[s] ?? NO_OPTIONS },
-    synData: f.synData[c],
+    synData: f.s.a[f.o + V_SYN_DATA + c],
     simultaneousOpen,
     portReuse: f.portReuse,
     reset,
-    fin: { client: f.fin[c], server: f.fin[s] },
+    fin: { client: f.s.a[f.o + V_FIN + c] > 0, server: f.s.a[f.o + V_FIN + s] > 0 },
     state: f.zeek.connState(),
     history: f.zeek.history,
     completeness: completenessOf(f),

@@ -5,8 +5,9 @@
  */
 import type { AnalysisConfig } from './config';
 import { count, dur, ep, intervals } from './describe';
+import type { FlowFacts } from './buildFlow';
 import type { Outcome } from './outcome';
-import type { FindingCode, Flow } from './result';
+import type { FindingCode, Flow, TcpOptionsSeen } from './result';
 
 /** A finding before it gets an id and severity. */
 export interface Candidate {
@@ -28,12 +29,31 @@ function at(flow: Flow, which: 'syn' | 'synAck' | 'ack'): { packet: number; time
   return r ? { packet: r.packet, time: r.time } : { packet: flow.firstPacket, time: flow.start };
 }
 
-export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfig, rstPacket: number, rstTime: string | null, rstDelay: number | null): Candidate[] {
+const OUTCOME_CODE: Partial<Record<Outcome, FindingCode>> = {
+  unanswered: 'unanswered-syn', 'half-open': 'half-open', refused: 'refused', reset: 'reset-during-handshake',
+};
+
+/** Which per-flow findings a finished flow gets; cheap (no strings), run for every flow. */
+export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig): FindingCode[] {
+  const out: FindingCode[] = [];
+  const byOutcome = OUTCOME_CODE[outcome];
+  if (byOutcome) out.push(byOutcome);
+  if (f.synRetx > 0 && outcome !== 'unanswered') out.push('syn-retransmission');
+  if (f.synAckRetx > 0) out.push('synack-retransmission');
+  if (f.rtt !== null && f.rtt * 1000 > config.slowRttMs) out.push('slow-handshake');
+  if (f.simultaneousOpen) out.push('simultaneous-open');
+  if (f.portReuse) out.push('port-reuse');
+  if (f.syn > 0 && f.synAck > 0 && optionsMismatch(f.clientOptions, f.serverOptions).length > 0) out.push('options-mismatch');
+  return out;
+}
+
+/** The findings themselves, with messages, for the codes `findingCodes` chose (and room was left for). */
+export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcome: Outcome, config: AnalysisConfig, rstPacket: number, rstTime: string | null, rstDelay: number | null): Candidate[] {
   const out: Candidate[] = [];
   const c = ep(flow.client);
   const s = ep(flow.server);
   const base = { flows: [flow.id] };
-  if (outcome === 'unanswered') {
+  if (codes.has('unanswered-syn')) {
     const retries = flow.syn - 1;
     const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     out.push({
@@ -43,19 +63,22 @@ export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfi
         : `${s} never answered the SYN from ${c}`,
       details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
     });
-  } else if (outcome === 'half-open') {
+  }
+  if (codes.has('half-open')) {
     out.push({
       ...base, code: 'half-open', ...at(flow, 'synAck'),
       message: `${s} answered ${c} with a SYN-ACK but the client never completed the handshake`,
       details: { synAcks: flow.synAck, synAckRetransmissions: flow.synAckRetransmissions, synAckIntervals: flow.synAckIntervals },
     });
-  } else if (outcome === 'refused') {
+  }
+  if (codes.has('refused')) {
     out.push({
       ...base, code: 'refused', packet: rstPacket || flow.firstPacket, time: rstTime ?? flow.start,
       message: `${s} refused the connection from ${c} (RST${rstDelay !== null ? ` after ${dur(rstDelay)}` : ''}): nothing listens on port ${flow.server.port}, or a firewall rejects it`,
       details: { syns: flow.syn, rstAfter: rstDelay },
     });
-  } else if (outcome === 'reset') {
+  }
+  if (codes.has('reset-during-handshake')) {
     const by = flow.reset === 'both' ? 'both sides' : `the ${flow.reset}`;
     out.push({
       ...base, code: 'reset-during-handshake', packet: rstPacket || flow.firstPacket, time: rstTime ?? flow.start,
@@ -63,7 +86,7 @@ export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfi
       details: { resetBy: flow.reset, synAck: flow.synAck > 0 },
     });
   }
-  if (flow.synRetransmissions > 0 && outcome !== 'unanswered') {
+  if (codes.has('syn-retransmission')) {
     const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     out.push({
       ...base, code: 'syn-retransmission', ...at(flow, 'syn'),
@@ -71,7 +94,7 @@ export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfi
       details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
     });
   }
-  if (flow.synAckRetransmissions > 0) {
+  if (codes.has('synack-retransmission')) {
     const lostAck = flow.handshake.complete || outcome === 'half-open';
     out.push({
       ...base, code: 'synack-retransmission', ...at(flow, 'synAck'),
@@ -81,28 +104,28 @@ export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfi
     });
   }
   const rtt = flow.handshake.rtt;
-  if (rtt !== null && rtt * 1000 > config.slowRttMs) {
+  if (codes.has('slow-handshake') && rtt !== null) {
     out.push({
       ...base, code: 'slow-handshake', ...at(flow, 'ack'),
       message: `Handshake ${c} → ${s} took ${dur(rtt)} (threshold ${config.slowRttMs} ms; server answered after ${dur(flow.handshake.serverRtt ?? 0)}, client after ${dur(flow.handshake.clientRtt ?? 0)})`,
       details: { rtt, serverRtt: flow.handshake.serverRtt, clientRtt: flow.handshake.clientRtt, thresholdMs: config.slowRttMs, basis: 'absolute' },
     });
   }
-  if (flow.simultaneousOpen) {
+  if (codes.has('simultaneous-open')) {
     out.push({
       ...base, code: 'simultaneous-open', packet: flow.firstPacket, time: flow.start,
       message: `Simultaneous open: ${c} and ${s} both sent a SYN`,
       details: { complete: flow.handshake.complete },
     });
   }
-  if (flow.portReuse) {
+  if (codes.has('port-reuse')) {
     out.push({
       ...base, code: 'port-reuse', ...at(flow, 'syn'),
       message: `${c} → ${s} reuses a 4-tuple already used earlier in the capture (new ISN)`,
       details: {},
     });
   }
-  const mismatch = optionsMismatch(flow);
+  const mismatch = codes.has('options-mismatch') ? optionsMismatch(flow.options.client, flow.options.server) : [];
   if (mismatch.length > 0) {
     out.push({
       ...base, code: 'options-mismatch', ...at(flow, 'synAck'),
@@ -114,10 +137,7 @@ export function flowFindings(flow: Flow, outcome: Outcome, config: AnalysisConfi
 }
 
 /** Options a SYN-ACK may only echo if the SYN offered them (RFC 7323, 2018, 7413), and sane values. */
-function optionsMismatch(flow: Flow): string[] {
-  if (flow.syn === 0 || flow.synAck === 0) return [];
-  const c = flow.options.client;
-  const s = flow.options.server;
+function optionsMismatch(c: TcpOptionsSeen, s: TcpOptionsSeen): string[] {
   const out: string[] = [];
   if (s.windowScale !== null && c.windowScale === null) out.push('window scaling accepted but never offered');
   if (s.sackPermitted && !c.sackPermitted) out.push('SACK accepted but never offered');

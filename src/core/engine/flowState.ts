@@ -7,7 +7,34 @@
 import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, type TimePoint } from './time';
+import type { Slab } from './slab';
 import { ZeekConn, zeekFlipsAtStart } from './zeek';
+
+/** Per-side counters live in one Float64Array (`FlowState.v`), two slots each: [X + side]. */
+export const V_PACKETS = 0;
+export const V_PAYLOAD = 2;
+export const V_BASE_SET = 4;
+export const V_BASE_SEQ = 6;
+export const V_SYN = 8;
+export const V_SYN_RETX = 10;
+export const V_SYN_SEQ = 12;
+export const V_SYN_ACK = 14;
+export const V_SYN_ACK_RETX = 16;
+export const V_SYN_ACK_SEQ = 18;
+export const V_SYN_ACK_TSVAL = 20;
+export const V_LAST_SYN_SEC = 22;
+export const V_LAST_SYN_NS = 24;
+export const V_LAST_SYNACK_SEC = 26;
+export const V_LAST_SYNACK_NS = 28;
+export const V_SYNACK_EACH_WAY = 30;
+export const V_SYN_DATA = 32;
+export const V_FIN = 34;
+export const V_RST = 36;
+export const V_DATA_SEEN = 38;
+export const V_TURNS = 40;
+const SLOTS = 42;
+/** Slab stride: the flow's slots plus Zeek's 16. */
+export const FLOW_STRIDE = SLOTS + 16;
 
 export const COMPLETE_SYN = 1;
 export const COMPLETE_SYNACK = 2;
@@ -19,6 +46,10 @@ export const COMPLETE_RST = 32;
 /** Backoff intervals kept per side (the pattern is clear after a handful). */
 const MAX_INTERVALS = 16;
 
+/** Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). */
+const NONE: readonly number[] = Object.freeze([]);
+const IFACE0: readonly number[] = Object.freeze([0]);
+
 export interface PacketTime {
   index: number;
   sec: number;
@@ -29,16 +60,17 @@ export interface PacketTime {
 }
 
 export class FlowState {
-  readonly addr0 = new Uint8Array(16);
-  readonly addr1 = new Uint8Array(16);
+  /** Both addresses in one array: side 0 at offset 0, side 1 at offset 16. */
+  readonly addr = new Uint8Array(32);
   port0 = 0;
   port1 = 0;
   ipVersion = 4;
   /** VLAN ids of the first packet (outer first): part of the flow key when VLANs separate flows. */
-  keyVlan: number[] = [];
+  keyVlan: readonly number[] = NONE;
   /** Every VLAN id seen on the flow, in order of first appearance. */
-  vlan: number[] = [];
-  interfaces: number[] = [];
+  vlan: readonly number[] = NONE;
+  /** pcapng interface ids the flow was seen on (almost always one). */
+  interfaces: readonly number[];
   /** Slot in the analyzer's flow table, or -1 once finished. */
   slot = -1;
 
@@ -50,30 +82,13 @@ export class FlowState {
   lastFrac = 0;
   lastUps = 1e6;
 
-  packets = [0, 0];
-  payload = [0, 0];
 
-  /** Wireshark's base sequence number per side (ISN, or seq − 1 when the first packet is no SYN). */
-  baseSet = [false, false];
-  baseSeq = [0, 0];
 
-  /** Pure SYNs (no ACK) per side, retransmissions included; seq of the side's first one. */
-  syn = [0, 0];
-  synRetx = [0, 0];
-  synSeq = [-1, -1];
-  synAck = [0, 0];
-  synAckRetx = [0, 0];
-  synAckSeq = [-1, -1];
   /** Further SYN-ACK ISNs seen per side (bounded). */
-  synAckSeqs: number[][] = [[], []];
-  /** TSval of each side's first SYN-ACK (−1 = none), for the SYN-cookie test. */
-  synAckTsVal = [-1, -1];
-  lastSynSec = [0, 0];
-  lastSynNs = [0, 0];
-  lastSynAckSec = [0, 0];
-  lastSynAckNs = [0, 0];
-  synIntervals: number[][] = [[], []];
-  synAckIntervals: number[][] = [[], []];
+  /** Further SYN-ACK ISNs per side, and the SYN / SYN-ACK backoff intervals (allocated on need). */
+  synAckSeqs: number[][] | null = null;
+  synIntervals: number[][] | null = null;
+  synAckIntervals: number[][] | null = null;
 
   /** Side that sent the first pure SYN / first SYN-ACK (−1 = none yet). */
   firstSynSide = -1;
@@ -83,19 +98,11 @@ export class FlowState {
   firstSynAckSeq = 0;
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1). */
   hsAck: TimePoint | null = null;
-  /** The first SYN-ACK from each side, for simultaneous opens. */
-  synAckEachWay = [false, false];
 
   options: [TcpOptionsSeen | null, TcpOptionsSeen | null] = [null, null];
-  synData = [0, 0];
 
-  fin = [false, false];
-  rst = [false, false];
   firstRst: TimePoint | null = null;
   firstRstSide = -1;
-  dataSeen = [false, false];
-  /** Request/response turns per side (payload that follows the other side's payload, or is first). */
-  turns = [0, 0];
   lastPayloadSide = -1;
   completeness = 0;
   /** A new SYN (different ISN) re-opened this 4-tuple, or a SYN-ACK changed its ISN. */
@@ -106,33 +113,53 @@ export class FlowState {
   events: RawEvent[] = [];
   eventsDropped = 0;
 
+  /** This flow's record in the analyzer's slab: per-side counters (slot constants above), then Zeek's. */
+  readonly o: number;
+
   constructor(
     readonly id: number,
     readonly hash: number,
     seg: TcpSegment,
     t: PacketTime,
+    readonly s: Slab,
   ) {
+    this.o = s.alloc();
     this.ipVersion = seg.ipVersion;
-    this.addr0.set(seg.src.subarray(0, 16));
-    this.addr1.set(seg.dst.subarray(0, 16));
+    const n = seg.ipVersion === 6 ? 16 : 4;
+    for (let i = 0; i < n; i++) {
+      this.addr[i] = seg.src[i];
+      this.addr[16 + i] = seg.dst[i];
+    }
     this.port0 = seg.srcPort;
     this.port1 = seg.dstPort;
-    for (let i = 0; i < seg.vlanCount; i++) {
-      this.keyVlan.push(seg.vlan[i]);
-      this.vlan.push(seg.vlan[i]);
+    if (seg.vlanCount > 0) {
+      this.keyVlan = Array.from(seg.vlan.subarray(0, seg.vlanCount));
+      this.vlan = this.keyVlan.slice();
     }
+    this.interfaces = t.interfaceId === 0 ? IFACE0 : [t.interfaceId];
     this.firstPacket = t.index;
     this.first = point(t);
+    this.s.a[this.o + 12] = -1;
+    this.s.a[this.o + 13] = -1;
+    this.s.a[this.o + 18] = -1;
+    this.s.a[this.o + 19] = -1;
+    this.s.a[this.o + 20] = -1;
+    this.s.a[this.o + 21] = -1;
     this.lastSec = t.sec;
     this.lastNs = t.ns;
-    this.zeek = new ZeekConn(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
+    this.zeek = new ZeekConn(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort), s, this.o + SLOTS);
+  }
+
+  /** A side's address bytes (a view; for formatting, not the hot path). */
+  addrOf(side: number): Uint8Array {
+    return this.addr.subarray(side * 16, side * 16 + (this.ipVersion === 6 ? 16 : 4));
   }
 
   /** Side of a segment already known to belong to this flow. */
   sideOf(seg: TcpSegment): number {
     if (seg.srcPort !== this.port0 || seg.dstPort !== this.port1) return 1;
     const n = seg.ipVersion === 6 ? 16 : 4;
-    for (let i = 0; i < n; i++) if (seg.src[i] !== this.addr0[i]) return 1;
+    for (let i = 0; i < n; i++) if (seg.src[i] !== this.addr[i]) return 1;
     return 0;
   }
 
@@ -144,7 +171,7 @@ export class FlowState {
 
 /** tcp.completeness as tshark 4.0 reports it for the stream. */
 export function completenessOf(f: FlowState): number {
-  if (f.packets[0] + f.packets[1] === 1 && !(f.completeness & COMPLETE_SYN)) return 0;
+  if (f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1 && !(f.completeness & COMPLETE_SYN)) return 0;
   return f.completeness;
 }
 
@@ -188,36 +215,36 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   let eventNotes: string[] | null = null;
   let wantEvent = false;
 
-  f.packets[side]++;
-  f.payload[side] += len;
+  f.s.a[f.o + V_PACKETS + side]++;
+  f.s.a[f.o + V_PAYLOAD + side] += len;
   f.lastPacket = t.index;
   f.lastSec = t.sec;
   f.lastNs = t.ns;
   f.lastFrac = t.frac;
   f.lastUps = t.ups;
   if (seg.truncated) f.truncated++;
-  if (f.interfaces.indexOf(t.interfaceId) < 0) f.interfaces.push(t.interfaceId);
-  for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan.push(seg.vlan[i]);
+  if (f.interfaces.indexOf(t.interfaceId) < 0) f.interfaces = [...f.interfaces, t.interfaceId];
+  for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
 
   // A SYN-ACK whose ISN differs from the base already known for its direction: Wireshark
   // flags tcp.analysis.reused_ports on it (without starting a new stream).
-  if (isSyn && isAck && f.baseSet[side] && seg.seq !== f.baseSeq[side]) f.portReuse = true;
+  if (isSyn && isAck && f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) f.portReuse = true;
 
   // Wireshark's base sequence numbers (relative seq/ack in events, reuse detection).
-  if (!f.baseSet[side]) {
-    f.baseSet[side] = true;
-    f.baseSeq[side] = isSyn ? seg.seq : (seg.seq - 1) >>> 0;
+  if (!f.s.a[f.o + V_BASE_SET + side]) {
+    f.s.a[f.o + V_BASE_SET + side] = 1;
+    f.s.a[f.o + V_BASE_SEQ + side] = isSyn ? seg.seq : (seg.seq - 1) >>> 0;
   }
-  if (!f.baseSet[other] && isAck) {
-    f.baseSet[other] = true;
-    f.baseSeq[other] = (seg.ack - 1) >>> 0;
+  if (!f.s.a[f.o + V_BASE_SET + other] && isAck) {
+    f.s.a[f.o + V_BASE_SET + other] = 1;
+    f.s.a[f.o + V_BASE_SEQ + other] = (seg.ack - 1) >>> 0;
   }
 
   // Wireshark tcp.completeness (as tshark 4.0 reports it: the SYN bit only when the SYN opens
   // the stream; a lone non-SYN packet reports 0, see completenessOf()).
   if (isSyn) {
     if (isAck) f.completeness |= COMPLETE_SYNACK;
-    else if (f.packets[0] + f.packets[1] === 1) f.completeness |= COMPLETE_SYN;
+    else if (f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1) f.completeness |= COMPLETE_SYN;
   } else if (isAck && len === 0) f.completeness |= COMPLETE_ACK;
   if (len > 0 && !(isSyn && isAck)) f.completeness |= COMPLETE_DATA;
   if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) f.completeness |= COMPLETE_FIN;
@@ -225,34 +252,35 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   if (isSyn && !isAck) {
     wantEvent = true;
-    f.syn[side]++;
-    if (f.syn[side] === 1) {
-      f.synSeq[side] = seg.seq;
+    f.s.a[f.o + V_SYN + side]++;
+    if (f.s.a[f.o + V_SYN + side] === 1) {
+      f.s.a[f.o + V_SYN_SEQ + side] = seg.seq;
       f.options[side] = optionsOf(seg);
-      f.synData[side] = len;
+      f.s.a[f.o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
         f.firstSynSide = side;
         f.firstSyn = point(t);
       }
     } else {
-      if (seg.seq === f.synSeq[side]) {
-        f.synRetx[side]++;
+      if (seg.seq === f.s.a[f.o + V_SYN_SEQ + side]) {
+        f.s.a[f.o + V_SYN_RETX + side]++;
         eventNotes = ['retransmission'];
       }
+      f.synIntervals ??= [[], []];
       if (f.synIntervals[side].length < MAX_INTERVALS) {
-        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, f.lastSynSec[side], f.lastSynNs[side]));
+        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, f.s.a[f.o + V_LAST_SYN_SEC + side], f.s.a[f.o + V_LAST_SYN_NS + side]));
       }
     }
-    f.lastSynSec[side] = t.sec;
-    f.lastSynNs[side] = t.ns;
+    f.s.a[f.o + V_LAST_SYN_SEC + side] = t.sec;
+    f.s.a[f.o + V_LAST_SYN_NS + side] = t.ns;
   } else if (isSyn && isAck) {
     wantEvent = true;
-    f.synAck[side]++;
-    f.synAckEachWay[side] = true;
-    if (f.synAck[side] === 1) {
-      f.synAckSeq[side] = seg.seq;
-      f.synAckTsVal[side] = seg.tsVal;
-      if (!f.options[side] || f.syn[side] === 0) f.options[side] = optionsOf(seg);
+    f.s.a[f.o + V_SYN_ACK + side]++;
+    f.s.a[f.o + V_SYNACK_EACH_WAY + side] = 1;
+    if (f.s.a[f.o + V_SYN_ACK + side] === 1) {
+      f.s.a[f.o + V_SYN_ACK_SEQ + side] = seg.seq;
+      f.s.a[f.o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
+      if (!f.options[side] || f.s.a[f.o + V_SYN + side] === 0) f.options[side] = optionsOf(seg);
       if (f.firstSynAckSide < 0) {
         f.firstSynAckSide = side;
         f.firstSynAck = point(t);
@@ -260,19 +288,21 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       }
     } else {
       // Any ISN this side already answered with (a flow can see two: anycast, cookies).
+      f.synAckSeqs ??= [[], []];
       const seen = f.synAckSeqs[side];
-      if (seg.seq === f.synAckSeq[side] || seen.indexOf(seg.seq) >= 0) {
-        f.synAckRetx[side]++;
+      if (seg.seq === f.s.a[f.o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
+        f.s.a[f.o + V_SYN_ACK_RETX + side]++;
         eventNotes = ['retransmission'];
       } else if (seen.length < 8) {
         seen.push(seg.seq);
       }
+      f.synAckIntervals ??= [[], []];
       if (f.synAckIntervals[side].length < MAX_INTERVALS) {
-        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, f.lastSynAckSec[side], f.lastSynAckNs[side]));
+        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, f.s.a[f.o + V_LAST_SYNACK_SEC + side], f.s.a[f.o + V_LAST_SYNACK_NS + side]));
       }
     }
-    f.lastSynAckSec[side] = t.sec;
-    f.lastSynAckNs[side] = t.ns;
+    f.s.a[f.o + V_LAST_SYNACK_SEC + side] = t.sec;
+    f.s.a[f.o + V_LAST_SYNACK_NS + side] = t.ns;
   } else if (isAck && !(flags & TCP_RST) && f.hsAck === null && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
     f.hsAck = point(t);
@@ -282,23 +312,23 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   }
 
   if (len > 0) {
-    if (!f.dataSeen[side]) {
-      f.dataSeen[side] = true;
+    if (!f.s.a[f.o + V_DATA_SEEN + side]) {
+      f.s.a[f.o + V_DATA_SEEN + side] = 1;
       wantEvent = true;
       eventNotes = eventNotes ? [...eventNotes, 'first-data'] : ['first-data'];
     }
     if (f.lastPayloadSide !== side) {
-      f.turns[side]++;
+      f.s.a[f.o + V_TURNS + side]++;
       f.lastPayloadSide = side;
     }
   }
   if (flags & TCP_FIN) {
-    if (!f.fin[side]) wantEvent = true;
-    f.fin[side] = true;
+    if (!f.s.a[f.o + V_FIN + side]) wantEvent = true;
+    f.s.a[f.o + V_FIN + side] = 1;
   }
   if (flags & TCP_RST) {
     wantEvent = true;
-    f.rst[side] = true;
+    f.s.a[f.o + V_RST + side] = 1;
     if (!f.firstRst) {
       f.firstRst = point(t);
       f.firstRstSide = side;
@@ -311,8 +341,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     if (f.events.length < maxEvents) {
       f.events.push({
         packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
-        seq: f.baseSet[side] ? (seg.seq - f.baseSeq[side]) >>> 0 : seg.seq,
-        ack: isAck ? (f.baseSet[other] ? (seg.ack - f.baseSeq[other]) >>> 0 : seg.ack) : 0,
+        seq: f.s.a[f.o + V_BASE_SET + side] ? (seg.seq - f.s.a[f.o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
+        ack: isAck ? (f.s.a[f.o + V_BASE_SET + other] ? (seg.ack - f.s.a[f.o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
         len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? [], comment,
       });
     } else {

@@ -34,8 +34,24 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
   return fmix(h ^ seg.ipVersion) >>> 0;
 }
 
-function sameAddr(a: Uint8Array, b: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+/**
+ * A second hash of the 4-tuple, independent of segmentHash (other constants, other order),
+ * for the set of flows finished early.
+ */
+export function tupleHash2(a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number): number {
+  const n = ipVersion === 6 ? 16 : 4;
+  const side = (x: Uint8Array, p: number): number => {
+    let h = fmix(Math.imul(p ^ 0x27d4eb2f, 0x165667b1));
+    for (let i = n - 4; i >= 0; i -= 4) {
+      h = fmix(h + Math.imul(((x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3]) ^ 0x61c88647, 0x85ebca77));
+    }
+    return h;
+  };
+  return fmix((side(a, pa) ^ side(b, pb)) + ipVersion * 0x3c6ef372) >>> 0;
+}
+
+function sameAddr(a: Uint8Array, b: Uint8Array, at: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[at + i]) return false;
   return true;
 }
 
@@ -46,8 +62,8 @@ export function flowMatches(f: FlowState, seg: TcpSegment, useVlan: boolean): bo
     for (let i = 0; i < seg.vlanCount; i++) if (f.keyVlan[i] !== seg.vlan[i]) return false;
   }
   const n = seg.ipVersion === 6 ? 16 : 4;
-  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, f.addr0, n) && sameAddr(seg.dst, f.addr1, n)) return true;
-  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, f.addr1, n) && sameAddr(seg.dst, f.addr0, n);
+  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, f.addr, 0, n) && sameAddr(seg.dst, f.addr, 16, n)) return true;
+  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, f.addr, 16, n) && sameAddr(seg.dst, f.addr, 0, n);
 }
 
 const EMPTY = 0;

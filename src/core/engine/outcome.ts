@@ -1,5 +1,4 @@
 /** How a flow's handshake ended, in the terms the findings use. */
-import type { Flow } from './result';
 
 export type Outcome =
   /** Handshake completed. */
@@ -15,13 +14,20 @@ export type Outcome =
   /** No client SYN in the capture (mid-stream, backscatter, lone packets). */
   | 'other';
 
-export function outcomeOf(f: Flow): Outcome {
-  if (f.handshake.complete) return 'complete';
+/** What the outcome depends on (a Flow has it all; so has the engine's FlowFacts). */
+export interface OutcomeInput {
+  complete: boolean;
+  syn: number;
+  synAck: number;
+  reset: null | 'client' | 'server' | 'both';
+}
+
+export function outcomeOf(f: OutcomeInput): Outcome {
+  if (f.complete) return 'complete';
   if (f.syn === 0) return 'other';
   if (f.synAck > 0) return f.reset ? 'reset' : 'half-open';
   if (f.reset === 'server' || f.reset === 'both') return 'refused';
   if (f.reset === 'client') return 'reset';
-  if (f.packets.server === 0) return 'unanswered';
-  // The server sent something (a bare ACK) but never a SYN-ACK or RST.
+  // No SYN-ACK and no RST from the server (at most a bare ACK): unanswered.
   return 'unanswered';
 }

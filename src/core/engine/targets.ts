@@ -3,10 +3,12 @@
  * needs (exact counts, distinct sources in a compact set, a bounded list of top sources),
  * SYN-cookie evidence, and RTT samples for per-server slow-handshake outliers.
  */
+import { V_SYN_ACK_TSVAL } from './flowState';
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
-import type { Flow } from './result';
-import { diffSeconds } from './time';
+import { formatAddress } from '../decode/address';
+import type { FlowFacts } from './buildFlow';
+import { diffSeconds, formatPoint } from './time';
 import { U32Set } from './u32Set';
 
 /** Sources tracked with their own counter (the rest are only counted). */
@@ -44,7 +46,8 @@ export class TargetAgg {
   firstFailedPacket = 0;
   firstFailedTime = '';
   sources = new U32Set(16);
-  sourceCounts = new Map<string, number>();
+  /** Per-source flow counts for the first sources seen (key: IPv4 address or IPv6 hash). */
+  sourceCounts = new Map<number, { ip: string; flows: number }>();
   /** Failed flows the server answered with a SYN-ACK, and SYN-ACK retransmissions among them. */
   answeredFailed = 0;
   answeredFailedRetx = 0;
@@ -65,15 +68,14 @@ export class TargetAgg {
     return this.failed > 0 ? diffSeconds(this.last[0], this.last[1], this.first[0], this.first[1]) : 0;
   }
 
-  add(flow: Flow, state: FlowState, outcome: Outcome, clientSide: number, sec: number, ns: number): void {
-    const synSec = sec + ns / 1e9;
+  add(f: FlowFacts, state: FlowState, outcome: Outcome, sec: number, ns: number): void {
     this.flows++;
-    const serverSide = 1 - clientSide;
+    const synSec = sec + ns / 1e9;
     if (outcome === 'complete') {
       this.complete++;
-      if (this.completedTimes.length < MAX_COMPLETED_TIMES && flow.handshake.syn) this.completedTimes.push(synSec);
-      if (flow.handshake.rtt !== null && flow.handshake.ack && this.rtts.length < MAX_RTT_SAMPLES) {
-        this.rtts.push({ rtt: flow.handshake.rtt, flow: flow.id, packet: flow.handshake.ack.packet, time: flow.handshake.ack.time });
+      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSyn) this.completedTimes.push(synSec);
+      if (f.rtt !== null && state.hsAck && this.rtts.length < MAX_RTT_SAMPLES) {
+        this.rtts.push({ rtt: f.rtt, flow: state.id, packet: state.hsAck.packet, time: formatPoint(state.hsAck) });
       }
     } else if (outcome === 'refused') {
       this.refused++;
@@ -82,49 +84,51 @@ export class TargetAgg {
       if (outcome === 'half-open') this.halfOpen++;
       else if (outcome === 'unanswered') this.unanswered++;
       else this.resetInHandshake++;
-      this.failedSyns += flow.syn;
+      this.failedSyns += f.syn;
       if (synSec < this.firstFailedSec) {
         this.firstFailedSec = synSec;
         this.first = [sec, ns];
-        this.firstFailedPacket = flow.handshake.syn?.packet ?? flow.firstPacket;
-        this.firstFailedTime = flow.handshake.syn?.time ?? flow.start;
+        const at = state.firstSyn ?? state.first;
+        this.firstFailedPacket = at.packet;
+        this.firstFailedTime = formatPoint(at);
       }
       if (synSec > this.lastFailedSec) {
         this.lastFailedSec = synSec;
         this.last = [sec, ns];
       }
-      this.addSource(flow.client.ip, state, clientSide);
-      if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) this.floodFlowIds.push(flow.id);
-      if (flow.synAck > 0) {
+      this.addSource(state, f.client);
+      if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) this.floodFlowIds.push(state.id);
+      if (f.synAck > 0) {
         this.answeredFailed++;
-        this.answeredFailedRetx += flow.synAckRetransmissions;
+        this.answeredFailedRetx += f.synAckRetx;
       }
     }
-    if (flow.synAck > 0 && flow.syn > 0) this.cookieEvidence(flow, state, serverSide);
+    if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client]);
   }
 
-  private addSource(ip: string, state: FlowState, clientSide: number): void {
-    const a = clientSide === 0 ? state.addr0 : state.addr1;
+  private addSource(state: FlowState, clientSide: number): void {
+    const a = state.addr;
+    const o = clientSide * 16;
     let key: number;
-    if (state.ipVersion === 4) key = ((a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3]) >>> 0;
+    if (state.ipVersion === 4) key = ((a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3]) >>> 0;
     else {
       key = 0x811c9dc5;
-      for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[i], 0x01000193);
+      for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[o + i], 0x01000193);
+      key >>>= 0;
     }
     this.sources.add(key);
-    const n = this.sourceCounts.get(ip);
-    if (n !== undefined) this.sourceCounts.set(ip, n + 1);
-    else if (this.sourceCounts.size < MAX_SOURCE_COUNTERS) this.sourceCounts.set(ip, 1);
+    const c = this.sourceCounts.get(key);
+    if (c !== undefined) c.flows++;
+    else if (this.sourceCounts.size < MAX_SOURCE_COUNTERS) this.sourceCounts.set(key, { ip: formatAddress(state.addrOf(clientSide), state.ipVersion), flows: 1 });
   }
 
-  private cookieEvidence(flow: Flow, state: FlowState, serverSide: number): void {
-    const offered = flow.options.client;
-    const answered = flow.options.server;
+  private cookieEvidence(f: FlowFacts, tsVal: number): void {
+    const offered = f.clientOptions;
+    const answered = f.serverOptions;
     if (!offered.timestamps && (offered.windowScale !== null || offered.sackPermitted)) {
       this.optionsDroppedCandidates++;
       if (answered.windowScale === null && !answered.sackPermitted && !answered.timestamps) this.optionsDropped++;
     }
-    const tsVal = state.synAckTsVal[serverSide];
     if (offered.timestamps && answered.timestamps && tsVal >= 0) {
       this.tsCandidates++;
       const ws = offered.windowScale ?? 0xf;
@@ -134,10 +138,10 @@ export class TargetAgg {
   }
 
   topSources(n: number): { ip: string; flows: number }[] {
-    return [...this.sourceCounts.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    return [...this.sourceCounts.values()]
+      .sort((a, b) => b.flows - a.flows || (a.ip < b.ip ? -1 : 1))
       .slice(0, n)
-      .map(([ip, flows]) => ({ ip, flows }));
+      .map((x) => ({ ip: x.ip, flows: x.flows }));
   }
 
   completedBetween(from: number, to: number): number {

@@ -7,6 +7,7 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/types';
 import type { ConnState } from './result';
+import type { Slab } from './slab';
 
 export const enum ZState {
   Inactive = 0,
@@ -56,23 +57,31 @@ const H_MULTI = 1 << 6;
 const H_FINRST = 1 << 7;
 
 /** Zeek state for one connection; `orig` is the side index (0 or 1) Zeek calls originator. */
+// Per-side slots in ZeekConn.v: [X + side].
+const STATE = 0;
+const PREV = 2;
+const START_SEQ = 4;
+const START_SET = 6;
+const LAST_SYN = 8;
+const LAST_FIN = 10;
+const LAST_RST = 12;
+/** Data bytes per side, for REJ's "no data either way" test. */
+const SIZE = 14;
+
 export class ZeekConn {
   orig = 0;
-  state = [ZState.Inactive, ZState.Inactive];
-  prevState = [ZState.Inactive, ZState.Inactive];
-  startSeq = [0, 0];
-  startSet = [false, false];
   history = '';
   private seen = 0;
-  private lastSyn = [-1, -1];
-  private lastFin = [-1, -1];
-  private lastRst = [-1, -1];
-  /** Data bytes per side, for REJ's "no data either way" test. */
-  size = [0, 0];
 
-  constructor(firstSide: number, flipped: boolean) {
+  /** Per-side state lives in the analyzer's slab at offset `o` (16 slots). */
+  constructor(firstSide: number, flipped: boolean, private readonly s: Slab, private readonly o: number) {
     this.orig = flipped ? 1 - firstSide : firstSide;
     if (flipped) this.history = '^';
+    s.a.fill(-1, o + LAST_SYN, o + SIZE);
+  }
+
+  state(side: number): ZState {
+    return this.s.a[this.o + STATE + side];
   }
 
   private addIfNew(side: number, mask: number, letter: string): boolean {
@@ -93,24 +102,24 @@ export class ZeekConn {
   /** Feed one segment from `side`. */
   packet(side: number, flags: number, seq: number, len: number): void {
     const peer = 1 - side;
-    if (!this.startSet[side]) {
-      this.startSet[side] = true;
-      this.startSeq[side] = flags & TCP_SYN ? seq : (seq - 1) >>> 0;
+    if (!this.s.a[this.o + START_SET + side]) {
+      this.s.a[this.o + START_SET + side] = 1;
+      this.s.a[this.o + START_SEQ + side] = flags & TCP_SYN ? seq : (seq - 1) >>> 0;
     }
     this.updateHistory(side, flags, seq, len);
-    const s = this.state[side];
+    const s = this.s.a[this.o + STATE + side];
     if (s === ZState.Inactive) this.inactive(side, peer, flags, seq, len);
     else if (s === ZState.SynSent || s === ZState.SynAckSent) this.synSent(side, flags, seq);
     else if (s === ZState.Partial || s === ZState.Established) this.established(side, peer, flags);
     else if (s === ZState.Closed) {
       if (flags & TCP_RST) this.set(side, ZState.Reset);
     }
-    if (len > 0) this.size[side] += len;
+    if (len > 0) this.s.a[this.o + SIZE + side] += len;
   }
 
   private set(side: number, st: ZState): void {
-    this.prevState[side] = this.state[side];
-    this.state[side] = st;
+    this.s.a[this.o + PREV + side] = this.s.a[this.o + STATE + side];
+    this.s.a[this.o + STATE + side] = st;
   }
 
   private updateHistory(side: number, flags: number, seq: number, len: number): void {
@@ -123,16 +132,16 @@ export class ZeekConn {
     if (bits === 1) {
       if (flags & TCP_SYN) {
         const letter = flags & TCP_ACK ? 'H' : 'S';
-        if (!this.addIfNew(side, H_SYN, letter) && seq !== this.lastSyn[side]) this.add(side, letter);
-        this.lastSyn[side] = seq;
+        if (!this.addIfNew(side, H_SYN, letter) && seq !== this.s.a[this.o + LAST_SYN + side]) this.add(side, letter);
+        this.s.a[this.o + LAST_SYN + side] = seq;
       } else if (flags & TCP_FIN) {
         // A FIN's sequence number counts after its data.
         const end = (seq + len) >>> 0;
-        if (!this.addIfNew(side, H_FIN, 'F') && end !== this.lastFin[side]) this.add(side, 'F');
-        this.lastFin[side] = end;
+        if (!this.addIfNew(side, H_FIN, 'F') && end !== this.s.a[this.o + LAST_FIN + side]) this.add(side, 'F');
+        this.s.a[this.o + LAST_FIN + side] = end;
       } else {
-        if (!this.addIfNew(side, H_RST, 'R') && seq !== this.lastRst[side]) this.add(side, 'R');
-        this.lastRst[side] = seq;
+        if (!this.addIfNew(side, H_RST, 'R') && seq !== this.s.a[this.o + LAST_RST + side]) this.add(side, 'R');
+        this.s.a[this.o + LAST_RST + side] = seq;
       }
       return;
     }
@@ -146,24 +155,24 @@ export class ZeekConn {
       if (isOrig) {
         this.set(side, flags & TCP_ACK ? ZState.SynAckSent : ZState.SynSent);
       } else {
-        if (!(flags & TCP_ACK) && this.state[peer] === ZState.SynAckSent &&
-          seq === this.startSeq[side]) {
+        if (!(flags & TCP_ACK) && this.s.a[this.o + STATE + peer] === ZState.SynAckSent &&
+          seq === this.s.a[this.o + START_SEQ + side]) {
           // The originator's SYN-ACK came before this SYN: Zeek flips the roles.
           this.orig = side;
           this.history += '^';
           this.set(peer, ZState.Established);
         }
-        if (this.state[peer] === ZState.SynSent) this.set(peer, ZState.Established);
+        if (this.s.a[this.o + STATE + peer] === ZState.SynSent) this.set(peer, ZState.Established);
         this.set(side, ZState.Established);
       }
     }
     if (flags & TCP_FIN) this.set(side, ZState.Closed);
     if (flags & TCP_RST) this.set(side, ZState.Reset);
-    if (this.state[side] === ZState.Inactive) {
+    if (this.s.a[this.o + STATE + side] === ZState.Inactive) {
       const origSide = this.orig;
-      if (side !== origSide && len === 0 && this.state[origSide] === ZState.SynSent) {
+      if (side !== origSide && len === 0 && this.s.a[this.o + STATE + origSide] === ZState.SynSent) {
         // Some stacks ACK a SYN before answering it; Zeek does not count that as partial.
-      } else if (flags & TCP_ACK && this.state[peer] === ZState.Established) {
+      } else if (flags & TCP_ACK && this.s.a[this.o + STATE + peer] === ZState.Established) {
         this.set(side, ZState.Established);
       } else {
         this.set(side, ZState.Partial);
@@ -172,32 +181,32 @@ export class ZeekConn {
   }
 
   private synSent(side: number, flags: number, seq: number): void {
-    if (flags & TCP_SYN && seq !== this.startSeq[side]) this.startSeq[side] = seq;
+    if (flags & TCP_SYN && seq !== this.s.a[this.o + START_SEQ + side]) this.s.a[this.o + START_SEQ + side] = seq;
     if (flags & TCP_FIN) this.set(side, ZState.Closed);
     if (flags & TCP_RST) this.set(side, ZState.Reset);
   }
 
   private established(side: number, peer: number, flags: number): void {
-    if (flags & TCP_SYN && !(flags & TCP_ACK) && this.state[side] === ZState.Partial &&
-      this.state[peer] === ZState.Inactive) {
+    if (flags & TCP_SYN && !(flags & TCP_ACK) && this.s.a[this.o + STATE + side] === ZState.Partial &&
+      this.s.a[this.o + STATE + peer] === ZState.Inactive) {
       this.set(side, ZState.SynSent);
     }
     if (flags & TCP_FIN && !(flags & TCP_RST)) {
       this.set(side, ZState.Closed);
-      if (this.state[peer] === ZState.Reset && this.prevState[peer] === ZState.Closed) this.set(peer, ZState.Closed);
+      if (this.s.a[this.o + STATE + peer] === ZState.Reset && this.s.a[this.o + PREV + peer] === ZState.Closed) this.set(peer, ZState.Closed);
     }
     if (flags & TCP_RST) this.set(side, ZState.Reset);
   }
 
   /** Zeek's conn_state for the connection as it stands. */
   connState(): ConnState {
-    const os = this.state[this.orig];
-    const rs = this.state[1 - this.orig];
+    const os = this.s.a[this.o + STATE + this.orig];
+    const rs = this.s.a[this.o + STATE + 1 - this.orig];
     const oInactive = os === ZState.Inactive || os === ZState.Partial;
     const rInactive = rs === ZState.Inactive || rs === ZState.Partial;
     if (rs === ZState.Reset) {
       if (os === ZState.SynSent || os === ZState.SynAckSent ||
-        (os === ZState.Reset && this.size[0] === 0 && this.size[1] === 0)) return 'REJ';
+        (os === ZState.Reset && this.s.a[this.o + SIZE + 0] === 0 && this.s.a[this.o + SIZE + 1] === 0)) return 'REJ';
       return oInactive ? 'RSTRH' : 'RSTR';
     }
     if (os === ZState.Reset) {
