@@ -208,6 +208,8 @@ export class FlowTable {
     const g = this.geometry();
     const win = visibleWindow(this.viewport.scrollTop, g);
     this.spacer.style.height = `${win.spacerHeight}px`;
+    // Only a screenful of rows exists; tell assistive technology how many there are.
+    this.viewport.setAttribute('aria-rowcount', String(this.total + 1));
     while (this.pool.length < win.count) {
       const row = h('div', { class: 'ft-row', role: 'row', 'data-testid': 'flow-row' });
       for (const col of COLUMNS) row.append(h('div', { class: `ft-cell ${col.cls}`, role: 'gridcell' }));
@@ -236,7 +238,7 @@ export class FlowTable {
       const selected = row.id === this.selectedFlowId;
       if (selected) this.selectedIndex = i;
       el.className = `ft-row${selected ? ' selected' : ''}${row.severity ? ` sev-${row.severity}` : ''}`;
-      setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': selected, 'data-testid': 'flow-row' });
+      setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': selected, 'aria-rowindex': i + 2, 'data-testid': 'flow-row' });
       const cells = el.children;
       for (let c = 0; c < COLUMNS.length; c++) {
         const text = COLUMNS[c]!.text(row);

@@ -72,8 +72,10 @@ document.getElementById('app')!.append(
   errorBox,
   stories,
   summary,
-  h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
-  diagram.element,
+  h('div', { class: 'workspace' },
+    h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
+    diagram.element,
+  ),
 );
 
 // ------------------------------------------------------------------ behaviour
