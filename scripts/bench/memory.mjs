@@ -9,7 +9,7 @@
 //
 //   node scripts/bench/memory.mjs            (after npm run build)
 //   MEMORY_SCALE=0.1 node scripts/bench/memory.mjs   smaller inputs for a quick look
-//   BENCH_CACHE=dir, BENCH_SEED=n            as npm run bench
+//   MEMORY_CACHE=dir (default ~/.cache/synscope-memory), BENCH_SEED=n
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -20,7 +20,8 @@ import { loadTs } from './bundle.mjs';
 const CEILING_MIB = 200;
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const SCALE = Number(process.env.MEMORY_SCALE ?? 1);
-const CACHE = process.env.BENCH_CACHE ?? join(homedir(), '.cache', 'synscope-bench');
+// Its own cache: npm run bench prunes its cache when the generator version changes.
+const CACHE = process.env.MEMORY_CACHE ?? join(homedir(), '.cache', 'synscope-memory');
 
 if (!existsSync('dist/cli.js')) {
   console.error('dist/cli.js missing: run npm run build first');
