@@ -110,7 +110,13 @@ export class TcpConn {
   private synOptions(o: SynOptions | undefined, fromClient: boolean, isSynAck: boolean): TcpOptionSet | undefined {
     if (!o) return undefined;
     const set: TcpOptionSet = { mss: o.mss, sackPerm: o.sackPerm, wscale: o.wscale, tfo: o.tfo };
-    if (o.timestamps) {
+    // A SYN-ACK only echoes what the SYN offered (RFC 7323 §1.3 and §3.2 for window scale and
+    // timestamps, RFC 2018 §2 for SACK-permitted); MSS is always the sender's own.
+    const offered = this.cfg.clientSyn;
+    const answering = isSynAck && fromClient === false;
+    if (answering && !offered?.sackPerm) set.sackPerm = undefined;
+    if (answering && offered?.wscale === undefined) set.wscale = undefined;
+    if (o.timestamps && !(answering && !offered?.timestamps)) {
       set.tsVal = this.tsVal(fromClient);
       set.tsEcr = isSynAck && this.cfg.clientSyn?.timestamps ? this.lastTsC : 0;
     }

@@ -108,3 +108,16 @@ test('tshark sees the three stories and their look-alikes as scripted', () => {
   const burst = truth('deploy-burst.pcap').streams;
   assert.equal(new Set(burst.map((s) => s.client.ip)).size, 40);
 });
+
+test('no sample SYN-ACK carries an option its SYN did not offer (RFC 7323, RFC 2018), as tshark reads them', () => {
+  for (const s of SAMPLES) {
+    for (const st of truth(s.file).streams as unknown as Array<{ syn_options: Opts | null; synack_options: Opts | null }>) {
+      if (!st.syn_options || !st.synack_options) continue;
+      if (!st.syn_options.timestamps) assert.equal(st.synack_options.timestamps, false, s.file);
+      if (st.syn_options.wscale === null) assert.equal(st.synack_options.wscale, null, s.file);
+      if (!st.syn_options.sack_perm) assert.equal(st.synack_options.sack_perm, false, s.file);
+    }
+  }
+});
+
+interface Opts { mss: number | null; wscale: number | null; sack_perm: boolean; timestamps: boolean }
