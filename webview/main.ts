@@ -148,8 +148,9 @@ async function reveal(flowId: number): Promise<void> {
 }
 
 function showProgress(p: ProgressInfo): void {
-  const of = p.totalBytes > 0 ? ` of ${fmtBytes(p.totalBytes)}` : '';
-  status.textContent = `Reading… ${fmtBytes(p.bytesRead)}${of} · ${fmtInt(p.packets)} packets · ${fmtInt(p.flows)} flows · ${fmtInt(p.handshakesComplete)} handshakes`;
+  // The reader reports bytes every few MiB; packets and flows move on every update.
+  const bytes = p.bytesRead > 0 ? `${fmtBytes(p.bytesRead)}${p.totalBytes > 0 ? ` of ${fmtBytes(p.totalBytes)}` : ''} · ` : '';
+  status.textContent = `Reading… ${bytes}${fmtInt(p.packets)} packets · ${fmtInt(p.flows)} flows · ${fmtInt(p.handshakesComplete)} handshakes`;
   if (p.totalBytes > 0) {
     progressBar.removeAttribute('indeterminate');
     (progressBar as HTMLElement & { value: number; max: number }).max = p.totalBytes;
