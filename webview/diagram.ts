@@ -35,7 +35,8 @@ export class DiagramPane {
     this.body.append(h('p', { class: 'muted' }, text));
   }
 
-  show(detail: FlowDetail): void {
+  /** `focusFindingId`: the finding the user came from (Problems panel), highlighted in the list. */
+  show(detail: FlowDetail, focusFindingId?: number): void {
     const f = detail.flow;
     this.flowId = f.id;
     this.buttons.hidden = false;
@@ -52,7 +53,9 @@ export class DiagramPane {
     }
     clear(this.findings);
     for (const fd of detail.findings) {
-      this.findings.append(h('li', { class: `sev-${fd.severity}` }, h('span', { class: 'code' }, fd.code), ' ', fd.message));
+      const focused = fd.id === focusFindingId;
+      this.findings.append(h('li', { class: `sev-${fd.severity}${focused ? ' focused' : ''}`, 'data-finding-id': fd.id, 'aria-current': focused ? 'true' : null },
+        h('span', { class: 'code' }, fd.code), ' ', fd.message));
     }
   }
 }

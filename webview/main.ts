@@ -111,6 +111,9 @@ async function refreshCount(): Promise<void> {
   filterBar.setCount(page.total, overview.summary.flows);
 }
 
+/** Finding to highlight in the next diagram (set by a reveal from the Problems panel). */
+let focusFinding: number | undefined;
+
 function loadDetail(flowId: number | null, delayMs: number, scroll = false): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
@@ -119,7 +122,8 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
     request('getFlowDetail', { flowId }).then(
       (d) => {
         if (seq !== detailSeq) return;
-        if (d) diagram.show(d);
+        if (d) diagram.show(d, focusFinding);
+        focusFinding = undefined;
         else diagram.showMessage(`There is no flow ${flowId}.`);
         if (scroll) diagram.element.scrollIntoView({ block: 'nearest' });
       },
@@ -129,8 +133,9 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
 }
 
 /** Selects a flow, clearing filters that hide it. */
-async function reveal(flowId: number): Promise<void> {
+async function reveal(flowId: number, findingId?: number): Promise<void> {
   if (!done) return;
+  focusFinding = findingId;
   let q = table.currentQuery;
   let index = await request('locateFlow', { query: q, flowId });
   if (index < 0) {
@@ -226,7 +231,7 @@ function onMessage(m: HostToWebview): void {
       break;
     }
     case 'revealFlow':
-      void reveal(m.flowId).then(() => send({ type: 'revealed', seq: m.seq }));
+      void reveal(m.flowId, m.findingId).then(() => send({ type: 'revealed', seq: m.seq }));
       break;
     case 'settings':
       if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
