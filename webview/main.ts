@@ -123,8 +123,8 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
       (d) => {
         if (seq !== detailSeq) return;
         if (d) diagram.show(d, focusFinding);
-        focusFinding = undefined;
         else diagram.showMessage(`There is no flow ${flowId}.`);
+        focusFinding = undefined;
         if (scroll) diagram.element.scrollIntoView({ block: 'nearest' });
       },
       (e: Error) => seq === detailSeq && diagram.showMessage(e.message),
