@@ -6,15 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, gunzipSync } from 'node:zlib';
 import { readCaptureChunks } from '../../../src/core/capture/readCapture';
-import { gzip, writePcap } from '../../helpers/pcapWriter';
-import { conversation } from './fixtures';
+import { gzip } from '../../helpers/pcapWriter';
+import { bigPcap } from './hostileCaptures';
 import { slices } from './pipeline';
-
-/** A pcap of `n` frames cycled from the fixture conversation, 1 ms apart. */
-function bigPcap(n: number): Uint8Array {
-  const frames = conversation();
-  return writePcap(Array.from({ length: n }, (_, i) => ({ sec: 1767225600 + Math.floor(i / 1000), frac: (i % 1000) * 1000, data: frames[i % frames.length] })));
-}
 
 /** Complete pcap records in `bytes` (24-byte file header, 16-byte LE record headers). */
 function completeRecords(bytes: Uint8Array): number {

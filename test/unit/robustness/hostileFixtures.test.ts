@@ -10,7 +10,8 @@ import { readCaptureChunks } from '../../../src/core/capture/readCapture';
 import { renderMermaid, renderSequenceDiagram } from '../../../src/render/index';
 import { findAll, parseXml, visibleText } from '../render/miniXml';
 import { HOSTILE_BUILT, HTML_PAYLOADS } from './hostileCaptures';
-import { runPipeline, slices } from './pipeline';
+import { conversation } from './fixtures';
+import { fnv1a, runPipeline, slices } from './pipeline';
 
 const ROOT = ((): string => {
   let d = __dirname;
@@ -85,4 +86,18 @@ test('HTML in packet comments stays text in the Mermaid diagram', async () => {
   assert.ok(notes.length >= 3, 'every packet comment is a note');
   for (const line of notes) assert.doesNotMatch(line, /[<>"]/, `markup characters in ${line}`);
   assert.ok(!mermaid.includes('<script'));
+});
+
+test('bad-lengths.pcapng: every good packet read, each impossible length reported at its block', async () => {
+  const bytes = new Uint8Array(readFileSync(join(DIR, 'bad-lengths.pcapng')));
+  const run = await runPipeline(bytes);
+  const frames = conversation().slice(0, 4);
+  assert.deepEqual(run.packets.map((p) => p.hash), frames.map(fnv1a), 'SYN, SYN-ACK, ACK and data, in order');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const re of [/declares length 4294967292/, /declares length 0 /, /shorter than 32/, /captured length 4294967295/]) {
+    const p = run.summary!.problems.find((x) => re.test(x.message));
+    assert.ok(p, `a problem matching ${re}`);
+    assert.equal(v.getUint32(p.offset, true), 6, `${re}: the offset ${p.offset} is the damaged block's start (type 6)`);
+  }
+  assert.equal(run.result!.summary.handshakesComplete, 1);
 });
