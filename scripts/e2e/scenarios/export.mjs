@@ -1,7 +1,6 @@
 // Export from the command palette, as a user does, and check the file it writes.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { paletteCommand, waitUntil } from '../workbench.mjs';
 
 /** Findings in an exported JSON / SARIF document. */
@@ -14,17 +13,20 @@ function exportedFindings(doc) {
 
 export async function exportScenario(ctx, name, result) {
   const { page, steps, ws, titleOf } = ctx;
-  const target = join(ws, `${name}.findings.sarif`);
   await steps.run(`${name}: export findings (SARIF) from F1`, page, async () => {
     await paletteCommand(page, titleOf('synscope.exportFindings'));
     const input = page.locator('.quick-input-widget input');
-    // Format picker first (when the extension asks), then the save dialog: in the web
-    // workbench that is the simple file dialog, a quick input holding a path.
+    // Format picker first, then the save dialog: in the web workbench that is the simple file
+    // dialog, a quick input that fills in the suggested path by itself (typing over it races
+    // its autocompletion). A user accepts the suggestion with Enter; so do we.
     const sarif = page.locator('.quick-input-list .monaco-list-row', { hasText: /SARIF/i }).first();
     await sarif.waitFor({ timeout: 10_000 });
     await sarif.click();
-    await waitUntil(async () => (await input.inputValue()).startsWith('/'), 'the save dialog\'s path field');
-    await input.fill(target);
+    const target = await waitUntil(async () => {
+      const v = await input.inputValue();
+      return v.startsWith(ws) && v.endsWith('.sarif') ? v : false;
+    }, 'the save dialog to suggest a .sarif file in the workspace');
+    assert.ok(!existsSync(target), `${target} exists before the export`);
     await page.keyboard.press('Enter');
     // The simple dialog asks before overwriting; a fresh workspace has no such file.
     await waitUntil(() => existsSync(target), `${target} to be written`);
