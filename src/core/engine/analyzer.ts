@@ -5,7 +5,7 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { V_BASE_SEQ, V_BASE_SET, V_FIN, V_RST } from './flowState';
+import { V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { decodePacket } from '../decode/decodePacket';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
@@ -167,8 +167,8 @@ export class Analyzer {
   /** Finish closed and idle flows early so memory stays bounded. */
   private sweep(t: PacketTime): void {
     if (!this.retired) {
-      this.retired = new U32Set(1 << 16, 1 << 21);
-      this.retired2 = new U32Set(1 << 16, 1 << 21);
+      this.retired = new U32Set(1 << 16, 1 << 20);
+      this.retired2 = new U32Set(1 << 16, 1 << 20);
     }
     const live = this.table.flows.filter((x): x is FlowState => x !== null);
     const idle = this.config.idleTimeoutSeconds;
@@ -180,14 +180,22 @@ export class Analyzer {
         left--;
       }
     }
-    if (left > this.config.maxActiveFlows * 0.75) {
-      // Still too many: finish the least recently active half.
-      const rest = live.filter((f) => f.slot >= 0).sort((a, b) => a.lastSec - b.lastSec || a.lastNs - b.lastNs);
-      for (let i = 0; i < rest.length / 2; i++) this.retire(rest[i], true);
+    const high = this.config.maxActiveFlows * 0.75;
+    const target = this.config.maxActiveFlows * 0.5;
+    const byAge = (a: FlowState, b: FlowState): number => a.lastSec - b.lastSec || a.lastNs - b.lastNs;
+    if (left > high) {
+      // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
+      // first, so established connections survive a flood.
+      const attempts = live.filter((f) => f.slot >= 0 && f.hsAck === null && !f.s.a[f.o + V_DATA_SEEN] && !f.s.a[f.o + V_DATA_SEEN + 1]).sort(byAge);
+      for (let i = 0; i < attempts.length && left > target; i++, left--) this.retire(attempts[i], true);
+    }
+    if (left > high) {
+      // Still too many: the least recently active flows.
+      const rest = live.filter((f) => f.slot >= 0).sort(byAge);
+      for (let i = 0; i < rest.length && left > target; i++, left--) this.retire(rest[i], true);
     }
   }
 
-  /** The aggregate for the flow's server ip:port (numeric key for IPv4: no string per flow). */
   private target(f: FlowState, serverSide: number): TargetAgg {
     const a = f.addr;
     const at = serverSide * 16;

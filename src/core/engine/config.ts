@@ -91,7 +91,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   maxFlows: 10000,
   maxEventsPerFlow: 32,
   maxFindingsPerCode: 200,
-  maxActiveFlows: 100000,
+  maxActiveFlows: 25000,
   idleTimeoutSeconds: 300,
   timelineMinBinSeconds: 0.001,
   timelineMaxBins: 1000,

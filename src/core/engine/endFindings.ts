@@ -28,7 +28,7 @@ const MIN_COOKIE_SAMPLES = 3;
 
 export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
   if (t.failed < config.floodMinHalfOpen) return null;
-  const sources = t.sources.size;
+  const sources = t.sources.count();
   if (sources < config.floodMinSources) return null;
   const span = t.failedSpan();
   const rate = span > 0 ? t.failedSyns / span : Infinity;

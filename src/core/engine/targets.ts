@@ -45,7 +45,8 @@ export class TargetAgg {
   private last: [number, number] = [0, 0];
   firstFailedPacket = 0;
   firstFailedTime = '';
-  sources = new U32Set(16);
+  /** Distinct sources: exact up to ~3 million per target (16 MiB), estimated beyond. */
+  sources = new U32Set(16, 1 << 22);
   /** Per-source flow counts for the first sources seen (key: IPv4 address or IPv6 hash). */
   sourceCounts = new Map<number, { ip: string; flows: number }>();
   /** Failed flows the server answered with a SYN-ACK, and SYN-ACK retransmissions among them. */

@@ -1,13 +1,17 @@
 /**
  * A set of 32-bit values in one typed array (open addressing): 4–8 bytes per member instead of
- * the ~40 a JS Set spends, so millions of flood sources fit. Past `maxCapacity` slots it stops
- * growing and reports `exact = false` (the size is then a lower bound).
+ * the ~40 a JS Set spends. Past `maxCapacity` slots it stops growing, `exact` becomes false and
+ * `count()` is a HyperLogLog estimate (2^14 registers, ~0.8 % error) fed with every value.
  */
+const HLL_BITS = 14;
+
 export class U32Set {
   private table: Uint32Array;
   private hasZero = false;
+  /** Members stored exactly (a lower bound once `exact` is false). */
   size = 0;
   exact = true;
+  private readonly hll = new Uint8Array(1 << HLL_BITS);
 
   constructor(initial = 16, private readonly maxCapacity = 1 << 24) {
     let cap = 16;
@@ -15,8 +19,33 @@ export class U32Set {
     this.table = new Uint32Array(cap);
   }
 
+  /** Distinct members: exact while `exact`, else the HyperLogLog estimate. */
+  count(): number {
+    if (this.exact) return this.size;
+    const m = this.hll.length;
+    let sum = 0;
+    let zeros = 0;
+    for (const r of this.hll) {
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    let e = ((0.7213 / (1 + 1.079 / m)) * m * m) / sum;
+    if (e <= 2.5 * m && zeros > 0) e = m * Math.log(m / zeros);
+    return Math.max(this.size, Math.round(e));
+  }
+
   add(v: number): void {
     v >>>= 0;
+    // HyperLogLog register update (cheap; used only once the exact table is full).
+    let h = v ^ (v >>> 16);
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    const x = (h ^ (h >>> 16)) >>> 0;
+    const idx = x >>> (32 - HLL_BITS);
+    const rest = (x << HLL_BITS) >>> 0;
+    const rank = rest === 0 ? 32 - HLL_BITS + 1 : Math.clz32(rest) + 1;
+    if (rank > this.hll[idx]) this.hll[idx] = rank;
     if (v === 0) {
       if (!this.hasZero) {
         this.hasZero = true;

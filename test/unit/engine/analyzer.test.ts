@@ -88,3 +88,16 @@ test('FIN per side reaches the flow and its events; unknown flows have none', ()
   assert.equal(ev[ev.length - 1].flags & F, F);
   assert.deepEqual(t.analyzer.flowEvents(99), []);
 });
+
+test('distinct sources: exact while the set fits, a HyperLogLog estimate (±3 %) beyond', async () => {
+  const { U32Set } = await import('../../../src/core/engine/u32Set');
+  const small = new U32Set(16, 1 << 10);
+  for (let i = 0; i < 500; i++) small.add(i * 7919);
+  for (let i = 0; i < 500; i++) small.add(i * 7919); // duplicates change nothing
+  assert.deepEqual([small.count(), small.exact], [500, true]);
+  const big = new U32Set(16, 1 << 12); // holds ~3000 exactly
+  const n = 200000;
+  for (let i = 0; i < n; i++) big.add(((i * 2654435761) >>> 0) ^ 0x5bd1e995);
+  assert.equal(big.exact, false);
+  assert.ok(Math.abs(big.count() - n) / n < 0.03, `estimate ${big.count()} for ${n}`);
+});
