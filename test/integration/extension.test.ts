@@ -131,6 +131,22 @@ suite('synscope commands with arguments (no dialogs)', () => {
     assert.match(await read(mmd), /sequenceDiagram/);
   });
 
+  test('openCapture with a URI opens it in the synscope editor', async () => {
+    await closeAllEditors();
+    await vscode.commands.executeCommand('synscope.openCapture', capture);
+    await until(() => activeCaptureTab(capture), 'the capture tab opened by synscope.openCapture');
+  });
+
+  test('showReport opens the findings report, one line per finding', async () => {
+    await vscode.commands.executeCommand('synscope.showReport', capture);
+    const editor = await until(
+      () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'synscope-report'),
+      'a visible synscope-report editor',
+    );
+    const lines = editor.document.getText().split('\n').filter((l) => /^#\d+\s/.test(l));
+    assert.equal(lines.length, expected.findings.length);
+  });
+
   test('copyFlowSummary returns and copies the flow\'s summary', async () => {
     const flowId = expected.flows[0]!.id;
     const text = await vscode.commands.executeCommand<string>('synscope.copyFlowSummary', flowId);
