@@ -51,6 +51,10 @@ const samples = sampleFiles();
 const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
 for (const f of samples) cpSync(f.path, join(ws, f.name));
 const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
+// Also on the hard deadline's exit: no temp folders left behind (servers die in vscode-server.mjs).
+process.on('exit', () => {
+  for (const d of [runDir.dir, ws, staged?.dir]) if (d) rmSync(d, { recursive: true, force: true });
+});
 let server;
 let browser;
 let ok = false;
