@@ -7,9 +7,10 @@
 #   sudo scripts/kernel-captures/capture.sh [OUTDIR] [SCENARIO...]
 #
 # OUTDIR defaults to test/fixtures/kernel. Scenarios (default: all): healthy refused silent-host
-# silent-host-exponential lost-final-ack syn-flood syn-flood-always syn-flood-ts-nooffset storm keepalive ipv6. Each writes NAME.pcap and
+# silent-host-exponential lost-final-ack syn-flood syn-flood-always syn-flood-ts-nooffset storm
+# keepalive ipv6. Each writes NAME.pcap and
 # NAME.scenario.json (what was set up, and what the client saw through the socket API).
-# Afterwards: node scripts/tshark-truth.mjs --out OUTDIR/expected OUTDIR/*.pcap
+# Afterwards: node scripts/kernel-captures/truth.mjs OUTDIR (tshark truth for the tests).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -52,6 +52,8 @@ export class TargetAgg {
   /** Failed flows the server answered with a SYN-ACK, and SYN-ACK retransmissions among them. */
   answeredFailed = 0;
   answeredFailedRetx = 0;
+  /** Of those, flows whose SYN-ACK was retransmitted at least once. */
+  answeredFailedRetxFlows = 0;
   /** SYN-ACKs without window scale and SACK although the SYN (without timestamps) offered them. */
   optionsDroppedCandidates = 0;
   optionsDropped = 0;
@@ -102,6 +104,7 @@ export class TargetAgg {
       if (f.synAck > 0) {
         this.answeredFailed++;
         this.answeredFailedRetx += f.synAckRetx;
+        if (f.synAckRetx > 0) this.answeredFailedRetxFlows++;
       }
     }
     if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client]);

@@ -260,6 +260,7 @@ function cookieVerdict(v: unknown): 'yes' | 'no' | 'unknown' {
 /** How the engine recognised SYN cookies, in words. */
 const COOKIE_EVIDENCE: Record<string, string> = {
   'no-synack-retransmissions': 'it never retransmitted a SYN-ACK to the silent sources (a cookie keeps no state to retransmit from)',
+  'few-synack-retransmissions': 'it retransmitted SYN-ACKs to only the first few silent sources, those its SYN queue held before cookies took over',
   'options-dropped': 'its SYN-ACKs left out the window scale and SACK the SYNs offered (a cookie without timestamps has no room for them)',
   'timestamp-encoded-options': "its SYN-ACK timestamps carry the client's window scale and SACK in their low bits (Linux's cookie encoding)",
 };
