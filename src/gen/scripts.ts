@@ -13,8 +13,6 @@ export interface HandshakeScript {
   rtt: number;
   /** SYNs lost before one is answered (each retransmitted after the backoff). */
   synLosses?: number;
-  /** SYN-ACKs lost on the way to the client (server retransmits, client retransmits SYN). */
-  synAckLosses?: number;
   /** First retransmission timeout, ns (Linux: 1 s). */
   rto?: number;
   /** Client's ACK delay after the SYN-ACK, ns. */
