@@ -7,7 +7,7 @@
 #   sudo scripts/kernel-captures/capture.sh [OUTDIR] [SCENARIO...]
 #
 # OUTDIR defaults to test/fixtures/kernel. Scenarios (default: all): healthy refused silent-host
-# silent-host-exponential lost-final-ack syn-flood syn-flood-always syn-flood-ts-nooffset storm
+# silent-host-exponential lost-final-ack half-open syn-flood syn-flood-always syn-flood-ts-nooffset storm
 # keepalive ipv6. Each writes NAME.pcap and
 # NAME.scenario.json (what was set up, and what the client saw through the socket API).
 # Afterwards: node scripts/kernel-captures/truth.mjs OUTDIR (tshark truth for the tests).
@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${1:-test/fixtures/kernel}
 shift || true
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(healthy refused silent-host silent-host-exponential lost-final-ack syn-flood syn-flood-always syn-flood-ts-nooffset storm keepalive ipv6)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(healthy refused silent-host silent-host-exponential lost-final-ack half-open syn-flood syn-flood-always syn-flood-ts-nooffset storm keepalive ipv6)
 mkdir -p "$OUT"
 
 C=ssk-client
@@ -161,6 +161,23 @@ scenario_lost_final_ack() {
   capture_stop
   facts lost-final-ack setup='"greeting server (server speaks first) on 10.99.0.2:8080; the client namespace drops its own pure ACKs to the server for the first 2 s (iptables OUTPUT, rule flushed after 2 s)"' \
     drop_seconds=2 client="$r"
+}
+
+scenario_half_open() {
+  setup
+  ins sysctl -qw net.ipv4.tcp_synack_retries=2
+  server_start $KIT greet-server $SA $PORT 30
+  # Every pure ACK the client sends to the server is lost: the server never completes the
+  # handshake and gives up after tcp_synack_retries=2 (SYN-ACKs at ~0, 1, 3 s; gone at ~7 s).
+  inc iptables -A OUTPUT -p tcp -d $SA --dport $PORT --tcp-flags SYN,ACK,FIN,RST,PSH ACK -m length --length 40:60 -j DROP
+  capture_start half-open
+  ip netns exec "$C" timeout 20 $KIT greet-client $SA $PORT 12 >"$WORK/half-open.json" 2>/dev/null &
+  PIDS+=("$!")
+  # Stop before the client's own 12 s timeout closes its side.
+  sleep 8.5
+  capture_stop
+  facts half-open setup='"greeting server on 10.99.0.2:8080 with net.ipv4.tcp_synack_retries=2; the client namespace drops all its pure ACKs to the server (iptables OUTPUT); the client waits for the greeting (12 s timeout); capture stopped after 8.5 s, before the client gave up"' \
+    tcp_synack_retries=2
 }
 
 # flood_run NAME COOKIES TIMESTAMPS: spoofed SYN flood plus a legitimate client.

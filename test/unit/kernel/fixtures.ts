@@ -15,7 +15,7 @@ export const ROOT = join(__dirname, '..', '..', '..', '..');
 export const DIR = join(ROOT, 'test', 'fixtures', 'kernel');
 
 export const CAPTURES = [
-  'healthy', 'refused', 'silent-host', 'silent-host-exponential', 'lost-final-ack', 'syn-flood', 'syn-flood-always',
+  'healthy', 'refused', 'silent-host', 'silent-host-exponential', 'lost-final-ack', 'half-open', 'syn-flood', 'syn-flood-always',
   'syn-flood-ts-nooffset', 'storm', 'keepalive', 'ipv6',
 ] as const;
 export type Capture = (typeof CAPTURES)[number];

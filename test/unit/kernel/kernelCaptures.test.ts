@@ -170,6 +170,22 @@ test('lost final ACK: the server kernel retransmits its SYN-ACK after ~1 s, then
   assert.equal(findings(r, 'slow-handshake').length, 1);
 });
 
+test('half-open: every client ACK lost, the server kernel sends its SYN-ACK three times (tcp_synack_retries=2) and the handshake never completes', async () => {
+  const r = await analyse('half-open');
+  assert.equal(scenario('half-open').tcp_synack_retries, 2);
+  const [s] = truth('half-open').streams;
+  assert.deepEqual([s.syn, s.synack, s.synack_retrans, s.handshake_complete], [1, 3, 2, false]);
+  const tshark = intervals(synTimesByStream(synFrames('half-open'), false).get(0)!);
+  assert.ok(near(tshark[0], 1, 0.25) && near(tshark[1] / tshark[0], 2, 0.25), `${tshark}`);
+  const [f] = r.flows;
+  assert.equal(f.handshake.complete, false);
+  f.synAckIntervals.forEach((x, i) => assert.ok(near(x, tshark[i], 1.01e-6)));
+  assert.equal(r.summary.halfOpen, 1);
+  assert.deepEqual(findings(r, 'half-open').map((x) => x.flows), [[f.id]]);
+  assert.equal(findings(r, 'synack-retransmission').length, 1);
+  assert.equal(findings(r, 'syn-flood').length, 0);
+});
+
 /** Flows the legitimate client (10.99.0.1) opened during a flood capture. */
 function legit(r: AnalysisResult): Flow[] {
   return r.flows.filter((f) => f.client.ip === CLIENT);
