@@ -339,7 +339,7 @@ export class Analyzer {
       timeline: this.timeline.result(),
       stories: [],
     };
-    const told = tellStories(result, this.config as unknown as Parameters<typeof tellStories>[1]);
+    const told = tellStories(result, this.config);
     for (const fd of told.findings) {
       result.findings.push(fd);
       for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);

@@ -60,8 +60,8 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
   const answer = t.answeredFailed === 0
     ? 'the server answered none of them'
     : synCookies === 'likely' ? 'the server answered with SYN cookies' : `the server answered ${count(t.answeredFailed, 'of them', 'of them')}`;
-  const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${count(sources, 'source')}` +
-    `${t.sources.exact ? '' : '+'} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
+  const from = t.sources.exact ? count(sources, 'source') : `about ${count(sources, 'source')} (estimated)`;
+  const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${from} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
     `${count(legit, 'legitimate handshake')} still completed`;
   return {
     code: 'syn-flood',
