@@ -12,7 +12,8 @@ import type { AnalysisResult } from '../../../src/core/engine/result';
 import type { TsharkStream, TsharkTruth } from '../engine/tsharkCompare';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
-export const DIR = join(ROOT, 'test', 'fixtures', 'kernel');
+/** KERNEL_CAPTURES=dir checks a fresh set from capture.sh + truth.mjs against the same assertions. */
+export const DIR = process.env.KERNEL_CAPTURES ?? join(ROOT, 'test', 'fixtures', 'kernel');
 
 export const CAPTURES = [
   'healthy', 'refused', 'silent-host', 'silent-host-exponential', 'lost-final-ack', 'half-open', 'syn-flood', 'syn-flood-always',
