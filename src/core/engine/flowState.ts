@@ -8,7 +8,7 @@ import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '.
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, type TimePoint } from './time';
 import type { Slab } from './slab';
-import { ZeekConn, zeekFlipsAtStart } from './zeek';
+import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 
 /** Per-side counters live in one Float64Array (`FlowState.v`), two slots each: [X + side]. */
 export const V_PACKETS = 0;
@@ -34,7 +34,7 @@ export const V_DATA_SEEN = 38;
 export const V_TURNS = 40;
 const SLOTS = 42;
 /** Slab stride: the flow's slots plus Zeek's 16. */
-export const FLOW_STRIDE = SLOTS + 16;
+export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
 export const COMPLETE_SYN = 1;
 export const COMPLETE_SYNACK = 2;
@@ -335,7 +335,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
   }
 
-  f.zeek.packet(side, flags, seg.seq, len);
+  f.zeek.packet(side, flags, seg.seq, seg.ack, len, seg.window);
 
   if (wantEvent || comment !== undefined) {
     if (f.events.length < maxEvents) {

@@ -61,23 +61,41 @@ const H_FINRST = 1 << 7;
 const STATE = 0;
 const PREV = 2;
 const START_SEQ = 4;
-const START_SET = 6;
+// Slots 6–7 are free.
 const LAST_SYN = 8;
 const LAST_FIN = 10;
 const LAST_RST = 12;
 /** Data bytes per side, for REJ's "no data either way" test. */
 const SIZE = 14;
+/** Highest sequence number sent + 1 per side (Zeek's last_seq), for retransmissions. */
+const LAST_SEQ = 16;
+/** Scaled history counters (Zeek's ScaledHistoryEntry): count and next threshold, per side. */
+const RXMT_CNT = 18;
+const RXMT_TH = 20;
+const WIN0_CNT = 22;
+const WIN0_TH = 24;
+/** Slab slots a ZeekConn uses. */
+export const ZEEK_SLOTS = 26;
+/** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
+const TOO_LARGE_SEQ_DELTA = 1048576;
+
+/** Signed 32-bit distance a − b (Zeek's seq_delta). */
+function seqDelta(a: number, b: number): number {
+  return (a - b) | 0;
+}
 
 export class ZeekConn {
   orig = 0;
   history = '';
   private seen = 0;
 
-  /** Per-side state lives in the analyzer's slab at offset `o` (16 slots). */
+  /** Per-side state lives in the analyzer's slab at offset `o` (ZEEK_SLOTS slots). */
   constructor(firstSide: number, flipped: boolean, private readonly s: Slab, private readonly o: number) {
     this.orig = flipped ? 1 - firstSide : firstSide;
     if (flipped) this.history = '^';
     s.a.fill(-1, o + LAST_SYN, o + SIZE);
+    s.a.fill(1, o + RXMT_TH, o + RXMT_TH + 2);
+    s.a.fill(1, o + WIN0_TH, o + WIN0_TH + 2);
   }
 
   state(side: number): ZState {
@@ -99,22 +117,74 @@ export class ZeekConn {
     this.history += side === this.orig ? letter : letter.toLowerCase();
   }
 
-  /** Feed one segment from `side`. */
-  packet(side: number, flags: number, seq: number, len: number): void {
+  /** Feed one segment from `side` (the order of steps is Zeek's TCPSessionAdapter::Process). */
+  packet(side: number, flags: number, seq: number, ack: number, len: number, window: number): void {
+    const a = this.s.a;
+    const o = this.o;
     const peer = 1 - side;
-    if (!this.s.a[this.o + START_SET + side]) {
-      this.s.a[this.o + START_SET + side] = 1;
-      this.s.a[this.o + START_SEQ + side] = flags & TCP_SYN ? seq : (seq - 1) >>> 0;
-    }
+    const segLen = flags & TCP_RST ? (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
+      : len + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
+    const onePast = (seq + segLen) >>> 0;
+    this.initEndpoint(side, flags, seq, onePast);
     this.updateHistory(side, flags, seq, len);
-    const s = this.s.a[this.o + STATE + side];
-    if (s === ZState.Inactive) this.inactive(side, peer, flags, seq, len);
-    else if (s === ZState.SynSent || s === ZState.SynAckSent) this.synSent(side, flags, seq);
-    else if (s === ZState.Partial || s === ZState.Established) this.established(side, peer, flags);
-    else if (s === ZState.Closed) {
+    // A zero window, unless it comes with or after a RST or after the peer's FIN.
+    if (window === 0 && !(flags & TCP_RST) && a[o + STATE + peer] !== ZState.Closed && a[o + STATE + side] !== ZState.Reset) {
+      this.scaled(side, 'W', WIN0_CNT, WIN0_TH);
+    }
+    if (flags & TCP_ACK && a[o + STATE + peer] === ZState.Inactive) {
+      // Number the peer as if its SYN had been seen.
+      a[o + START_SEQ + peer] = (ack - 1) >>> 0;
+      a[o + LAST_SEQ + peer] = (ack - 1) >>> 0;
+    }
+    this.updateLastSeq(side, flags, onePast, len);
+    const st = a[o + STATE + side];
+    if (st === ZState.Inactive) this.inactive(side, peer, flags, seq, len);
+    else if (st === ZState.SynSent || st === ZState.SynAckSent) this.synSent(side, flags, seq);
+    else if (st === ZState.Partial || st === ZState.Established) this.established(side, peer, flags);
+    else if (st === ZState.Closed) {
       if (flags & TCP_RST) this.set(side, ZState.Reset);
     }
-    if (len > 0) this.s.a[this.o + SIZE + side] += len;
+    if (len > 0) a[o + SIZE + side] += len;
+  }
+
+  /** Zeek's init_endpoint: (re)start an endpoint's sequence space. */
+  private initEndpoint(side: number, flags: number, seq: number, onePast: number): void {
+    const a = this.s.a;
+    const o = this.o;
+    const st = a[o + STATE + side];
+    const syn = (flags & TCP_SYN) !== 0;
+    if (st === ZState.Inactive) {
+      a[o + START_SEQ + side] = syn ? seq : (seq - 1) >>> 0;
+      // A partial connection's first packet is not a retransmission of itself.
+      a[o + LAST_SEQ + side] = syn ? onePast : seq;
+    } else if (syn && ((st === ZState.SynSent || st === ZState.SynAckSent) ? seq !== a[o + START_SEQ + side]
+      : st === ZState.Established || st === ZState.Partial || (st === ZState.Reset && a[o + PREV + side] === ZState.Inactive))) {
+      a[o + START_SEQ + side] = seq;
+      a[o + LAST_SEQ + side] = onePast;
+    }
+  }
+
+  /** Zeek's update_last_seq: advance the highest sequence, or count a retransmission (T). */
+  private updateLastSeq(side: number, flags: number, onePast: number, len: number): void {
+    const a = this.s.a;
+    const o = this.o;
+    const last = a[o + LAST_SEQ + side];
+    const delta = seqDelta(onePast, last);
+    if (flags & (TCP_SYN | TCP_RST) && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) return;
+    if (flags & TCP_FIN && last === ((a[o + START_SEQ + side] + 1) >>> 0)) a[o + LAST_SEQ + side] = onePast;
+    else if (a[o + STATE + side] === ZState.Reset) return;
+    else if (delta > 0) a[o + LAST_SEQ + side] = onePast;
+    else if (len > 0) this.scaled(side, 'T', RXMT_CNT, RXMT_TH);
+  }
+
+  /** Zeek's ScaledHistoryEntry: the letter at the 1st, 10th, 100th … occurrence. */
+  private scaled(side: number, letter: string, cnt: number, th: number): void {
+    const a = this.s.a;
+    const o = this.o;
+    if (++a[o + cnt + side] === a[o + th + side]) {
+      this.add(side, letter);
+      a[o + th + side] *= 10;
+    }
   }
 
   private set(side: number, st: ZState): void {

@@ -99,3 +99,19 @@ test('history: a retransmitted SYN (same ISN) adds no second S', () => {
   assert.equal(f.length, 1);
   assert.equal(f[0].history, 'S');
 });
+
+test('history: retransmitted data gives T (then again at the 10th), a zero window w', () => {
+  const t = new Trace();
+  const c = new Conn(t, C, 40000, SV, 80);
+  c.handshake(0); // S h A
+  t.packet(30, C, 40000, SV, 80, A, 1001, 5001, 100); // D: data 1001..1100
+  // Nine copies of the same segment: its end is not beyond what was sent, so each is a
+  // retransmission (Zeek's update_last_seq); the letter comes at the 1st and the 10th.
+  for (let i = 0; i < 9; i++) t.packet(40 + i, C, 40000, SV, 80, A, 1001, 5001, 100);
+  // The server's first pure ACK (a), advertising a full window (w: update_window runs after
+  // update_history in Zeek).
+  t.packet(60, SV, 80, C, 40000, A, 5001, 1101, 0, { window: 0 });
+  t.packet(61, C, 40000, SV, 80, A, 1001, 5001, 100); // 10th retransmission: T again
+  const f = t.finish().flows[0];
+  assert.equal(f.history, 'ShADTawT');
+});

@@ -21,6 +21,8 @@ export interface Opts {
   ts?: number;
   tsEcr?: number;
   tfo?: 'request' | number;
+  /** Advertised window (default 65535). */
+  window?: number;
 }
 
 function ip(text: string): { v: number; bytes: number[] } {
@@ -61,7 +63,7 @@ export class Trace {
     s.seq = seq >>> 0;
     s.ack = flags & TCP_ACK ? ack >>> 0 : 0;
     s.flags = flags;
-    s.window = 65535;
+    s.window = o.window ?? 65535;
     s.payloadLen = len;
     s.mss = o.mss ?? -1;
     s.windowScale = o.ws ?? -1;
