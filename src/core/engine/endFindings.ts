@@ -21,8 +21,11 @@ export interface EndInput {
   captureEndSec: number;
 }
 
-/** Linux retransmits an unanswered SYN-ACK after ~1 s; a cookie server never does. */
-const SYNACK_RETRY_WINDOW_SECONDS = 2;
+/**
+ * Linux retransmits an unacknowledged SYN-ACK after 1 s (TCP_TIMEOUT_INIT); a cookie server
+ * never does. The capture must run this long past the first answered attempt to tell.
+ */
+const SYNACK_RETRY_WINDOW_SECONDS = 1.5;
 /** Agreeing samples needed before an option-encoding pattern counts as SYN-cookie evidence. */
 const MIN_COOKIE_SAMPLES = 3;
 /**
@@ -31,7 +34,7 @@ const MIN_COOKIE_SAMPLES = 3;
  * net.ipv4.tcp_syncookies=1, the Linux default, cookies start only once the SYN queue is full:
  * the first SYNs of a flood get ordinary SYN-ACKs that are retransmitted (seen on a real 6.18
  * kernel, test/fixtures/kernel/syn-flood.pcap: 5 of 1000). A server without cookies retransmits
- * to most of its answered flows once the capture runs 2 s past the first.
+ * to most of its answered flows once the capture runs 1.5 s past the first.
  */
 const COOKIE_MAX_EXCEPTIONS = 0.1;
 
@@ -52,7 +55,10 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
     else if (mostly(t.answeredFailed - t.answeredFailedRetxFlows, t.answeredFailed)) evidence.push('few-synack-retransmissions');
   }
   if (mostly(t.optionsDropped, t.optionsDroppedCandidates)) evidence.push('options-dropped');
-  if (mostly(t.tsEncoded, t.tsCandidates)) evidence.push('timestamp-encoded-options');
+  // Only SYN-ACKs sent while the flood lasted: a server switches to cookies under pressure,
+  // so the healthy handshakes before it must not dilute the evidence.
+  const [tsN, tsK] = t.tsBetween(t.firstFailedSec, t.lastFailedSec + 1);
+  if (mostly(tsK, tsN)) evidence.push('timestamp-encoded-options');
   const synCookies = evidence.length > 0 ? 'likely' : t.answeredFailed === 0 ? 'no' : 'unknown';
   const legit = t.completedBetween(t.firstFailedSec, t.lastFailedSec);
   const target = ep({ ip: t.ip, port: t.port });

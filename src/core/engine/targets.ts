@@ -19,6 +19,8 @@ export const MAX_RTT_SAMPLES = 4096;
 const MAX_COMPLETED_TIMES = 100000;
 /** Flow ids kept per target for a flood finding's `flows`. */
 const MAX_FLOOD_FLOW_IDS = 1000;
+/** Timestamp samples kept per target for the SYN-cookie test. */
+const MAX_TS_SAMPLES = 20000;
 
 export interface RttSample {
   rtt: number;
@@ -57,9 +59,11 @@ export class TargetAgg {
   /** SYN-ACKs without window scale and SACK although the SYN (without timestamps) offered them. */
   optionsDroppedCandidates = 0;
   optionsDropped = 0;
-  /** SYN-ACK TSvals whose low 6 bits encode the client's window scale and SACK (Linux cookies). */
-  tsCandidates = 0;
-  tsEncoded = 0;
+  /**
+   * SYN-ACKs carrying timestamps, as (SYN time, 1 if the TSval's low bits encode the client's
+   * window scale and SACK as Linux cookies do, else 0); judged at the end within the flood.
+   */
+  tsSamples: number[] = [];
   completedTimes: number[] = [];
   floodFlowIds: number[] = [];
   rtts: RttSample[] = [];
@@ -107,7 +111,7 @@ export class TargetAgg {
         if (f.synAckRetx > 0) this.answeredFailedRetxFlows++;
       }
     }
-    if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client]);
+    if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client], synSec);
   }
 
   private addSource(state: FlowState, clientSide: number): void {
@@ -126,18 +130,17 @@ export class TargetAgg {
     else if (this.sourceCounts.size < MAX_SOURCE_COUNTERS) this.sourceCounts.set(key, { ip: formatAddress(state.addrOf(clientSide), state.ipVersion), flows: 1 });
   }
 
-  private cookieEvidence(f: FlowFacts, tsVal: number): void {
+  private cookieEvidence(f: FlowFacts, tsVal: number, synSec: number): void {
     const offered = f.clientOptions;
     const answered = f.serverOptions;
     if (!offered.timestamps && (offered.windowScale !== null || offered.sackPermitted)) {
       this.optionsDroppedCandidates++;
       if (answered.windowScale === null && !answered.sackPermitted && !answered.timestamps) this.optionsDropped++;
     }
-    if (offered.timestamps && answered.timestamps && tsVal >= 0) {
-      this.tsCandidates++;
+    if (offered.timestamps && answered.timestamps && tsVal >= 0 && this.tsSamples.length < MAX_TS_SAMPLES) {
       const ws = offered.windowScale ?? 0xf;
       const expected = (ws & 0xf) | (offered.sackPermitted ? 0x10 : 0);
-      if ((tsVal & 0x1f) === expected) this.tsEncoded++;
+      this.tsSamples.push(synSec, (tsVal & 0x1f) === expected ? 1 : 0);
     }
   }
 
@@ -146,6 +149,20 @@ export class TargetAgg {
       .sort((a, b) => b.flows - a.flows || (a.ip < b.ip ? -1 : 1))
       .slice(0, n)
       .map((x) => ({ ip: x.ip, flows: x.flows }));
+  }
+
+  /** Timestamp samples between two times: [total, encoding the client's options]. */
+  tsBetween(from: number, to: number): [number, number] {
+    let n = 0;
+    let k = 0;
+    for (let i = 0; i < this.tsSamples.length; i += 2) {
+      const t = this.tsSamples[i];
+      if (t >= from && t <= to) {
+        n++;
+        k += this.tsSamples[i + 1];
+      }
+    }
+    return [n, k];
   }
 
   completedBetween(from: number, to: number): number {
