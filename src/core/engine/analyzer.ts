@@ -147,9 +147,18 @@ export class Analyzer {
       }
     }
     if (!f) {
+      const finishedEarly = this.retired !== null && this.retired.contains(hash) &&
+        this.retired2!.contains(tupleHash2(seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
+      if (finishedEarly && !pureSyn) {
+        // A later packet of a flow finished early for memory: still that connection (tshark keeps
+        // one tcp.stream), so no new flow — else every connection outliving the active-flow
+        // limit would be counted twice. It still counts in the timeline.
+        if (flags & TCP_SYN) this.timeline.add(TL_SYNACK, t.sec, t.ns);
+        if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
+        return;
+      }
       f = new FlowState(this.nextId++, hash, seg, t, this.slab);
-      if (reuse || (pureSyn && this.retired !== null && this.retired.contains(hash) &&
-        this.retired2!.contains(tupleHash2(seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion)))) f.portReuse = true;
+      if (reuse || (pureSyn && finishedEarly)) f.portReuse = true;
       this.table.insert(f);
     }
     const side = f.sideOf(seg);
