@@ -9,6 +9,7 @@
 //
 //   node scripts/bench/memory.mjs            (after npm run build)
 //   MEMORY_SCALE=0.1 node scripts/bench/memory.mjs   smaller inputs for a quick look
+//   MEMORY_ONLY=flood|open                   one of the two inputs
 //   MEMORY_CACHE=dir (default ~/.cache/synscope-memory), BENCH_SEED=n
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -97,14 +98,16 @@ function openFlows(w, n) {
   return { packets, connections: n };
 }
 
+const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood' or 'open': run one input only
 const floodSources = Math.round(1e7 * SCALE);
 const openCount = Math.round(1e6 * SCALE);
-const inputs = [
+const inputs = [];
+if (ONLY !== 'open') inputs.push(
   { name: SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, what: `${floodSources.toLocaleString('en-US')}-source SYN flood`, expectFlows: floodSources,
-    ...cached(SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, (w) => gen.generateFlood(w, { seed: SEED, sources: floodSources })) },
+    ...cached(SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, (w) => gen.generateFlood(w, { seed: SEED, sources: floodSources })) });
+if (ONLY !== 'flood') inputs.push(
   { name: `open-flows-${openCount}`, what: `${openCount.toLocaleString('en-US')} flows open at once`, expectFlows: openCount,
-    ...cached(`open-flows-${openCount}`, (w) => openFlows(w, openCount)) },
-];
+    ...cached(`open-flows-${openCount}`, (w) => openFlows(w, openCount)) });
 
 function measure(file, outFile) {
   return new Promise((resolve) => {
