@@ -7,7 +7,7 @@
  */
 import { V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
-import { decodePacket } from '../decode/decodePacket';
+import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories } from '../stories/index';
 import { formatAddress } from '../decode/address';
@@ -38,6 +38,8 @@ export class Analyzer {
   private readonly table: FlowTable;
   private readonly slab = new Slab(FLOW_STRIDE);
   private readonly seg: TcpSegment = newTcpSegment();
+  /** One per capture: decodes from the reader's buffer (no view per packet) and rebuilds IP fragments as tshark does. */
+  private readonly reassembler = new Reassembler();
   private readonly pt: PacketTime = { index: 0, sec: 0, ns: 0, frac: 0, ups: 1e6, interfaceId: 0 };
   private nextId = 1;
   private packets = 0;
@@ -82,7 +84,7 @@ export class Analyzer {
     pt.ns = fracToNs(rec.frac, rec.unitsPerSecond);
     pt.interfaceId = rec.interfaceId;
     this.noteTime(pt);
-    const r = decodePacket(rec.linkType, rec.data, this.seg);
+    const r = this.reassembler.decode(rec, this.seg);
     switch (r) {
       case DecodeResult.Tcp:
         this.decoded.tcp++;

@@ -42,10 +42,6 @@ const KNOWN: Known[] = [
     reason: 'two SYNs with ISN 0 per stream, 1 ms apart: the second is a retransmission; tshark 4.0 does not flag a repeated SYN whose raw sequence number is 0 — we are right',
   },
   {
-    match: (d) => d.aspect === 'missing' && /bug-6887-defrag-/.test(d.file),
-    reason: 'the SYN arrives in IP fragments that tshark reassembles; we decode only first fragments carrying a whole TCP header, so this stream is not seen — tshark is right (IP reassembly is out of scope)',
-  },
-  {
     match: (d) => d.aspect === 'missing' && d.file.endsWith('.zst'),
     reason: 'zstd-compressed capture: tshark decompresses it, our reader (Node 20 has no zstd) refuses it with a clear message — tshark is right',
   },
