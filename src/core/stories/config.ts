@@ -31,6 +31,14 @@ export interface StoryConfig {
    * same moment, each already longer than `slowConnectMs`, to report a pile-up.
    */
   pileupMinPending: number;
+  /**
+   * Hanging connects: connects that were answered, only late (after SYN retransmissions), tell
+   * a story only when there are at least this many toward one target… One or two late answers
+   * among many connects are ordinary packet loss: a lost SYN answered after the retry.
+   */
+  lateAnswerMinConnects: number;
+  /** …and they are at least this share (0–1) of the target's connects (or they pile up). */
+  lateAnswerMinShare: number;
 }
 
 export const DEFAULT_STORY_CONFIG: StoryConfig = {
@@ -39,6 +47,8 @@ export const DEFAULT_STORY_CONFIG: StoryConfig = {
   stormMaxRequestsPerConnection: 2,
   slowConnectMs: 3000,
   pileupMinPending: 10,
+  lateAnswerMinConnects: 3,
+  lateAnswerMinShare: 0.25,
 };
 
 /** Most flow ids a story or one of its findings lists; `flowCount` stays exact. */

@@ -7,6 +7,7 @@ import { NS_PER_SECOND } from './clock';
 import { Connect, formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, fmtMs, fmtSeconds, plural } from './format';
+import { groupStories, Told } from './group';
 import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 
 /** Most bins in a story's chart; longer storms get wider bins. */
@@ -22,16 +23,16 @@ export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]
     if (!list) pairs.set(key, (list = []));
     list.push(c);
   }
-  const stories: Story[] = [];
+  const told: Told[] = [];
   for (const list of pairs.values()) {
-    const story = stormOf(ctx, list);
-    if (story) stories.push(story);
+    const t = stormOf(ctx, list);
+    if (t) told.push(t);
   }
-  stories.sort((a, b) => b.flowCount - a.flowCount);
-  return stories;
+  told.sort((a, b) => b.story.flowCount - a.story.flowCount);
+  return groupStories(told, ['client → server pair', 'client → server pairs']);
 }
 
-function stormOf(ctx: StoryContext, list: Connect[]): Story | null {
+function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   const { config } = ctx;
   if (list.length < config.stormMinConnections) return null;
   list.sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
@@ -81,7 +82,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Story | null {
   }, 'warning');
 
   const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';
-  return {
+  const story: Story = {
     kind: 'connection-storm',
     title: `Connection storm: ${client.ip} → ${target}`,
     sentence: `${client.ip} opened ${list.length} new TCP connections to ${target} in ${seconds} s `
@@ -107,6 +108,13 @@ function stormOf(ctx: StoryContext, list: Connect[]): Story | null {
     series: [{
       label: 'new connections per second', unit: 'conn/s', start: ctx.clock.format(starts[0]),
       binSeconds, values: perSecond,
+    }],
+  };
+  return {
+    story,
+    rows: [{
+      pair: `${client.ip} → ${target}`,
+      text: `${list.length} new connections, peak ${peak.count}/s, about ${plural(perConnection, 'request')} each`,
     }],
   };
 }

@@ -8,6 +8,7 @@ import { NS_PER_SECOND } from './clock';
 import { Connect, ConnectOutcome, formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, fmtSeconds, plural } from './format';
+import { groupStories, PairRow, Told } from './group';
 import { binWidthFor, concurrency, Interval, round } from './stats';
 
 const MAX_BINS = 600;
@@ -26,13 +27,14 @@ export function hangingConnects(ctx: StoryContext, connects: readonly Connect[],
     if (!list) targets.set(key, (list = []));
     list.push(c);
   }
-  const stories: Story[] = [];
+  const told: (Told & { unanswered: number })[] = [];
   for (const [target, list] of targets) {
-    const story = storyOf(ctx, target, list);
-    if (story) stories.push(story);
+    const t = storyOf(ctx, target, list);
+    if (t) told.push(t);
   }
-  stories.sort((a, b) => b.flowCount - a.flowCount);
-  return stories;
+  // Worst first: clients left hanging by a silent target before servers that answered late.
+  told.sort((a, b) => Number(b.unanswered > 0) - Number(a.unanswered > 0) || b.story.flowCount - a.story.flowCount);
+  return groupStories(told, ['client → target pair', 'client → target pairs']);
 }
 
 const OUTCOME_WORDS: Record<ConnectOutcome, string> = {
@@ -43,10 +45,18 @@ const OUTCOME_WORDS: Record<ConnectOutcome, string> = {
   pending: 'still pending at capture end',
 };
 
-function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | null {
-  const thresholdNs = ctx.config.slowConnectMs * 1e6;
+/** Answered in the end (a SYN-ACK or a RST came back): the client's wait says nothing about its timeout. */
+function answeredLate(c: Connect): boolean {
+  return c.outcome === 'answered' || c.outcome === 'refused';
+}
+
+function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { unanswered: number }) | null {
+  const { config } = ctx;
+  const thresholdNs = config.slowConnectMs * 1e6;
   const slow = list.filter((c) => c.waitNs > thresholdNs).sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
   if (slow.length === 0) return null;
+  const late = slow.filter(answeredLate).length;
+  const left = slow.length - late;
 
   // All pending connects, and those already pending past the threshold: only the second kind is a
   // pile-up (a client that fails fast after 3 s keeps few of them however busy it is).
@@ -57,6 +67,12 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
   const bins = Math.floor((to - from) / binNs) + 1;
   const pending = concurrency(list.map((c) => ({ start: c.startNs, end: c.waitEndNs })), from, binNs, bins);
   const stale = concurrency(staleIntervals(list, thresholdNs), from, binNs, bins);
+  const pileup = stale.peak >= config.pileupMinPending;
+  // A client still waiting (or that waited) past the threshold with no answer is the story on
+  // its own. Late answers are: a few among many are lost SYNs answered after the retry, normal
+  // loss recovery; only many of them, or a pile-up, say the server drops SYNs.
+  const systematic = late >= config.lateAnswerMinConnects && late >= config.lateAnswerMinShare * list.length;
+  if (left === 0 && !pileup && !systematic) return null;
 
   const findings: Finding[] = [];
   const byClient = new Map<string, Connect[]>();
@@ -74,7 +90,7 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
   // Mostly answered in the end: the server (or the path) dropped SYNs and answered a retry, the
   // classic full listen queue. Mostly unanswered: the target is gone and clients do not give up.
   const droppedSyns = slow.filter((c) => c.outcome === 'answered').length * 2 >= slow.length;
-  if (stale.peak >= ctx.config.pileupMinPending) {
+  if (pileup) {
     findings.push(ctx.addFinding({
       code: 'connect-pileup',
       message: `${stale.peak} connects to ${target} were pending at once, each for more than `
@@ -102,10 +118,12 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
   const flows = slow.map((c) => c.flow.id);
   const start = ctx.clock.format(from);
   const binSeconds = binNs / NS_PER_SECOND;
-  const pileText = stale.peak >= ctx.config.pileupMinPending
-    ? ` Up to ${stale.peak} such connects were pending at the same time (${pending.peak} pending in all).`
+  const pileText = pileup
+    ? ` Up to ${stale.peak} such connects were pending at the same time${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
     : ` At most ${pending.peak} connect${pending.peak === 1 ? ' was' : 's were'} pending at once.`;
-  return {
+  // One row per target (its per-pair numbers are in the slow-connect findings).
+  const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, thresholdText) }];
+  const story: Story = {
     kind: 'hanging-connects',
     title: clients.length === 1 ? `Hanging connects: ${clients[0]} → ${target}` : `Hanging connects to ${target} from ${clients.length} clients`,
     sentence: `${slow.length === list.length ? (list.length === 1 ? 'The' : `All ${list.length}`) : `${slow.length} of ${list.length}`} `
@@ -127,8 +145,8 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
         + 'application accepts too slowly or its backlog is too small) or SYNs were lost on the way. Raise the listen '
         + "backlog (the application's listen() argument, net.core.somaxconn, net.ipv4.tcp_max_syn_backlog) and accept "
         + 'faster; give clients a connect timeout and retries with jitter so a burst does not come back all at once.'
-      : `Set a connect timeout in ${clients.length === 1 ? 'the client' : 'the clients'} (a few seconds, well under `
-        + `the kernel's ~127 s of SYN retries), fail fast and retry with exponential backoff and jitter. `
+      : `Set a connect timeout in ${clients.length === 1 ? 'the client' : 'the clients'} (a few seconds; the kernel `
+        + `retries a SYN for about two minutes), fail fast and retry with exponential backoff and jitter. `
         + `Then find out why ${server.ip} does not answer on port ${server.port}: host down, a firewall `
         + 'dropping SYNs, or a full listen backlog.',
     findings: [...new Set(findings.map((f) => f.id))],
@@ -139,6 +157,15 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): Story | nu
       { label: `pending longer than ${thresholdText}`, unit: 'connects', start, binSeconds, values: stale.perBin },
     ],
   };
+  return { story, rows, pairs: byClient.size, unanswered: left };
+}
+
+/** "14 of 20 connects over 3 s, longest 5.2 s, 12 still pending": one client → target pair. */
+function pairText(slow: readonly Connect[], total: number, thresholdText: string): string {
+  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  const outcomes = Object.entries(countOutcomes(slow)).map(([k, v]) => `${v} ${OUTCOME_WORDS[k as ConnectOutcome]}`);
+  return `${slow.length} of ${plural(total, 'connect')} over ${thresholdText}, longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}; `
+    + outcomes.join(', ');
 }
 
 function staleIntervals(list: readonly Connect[], thresholdNs: number): Interval[] {
@@ -181,7 +208,7 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
     message: `${plural(slow.length, 'connect')} from ${client} to ${target} took or stayed pending longer than `
       + `${fmtSeconds(ctx.config.slowConnectMs / 1000)} (longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}, `
       + `${plural(chain.flow.syn, 'SYN')})`
-      + (slow.every((c) => c.outcome === 'answered') ? ': the server answered only retransmitted SYNs' : ': no connect timeout'),
+      + waitVerdict(slow),
     flows: capFlows(slow.map((c) => c.flow.id)),
     packet: first.handshake.syn?.packet ?? first.firstPacket,
     time: first.handshake.syn?.time ?? first.start,
@@ -195,4 +222,15 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
       outcomes: countOutcomes(slow),
     },
   }, 'warning');
+}
+
+/** What the waits say about the client: a connect timeout it lacks, or a server that drops SYNs. */
+function waitVerdict(slow: readonly Connect[]): string {
+  const unanswered = slow.filter((c) => !answeredLate(c));
+  if (unanswered.length === 0) return ': the server answered only retransmitted SYNs';
+  const longest = unanswered.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  // Still pending: all we know is that the client's timeout (if any) is longer than the wait so far.
+  return longest.outcome === 'pending'
+    ? `: no answer, and the client was still waiting after ${fmtSeconds(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`
+    : `: no answer, and the client kept retrying for ${fmtSeconds(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`;
 }

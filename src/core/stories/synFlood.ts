@@ -9,11 +9,12 @@ import { NS_PER_SECOND, secondsToNs } from './clock';
 import { formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, fmtMs, fmtSeconds, plural } from './format';
+import { groupStories, Told } from './group';
 import type { FloodWindow } from './hangingConnects';
 import { median, round } from './stats';
 
 export function synFloods(ctx: StoryContext): { stories: Story[]; windows: FloodWindow[] } {
-  const stories: Story[] = [];
+  const told: Told[] = [];
   const windows: FloodWindow[] = [];
   for (const finding of ctx.result.findings) {
     if (finding.code !== 'syn-flood') continue;
@@ -21,9 +22,10 @@ export function synFloods(ctx: StoryContext): { stories: Story[]; windows: Flood
     if (!victim) continue;
     const story = floodStory(ctx, finding, victim);
     windows.push(story.window);
-    stories.push(story.story);
+    told.push({ story: story.story, rows: [story.row] });
   }
-  return { stories, windows };
+  told.sort((a, b) => b.story.flowCount - a.story.flowCount);
+  return { stories: groupStories(told, ['flooded target', 'flooded targets']), windows };
 }
 
 interface Victim { ip: string; port: number | null }
@@ -74,12 +76,75 @@ function toVictim(flow: Flow, v: Victim): boolean {
   return flow.server.ip === v.ip && (v.port === null || flow.server.port === v.port);
 }
 
-/** A flood SYN: the "client" never completed, never sent data and never retried (no real TCP stack behind it). */
-function looksForged(flow: Flow): boolean {
-  return !flow.handshake.complete && flow.payloadBytes.client === 0 && flow.synRetransmissions === 0;
+/** A connection attempt that failed: no handshake, and not refused by the server. */
+function failed(flow: Flow): boolean {
+  return flow.syn > 0 && !flow.handshake.complete && flow.reset !== 'server' && flow.reset !== 'both';
 }
 
-function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; window: FloodWindow } {
+/** A flood SYN: the "client" never completed, never sent data and never retried (no real TCP stack behind it). */
+function looksForged(flow: Flow): boolean {
+  return failed(flow) && flow.payloadBytes.client === 0 && flow.synRetransmissions === 0;
+}
+
+/**
+ * Linux retransmits an unanswered SYN after 1 s (RFC 6298's initial RTO); half a second more
+ * for jitter. A SYN this old at capture end that was never retransmitted had no real TCP stack
+ * behind it (or one that gave up at once, which clients do not do).
+ */
+const RETRY_DUE_NS = 1.5 * NS_PER_SECOND;
+/** Flood connections that must show their behaviour before we judge the sources. */
+const MIN_SPOOF_EVIDENCE = 10;
+
+export type SpoofVerdict = 'likely' | 'unlikely' | 'unknown';
+
+/**
+ * Are the flood's sources forged? A real TCP stack behind a source address either ACKs the
+ * SYN-ACK it gets, answers it with a RST (the address's owner never sent the SYN), or
+ * retransmits a SYN that got no answer. A forged SYN does none of that: its SYN-ACK goes to an
+ * address that never answers, and nothing retransmits. Random source ports and a single SYN
+ * per source add to it; reused source addresses (a flooder cycling through a list) do not
+ * speak against it, which is why "one SYN per source" alone is no test.
+ */
+function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, halfOpen: number): {
+  verdict: SpoofVerdict; evidence: string[]; silentShare: number; judged: number;
+} {
+  const { clock } = ctx;
+  let answered = 0, answeredSilent = 0, due = 0, dueSilent = 0, backscatter = 0;
+  for (const x of flood) {
+    const silent = x.synRetransmissions === 0 && x.payloadBytes.client === 0;
+    if (x.synAck > 0) {
+      answered++;
+      if (silent) answeredSilent++;
+      if (silent && x.reset === 'client') backscatter++;
+    } else if (ctx.captureEndNs - clock.ns(x.start) >= RETRY_DUE_NS) {
+      due++;
+      if (silent) dueSilent++;
+    }
+  }
+  const judged = answered + due;
+  const silentShare = judged ? (answeredSilent + dueSilent) / judged : NaN;
+  const evidence: string[] = [];
+  if (answered) {
+    evidence.push(answeredSilent === answered
+      ? `none of the ${plural(answered, 'SYN-ACK')} was ACKed`
+      : `${fmt(answeredSilent)} of ${plural(answered, 'SYN-ACK')} were never ACKed`);
+  }
+  if (due) {
+    evidence.push(dueSilent === due
+      ? `none of the ${plural(due, 'unanswered SYN')} was retransmitted`
+      : `${fmt(dueSilent)} of ${plural(due, 'unanswered SYN')} were never retransmitted`);
+  }
+  if (backscatter) evidence.push(`${plural(backscatter, 'SYN-ACK')} drew a RST from a host that never sent the SYN`);
+  const ports = flood.length ? new Set(flood.map((x) => x.client.port)).size / flood.length : 0;
+  if (flood.length >= MIN_SPOOF_EVIDENCE && ports >= 0.9) evidence.push(`${round(ports * 100)}% of the source ports differ`);
+  if (sources >= 0.9 * halfOpen) evidence.push('almost every source sent a single SYN');
+  else if (sources > 0) evidence.push(`the ${fmt(sources)} source addresses were used about ${fmt(Math.round(halfOpen / sources))} times each`);
+  const verdict: SpoofVerdict = judged < MIN_SPOOF_EVIDENCE ? 'unknown'
+    : silentShare >= 0.9 ? 'likely' : silentShare <= 0.5 ? 'unlikely' : 'unknown';
+  return { verdict, evidence, silentShare, judged };
+}
+
+function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; window: FloodWindow; row: { pair: string; text: string } } {
   const { clock } = ctx;
   const d = f.details;
   const flows = ctx.result.flows.filter((x) => toVictim(x, v));
@@ -98,6 +163,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const durationS = Math.max(0, (endNs - startNs) / NS_PER_SECOND);
 
   const attack = forged.filter(during);
+  const floodFlows = flows.filter((x) => failed(x) && during(x));
   const syns = num(d, 'syns') ?? attack.reduce((n, x) => n + x.syn, 0);
   const halfOpen = num(d, 'halfOpen') ?? attack.length;
   const sources = num(d, 'distinctSources', 'sources') ?? new Set(attack.map((x) => x.client.ip)).size;
@@ -106,13 +172,12 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const meanRate = num(d, 'synRate') ?? (durationS > 0 ? syns / durationS : syns);
   // A flood shorter than the one-second window has no busier second than its own mean rate.
   const peakRate = num(d, 'peakSynRate') ?? (durationS < 1 ? meanRate : Math.max(meanRate, peakSynRate(ctx, startNs, endNs)));
-  const noRetrans = attack.length ? attack.filter((x) => x.synRetransmissions === 0).length / attack.length : 0;
-  const clientRst = num(d, 'resetByClient') ?? attack.filter((x) => x.reset === 'client' || x.reset === 'both').length;
+  const noRetrans = floodFlows.length ? floodFlows.filter((x) => x.synRetransmissions === 0).length / floodFlows.length : 0;
   const answered = num(d, 'answered') ?? attack.filter((x) => x.synAck > 0).length;
-  const oneSynPerSource = sources >= 0.9 * halfOpen;
-  const spoofed = bool(d, 'spoofed') ?? (attack.length > 0 && noRetrans >= 0.95 && oneSynPerSource);
-  // Random source ports are a third sign of forged SYNs (a real client's ports step through its range).
-  const ports = attack.length ? new Set(attack.map((x) => x.client.port)).size / attack.length : NaN;
+  const spoof = spoofing(ctx, floodFlows, sources, halfOpen);
+  const engineSays = bool(d, 'spoofed');
+  const spoofed: SpoofVerdict = engineSays === null ? spoof.verdict : engineSays ? 'likely' : 'unlikely';
+  const ports = floodFlows.length ? new Set(floodFlows.map((x) => x.client.port)).size / floodFlows.length : NaN;
 
   const cookies = cookieVerdict(d.synCookies);
   const cookieHow = cookieEvidenceText(d.synCookieEvidence);
@@ -133,16 +198,21 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const offset = (ns: number) => fmtSeconds(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
   const parts: string[] = [];
   const wall = utc(clock.baseSec + Math.floor(startNs / NS_PER_SECOND));
-  parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, from ${offset(startNs)} into the capture`
+  const from = startNs - ctx.captureStartNs < NS_PER_SECOND / 2 ? 'from the start of the capture' : `from ${offset(startNs)} into the capture`;
+  parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, ${from}`
     + `${wall ? ` (${wall})` : ''}: `
     + `${plural(syns, 'SYN')} at ${fmt(meanRate)}/s on average (peak ${fmt(peakRate)}/s) from `
     + `${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}.`);
-  if (spoofed) {
-    parts.push(`The sources look spoofed: ${round(noRetrans * 100)}% never retransmitted their SYN and none completed a handshake`
-      + (oneSynPerSource ? ', almost every source sent a single SYN' : '')
-      + (clientRst ? `, and ${plural(clientRst, 'SYN-ACK')} drew a RST from hosts that never sent the SYN` : '') + '.');
-  } else if (attack.length) {
-    parts.push(`The SYNs came from ${plural(sources, 'source')} that never completed a handshake.`);
+  const because = spoof.evidence.length ? `: ${spoof.evidence.join(', ')}` : '';
+  if (spoofed === 'likely') {
+    parts.push(`The sources are likely spoofed (no TCP stack answered for them)${because}.`);
+  } else if (spoofed === 'unlikely') {
+    parts.push(`The sources behave like real TCP stacks (${round((1 - spoof.silentShare) * 100)}% ACKed a SYN-ACK or `
+      + 'retransmitted their SYN): real clients or a botnet, not forged addresses.');
+  } else if (floodFlows.length) {
+    parts.push(spoof.judged < MIN_SPOOF_EVIDENCE
+      ? 'Whether the sources are spoofed cannot be told: the capture ends too soon after the flood SYNs to see a retry.'
+      : `Whether the sources are spoofed is unclear: ${round(spoof.silentShare * 100)}% of the flood connections showed no TCP stack behind them${because}.`);
   }
   if (cookies === 'yes') parts.push(`The server answered with SYN cookies${cookieHow ? `: ${cookieHow}` : ''}.`);
   else if (answered === 0) parts.push('The server answered none of the flood SYNs (its SYN queue was full, or it was down).');
@@ -150,8 +220,8 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   if (legitInCount) {
     parts.push(`Legitimate clients still got through: ${plural(legitInCount, 'handshake')} completed during the flood`
       + (Number.isFinite(slower)
-        ? `, median ${fmtMs(rttIn)} against ${fmtMs(rttOut)} outside it (${round(slower, 1)}× ${slower >= 1 ? 'slower' : 'as long'})`
-        : `, median ${fmtMs(rttIn)}`)
+        ? `, median handshake ${fmtMs(rttIn)} against ${fmtMs(rttOut)} outside it (${slower >= 1.5 ? `${round(slower, 1)}× slower` : 'no slower'})`
+        : Number.isFinite(rttIn) ? `, median handshake ${fmtMs(rttIn)}` : '')
       + (legitRetried ? `; ${plural(legitRetried, 'client')} had to retransmit ${legitRetried === 1 ? 'its' : 'their'} SYN` : '') + '.');
   } else if (legitFailed) {
     parts.push(`No legitimate handshake completed during the flood; ${plural(legitFailed, 'client')} retried in vain.`);
@@ -166,9 +236,10 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     'mean SYN rate (/s)': round(meanRate, 1),
     'peak SYN rate (/s)': round(peakRate, 1),
     'distinct sources': sources,
-    // Judged on the listed flows; with none listed (a capped result) we cannot tell.
-    'look spoofed': attack.length === 0 && bool(d, 'spoofed') === null ? 'unknown' : spoofed ? 'yes' : 'no',
-    'distinct source ports (% of listed flood flows)': Number.isFinite(ports) ? round(ports * 100, 1) : 'n/a',
+    // Judged on the listed flows; with too few listed (a capped result) we cannot tell.
+    'spoofed sources': spoofed,
+    'spoofing evidence': spoof.evidence.join('; ') || 'none',
+    'distinct source ports (% of listed flood connections)': Number.isFinite(ports) ? round(ports * 100, 1) : 'n/a',
     'SYNs never retransmitted (%)': round(noRetrans * 100, 1),
     'SYN cookies': cookies,
     'legitimate handshakes during flood': legitInCount,
@@ -199,7 +270,8 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     flowCount: Math.max(halfOpen, ids.length),
     series: floodSeries(ctx, legit),
   };
-  return { story, window: { server: v.ip, port: v.port, startNs, endNs } };
+  const row = { pair: target, text: `${plural(syns, 'SYN')} from ${sourcesApprox ? 'about ' : ''}${plural(sources, 'source')} over ${fmtSeconds(durationS)}` };
+  return { story, window: { server: v.ip, port: v.port, startNs, endNs }, row };
 }
 
 /** Timeline bins grouped to about one second each. */
@@ -259,10 +331,10 @@ function cookieVerdict(v: unknown): 'yes' | 'no' | 'unknown' {
 
 /** How the engine recognised SYN cookies, in words. */
 const COOKIE_EVIDENCE: Record<string, string> = {
-  'no-synack-retransmissions': 'it never retransmitted a SYN-ACK to the silent sources (a cookie keeps no state to retransmit from)',
-  'few-synack-retransmissions': 'it retransmitted SYN-ACKs to only the first few silent sources, those its SYN queue held before cookies took over',
-  'options-dropped': 'its SYN-ACKs left out the window scale and SACK the SYNs offered (a cookie without timestamps has no room for them)',
-  'timestamp-encoded-options': "its SYN-ACK timestamps carry the client's window scale and SACK in their low bits (Linux's cookie encoding)",
+  'no-synack-retransmissions': 'it never retransmitted a SYN-ACK (a cookie keeps no state to retransmit from)',
+  'few-synack-retransmissions': 'it retransmitted only the SYN-ACKs of the first few SYNs, queued before cookies took over',
+  'options-dropped': 'its SYN-ACKs dropped the window scale and SACK the SYNs offered (no room for them in a cookie without timestamps)',
+  'timestamp-encoded-options': "its SYN-ACK timestamps encode the client's window scale and SACK (Linux's cookie format)",
 };
 
 function cookieEvidenceText(v: unknown): string | null {

@@ -87,11 +87,21 @@ test('thresholds come from the config: a slower churn is a storm when the bar is
   assert.equal(lowered.findings[0].id, 1);
 });
 
-test('connections to different servers are separate pairs', () => {
+test('storms toward two servers are two pairs on one card, two findings', () => {
   // 40 connects at 50/s, alternating between two servers: 20 per pair, 25 in a second for each.
   const flows = churn(40, 20 * MS).map((f, i) => ({ ...f, server: { ip: '10.0.0.9', port: i % 2 ? 443 : 8443 } }));
-  const { stories } = tellStories(result(flows, { end: 2 * S }));
-  assert.equal(stories.length, 2);
-  assert.deepEqual(stories.map((s) => s.flowCount), [20, 20]);
-  assert.deepEqual(stories.map((s) => s.numbers['peak connections/s (1 s window)']), [20, 20]);
+  const { stories, findings } = tellStories(result(flows, { end: 2 * S }));
+  // The Problems panel keeps one connection-churn finding per client → server pair…
+  assert.equal(findings.length, 2);
+  assert.deepEqual(findings.map((f) => f.details.connections), [20, 20]);
+  // …the "What happened" panel one card, headed by one pair and naming the other.
+  assert.equal(stories.length, 1);
+  const s = stories[0];
+  assert.equal(s.flowCount, 40);
+  assert.equal(s.numbers['peak connections/s (1 s window)'], 20);
+  assert.match(s.title, /, and 1 more client → server pair$/);
+  assert.equal(s.numbers['more client → server pairs'], 1);
+  const other = s.title.includes(':8443') ? '10.0.0.5 → 10.0.0.9:443' : '10.0.0.5 → 10.0.0.9:8443';
+  assert.match(String(s.numbers[other]), /^20 new connections, peak 20\/s/);
+  assert.deepEqual(s.findings.sort(), findings.map((f) => f.id).sort());
 });

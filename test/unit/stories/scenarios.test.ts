@@ -148,7 +148,7 @@ test('SYN flood: 500 spoofed SYNs/s for 2 s; legitimate clients get through, slo
   // 500/s × 2 s = 1000 SYNs, each from its own spoofed address, never retransmitted or ACKed.
   assert.equal(n['flood SYNs'], 1000);
   assert.equal(n['distinct sources'], 1000);
-  assert.equal(n['look spoofed'], 'yes');
+  assert.equal(n['spoofed sources'], 'likely');
   assert.equal(n['SYNs never retransmitted (%)'], 100);
   // Exponential gaps averaging 2 ms: the rate over the span is 500/s give or take a few percent.
   const rate = n['mean SYN rate (/s)'] as number;

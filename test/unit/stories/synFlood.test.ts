@@ -55,9 +55,9 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   assert.equal(s.numbers['end'], at(6990 * MS));
   assert.equal(s.numbers['flood SYNs'], 400);
   assert.equal(s.numbers['distinct sources'], 400);
-  assert.equal(s.numbers['look spoofed'], 'yes');
+  assert.equal(s.numbers['spoofed sources'], 'likely');
   // Source ports 1024 + 7·i: all 400 differ.
-  assert.equal(s.numbers['distinct source ports (% of listed flood flows)'], 100);
+  assert.equal(s.numbers['distinct source ports (% of listed flood connections)'], 100);
   // 400 SYNs over 3.99 s.
   assert.equal(s.numbers['mean SYN rate (/s)'], round1(400 / 3.99));
   // Busiest timeline second inside the flood: 104.
@@ -73,7 +73,7 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   assert.equal(s.numbers['slowdown (×)'], 5);
   assert.equal(s.numbers['legitimate clients that retransmitted their SYN'], 2);
   assert.equal(s.flowCount, 400);
-  assert.match(s.sentence, /look spoofed/);
+  assert.match(s.sentence, /likely spoofed/);
   // BASE is 1700000000 = 2023-11-14 22:13:20 UTC; the flood starts 3 s later.
   assert.match(s.sentence, /from 3 s into the capture \(2023-11-14 22:13:23 UTC\)/);
   assert.match(s.sentence, /8 RSTs|8 SYN-ACKs drew a RST/);
@@ -143,7 +143,7 @@ test('a capped result that lists none of the flood flows still tells the flood, 
     details: { target: { ip: '198.51.100.80', port: 443 }, spanSeconds: 4, syns: 400, halfOpen: 400, distinctSources: 400, synRate: 100 },
   }];
   const s = tellStories(r).stories[0];
-  assert.equal(s.numbers['look spoofed'], 'unknown');
+  assert.equal(s.numbers['spoofed sources'], 'unknown');
   assert.equal(s.flowCount, 400);
   assert.deepEqual(s.flows, []);
   assert.equal(s.numbers['legitimate handshakes during flood'], 8);
