@@ -4,7 +4,7 @@
  * progress bar goes to stderr only when stderr is a terminal.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CaptureFormatError } from '../core/capture/types';
@@ -12,7 +12,7 @@ import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
 import type { AnalysisConfig } from '../core/engine/config';
 import type { AnalysisResult, Severity } from '../core/engine/result';
 import { flowsToCsv } from '../core/output/csv';
-import { formatJson } from '../core/output/json';
+import { writeJson } from '../core/output/json';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 
@@ -140,10 +140,10 @@ function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
 
 function render(result: AnalysisResult, o: Options): string {
   switch (o.format) {
-    case 'json': return formatJson(result);
     case 'csv': return flowsToCsv(result);
     case 'sarif': return formatSarif(result, { toolVersion: version() });
-    default: return formatTable(result, { maxFlows: o.maxFlows });
+    case 'table': return formatTable(result, { maxFlows: o.maxFlows });
+    default: throw new Error(`no text renderer for ${o.format}`);
   }
 }
 
@@ -180,16 +180,34 @@ export async function main(argv: string[]): Promise<number> {
   for (const p of result.capture.problems) {
     process.stderr.write(`synscope: ${o.capture}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}\n`);
   }
-  const text = render(result, o);
-  if (o.output) {
-    try {
-      writeFileSync(o.output, text);
-    } catch (e) {
-      process.stderr.write(`synscope: cannot write ${o.output}: ${(e as Error).message}\n`);
-      return 2;
+  if (o.format === 'json') {
+    // Streamed piece by piece: the JSON of a large result never exists as one string.
+    if (o.output) {
+      let fd = -1;
+      try {
+        fd = openSync(o.output, 'w');
+        writeJson(result, (s) => writeSync(fd, s));
+      } catch (e) {
+        process.stderr.write(`synscope: cannot write ${o.output}: ${(e as Error).message}\n`);
+        return 2;
+      } finally {
+        if (fd >= 0) closeSync(fd);
+      }
+    } else {
+      writeJson(result, (s) => process.stdout.write(s));
     }
   } else {
-    process.stdout.write(text);
+    const text = render(result, o);
+    if (o.output) {
+      try {
+        writeFileSync(o.output, text);
+      } catch (e) {
+        process.stderr.write(`synscope: cannot write ${o.output}: ${(e as Error).message}\n`);
+        return 2;
+      }
+    } else {
+      process.stdout.write(text);
+    }
   }
   if (o.failOn) {
     const threshold = RANK[o.failOn];
