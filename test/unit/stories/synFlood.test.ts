@@ -152,3 +152,39 @@ test('a capped result that lists none of the flood flows still tells the flood, 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
+
+/** 300 unanswered SYNs to the victim from 100 sources, 10 ms apart from `fromUs`; `retry`: each retransmitted after 1 s. */
+function unansweredFlood(fromUs: number, retry: boolean): Flow[] {
+  return Array.from({ length: 300 }, (_, i) => flow({
+    id: i + 1, client: [`203.0.113.${i % 100}`, 30000 + i], server: VICTIM, start: fromUs + i * 10 * MS,
+    synIntervals: retry ? [1] : [],
+  }));
+}
+
+test('sources that retransmit their SYNs are real TCP stacks: not spoofed', () => {
+  // A botnet (or real clients) behind the SYNs: every one retransmitted after 1 s, as a kernel does.
+  const flows = unansweredFlood(S, true);
+  const r = result(flows, { end: 10 * S });
+  r.findings = [floodFinding(flows, {})];
+  const s = tellStories(r).stories[0];
+  assert.equal(s.numbers['spoofed sources'], 'unlikely');
+  assert.match(s.sentence, /behave like real TCP stacks \(100% ACKed a SYN-ACK or retransmitted their SYN\)/);
+});
+
+test('a capture that ends before any retry was due cannot tell spoofed from real', () => {
+  // 300 unanswered SYNs at 1.00 … 3.99 s, the capture ends at 4.49 s. A SYN shows whether a retry
+  // came only if sent 1.5 s before the end (start ≤ 2.99 s: i ≤ 199, 200 of them); none was
+  // retransmitted, so no TCP stack stood behind them.
+  const flows = unansweredFlood(S, false);
+  const r = result(flows, { end: 4490 * MS });
+  r.findings = [floodFinding(flows, {})];
+  assert.equal(tellStories(r).stories[0].numbers['spoofed sources'], 'likely');
+  assert.match(String(tellStories(r).stories[0].numbers['spoofing evidence']), /none of the 200 unanswered SYNs was retransmitted/);
+  // A 1 s flood (1.00 … 1.99 s) and the capture ends at 2 s: no SYN is 1.5 s old, nothing was due yet.
+  const short = unansweredFlood(S, false).slice(0, 100);
+  const r2 = result(short, { end: 2 * S });
+  r2.findings = [floodFinding(short, {})];
+  const s2 = tellStories(r2).stories[0];
+  assert.equal(s2.numbers['spoofed sources'], 'unknown');
+  assert.match(s2.sentence, /cannot be told/);
+});
