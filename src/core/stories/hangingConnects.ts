@@ -119,7 +119,8 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   const start = ctx.clock.format(from);
   const binSeconds = binNs / NS_PER_SECOND;
   const pileText = pileup
-    ? ` Up to ${stale.peak} such connects were pending at the same time${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
+    ? ` Up to ${stale.peak} of them were pending at once, each for more than ${thresholdText}`
+      + `${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
     : ` At most ${pending.peak} connect${pending.peak === 1 ? ' was' : 's were'} pending at once.`;
   // One row per target (its per-pair numbers are in the slow-connect findings).
   const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, thresholdText) }];

@@ -205,7 +205,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     + `${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}.`);
   const because = spoof.evidence.length ? `: ${spoof.evidence.join(', ')}` : '';
   if (spoofed === 'likely') {
-    parts.push(`The sources are likely spoofed (no TCP stack answered for them)${because}.`);
+    parts.push(`The sources are likely spoofed (no TCP stack behind them)${because}.`);
   } else if (spoofed === 'unlikely') {
     parts.push(`The sources behave like real TCP stacks (${round((1 - spoof.silentShare) * 100)}% ACKed a SYN-ACK or `
       + 'retransmitted their SYN): real clients or a botnet, not forged addresses.');
