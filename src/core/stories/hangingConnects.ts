@@ -112,23 +112,24 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   const who = clients.length === 1 ? clients[0] : `${clients.length} clients`;
   const thresholdText = fmtSeconds(ctx.config.slowConnectMs / 1000);
   const intervalsText = chain.flow.synIntervals.map((x) => fmt(x)).join(', ');
+  const one = slow.length === 1;
   const chainText = chain.flow.synIntervals.length
-    ? `the longest chain sent ${chain.flow.syn} SYNs, ${intervalsText} s apart, and ${endingText(chain)}`
-    : `the longest ${endingText(longest)}`;
+    ? `${one ? 'it' : 'the longest chain'} sent ${chain.flow.syn} SYNs, ${intervalsText} s apart, and ${endingText(chain)}`
+    : `${one ? 'it' : 'the longest'} ${endingText(longest)}`;
   const flows = slow.map((c) => c.flow.id);
   const start = ctx.clock.format(from);
   const binSeconds = binNs / NS_PER_SECOND;
   const pileText = pileup
     ? ` Up to ${stale.peak} of them were pending at once, each for more than ${thresholdText}`
       + `${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
-    : ` At most ${pending.peak} connect${pending.peak === 1 ? ' was' : 's were'} pending at once.`;
+    : pending.peak > 1 ? ` At most ${pending.peak} connects were pending at once.` : '';
   // One row per target (its per-pair numbers are in the slow-connect findings).
   const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, thresholdText) }];
   const story: Story = {
     kind: 'hanging-connects',
     title: clients.length === 1 ? `Hanging connects: ${clients[0]} → ${target}` : `Hanging connects to ${target} from ${clients.length} clients`,
-    sentence: `${slow.length === list.length ? (list.length === 1 ? 'The' : `All ${list.length}`) : `${slow.length} of ${list.length}`} `
-      + `connect${list.length === 1 ? '' : 's'} from ${who} to ${target} waited longer than ${thresholdText}; ${chainText}.${pileText}`,
+    sentence: `${slow.length === list.length ? (list.length === 1 ? 'The only' : `All ${list.length}`) : `${slow.length} of ${list.length}`} `
+      + `connect${list.length === 1 ? '' : 's'} from ${who} to ${target} waited longer than ${thresholdText}${one ? ':' : ';'} ${chainText}.${pileText}`,
     numbers: {
       'clients': clients.length,
       'connects': list.length,
