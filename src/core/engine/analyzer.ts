@@ -193,18 +193,50 @@ export class Analyzer {
     }
     const high = this.config.maxActiveFlows * 0.75;
     const target = this.config.maxActiveFlows * 0.5;
-    const byAge = (a: FlowState, b: FlowState): number => a.lastSec - b.lastSec || a.lastNs - b.lastNs;
     if (left > high) {
       // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
       // first, so established connections survive a flood.
-      const attempts = live.filter((f) => f.slot >= 0 && f.hsAck === null && !f.s.a[f.o + V_DATA_SEEN] && !f.s.a[f.o + V_DATA_SEEN + 1]).sort(byAge);
-      for (let i = 0; i < attempts.length && left > target; i++, left--) this.retire(attempts[i], true);
+      left -= this.retireOldest(live, left - target, true);
     }
     if (left > high) {
       // Still too many: the least recently active flows.
-      const rest = live.filter((f) => f.slot >= 0).sort(byAge);
-      for (let i = 0; i < rest.length && left > target; i++, left--) this.retire(rest[i], true);
+      this.retireOldest(live, left - target, false);
     }
+  }
+
+  /**
+   * Finishes the `count` least recently active flows of `live` (only failed handshake attempts
+   * when `attemptsOnly`), ties in table order — what a stable sort by last activity picks, but
+   * the cut-off comes from a natively sorted Float64Array of ages and only the chosen flows are
+   * sorted with a comparator. Returns how many were finished.
+   */
+  private retireOldest(live: FlowState[], count: number, attemptsOnly: boolean): number {
+    const base = this.first ? this.first.sec : 0;
+    const picked: FlowState[] = [];
+    for (const f of live) {
+      if (f.slot < 0) continue;
+      if (attemptsOnly && (f.hsAck !== null || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
+      picked.push(f);
+    }
+    const n = Math.min(Math.ceil(count), picked.length);
+    if (n <= 0) return 0;
+    // Nanoseconds since the capture's first second: exact below 2^53 ns (about 104 days).
+    const age = (f: FlowState): number => (f.lastSec - base) * 1e9 + f.lastNs;
+    const keys = new Float64Array(picked.length);
+    for (let i = 0; i < picked.length; i++) keys[i] = age(picked[i]);
+    const cut = keys.slice().sort()[n - 1];
+    let atCut = 0;
+    for (let i = 0; i < picked.length; i++) if (keys[i] < cut) atCut++;
+    let equalLeft = n - atCut;
+    const chosen: number[] = [];
+    for (let i = 0; i < picked.length; i++) {
+      const k = keys[i];
+      if (k < cut || (k === cut && equalLeft-- > 0)) chosen.push(i);
+    }
+    // Finished oldest first (the order findings and flood flow lists are filled in).
+    chosen.sort((a, b) => keys[a] - keys[b] || a - b);
+    for (const i of chosen) this.retire(picked[i], true);
+    return chosen.length;
   }
 
   private target(f: FlowState, serverSide: number): TargetAgg {
@@ -226,7 +258,7 @@ export class Analyzer {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
       this.retired.add(f.hash);
-      this.retired2!.add(tupleHash2(f.addr.subarray(0, 16), f.port0, f.addr.subarray(16, 32), f.port1, f.ipVersion));
+      this.retired2!.add(tupleHash2(f.addr, f.port0, f.addr, f.port1, f.ipVersion, 0, 16));
     }
     const facts = flowFacts(f);
     const outcome = outcomeOf(facts);
@@ -255,7 +287,7 @@ export class Analyzer {
         bucket = new Map();
         this.pending.set(agg, bucket);
       }
-      const wanted = new Set<FindingCode>();
+      let wanted: Set<FindingCode> | null = null;
       for (const code of codes) {
         let b = bucket.get(code);
         if (!b) {
@@ -265,11 +297,11 @@ export class Analyzer {
         const stored = this.storedCandidates.get(code) ?? 0;
         // Per target and overall, only so many findings with messages are kept; the rest are counted.
         if (b.items.length < this.config.maxFindingsPerCode && stored < this.config.maxFindingsPerCode * 5) {
-          wanted.add(code);
+          (wanted ??= new Set()).add(code);
           this.storedCandidates.set(code, stored + 1);
         } else b.more++;
       }
-      if (wanted.size > 0) {
+      if (wanted) {
         flow = buildFlow(f);
         const rst = f.firstRst;
         const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;

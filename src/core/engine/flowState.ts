@@ -179,6 +179,12 @@ function point(t: PacketTime): TimePoint {
   return { packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups };
 }
 
+/** A flow's time point for `t`, sharing `first` when it is the flow's first packet (points are never mutated). */
+function pointOf(f: FlowState, t: PacketTime): TimePoint {
+  const p = f.first;
+  return t.index === p.packet && t.sec === p.sec && t.ns === p.ns && t.frac === p.frac && t.ups === p.ups ? p : point(t);
+}
+
 export function optionsOf(seg: TcpSegment): TcpOptionsSeen {
   return {
     mss: seg.mss >= 0 ? seg.mss : null,
@@ -259,7 +265,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       f.s.a[f.o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
         f.firstSynSide = side;
-        f.firstSyn = point(t);
+        f.firstSyn = pointOf(f, t);
       }
     } else {
       if (seg.seq === f.s.a[f.o + V_SYN_SEQ + side]) {
@@ -283,7 +289,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       if (!f.options[side] || f.s.a[f.o + V_SYN + side] === 0) f.options[side] = optionsOf(seg);
       if (f.firstSynAckSide < 0) {
         f.firstSynAckSide = side;
-        f.firstSynAck = point(t);
+        f.firstSynAck = pointOf(f, t);
         f.firstSynAckSeq = seg.seq;
       }
     } else {
@@ -330,7 +336,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     wantEvent = true;
     f.s.a[f.o + V_RST + side] = 1;
     if (!f.firstRst) {
-      f.firstRst = point(t);
+      f.firstRst = pointOf(f, t);
       f.firstRstSide = side;
     }
   }

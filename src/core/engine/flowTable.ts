@@ -38,16 +38,17 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
  * A second hash of the 4-tuple, independent of segmentHash (other constants, other order),
  * for the set of flows finished early.
  */
-export function tupleHash2(a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number): number {
+export function tupleHash2(a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
   const n = ipVersion === 6 ? 16 : 4;
-  const side = (x: Uint8Array, p: number): number => {
-    let h = fmix(Math.imul(p ^ 0x27d4eb2f, 0x165667b1));
-    for (let i = n - 4; i >= 0; i -= 4) {
-      h = fmix(h + Math.imul(((x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3]) ^ 0x61c88647, 0x85ebca77));
-    }
-    return h;
-  };
-  return fmix((side(a, pa) ^ side(b, pb)) + ipVersion * 0x3c6ef372) >>> 0;
+  return fmix((sideHash2(a, aAt, n, pa) ^ sideHash2(b, bAt, n, pb)) + ipVersion * 0x3c6ef372) >>> 0;
+}
+
+function sideHash2(x: Uint8Array, at: number, n: number, p: number): number {
+  let h = fmix(Math.imul(p ^ 0x27d4eb2f, 0x165667b1));
+  for (let i = at + n - 4; i >= at; i -= 4) {
+    h = fmix(h + Math.imul(((x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3]) ^ 0x61c88647, 0x85ebca77));
+  }
+  return h;
 }
 
 function sameAddr(a: Uint8Array, b: Uint8Array, at: number, n: number): boolean {
