@@ -4,7 +4,11 @@ import * as esbuild from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Entries are relative to the repository root, whatever the working directory. */
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +16,7 @@ const require = createRequire(import.meta.url);
 export async function bundleTs(entry, name = 'bundle') {
   const dir = mkdtempSync(join(tmpdir(), 'synscope-bundle-'));
   const outfile = join(dir, `${name}.cjs`);
-  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+  await esbuild.build({ entryPoints: [isAbsolute(entry) ? entry : join(ROOT, entry)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
   return outfile;
 }
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The extension's analysis path, without VS Code: starts dist/worker.js with worker_threads as
+// src/extension/workerClient.ts does, posts the same `analyze` message for a file, and measures
+//   - firstFlowsMs: time from starting the worker until the first `partialFlows` message with
+//     at least one row (what the editor can show first),
+//   - doneMs: time until `done` (the whole analysis, summary and findings sent to the host),
+//   - the host (main) thread's event-loop delay during all of it, with
+//     perf_hooks.monitorEventLoopDelay: what the extension host would feel.
+//
+//   node scripts/bench/workerPath.mjs <capture>     (after npm run build)
+// Prints one JSON line.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: workerPath.mjs <capture>');
+  process.exit(2);
+}
+const workerPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'dist', 'worker.js');
+
+// The same monitor on an idle main thread first: on a shared machine the scheduler alone
+// delays timers, and that floor belongs next to the figure measured during the analysis.
+const idle = monitorEventLoopDelay({ resolution: 10 });
+idle.enable();
+await new Promise((r) => setTimeout(r, 1000));
+idle.disable();
+
+const h = monitorEventLoopDelay({ resolution: 10 });
+h.enable();
+const t0 = performance.now();
+const worker = new Worker(workerPath);
+let firstFlowsMs = null;
+let firstProgressMs = null;
+let messages = 0;
+const out = await new Promise((resolve, reject) => {
+  worker.on('error', reject);
+  worker.on('exit', (code) => reject(new Error(`worker exited (code ${code}) before done`)));
+  worker.on('message', (m) => {
+    messages++;
+    const now = performance.now() - t0;
+    if (m.type === 'progress' && firstProgressMs === null) firstProgressMs = now;
+    if (m.type === 'partialFlows' && firstFlowsMs === null && m.rows.length > 0) firstFlowsMs = now;
+    if (m.type === 'failed') reject(new Error(m.message));
+    if (m.type === 'done') resolve({ doneMs: now, findings: m.findings.length });
+  });
+  worker.postMessage({ type: 'analyze', source: { kind: 'file', path: file }, displayPath: file, config: {}, timeDisplay: 'relative' });
+});
+h.disable();
+worker.removeAllListeners('exit');
+await worker.terminate();
+const ms = (ns) => Math.round(ns / 1e4) / 100;
+process.stdout.write(`${JSON.stringify({
+  firstFlowsMs: firstFlowsMs === null ? null : Math.round(firstFlowsMs),
+  firstProgressMs: firstProgressMs === null ? null : Math.round(firstProgressMs),
+  doneMs: Math.round(out.doneMs),
+  messages,
+  findings: out.findings,
+  // The histogram's floor is its resolution (10 ms timer): delays are what exceeds it.
+  loopDelayMaxMs: ms(h.max),
+  loopDelayP99Ms: ms(h.percentile(99)),
+  loopDelayMeanMs: ms(h.mean),
+  idleLoopDelayMaxMs: ms(idle.max),
+  idleLoopDelayP99Ms: ms(idle.percentile(99)),
+})}\n`);
