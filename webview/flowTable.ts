@@ -129,7 +129,8 @@ export class FlowTable {
     clear(this.header);
     for (const col of COLUMNS) {
       const active = this.query.sort.key === col.key;
-      const arrow = active ? (this.query.sort.dir === 'asc' ? ' ▲' : ' ▼') : '';
+      // A small arrow in its own span: the title keeps its width in narrow numeric columns.
+      const arrow = active ? h('span', { class: 'sort-arrow', 'aria-hidden': 'true' }, this.query.sort.dir === 'asc' ? '▲' : '▼') : null;
       const cell = h('div', {
         class: `ft-cell ft-head ${col.cls}${active ? ' sorted' : ''}`,
         role: 'columnheader',
@@ -137,7 +138,7 @@ export class FlowTable {
         tabindex: 0,
         'aria-sort': active ? (this.query.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none',
         'data-sort': col.key,
-      }, col.title + arrow);
+      }, col.title, arrow);
       const sort = (): void => {
         if (this.staticRows) return; // sorting needs the finished analysis
         const dir = active && this.query.sort.dir === 'asc' ? 'desc' : 'asc';

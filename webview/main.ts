@@ -10,6 +10,7 @@ import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState
 import { DiagramPane } from './diagram';
 import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
+import { countOf } from './format';
 import { FlowTable } from './flowTable';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
@@ -66,16 +67,20 @@ const diagram = new DiagramPane({
   copySummary: (flowId) => send({ type: 'command', command: 'copyFlowSummary', flowId }),
 });
 
+// Hidden while a file that could not be read is shown: an empty table and "Select a flow"
+// under an error would suggest there is something to look at.
+const workspace = h('div', { class: 'workspace' },
+  h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
+  diagram.element,
+);
+
 document.getElementById('app')!.append(
   h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), exportFindings, reanalyze),
   progressBar,
   errorBox,
   stories,
   summary,
-  h('div', { class: 'workspace' },
-    h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
-    diagram.element,
-  ),
+  workspace,
 );
 
 // ------------------------------------------------------------------ behaviour
@@ -176,12 +181,15 @@ function onDone(o: Overview): void {
   overview = o;
   progressBar.hidden = true;
   const problems = o.capture.problems;
+  errorBox.classList.remove('notice');
   errorBox.hidden = problems.length === 0;
   errorBox.textContent = problems.length === 0 ? '' : `The capture is damaged: ${problems
     .map((p) => `${p.message} at byte offset ${p.offset}${p.packet > 0 ? ` (after frame ${p.packet})` : ''}`)
     .join('; ')}. Packets after the damage may be missing.`;
   const damaged = o.capture.problems.length > 0 ? ` · capture damaged at byte offset ${o.capture.problems[0]!.offset}` : '';
-  status.textContent = `Done: ${fmtInt(o.capture.packets)} packets, ${fmtInt(o.summary.flows)} flows, ${fmtInt(o.findingsTotal)} findings in ${(o.elapsedMs / 1000).toFixed(2)} s${damaged}`;
+  status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${(o.elapsedMs / 1000).toFixed(2)} s${damaged}`;
+  workspace.hidden = false;
+  exportFindings.hidden = false;
   renderStories(stories, o, actions);
   renderSummary(summary, o, actions);
   filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
@@ -208,6 +216,8 @@ function onMessage(m: HostToWebview): void {
       progressBar.setAttribute('indeterminate', '');
       status.textContent = 'Reading…';
       stories.hidden = true;
+      workspace.hidden = false;
+      exportFindings.hidden = false;
       table.setStaticRows([], 0);
       break;
     case 'progress':
@@ -226,8 +236,16 @@ function onMessage(m: HostToWebview): void {
       progressBar.hidden = true;
       const where = m.offset !== undefined && !/offset/i.test(m.message) ? ` (at byte offset ${m.offset})` : '';
       status.textContent = m.cancelled ? 'Cancelled.' : `Failed: ${m.message}${where}`;
-      errorBox.textContent = m.cancelled ? 'The analysis was cancelled. Run "synscope: Re-analyze Capture" to start again.' : `${m.message}${where}`;
+      errorBox.textContent = m.cancelled
+        ? 'The analysis was cancelled. Click Re-analyze (or run "synscope: Re-analyze Capture") to start again.'
+        : `synscope could not read ${fileName}: ${m.message}${where}.${/not a pcap/i.test(m.message) ? ' It reads pcap and pcapng captures, gzip-compressed too.' : ''}`;
+      errorBox.classList.toggle('notice', m.cancelled === true);
       errorBox.hidden = false;
+      // Nothing was analysed: no table, no diagram, nothing to export.
+      stories.hidden = true;
+      summary.textContent = '';
+      workspace.hidden = true;
+      exportFindings.hidden = true;
       break;
     }
     case 'revealFlow':

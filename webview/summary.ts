@@ -2,6 +2,7 @@
 import type { FindingCode } from '../src/core/engine/result';
 import type { Overview, StoryView } from '../src/protocol/messages';
 import { clear, fmtInt, h, parseSvg } from './dom';
+import { epochToUtc } from './format';
 
 export interface SummaryActions {
   filterFlows(flowIds: number[], label: string): void;
@@ -26,7 +27,7 @@ function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
   const s = sv.story;
   const numbers = h('dl', { class: 'story-numbers' });
   for (const [label, value] of Object.entries(s.numbers)) {
-    numbers.append(h('div', { class: 'kv' }, h('dt', null, label), h('dd', null, typeof value === 'number' ? fmtInt(value) : value)));
+    numbers.append(storyNumber(label, value));
   }
   const charts = h('div', { class: 'story-charts' });
   sv.charts.forEach((svg, i) => {
@@ -47,6 +48,21 @@ function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
     s.advice ? h('p', { class: 'story-advice' }, s.advice) : null,
     h('div', { class: 'story-actions' }, button),
   );
+}
+
+/**
+ * One labelled number of a story. Times (epoch seconds) also read as a UTC date; long
+ * explanations (spoofing evidence…) get a line of their own in normal weight.
+ */
+function storyNumber(label: string, value: number | string): HTMLElement {
+  const text = typeof value === 'number' ? fmtInt(value) : value;
+  const utc = epochToUtc(value);
+  if (utc) {
+    return h('div', { class: 'kv kv-time' }, h('dt', null, label),
+      h('dd', null, h('span', { class: 'raw', title: 'epoch seconds, as in the capture' }, text), h('span', { class: 'utc' }, utc)));
+  }
+  const long = typeof value === 'string' && value.length > 32;
+  return h('div', { class: long ? 'kv kv-long' : 'kv' }, h('dt', null, label), h('dd', null, text));
 }
 
 export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryActions): void {

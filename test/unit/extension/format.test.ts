@@ -1,0 +1,26 @@
+// Webview text that users read: counts with their nouns, story times as dates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { countOf, epochToUtc } from '../../../webview/format';
+
+test('a count of one takes the singular, others the plural, with digit groups', () => {
+  assert.equal(countOf(1, 'finding'), '1 finding');
+  assert.equal(countOf(0, 'finding'), '0 findings');
+  assert.equal(countOf(1234, 'flow'), '1,234 flows');
+  assert.equal(countOf(2, 'handshake'), '2 handshakes');
+});
+
+test('epoch seconds read as a UTC time to the millisecond', () => {
+  // 1767225600 = 2026-01-01T00:00:00Z (365 × 56 years + 14 leap days = 20454 days × 86400 s).
+  assert.equal(epochToUtc('1767225603.002109000'), '2026-01-01 00:00:03.002 UTC');
+  assert.equal(epochToUtc('1767225603'), '2026-01-01 00:00:03.000 UTC');
+  // The fraction is cut, not rounded: .9999 is still in the same millisecond as .999.
+  assert.equal(epochToUtc('1767225603.9999'), '2026-01-01 00:00:03.999 UTC');
+});
+
+test('numbers that are not times stay as they are', () => {
+  assert.equal(epochToUtc('604.1'), null);
+  assert.equal(epochToUtc(600), null);
+  assert.equal(epochToUtc('likely'), null);
+  assert.equal(epochToUtc('99.3'), null);
+});

@@ -1,0 +1,22 @@
+/** Text formatting for the webview that needs no DOM (unit-tested in test/unit/extension). */
+
+/** "1 finding", "5 findings", "1,234 flows": a count with its noun in the right number. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * A capture timestamp in epoch seconds ("1767225603.002109000", as the engine writes them)
+ * as a UTC date and time to the millisecond, or null when `value` is not one. Stories give
+ * their start and end this way; nobody reads epoch seconds at a glance.
+ */
+export function epochToUtc(value: string | number): string | null {
+  const text = String(value);
+  // 9+ integer digits: 2001-09-09 onwards, so counts and rates never look like times.
+  const m = /^(\d{9,11})(?:\.(\d+))?$/.exec(text);
+  if (!m) return null;
+  const ms = Number(m[1]) * 1000 + Math.floor(Number(`0.${m[2] ?? '0'}`) * 1000);
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return null;
+  return `${d.toISOString().slice(0, 23).replace('T', ' ')} UTC`;
+}
