@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { FlowFilter } from '../src/protocol/flowTable';
 import { clear, h } from './dom';
+import { countOf } from './format';
 
 interface ValueElement extends HTMLElement {
   value: string;
@@ -44,7 +45,7 @@ export class FilterBar {
   }
 
   setCount(shown: number, total: number): void {
-    this.count.textContent = shown === total ? `${shown.toLocaleString('en-US')} flows` : `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows`;
+    this.count.textContent = shown === total ? countOf(total, 'flow') : `${shown.toLocaleString('en-US')} of ${countOf(total, 'flow')}`;
   }
 
   get value(): FlowFilter {

@@ -6,6 +6,7 @@
  */
 import type { FlowPage, FlowQuery, FlowRow } from '../src/protocol/flowTable';
 import { COLUMNS } from './columns';
+import { isFiltered } from './filterState';
 import { clear, h, setAttrs } from './dom';
 import { scrollTopToReveal, visibleWindow, type ScrollGeometry } from './virtualScroll';
 
@@ -178,7 +179,9 @@ export class FlowTable {
         }
         const totalChanged = res.total !== this.total;
         this.total = res.total;
-        this.empty.textContent = res.total === 0 ? 'No flows match.' : '';
+        this.empty.textContent = res.total > 0 ? '' : isFiltered(this.query.filter)
+          ? 'No flows match these filters. Clear them to see every flow.'
+          : 'This capture holds no TCP flows (synscope looks at TCP handshakes only).';
         if (totalChanged || this.pendingScrollTop !== null) {
           this.spacer.style.height = `${visibleWindow(0, this.geometry()).spacerHeight}px`;
           if (this.pendingScrollTop !== null) {

@@ -81,6 +81,7 @@ export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryAc
     tile('packets', fmtInt(o.capture.packets)),
   );
   const states = h('div', { class: 'chips', 'aria-label': 'Flows per state' }, h('span', { class: 'chips-label' }, 'States:'));
+  if (Object.keys(o.states).length === 0) states.append(h('span', { class: 'muted' }, 'none'));
   for (const [state, n] of Object.entries(o.states).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
     const chip = h('button', { class: 'chip', title: `Show ${state} flows`, 'data-state': state }, `${state} ${fmtInt(n ?? 0)}`);
     chip.addEventListener('click', () => actions.filterState(state));
