@@ -20,3 +20,15 @@ export function epochToUtc(value: string | number): string | null {
   if (Number.isNaN(d.getTime())) return null;
   return `${d.toISOString().slice(0, 23).replace('T', ' ')} UTC`;
 }
+
+/**
+ * The damaged-capture banner: each problem with its byte offset (said once, even when the
+ * reader's message already names it) and the last good frame before it.
+ */
+export function describeDamage(problems: readonly { offset: number; packet: number; message: string }[]): string {
+  const one = (p: { offset: number; packet: number; message: string }): string => {
+    const where = new RegExp(`\\boffset ${p.offset}\\b`).test(p.message) ? '' : ` at byte offset ${p.offset}`;
+    return `${p.message}${where}${p.packet > 0 ? ` (after frame ${p.packet})` : ''}`;
+  };
+  return `The capture is damaged: ${problems.map(one).join('; ')}. Packets after the damage may be missing.`;
+}

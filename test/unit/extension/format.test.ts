@@ -1,7 +1,7 @@
 // Webview text that users read: counts with their nouns, story times as dates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOf, epochToUtc } from '../../../webview/format';
+import { countOf, describeDamage, epochToUtc } from '../../../webview/format';
 
 test('a count of one takes the singular, others the plural, with digit groups', () => {
   assert.equal(countOf(1, 'finding'), '1 finding');
@@ -23,4 +23,18 @@ test('numbers that are not times stay as they are', () => {
   assert.equal(epochToUtc(600), null);
   assert.equal(epochToUtc('likely'), null);
   assert.equal(epochToUtc('99.3'), null);
+});
+
+test('the damage banner names each byte offset once and the last good frame', () => {
+  // Messages as the reader words them for samples/truncated.pcap and a cut .pcap.gz.
+  assert.equal(
+    describeDamage([{ offset: 684, packet: 8, message: 'truncated record at offset 684: captured length 66, only 20 bytes left' }]),
+    'The capture is damaged: truncated record at offset 684: captured length 66, only 20 bytes left (after frame 8). Packets after the damage may be missing.',
+  );
+  assert.equal(
+    describeDamage([{ offset: 112458, packet: 1449, message: 'gzip stream damaged after 112458 uncompressed bytes: unexpected end of file' }]),
+    'The capture is damaged: gzip stream damaged after 112458 uncompressed bytes: unexpected end of file at byte offset 112458 (after frame 1449). Packets after the damage may be missing.',
+  );
+  // offset 68 must not count as naming offset 684.
+  assert.match(describeDamage([{ offset: 684, packet: 0, message: 'bad block at offset 68' }]), /offset 68 at byte offset 684\. /);
 });
