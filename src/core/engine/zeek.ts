@@ -215,8 +215,17 @@ export class ZeekConn {
       }
       return;
     }
-    if (len > 0) this.addIfNew(side, H_DATA, 'D');
-    else if (flags & TCP_ACK) this.addIfNew(side, H_ACK, 'A');
+    if (len > 0 || flags & TCP_ACK) {
+      if (this.history === 'H') {
+        // A connection that began with an unflipped SYN-ACK now carries an ACK or data: that
+        // makes a stealth scan unlikely, so Zeek flips it here and rewrites the history to "^h"
+        // (TCP_Endpoint::CheckHistory). Zeek's seen-letter mask is not flipped, nor is ours.
+        this.orig = 1 - this.orig;
+        this.history = '^h';
+      }
+      if (len > 0) this.addIfNew(side, H_DATA, 'D');
+      else this.addIfNew(side, H_ACK, 'A');
+    }
   }
 
   private inactive(side: number, peer: number, flags: number, seq: number, len: number): void {
