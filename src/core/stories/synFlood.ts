@@ -8,7 +8,7 @@ import type { Finding, Flow, Story, StorySeries } from '../engine/result';
 import { NS_PER_SECOND, secondsToNs } from './clock';
 import { formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
-import { fmt, fmtMs, fmtSeconds, plural } from './format';
+import { fmt, fmtSeconds, plural } from './format';
 import { groupStories, Told } from './group';
 import type { FloodWindow } from './hangingConnects';
 import { median, round } from './stats';
@@ -132,11 +132,12 @@ function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, ha
   if (due) {
     evidence.push(dueSilent === due
       ? `none of the ${plural(due, 'unanswered SYN')} was retransmitted`
-      : `${fmt(dueSilent)} of ${plural(due, 'unanswered SYN')} were never retransmitted`);
+      : dueSilent === 0 ? `all ${plural(due, 'unanswered SYN')} were retransmitted`
+        : `${fmt(dueSilent)} of ${plural(due, 'unanswered SYN')} were never retransmitted`);
   }
+  if (judged && silentShare < 0.9) evidence.push(`${round((1 - silentShare) * 100)}% ACKed a SYN-ACK or retransmitted their SYN`);
   if (backscatter) evidence.push(`${plural(backscatter, 'SYN-ACK')} drew a RST from a host that never sent the SYN`);
-  const ports = flood.length ? new Set(flood.map((x) => x.client.port)).size / flood.length : 0;
-  if (flood.length >= MIN_SPOOF_EVIDENCE && ports >= 0.9) evidence.push(`${round(ports * 100)}% of the source ports differ`);
+  // Random source ports are shown by their own number ('distinct source ports').
   if (sources >= 0.9 * halfOpen) evidence.push('almost every source sent a single SYN');
   else if (sources > 0) evidence.push(`the ${fmt(sources)} source addresses were used about ${fmt(Math.round(halfOpen / sources))} times each`);
   const verdict: SpoofVerdict = judged < MIN_SPOOF_EVIDENCE ? 'unknown'
@@ -170,8 +171,9 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   // The engine counts distinct sources in a compact set that may estimate past a size.
   const sourcesApprox = d.distinctSourcesExact === false;
   const meanRate = num(d, 'synRate') ?? (durationS > 0 ? syns / durationS : syns);
-  // A flood shorter than the one-second window has no busier second than its own mean rate.
-  const peakRate = num(d, 'peakSynRate') ?? (durationS < 1 ? meanRate : Math.max(meanRate, peakSynRate(ctx, startNs, endNs)));
+  // A flood shorter than the window has no busier window than its own mean rate: no peak then.
+  const peakRate = num(d, 'peakSynRate')
+    ?? (durationS < peakWindowS(ctx) ? null : Math.max(meanRate, peakSynRate(ctx, startNs, endNs)));
   const noRetrans = floodFlows.length ? floodFlows.filter((x) => x.synRetransmissions === 0).length / floodFlows.length : 0;
   const answered = num(d, 'answered') ?? attack.filter((x) => x.synAck > 0).length;
   const spoof = spoofing(ctx, floodFlows, sources, halfOpen);
@@ -196,37 +198,33 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
 
   const target = v.port === null ? v.ip : formatEndpoint(v.ip, v.port);
   const offset = (ns: number) => fmtSeconds(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
-  const parts: string[] = [];
   const wall = utc(clock.baseSec + Math.floor(startNs / NS_PER_SECOND));
   const from = startNs - ctx.captureStartNs < NS_PER_SECOND / 2 ? 'from the start of the capture' : `from ${offset(startNs)} into the capture`;
-  parts.push(`${target} was SYN-flooded for ${fmtSeconds(durationS)}, ${from}`
-    + `${wall ? ` (${wall})` : ''}: `
-    + `${plural(syns, 'SYN')} at ${fmt(meanRate)}/s on average (peak ${fmt(peakRate)}/s) from `
-    + `${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}.`);
-  const because = spoof.evidence.length ? `: ${spoof.evidence.join(', ')}` : '';
-  if (spoofed === 'likely') {
-    parts.push(`The sources are likely spoofed (no TCP stack behind them)${because}.`);
-  } else if (spoofed === 'unlikely') {
-    parts.push(`The sources behave like real TCP stacks (${round((1 - spoof.silentShare) * 100)}% ACKed a SYN-ACK or `
-      + 'retransmitted their SYN): real clients or a botnet, not forged addresses.');
-  } else if (floodFlows.length) {
-    parts.push(spoof.judged < MIN_SPOOF_EVIDENCE
-      ? 'Whether the sources are spoofed cannot be told: the capture ends too soon after the flood SYNs to see a retry.'
-      : `Whether the sources are spoofed is unclear: ${round(spoof.silentShare * 100)}% of the flood connections showed no TCP stack behind them${because}.`);
+  // Two sentences: what hit the server, and how the server and its real clients fared. The
+  // evidence behind each claim is in `numbers`.
+  let who = `${plural(syns, 'SYN')} from ${sourcesApprox ? 'about ' : ''}${plural(sources, 'distinct source')}`;
+  if (spoofed === 'likely') who += ', likely spoofed';
+  else if (spoofed === 'unlikely') who += ' that behave like real TCP stacks (not forged addresses)';
+  else if (floodFlows.length) {
+    who += spoof.judged < MIN_SPOOF_EVIDENCE
+      ? ' (whether spoofed cannot be told: the capture ends too soon after them to see a retry)'
+      : ' (whether spoofed is unclear)';
   }
-  if (cookies === 'yes') parts.push(`The server answered with SYN cookies${cookieHow ? `: ${cookieHow}` : ''}.`);
-  else if (answered === 0) parts.push('The server answered none of the flood SYNs (its SYN queue was full, or it was down).');
-  else parts.push(`The server answered ${plural(answered, 'flood SYN')} with a SYN-ACK.`);
+  const first = `${target} was SYN-flooded for ${fmtSeconds(durationS)}, ${from}${wall ? ` (${wall})` : ''}: ${who}.`;
+  const server = cookies === 'yes' ? 'The server answered with SYN cookies'
+    : answered === 0 ? 'The server answered none of the flood SYNs'
+      : `The server answered ${plural(answered, 'flood SYN')} with a SYN-ACK`;
+  const cmp = compareLegit(legitIn.length, legitOut.length, slower);
+  let clients = '';
   if (legitInCount) {
-    parts.push(`Legitimate clients still got through: ${plural(legitInCount, 'handshake')} completed during the flood`
-      + (Number.isFinite(slower)
-        ? `, median handshake ${fmtMs(rttIn)} against ${fmtMs(rttOut)} outside it (${slower >= 1.5 ? `${round(slower, 1)}× slower` : 'no slower'})`
-        : Number.isFinite(rttIn) ? `, median handshake ${fmtMs(rttIn)}` : '')
-      + (legitRetried ? `; ${plural(legitRetried, 'client')} had to retransmit ${legitRetried === 1 ? 'its' : 'their'} SYN` : '') + '.');
+    clients = `${plural(legitInCount, 'legitimate handshake')} still completed during the flood`
+      + (cmp.kind === 'few' ? '' : `, ${cmp.text}`);
   } else if (legitFailed) {
-    parts.push(`No legitimate handshake completed during the flood; ${plural(legitFailed, 'client')} retried in vain.`);
+    clients = `no legitimate handshake completed during the flood (${plural(legitFailed, 'client')} retried in vain)`;
   }
+  const second = `${server}${clients ? `; ${clients}` : ''}.`;
 
+  const windowLabel = `${fmt(peakWindowS(ctx))} s`;
   const numbers: Record<string, number | string> = {
     'start': clock.format(startNs),
     'end': clock.format(endNs),
@@ -234,7 +232,10 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     'flood SYNs': syns,
     'half-open connections': halfOpen,
     'mean SYN rate (/s)': round(meanRate, 1),
-    'peak SYN rate (/s)': round(peakRate, 1),
+  };
+  // Over a sliding window, so it can exceed every bar of the chart, whose bins are fixed.
+  if (peakRate !== null) numbers[`peak SYN rate (/s, busiest ${windowLabel} window)`] = round(peakRate, 1);
+  Object.assign(numbers, {
     'distinct sources': sources,
     // Judged on the listed flows; with too few listed (a capped result) we cannot tell.
     'spoofed sources': spoofed,
@@ -242,22 +243,22 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     'distinct source ports (% of listed flood connections)': Number.isFinite(ports) ? round(ports * 100, 1) : 'n/a',
     'SYNs never retransmitted (%)': round(noRetrans * 100, 1),
     'SYN cookies': cookies,
+  });
+  if (cookieHow) numbers['SYN cookies recognised by'] = cookieHow;
+  Object.assign(numbers, {
     'legitimate handshakes during flood': legitInCount,
     'legitimate handshakes outside flood': legitOut.length,
     'median legitimate RTT during flood (ms)': Number.isFinite(rttIn) ? round(rttIn * 1000, 2) : 'n/a',
     'median legitimate RTT outside flood (ms)': Number.isFinite(rttOut) ? round(rttOut * 1000, 2) : 'n/a',
     'legitimate clients that retransmitted their SYN': legitRetried,
-  };
-  if (Number.isFinite(slower)) numbers['slowdown (×)'] = round(slower, 1);
-  if (Array.isArray(d.synCookieEvidence) && d.synCookieEvidence.length) {
-    numbers['SYN cookies recognised by'] = d.synCookieEvidence.filter((x) => typeof x === 'string').join(', ');
-  }
+  });
+  if (legit.length) numbers['legitimate handshake time during the flood'] = cmp.text;
 
   const ids = attack.map((x) => x.id);
   const story: Story = {
     kind: 'syn-flood',
     title: `SYN flood on ${target}`,
-    sentence: parts.join(' '),
+    sentence: `${first} ${second}`,
     numbers,
     advice: (cookies === 'yes'
       ? 'SYN cookies kept the server answering; keep them on (net.ipv4.tcp_syncookies=1). '
@@ -305,8 +306,9 @@ function floodSeries(ctx: StoryContext, legit: readonly Flow[]): StorySeries[] {
   const b = secondBins(ctx);
   if (!b) return [];
   const tl = ctx.result.timeline;
-  const rate = new Array<number>(b.n).fill(0);
-  for (let i = 0; i < tl.syn.length; i++) rate[Math.floor(i / b.group)] += tl.syn[i];
+  // A bar counts the SYNs of its bin (fixed bins from the timeline's start), not a rate.
+  const count = new Array<number>(b.n).fill(0);
+  for (let i = 0; i < tl.syn.length; i++) count[Math.floor(i / b.group)] += tl.syn[i];
   const rtts: number[][] = Array.from({ length: b.n }, () => []);
   const widthNs = secondsToNs(b.widthS);
   for (const x of legit) {
@@ -314,12 +316,33 @@ function floodSeries(ctx: StoryContext, legit: readonly Flow[]): StorySeries[] {
     if (i >= 0 && i < b.n) rtts[i].push(x.handshake.rtt!);
   }
   const start = ctx.clock.format(b.startNs);
+  const bin = `${fmt(b.widthS)} s bin`;
   return [
-    { label: 'SYNs per second', unit: 'SYN/s', start, binSeconds: b.widthS, values: rate.map((n) => round(n / b.widthS, 1)) },
-    // 0 where no legitimate handshake completed in that second.
-    { label: 'legitimate handshake RTT (median)', unit: 'ms', start, binSeconds: b.widthS,
+    { label: `SYNs per ${bin}`, unit: 'SYNs', start, binSeconds: b.widthS, values: count },
+    // 0 where no legitimate handshake completed in that bin.
+    { label: `legitimate handshake RTT (median per ${bin})`, unit: 'ms', start, binSeconds: b.widthS,
       values: rtts.map((r) => (r.length ? round(median(r) * 1000, 2) : 0)) },
   ];
+}
+
+/** The length of the sliding window the peak rate is taken over: ~1 s of timeline bins. */
+function peakWindowS(ctx: StoryContext): number {
+  const bin = ctx.result.timeline.binSeconds;
+  return bin > 0 ? Math.max(1, Math.round(1 / bin)) * bin : 1;
+}
+
+/** Below this ratio of medians, "slower" is noise (RTT jitter, a handful of samples). */
+const SLOWER_RATIO = 1.2;
+/** Handshakes needed on each side (during, outside the flood) before their medians are compared. */
+const MIN_COMPARE = 3;
+
+/** During-flood legitimate handshake time against outside it, in words. */
+function compareLegit(during: number, outside: number, ratio: number): { kind: 'slower' | 'same' | 'few'; text: string } {
+  if (during < MIN_COMPARE || outside < MIN_COMPARE || !Number.isFinite(ratio)) {
+    return { kind: 'few', text: `too few legitimate handshakes to compare (${fmt(during)} during, ${fmt(outside)} outside)` };
+  }
+  if (ratio < SLOWER_RATIO) return { kind: 'same', text: 'not slower than outside it' };
+  return { kind: 'slower', text: `${fmt(round(ratio, 1))}× slower than outside it` };
 }
 
 /** The engine says 'likely' | 'no' | 'unknown' (older results may carry a boolean). */
@@ -329,18 +352,23 @@ function cookieVerdict(v: unknown): 'yes' | 'no' | 'unknown' {
   return 'unknown';
 }
 
-/** How the engine recognised SYN cookies, in words. */
+/**
+ * How the engine recognised SYN cookies (every code src/core/engine/endFindings.ts emits), in
+ * words: a cookie server keeps no state to retransmit a SYN-ACK from, and has to fit the
+ * client's options into the cookie or its timestamp.
+ */
 const COOKIE_EVIDENCE: Record<string, string> = {
-  'no-synack-retransmissions': 'it never retransmitted a SYN-ACK (a cookie keeps no state to retransmit from)',
-  'few-synack-retransmissions': 'it retransmitted only the SYN-ACKs of the first few SYNs, queued before cookies took over',
-  'options-dropped': 'its SYN-ACKs dropped the window scale and SACK the SYNs offered (no room for them in a cookie without timestamps)',
-  'timestamp-encoded-options': "its SYN-ACK timestamps encode the client's window scale and SACK (Linux's cookie format)",
+  'no-synack-retransmissions': 'SYN-ACKs never retransmitted',
+  'few-synack-retransmissions': 'only the first few SYN-ACKs retransmitted (those sent before cookies took over)',
+  'options-dropped': 'window scale and SACK offered in the SYNs dropped from the SYN-ACKs (a cookie without timestamps has no room for them)',
+  'timestamp-encoded-options': 'client options encoded in the SYN-ACK timestamps',
 };
 
 function cookieEvidenceText(v: unknown): string | null {
   const codes = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
   if (codes.length === 0) return null;
-  return codes.map((c) => COOKIE_EVIDENCE[c] ?? c).join('; ');
+  // A code this version does not know still reads as words rather than as an identifier.
+  return codes.map((c) => COOKIE_EVIDENCE[c] ?? c.replace(/-/g, ' ')).join('; ');
 }
 
 /** "2026-01-01 00:00:03 UTC", or null for times no calendar holds. */
