@@ -65,6 +65,7 @@ const ROWS: Row[] = [
   { trace: 'tcp/one-sided-2745.pcap', id: ['91.189.148.149', 2745, '245.181.165.131', 281], history: '^haf', src: 'core.conn-size-flip/conn.log.one-sided' },
   { trace: 'tcp/ctu-64702-888.pcap', id: ['192.168.1.108', 64702, '185.33.86.224', 888], history: '^hAfdtFr', src: 'core.conn-size-flip/conn.log.ctu' },
   ...fabric,
+  { trace: 'http/get-to-ssh-server.pcap', id: ['136.216.42.40', 44338, '130.74.164.231', 22], history: 'ShADadr', src: 'scripts.policy.frameworks.analyzer.detect-protocols-violation/conn.log' },
   { trace: 'tcp/single-rst.pcap', id: '', state: 'OTH', history: 'R', src: RST },
   { trace: 'tcp/syn-then-rst.pcap', id: '', state: 'RSTOS0', history: 'SR', src: RST },
   { trace: 'tcp/syn-then-ack-then-rst.pcap', id: '', state: 'RSTOS0', history: 'SaR', src: RST },
