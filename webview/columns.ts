@@ -1,6 +1,6 @@
 /** Flow table columns: header text, sort key and how a row's cell reads. */
 import type { FlowRow, SortKey } from '../src/protocol/flowTable';
-import { fmtMs } from './dom';
+import { fmtDuration } from './format';
 
 export interface Column {
   key: SortKey;
@@ -19,8 +19,8 @@ export const COLUMNS: Column[] = [
   { key: 'history', title: 'History', tooltip: 'Zeek history (uppercase = client)', cls: 'c-hist', text: (r) => r.history },
   { key: 'syn', title: 'SYN', tooltip: 'SYNs sent by the client (retransmissions included)', cls: 'c-n num', text: (r) => String(r.syn) },
   { key: 'synAck', title: 'SYN-ACK', tooltip: 'SYN-ACKs sent by the server', cls: 'c-n num', text: (r) => String(r.synAck) },
-  { key: 'rtt', title: 'RTT', tooltip: 'Handshake RTT: ACK − SYN', cls: 'c-rtt num', text: (r) => fmtMs(r.rtt) },
-  { key: 'serverRtt', title: 'Server RTT', tooltip: 'SYN-ACK − SYN', cls: 'c-rtt num', text: (r) => fmtMs(r.serverRtt) },
-  { key: 'clientRtt', title: 'Client RTT', tooltip: 'ACK − SYN-ACK', cls: 'c-rtt num', text: (r) => fmtMs(r.clientRtt) },
+  { key: 'rtt', title: 'RTT', tooltip: 'Handshake RTT: ACK − SYN', cls: 'c-rtt num', text: (r) => fmtDuration(r.rtt) },
+  { key: 'serverRtt', title: 'Server RTT', tooltip: 'SYN-ACK − SYN', cls: 'c-rtt num', text: (r) => fmtDuration(r.serverRtt) },
+  { key: 'clientRtt', title: 'Client RTT', tooltip: 'ACK − SYN-ACK', cls: 'c-rtt num', text: (r) => fmtDuration(r.clientRtt) },
   { key: 'findings', title: 'Findings', tooltip: 'Findings on this flow', cls: 'c-find', text: (r) => r.findings.join(', ') },
 ];

@@ -1,6 +1,7 @@
 /** The selected flow's sequence diagram (SVG from src/render, drawn in the worker) and its findings. */
 import type { FlowDetail } from '../src/protocol/messages';
-import { clear, endpoint, fmtMs, h, parseSvg } from './dom';
+import { clear, endpoint, h, parseSvg } from './dom';
+import { fmtDuration } from './format';
 
 export interface DiagramActions {
   exportDiagram(flowId: number): void;
@@ -40,7 +41,7 @@ export class DiagramPane {
     const f = detail.flow;
     this.flowId = f.id;
     this.buttons.hidden = false;
-    this.title.textContent = `Flow ${f.id}: ${endpoint(f.client.ip, f.client.port)} → ${endpoint(f.server.ip, f.server.port)} · ${f.state} · RTT ${fmtMs(f.handshake.rtt)}`;
+    this.title.textContent = `Flow ${f.id}: ${endpoint(f.client.ip, f.client.port)} → ${endpoint(f.server.ip, f.server.port)} · ${f.state} · RTT ${fmtDuration(f.handshake.rtt)}`;
     clear(this.body);
     const svg = parseSvg(detail.svg);
     if (svg) {

@@ -50,13 +50,6 @@ export function fmtInt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Seconds → "12.3 ms" style, "—" when unmeasured. */
-export function fmtMs(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return '—';
-  const ms = seconds * 1000;
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(3)} ms`;
-}
-
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;

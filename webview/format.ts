@@ -1,4 +1,14 @@
 /** Text formatting for the webview that needs no DOM (unit-tested in test/unit/extension). */
+import { formatDuration } from '../src/render/format';
+
+/**
+ * A duration in seconds as the sequence diagram writes it ("2.4 s", "12.3 ms", "150 µs"), "—"
+ * when unmeasured. One formatter for the title, the table and the diagram, so the same RTT
+ * never reads "2390 ms" in one place and "2.4 s" next to it.
+ */
+export function fmtDuration(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '—' : formatDuration(seconds);
+}
 
 /** "1 finding", "5 findings", "1,234 flows": a count with its noun in the right number. */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {

@@ -10,7 +10,7 @@ import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState
 import { DiagramPane } from './diagram';
 import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
-import { countOf, describeDamage } from './format';
+import { countOf, describeDamage, fmtDuration } from './format';
 import { FlowTable } from './flowTable';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
@@ -185,7 +185,7 @@ function onDone(o: Overview): void {
   errorBox.hidden = problems.length === 0;
   errorBox.textContent = problems.length === 0 ? '' : describeDamage(problems);
   const damaged = o.capture.problems.length > 0 ? ` · capture damaged at byte offset ${o.capture.problems[0]!.offset}` : '';
-  status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${(o.elapsedMs / 1000).toFixed(2)} s${damaged}`;
+  status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${fmtDuration(o.elapsedMs / 1000)}${damaged}`;
   workspace.hidden = false;
   exportFindings.hidden = false;
   renderStories(stories, o, actions);

@@ -1,7 +1,7 @@
 // Webview text that users read: counts with their nouns, story times as dates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOf, describeDamage, epochToUtc } from '../../../webview/format';
+import { countOf, describeDamage, epochToUtc, fmtDuration } from '../../../webview/format';
 
 test('a count of one takes the singular, others the plural, with digit groups', () => {
   assert.equal(countOf(1, 'finding'), '1 finding');
@@ -37,4 +37,15 @@ test('the damage banner names each byte offset once and the last good frame', ()
   );
   // offset 68 must not count as naming offset 684.
   assert.match(describeDamage([{ offset: 684, packet: 0, message: 'bad block at offset 68' }]), /offset 68 at byte offset 684\. /);
+});
+
+test('durations read the same in the pane title and table as in the diagram', () => {
+  // The flow of the review: ACK − SYN = 2.390 s, which the diagram writes "2.4 s"
+  // (seconds with one decimal); the title said "2390 ms" beside it.
+  assert.equal(fmtDuration(2.39), '2.4 s');
+  // Below a second: three significant digits in the largest unit that is ≥ 1.
+  assert.equal(fmtDuration(0.0123), '12.3 ms');
+  assert.equal(fmtDuration(0.00015), '150 µs');
+  assert.equal(fmtDuration(null), '—');
+  assert.equal(fmtDuration(undefined), '—');
 });
