@@ -17,7 +17,7 @@ import { assembleFindings, type PendingBucket } from './endFindings';
 import { findingCodes, flowFindings } from './flowFindings';
 import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
-import { FlowTable, segmentHash, tupleHash2 } from './flowTable';
+import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import { TargetAgg } from './targets';
@@ -36,6 +36,8 @@ export interface DecodeCounts {
 export class Analyzer {
   readonly config: AnalysisConfig;
   private readonly table: FlowTable;
+  /** Keys the flow-table hashes (see newHashSeed). */
+  private readonly hashSeed = newHashSeed();
   private readonly slab = new Slab(FLOW_STRIDE);
   private readonly seg: TcpSegment = newTcpSegment();
   /** One per capture: decodes from the reader's buffer (no view per packet) and rebuilds IP fragments as tshark does. */
@@ -133,7 +135,7 @@ export class Analyzer {
 
   private segment(seg: TcpSegment, t: PacketTime, comment: string | undefined): void {
     if (this.finished) return;
-    const hash = segmentHash(seg, this.config.vlanSeparatesFlows);
+    const hash = segmentHash(seg, this.config.vlanSeparatesFlows, this.hashSeed);
     let f = this.table.find(seg, hash);
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -150,7 +152,7 @@ export class Analyzer {
     }
     if (!f) {
       const finishedEarly = this.retired !== null && this.retired.contains(hash) &&
-        this.retired2!.contains(tupleHash2(seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
+        this.retired2!.contains(tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
       if (finishedEarly && !pureSyn) {
         // A later packet of a flow finished early for memory: still that connection (tshark keeps
         // one tcp.stream), so no new flow — else every connection outliving the active-flow
@@ -258,7 +260,7 @@ export class Analyzer {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
       this.retired.add(f.hash);
-      this.retired2!.add(tupleHash2(f.addr, f.port0, f.addr, f.port1, f.ipVersion, 0, 16));
+      this.retired2!.add(tupleHash2(this.hashSeed, f.addr, f.port0, f.addr, f.port1, f.ipVersion, 0, 16));
     }
     const facts = flowFacts(f);
     const outcome = outcomeOf(facts);
@@ -320,6 +322,11 @@ export class Analyzer {
   /** Cheap counters for progress UIs. */
   progress(): { packets: number; flows: number; handshakesComplete: number; activeFlows: number } {
     return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive, activeFlows: this.table.size };
+  }
+
+  /** Longest flow-table probe any lookup has walked so far (tests of the hash's spread). */
+  maxProbeLength(): number {
+    return this.table.maxProbe;
   }
 
   /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */

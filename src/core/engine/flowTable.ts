@@ -17,8 +17,19 @@ function fmix(h: number): number {
   return h;
 }
 
-function endpointHash(addr: Uint8Array, n: number, port: number): number {
-  let h = fmix(port + 0x9e3779b9);
+/**
+ * A random 32-bit key per Analyzer, mixed into every table hash: with a fixed hash a crafted
+ * capture of colliding 4-tuples would make each lookup walk the whole probe chain (hash
+ * flooding). Output never depends on hash order (flows are numbered and kept by first packet).
+ */
+export function newHashSeed(): number {
+  const a = new Uint32Array(1);
+  crypto.getRandomValues(a);
+  return a[0];
+}
+
+function endpointHash(addr: Uint8Array, n: number, port: number, seed: number): number {
+  let h = fmix((port + 0x9e3779b9) ^ seed);
   for (let i = 0; i < n; i += 4) {
     const w = (addr[i] << 24) | (addr[i + 1] << 16) | (addr[i + 2] << 8) | addr[i + 3];
     h = fmix(h ^ Math.imul(w, 0xcc9e2d51));
@@ -27,9 +38,9 @@ function endpointHash(addr: Uint8Array, n: number, port: number): number {
 }
 
 /** Same value for both directions of a connection. */
-export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
+export function segmentHash(seg: TcpSegment, useVlan: boolean, seed: number): number {
   const n = seg.ipVersion === 6 ? 16 : 4;
-  let h = (endpointHash(seg.src, n, seg.srcPort) + endpointHash(seg.dst, n, seg.dstPort)) | 0;
+  let h = (endpointHash(seg.src, n, seg.srcPort, seed) + endpointHash(seg.dst, n, seg.dstPort, seed)) | 0;
   if (useVlan) for (let i = 0; i < seg.vlanCount; i++) h = Math.imul(h ^ seg.vlan[i], 0x9e3779b1);
   return fmix(h ^ seg.ipVersion) >>> 0;
 }
@@ -38,13 +49,13 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean): number {
  * A second hash of the 4-tuple, independent of segmentHash (other constants, other order),
  * for the set of flows finished early.
  */
-export function tupleHash2(a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
+export function tupleHash2(seed: number, a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
   const n = ipVersion === 6 ? 16 : 4;
-  return fmix((sideHash2(a, aAt, n, pa) ^ sideHash2(b, bAt, n, pb)) + ipVersion * 0x3c6ef372) >>> 0;
+  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372) >>> 0;
 }
 
-function sideHash2(x: Uint8Array, at: number, n: number, p: number): number {
-  let h = fmix(Math.imul(p ^ 0x27d4eb2f, 0x165667b1));
+function sideHash2(x: Uint8Array, at: number, n: number, p: number, seed: number): number {
+  let h = fmix(Math.imul(p ^ 0x27d4eb2f ^ seed, 0x165667b1));
   for (let i = at + n - 4; i >= at; i -= 4) {
     h = fmix(h + Math.imul(((x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3]) ^ 0x61c88647, 0x85ebca77));
   }
@@ -77,6 +88,8 @@ export class FlowTable {
   private mask: number;
   private used = 0; // live + tombstones
   size = 0;
+  /** Longest probe sequence any lookup has walked (slots), for tests of the hash's spread. */
+  maxProbe = 0;
   /** Live flows by dense index; holes are reused. */
   readonly flows: (FlowState | null)[] = [];
   private free: number[] = [];
@@ -91,12 +104,11 @@ export class FlowTable {
 
   find(seg: TcpSegment, hash: number): FlowState | null {
     let i = hash & this.mask;
-    for (;;) {
+    for (let probe = 1; ; probe++) {
       const v = this.slots[i];
-      if (v === EMPTY) return null;
-      if (v > 0 && this.hashes[i] === hash) {
-        const f = this.flows[v - 1]!;
-        if (flowMatches(f, seg, this.useVlan)) return f;
+      if (v === EMPTY || (v > 0 && this.hashes[i] === hash && flowMatches(this.flows[v - 1]!, seg, this.useVlan))) {
+        if (probe > this.maxProbe) this.maxProbe = probe;
+        return v === EMPTY ? null : this.flows[v - 1];
       }
       i = (i + 1) & this.mask;
     }
