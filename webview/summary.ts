@@ -1,6 +1,7 @@
 /** The "What happened" story cards and the summary header (counts, states, findings, charts). */
 import type { FindingCode } from '../src/core/engine/result';
 import type { Overview, StoryView } from '../src/protocol/messages';
+import { seriesLabel } from '../src/render/format';
 import { clear, fmtInt, h, parseSvg } from './dom';
 import { epochToUtc } from './format';
 
@@ -32,7 +33,7 @@ function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
   const charts = h('div', { class: 'story-charts' });
   sv.charts.forEach((svg, i) => {
     const el = parseSvg(svg);
-    if (el) charts.append(h('figure', { class: 'chart' }, el, h('figcaption', null, s.series[i]?.label ?? '')));
+    if (el) charts.append(h('figure', { class: 'chart' }, el, h('figcaption', null, s.series[i] ? seriesLabel(s.series[i]!.label, s.series[i]!.unit) : '')));
   });
   // Stories list at most a capped number of flow ids; say so rather than promise them all.
   const label = s.flows.length === 0 ? 'No flows'

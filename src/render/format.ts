@@ -107,3 +107,21 @@ export function formatEndpointShort(ep: Endpoint, max: number): string {
   const ip = chars.slice(0, head).join('') + '…' + chars.slice(-tail).join('');
   return v6 ? `[${ip}]:${ep.port}` : `${ip}:${ep.port}`;
 }
+
+/**
+ * A chart series' caption with its unit, the unit said once: "pending longer than 3 s
+ * (connects)", but "SYNs per 1 s bin" for unit "SYNs" and "new connections per second" for
+ * "conn/s", where the label already names what is counted. A label ending in a parenthesis
+ * takes the unit inside it rather than a second pair.
+ */
+export function seriesLabel(label: string, unit: string): string {
+  const u = unit.trim();
+  if (!u) return label;
+  const words = label.toLowerCase().split(/[^\p{L}\p{N}/]+/u).filter(Boolean);
+  const [what = '', per] = u.toLowerCase().split('/');
+  // "conn" names "connections"; shorter units ("ms", "s") must match a whole word.
+  const counted = words.some((w) => w === u.toLowerCase() || w === what || (what.length >= 4 && w.startsWith(what)));
+  const rate = per === undefined || (per === 's' && /\bper second\b|\/s\b/i.test(label));
+  if (counted && rate) return label;
+  return label.endsWith(')') ? `${label.slice(0, -1)}, ${u})` : `${label} (${u})`;
+}

@@ -1,6 +1,7 @@
 /** Builds the summary header's data from a finished result (pure; charts come in as a renderer). */
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
 import type { Overview, StoryView } from '../protocol/messages';
+import { seriesLabel } from '../render/format';
 
 export interface ChartRenderer {
   barChart(series: { label: string; values: number[]; start?: string; binSeconds?: number }): string;
@@ -37,7 +38,7 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
   const tl = result.timeline;
   const stories: StoryView[] = (result.stories ?? []).map((story) => ({
     story,
-    charts: story.series.map((s) => safe(() => charts.barChart({ label: `${s.label} (${s.unit})`, values: s.values, start: s.start, binSeconds: s.binSeconds }))),
+    charts: story.series.map((s) => safe(() => charts.barChart({ label: seriesLabel(s.label, s.unit), values: s.values, start: s.start, binSeconds: s.binSeconds }))),
   }));
   return {
     capture: result.capture,
