@@ -49,6 +49,12 @@ const MAX_INTERVALS = 16;
 /** Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). */
 const NONE: readonly number[] = Object.freeze([]);
 const IFACE0: readonly number[] = Object.freeze([0]);
+/**
+ * Shared stand-ins until a flow records options or an event (copied on first write): most flows
+ * of a flood never do, and each small array lived long enough to be promoted and die in old space.
+ */
+const NO_OPTIONS_YET: readonly [null, null] = Object.freeze([null, null]);
+const NO_EVENTS_YET: readonly RawEvent[] = Object.freeze([]);
 
 export interface PacketTime {
   index: number;
@@ -99,7 +105,7 @@ export class FlowState {
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1). */
   hsAck: TimePoint | null = null;
 
-  options: [TcpOptionsSeen | null, TcpOptionsSeen | null] = [null, null];
+  options: readonly [TcpOptionsSeen | null, TcpOptionsSeen | null] = NO_OPTIONS_YET;
 
   firstRst: TimePoint | null = null;
   firstRstSide = -1;
@@ -110,7 +116,7 @@ export class FlowState {
   truncated = 0;
 
   zeek: ZeekConn;
-  events: RawEvent[] = [];
+  events: readonly RawEvent[] = NO_EVENTS_YET;
   eventsDropped = 0;
 
   /** This flow's record in the analyzer's slab: per-side counters (slot constants above), then Zeek's. */
@@ -185,7 +191,31 @@ function pointOf(f: FlowState, t: PacketTime): TimePoint {
   return t.index === p.packet && t.sec === p.sec && t.ns === p.ns && t.frac === p.frac && t.ups === p.ups ? p : point(t);
 }
 
+function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
+  const both: [TcpOptionsSeen | null, TcpOptionsSeen | null] = [f.options[0], f.options[1]];
+  both[side] = o;
+  f.options = both;
+}
+
+/**
+ * Option sets are few (a handful of stacks per capture), so equal ones are shared: one frozen
+ * object per distinct set instead of one per SYN, which in a flood was one per flow. Bounded so
+ * a capture with every possible combination cannot grow it without limit.
+ */
+const optionsCache = new Map<number, TcpOptionsSeen>();
+const OPTIONS_CACHE_MAX = 4096;
+
 export function optionsOf(seg: TcpSegment): TcpOptionsSeen {
+  const key = (((seg.mss + 1) * 512 + (seg.windowScale + 1)) * 16 + (seg.sackPermitted ? 8 : 0) + (seg.tsVal >= 0 ? 4 : 0)) * 4 + seg.fastOpen;
+  let o = optionsCache.get(key);
+  if (o === undefined) {
+    o = Object.freeze(newOptions(seg));
+    if (optionsCache.size < OPTIONS_CACHE_MAX) optionsCache.set(key, o);
+  }
+  return o;
+}
+
+function newOptions(seg: TcpSegment): TcpOptionsSeen {
   return {
     mss: seg.mss >= 0 ? seg.mss : null,
     windowScale: seg.windowScale >= 0 ? seg.windowScale : null,
@@ -261,7 +291,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     f.s.a[f.o + V_SYN + side]++;
     if (f.s.a[f.o + V_SYN + side] === 1) {
       f.s.a[f.o + V_SYN_SEQ + side] = seg.seq;
-      f.options[side] = optionsOf(seg);
+      setOptions(f, side, optionsOf(seg));
       f.s.a[f.o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
         f.firstSynSide = side;
@@ -286,7 +316,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     if (f.s.a[f.o + V_SYN_ACK + side] === 1) {
       f.s.a[f.o + V_SYN_ACK_SEQ + side] = seg.seq;
       f.s.a[f.o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
-      if (!f.options[side] || f.s.a[f.o + V_SYN + side] === 0) f.options[side] = optionsOf(seg);
+      if (!f.options[side] || f.s.a[f.o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
       if (f.firstSynAckSide < 0) {
         f.firstSynAckSide = side;
         f.firstSynAck = pointOf(f, t);
@@ -345,7 +375,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   if (wantEvent || comment !== undefined) {
     if (f.events.length < maxEvents) {
-      f.events.push({
+      if (f.events === NO_EVENTS_YET) f.events = [];
+      (f.events as RawEvent[]).push({
         packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
         seq: f.s.a[f.o + V_BASE_SET + side] ? (seg.seq - f.s.a[f.o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
         ack: isAck ? (f.s.a[f.o + V_BASE_SET + other] ? (seg.ack - f.s.a[f.o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
