@@ -233,7 +233,8 @@ function onMessage(m: HostToWebview): void {
     case 'failed': {
       progressBar.hidden = true;
       const where = m.offset !== undefined && !/offset/i.test(m.message) ? ` (at byte offset ${m.offset})` : '';
-      status.textContent = m.cancelled ? 'Cancelled.' : `Failed: ${m.message}${where}`;
+      // The banner below gives the reason; the status line only says that it failed, and where.
+      status.textContent = m.cancelled ? 'Cancelled.' : `Failed${m.offset !== undefined ? ` at byte offset ${m.offset}` : ''}.`;
       errorBox.textContent = m.cancelled
         ? 'The analysis was cancelled. Click Re-analyze (or run "synscope: Re-analyze Capture") to start again.'
         : `synscope could not read ${fileName}: ${m.message}${where}.${/not a pcap/i.test(m.message) ? ' It reads pcap and pcapng captures, gzip-compressed too.' : ''}`;

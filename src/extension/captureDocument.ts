@@ -96,9 +96,10 @@ export class CaptureDocument implements vscode.CustomDocument {
         if (!current()) return;
         this.setFailed(message, offset, false);
         settle();
-        void vscode.window.showErrorMessage(
-          `synscope could not analyse ${this.fileName}: ${message}${offset !== undefined && !/offset/i.test(message) ? ` (at byte offset ${offset})` : ''}`,
-        );
+        // The editor says it in its banner (with the byte offset) and status line; a
+        // notification on top would be a third copy that stays up. Only an editor nobody is
+        // looking at (a background tab, a re-analysis from settings) gets one, with a way back.
+        if (![...this.panels].some((p) => p.visible)) void this.notifyFailure(message, offset);
       },
     });
     this.run = run;
@@ -129,6 +130,14 @@ export class CaptureDocument implements vscode.CustomDocument {
     this.state = { kind: 'failed', message, offset, cancelled };
     this.broadcast({ type: 'failed', message, offset, cancelled });
     this.host.onAnalysisChanged(this);
+  }
+
+  private async notifyFailure(message: string, offset: number | undefined): Promise<void> {
+    const where = offset !== undefined && !/offset/i.test(message) ? ` (at byte offset ${offset})` : '';
+    const pick = await vscode.window.showErrorMessage(`synscope could not analyse ${this.fileName}: ${message}${where}`, 'Show');
+    if (pick !== 'Show') return;
+    const panel = [...this.panels][0];
+    panel?.reveal(panel.viewColumn, false);
   }
 
   /** Messages that bring a freshly loaded panel up to date. */
