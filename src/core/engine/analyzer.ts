@@ -242,8 +242,8 @@ export class Analyzer {
   }
 
   private target(f: FlowState, serverSide: number): TargetAgg {
-    const a = f.addr;
-    const at = serverSide * 16;
+    const a = f.s.addrs;
+    const at = f.addrAt + serverSide * 16;
     const port = serverSide === 0 ? f.port0 : f.port1;
     const key: number | string = f.ipVersion === 4
       ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
@@ -260,7 +260,7 @@ export class Analyzer {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
       this.retired.add(f.hash);
-      this.retired2!.add(tupleHash2(this.hashSeed, f.addr, f.port0, f.addr, f.port1, f.ipVersion, 0, 16));
+      this.retired2!.add(tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
     }
     const facts = flowFacts(f);
     const outcome = outcomeOf(facts);

@@ -66,8 +66,8 @@ export interface PacketTime {
 }
 
 export class FlowState {
-  /** Both addresses in one array: side 0 at offset 0, side 1 at offset 16. */
-  readonly addr = new Uint8Array(32);
+  /** Byte offset of this flow's addresses in `s.addrs` (side 0 at +0, side 1 at +16). */
+  readonly addrAt: number;
   port0 = 0;
   port1 = 0;
   ipVersion = 4;
@@ -130,11 +130,13 @@ export class FlowState {
     readonly s: Slab,
   ) {
     this.o = s.alloc();
+    this.addrAt = s.addrAt(this.o);
     this.ipVersion = seg.ipVersion;
     const n = seg.ipVersion === 6 ? 16 : 4;
+    const addrs = s.addrs;
     for (let i = 0; i < n; i++) {
-      this.addr[i] = seg.src[i];
-      this.addr[16 + i] = seg.dst[i];
+      addrs[this.addrAt + i] = seg.src[i];
+      addrs[this.addrAt + 16 + i] = seg.dst[i];
     }
     this.port0 = seg.srcPort;
     this.port1 = seg.dstPort;
@@ -158,14 +160,16 @@ export class FlowState {
 
   /** A side's address bytes (a view; for formatting, not the hot path). */
   addrOf(side: number): Uint8Array {
-    return this.addr.subarray(side * 16, side * 16 + (this.ipVersion === 6 ? 16 : 4));
+    const at = this.addrAt + side * 16;
+    return this.s.addrs.subarray(at, at + (this.ipVersion === 6 ? 16 : 4));
   }
 
   /** Side of a segment already known to belong to this flow. */
   sideOf(seg: TcpSegment): number {
     if (seg.srcPort !== this.port0 || seg.dstPort !== this.port1) return 1;
     const n = seg.ipVersion === 6 ? 16 : 4;
-    for (let i = 0; i < n; i++) if (seg.src[i] !== this.addr[i]) return 1;
+    const addrs = this.s.addrs;
+    for (let i = 0; i < n; i++) if (seg.src[i] !== addrs[this.addrAt + i]) return 1;
     return 0;
   }
 

@@ -74,8 +74,10 @@ export function flowMatches(f: FlowState, seg: TcpSegment, useVlan: boolean): bo
     for (let i = 0; i < seg.vlanCount; i++) if (f.keyVlan[i] !== seg.vlan[i]) return false;
   }
   const n = seg.ipVersion === 6 ? 16 : 4;
-  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, f.addr, 0, n) && sameAddr(seg.dst, f.addr, 16, n)) return true;
-  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, f.addr, 16, n) && sameAddr(seg.dst, f.addr, 0, n);
+  const a = f.s.addrs;
+  const at = f.addrAt;
+  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, a, at, n) && sameAddr(seg.dst, a, at + 16, n)) return true;
+  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, a, at + 16, n) && sameAddr(seg.dst, a, at, n);
 }
 
 const EMPTY = 0;

@@ -5,11 +5,22 @@
  */
 export class Slab {
   a: Float64Array;
+  /**
+   * Both addresses of each record's flow, 32 bytes per record (side 0 at +0, side 1 at +16), at
+   * byte offset `addrAt(o)`: one shared buffer instead of a Uint8Array per flow.
+   */
+  addrs: Uint8Array;
   private readonly free: number[] = [];
   private next = 0;
 
   constructor(readonly stride: number, initialRecords = 1024) {
     this.a = new Float64Array(stride * initialRecords);
+    this.addrs = new Uint8Array(32 * initialRecords);
+  }
+
+  /** Byte offset of record `o`'s addresses in `addrs`. */
+  addrAt(o: number): number {
+    return (o / this.stride) * 32;
   }
 
   /** Offset of a zeroed record. */
@@ -22,9 +33,14 @@ export class Slab {
         const bigger = new Float64Array(this.a.length * 2);
         bigger.set(this.a);
         this.a = bigger;
+        const addrs = new Uint8Array(this.addrs.length * 2);
+        addrs.set(this.addrs);
+        this.addrs = addrs;
       }
     } else {
       this.a.fill(0, o, o + this.stride);
+      const at = this.addrAt(o);
+      this.addrs.fill(0, at, at + 32);
     }
     return o;
   }

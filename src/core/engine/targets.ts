@@ -115,8 +115,8 @@ export class TargetAgg {
   }
 
   private addSource(state: FlowState, clientSide: number): void {
-    const a = state.addr;
-    const o = clientSide * 16;
+    const a = state.s.addrs;
+    const o = state.addrAt + clientSide * 16;
     let key: number;
     if (state.ipVersion === 4) key = ((a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3]) >>> 0;
     else {
