@@ -75,17 +75,23 @@ export class Analyzer {
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
   }
 
-  /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
-  addPacket(rec: PacketRecord): void {
+  /** Counts a packet and fills the reused time point for it (both entry points share this). */
+  private stamp(index: number, sec: number, frac: number, ups: number, interfaceId: number): PacketTime {
     this.packets++;
     const pt = this.pt;
-    pt.index = rec.index;
-    pt.sec = rec.sec;
-    pt.frac = rec.frac;
-    pt.ups = rec.unitsPerSecond;
-    pt.ns = fracToNs(rec.frac, rec.unitsPerSecond);
-    pt.interfaceId = rec.interfaceId;
+    pt.index = index;
+    pt.sec = sec;
+    pt.frac = frac;
+    pt.ups = ups;
+    pt.ns = fracToNs(frac, ups);
+    pt.interfaceId = interfaceId;
     this.noteTime(pt);
+    return pt;
+  }
+
+  /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
+  addPacket(rec: PacketRecord): void {
+    const pt = this.stamp(rec.index, rec.sec, rec.frac, rec.unitsPerSecond, rec.interfaceId);
     const r = this.reassembler.decode(rec, this.seg);
     switch (r) {
       case DecodeResult.Tcp:
@@ -104,15 +110,7 @@ export class Analyzer {
    * packets must come in file order.
    */
   addSegment(seg: TcpSegment, t: { index: number; sec: number; frac: number; unitsPerSecond: number; interfaceId?: number }, comment?: string): void {
-    this.packets++;
-    const pt = this.pt;
-    pt.index = t.index;
-    pt.sec = t.sec;
-    pt.frac = t.frac;
-    pt.ups = t.unitsPerSecond;
-    pt.ns = fracToNs(t.frac, t.unitsPerSecond);
-    pt.interfaceId = t.interfaceId ?? 0;
-    this.noteTime(pt);
+    const pt = this.stamp(t.index, t.sec, t.frac, t.unitsPerSecond, t.interfaceId ?? 0);
     this.decoded.tcp++;
     this.segment(seg, pt, comment);
   }

@@ -28,20 +28,18 @@ export class TimelineBuilder {
   }
 
   add(series: number, sec: number, ns: number, n = 1): void {
-    if (!this.start) return;
-    const dt = diffSeconds(sec, ns, this.start.sec, this.start.ns);
-    let bin = dt > 0 ? Math.floor(dt / this.width) : 0;
-    while (bin >= this.maxBins) {
-      this.widen();
-      bin = Math.floor(dt / this.width);
-    }
-    this.grow(bin + 1);
-    this.counts[series][bin] += n;
+    const bin = this.reach(sec, ns);
+    if (bin >= 0) this.counts[series][bin] += n;
   }
 
   /** Make sure the timeline reaches the given time (the capture's last packet). */
   extendTo(sec: number, ns: number): void {
-    if (!this.start) return;
+    this.reach(sec, ns);
+  }
+
+  /** The bin of a time, widening and growing the timeline to hold it; -1 before setStart. */
+  private reach(sec: number, ns: number): number {
+    if (!this.start) return -1;
     const dt = diffSeconds(sec, ns, this.start.sec, this.start.ns);
     let bin = dt > 0 ? Math.floor(dt / this.width) : 0;
     while (bin >= this.maxBins) {
@@ -49,6 +47,7 @@ export class TimelineBuilder {
       bin = Math.floor(dt / this.width);
     }
     this.grow(bin + 1);
+    return bin;
   }
 
   private grow(n: number): void {
