@@ -19,6 +19,7 @@ import { useCliFrom } from './cli.mjs';
 import { runIntegrationSuite } from './integration.mjs';
 import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
+import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { stageExtension } from './stage.mjs';
@@ -50,6 +51,9 @@ ensureServer();
 const samples = sampleFiles();
 const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
 for (const f of samples) cpSync(f.path, join(ws, f.name));
+// Seconds of reading for the first-rows check, generated before the server starts so Quick
+// Open's file index already holds it.
+const large = only.has('ui') ? generateLargeCapture(ws) : null;
 const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
 // Also on the hard deadline's exit: no temp folders left behind (servers die in vscode-server.mjs).
 process.on('exit', () => {
@@ -74,6 +78,7 @@ try {
     if (ready && only.has('ui')) {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
       if (samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
+      await firstRowsScenario(ctx, large);
     }
     if (ready && only.has('stories')) await storiesScenario(ctx);
     await ctx.page.context().close();

@@ -81,7 +81,10 @@ export function readinessTitle(titleOf) {
   return t;
 }
 
-/** Quick Open (Ctrl+P) a workspace file by name, as a user would. */
+/**
+ * Quick Open (Ctrl+P) a workspace file by name, as a user would. Returns the time
+ * (Date.now()) right before the click that opens it.
+ */
 export async function quickOpen(page, fileName) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
@@ -92,7 +95,9 @@ export async function quickOpen(page, fileName) {
   const row = page.locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
   await row.waitFor();
+  const clickedAt = Date.now();
   await row.click();
+  return clickedAt;
 }
 
 /** Closes every editor so the next capture's webview is the only one on the page. */

@@ -81,9 +81,12 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
   const report = (force: boolean): void => {
     const now = Date.now();
-    if (!force && now - lastPost < PROGRESS_EVERY_MS) return;
-    lastPost = now;
     const p = a.progress();
+    // The first flows go out as soon as there are any, not on the next tick: that tick is what
+    // the user would otherwise wait for before the table shows anything.
+    const firstFlows = sentPartial === 0 && p.flows > 0;
+    if (!force && !firstFlows && now - lastPost < PROGRESS_EVERY_MS) return;
+    lastPost = now;
     post({ type: 'progress', progress: { bytesRead, totalBytes, packets: p.packets, flows: p.flows, handshakesComplete: p.handshakesComplete } });
     // The first screenful of flows, refreshed while it fills and while its flows change state.
     if (p.flows > 0 && (sentPartial < PARTIAL_ROWS || now - t0 < 10_000)) {
