@@ -57,12 +57,25 @@ export function fractionDigits(unitsPerSecond: number): number {
   return 9;
 }
 
+/** 10^(9−n) for unitsPerSecond = 10^n, n = 0…9: the factor to nanoseconds. */
+const TO_NS = new Map<number, number>([[1, 1e9], [10, 1e8], [100, 1e7], [1e3, 1e6], [1e4, 1e5], [1e5, 1e4], [1e6, 1e3], [1e7, 100], [1e8, 10], [1e9, 1]]);
+
 /**
  * Epoch seconds as a decimal string with the file's full precision: 9 fraction digits for µs and
  * ns captures (the form of tshark's frame.time_epoch), more for finer resolutions.
- * Not on the hot path (BigInt keeps it exact for any resolution).
+ * Every finished flow prints a few of these, so the usual case (non-negative seconds, decimal
+ * resolution up to ns) is plain integer formatting; the rest goes through BigInt, exact for any
+ * resolution.
  */
 export function formatTimestamp(t: Timestamp): string {
+  const toNs = TO_NS.get(t.unitsPerSecond);
+  if (toNs !== undefined && t.sec >= 0 && Number.isSafeInteger(t.sec) && Number.isInteger(t.frac) && t.frac >= 0 && t.frac < t.unitsPerSecond) {
+    return `${t.sec}.${String(t.frac * toNs).padStart(9, '0')}`;
+  }
+  return formatTimestampExact(t);
+}
+
+function formatTimestampExact(t: Timestamp): string {
   const digits = fractionDigits(t.unitsPerSecond);
   const scale = 10n ** BigInt(digits);
   const units = BigInt(t.unitsPerSecond);

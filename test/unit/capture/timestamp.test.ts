@@ -27,6 +27,21 @@ describe('formatTimestamp', () => {
   it('prints times before the epoch with one minus sign', () => {
     assert.equal(formatTimestamp({ sec: -2, frac: 500000, unitsPerSecond: 1e6 }), '-1.500000000');
   });
+
+  it('prints every decimal-resolution timestamp exactly (decimal expansion by BigInt)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 9 }),
+      fc.bigInt({ min: 0n, max: 1n << 52n }),
+      fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+      (n, sec, f) => {
+        const units = 10 ** n;
+        const frac = Math.floor(f * units);
+        const total = (sec * BigInt(units) + BigInt(frac)) * 10n ** BigInt(9 - n);
+        const want = `${total / 1_000_000_000n}.${String(total % 1_000_000_000n).padStart(9, '0')}`;
+        assert.equal(formatTimestamp({ sec: Number(sec), frac, unitsPerSecond: units }), want);
+      },
+    ), { seed: 20261127, numRuns: 3000 });
+  });
 });
 
 describe('splitTicks', () => {
