@@ -375,7 +375,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
   }
 
-  f.zeek.packet(side, flags, seg.seq, seg.ack, len, seg.window);
+  f.zeek.packet(side, seg);
 
   if (wantEvent || comment !== undefined) {
     if (f.events.length < maxEvents) {

@@ -23,7 +23,9 @@ function fmix(h: number): number {
  * flooding). Output never depends on hash order (flows are numbered and kept by first packet).
  */
 export function newHashSeed(): number {
-  const a = new Uint32Array(1);
+  // Signed, so V8 keeps it a small integer: a seed ≥ 2^31 would be a heap number, copied
+  // into a fresh box on every call that passes it (once per packet).
+  const a = new Int32Array(1);
   crypto.getRandomValues(a);
   return a[0];
 }
@@ -37,12 +39,15 @@ function endpointHash(addr: Uint8Array, n: number, port: number, seed: number): 
   return h;
 }
 
-/** Same value for both directions of a connection. */
+/**
+ * Same value for both directions of a connection. A signed 32-bit integer: V8 keeps those
+ * unboxed, where half of all unsigned hashes (≥ 2^31) would be a heap number per packet.
+ */
 export function segmentHash(seg: TcpSegment, useVlan: boolean, seed: number): number {
   const n = seg.ipVersion === 6 ? 16 : 4;
   let h = (endpointHash(seg.src, n, seg.srcPort, seed) + endpointHash(seg.dst, n, seg.dstPort, seed)) | 0;
   if (useVlan) for (let i = 0; i < seg.vlanCount; i++) h = Math.imul(h ^ seg.vlan[i], 0x9e3779b1);
-  return fmix(h ^ seg.ipVersion) >>> 0;
+  return fmix(h ^ seg.ipVersion);
 }
 
 /**
@@ -86,7 +91,7 @@ const TOMBSTONE = -1;
 export class FlowTable {
   /** Slot → index+1 into `flows` (0 empty, −1 deleted). */
   private slots: Int32Array;
-  private hashes: Uint32Array;
+  private hashes: Int32Array;
   private mask: number;
   private used = 0; // live + tombstones
   size = 0;
@@ -100,7 +105,7 @@ export class FlowTable {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.slots = new Int32Array(cap);
-    this.hashes = new Uint32Array(cap);
+    this.hashes = new Int32Array(cap);
     this.mask = cap - 1;
   }
 
@@ -162,7 +167,7 @@ export class FlowTable {
     const oldSlots = this.slots;
     const oldHashes = this.hashes;
     this.slots = new Int32Array(capacity);
-    this.hashes = new Uint32Array(capacity);
+    this.hashes = new Int32Array(capacity);
     this.mask = capacity - 1;
     this.used = 0;
     for (let i = 0; i < oldSlots.length; i++) if (oldSlots[i] > 0) this.place(oldHashes[i], oldSlots[i]);

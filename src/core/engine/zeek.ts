@@ -5,7 +5,7 @@
  * written anew). Zeek's originator is not always our client: it is the sender of the first
  * packet unless Zeek flips the roles (see `zeekFlipsAtStart`).
  */
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/types';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { ConnState } from './result';
 import type { Slab } from './slab';
 
@@ -79,6 +79,17 @@ export const ZEEK_SLOTS = 26;
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
+/**
+ * Sequence number one past the segment (SYN and FIN count one each; a RST's data does not), as
+ * a signed 32-bit integer so it is never boxed (callers store it with `>>> 0`).
+ */
+function onePastOf(seg: TcpSegment): number {
+  const flags = seg.flags;
+  const segLen = flags & TCP_RST ? (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
+    : seg.payloadLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
+  return (seg.seq + segLen) | 0;
+}
+
 /** Signed 32-bit distance a − b (Zeek's seq_delta). */
 function seqDelta(a: number, b: number): number {
   return (a - b) | 0;
@@ -117,29 +128,33 @@ export class ZeekConn {
     this.history += side === this.orig ? letter : letter.toLowerCase();
   }
 
-  /** Feed one segment from `side` (the order of steps is Zeek's TCPSessionAdapter::Process). */
-  packet(side: number, flags: number, seq: number, ack: number, len: number, window: number): void {
+  /**
+   * Feed one segment from `side` (the order of steps is Zeek's TCPSessionAdapter::Process).
+   * Sequence numbers are read from the segment where they are used rather than passed as
+   * arguments: above 2^31 they are heap numbers, and every call that is not inlined would box
+   * them anew, once per packet.
+   */
+  packet(side: number, seg: TcpSegment): void {
     const a = this.s.a;
     const o = this.o;
     const peer = 1 - side;
-    const segLen = flags & TCP_RST ? (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
-      : len + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
-    const onePast = (seq + segLen) >>> 0;
-    this.initEndpoint(side, flags, seq, onePast);
-    this.updateHistory(side, flags, seq, len);
+    const flags = seg.flags;
+    const len = seg.payloadLen;
+    this.initEndpoint(side, seg);
+    this.updateHistory(side, seg);
     // A zero window, unless it comes with or after a RST or after the peer's FIN.
-    if (window === 0 && !(flags & TCP_RST) && a[o + STATE + peer] !== ZState.Closed && a[o + STATE + side] !== ZState.Reset) {
+    if (seg.window === 0 && !(flags & TCP_RST) && a[o + STATE + peer] !== ZState.Closed && a[o + STATE + side] !== ZState.Reset) {
       this.scaled(side, 'W', WIN0_CNT, WIN0_TH);
     }
     if (flags & TCP_ACK && a[o + STATE + peer] === ZState.Inactive) {
       // Number the peer as if its SYN had been seen.
-      a[o + START_SEQ + peer] = (ack - 1) >>> 0;
-      a[o + LAST_SEQ + peer] = (ack - 1) >>> 0;
+      a[o + START_SEQ + peer] = (seg.ack - 1) >>> 0;
+      a[o + LAST_SEQ + peer] = (seg.ack - 1) >>> 0;
     }
-    this.updateLastSeq(side, flags, onePast, len);
+    this.updateLastSeq(side, seg);
     const st = a[o + STATE + side];
-    if (st === ZState.Inactive) this.inactive(side, peer, flags, seq, len);
-    else if (st === ZState.SynSent || st === ZState.SynAckSent) this.synSent(side, flags, seq);
+    if (st === ZState.Inactive) this.inactive(side, peer, seg);
+    else if (st === ZState.SynSent || st === ZState.SynAckSent) this.synSent(side, seg);
     else if (st === ZState.Partial || st === ZState.Established) this.established(side, peer, flags);
     else if (st === ZState.Closed) {
       if (flags & TCP_RST) this.set(side, ZState.Reset);
@@ -148,32 +163,38 @@ export class ZeekConn {
   }
 
   /** Zeek's init_endpoint: (re)start an endpoint's sequence space. */
-  private initEndpoint(side: number, flags: number, seq: number, onePast: number): void {
+  private initEndpoint(side: number, seg: TcpSegment): void {
     const a = this.s.a;
     const o = this.o;
+    const flags = seg.flags;
+    const seq = seg.seq;
+    const onePast = onePastOf(seg);
     const st = a[o + STATE + side];
     const syn = (flags & TCP_SYN) !== 0;
     if (st === ZState.Inactive) {
       a[o + START_SEQ + side] = syn ? seq : (seq - 1) >>> 0;
       // A partial connection's first packet is not a retransmission of itself.
-      a[o + LAST_SEQ + side] = syn ? onePast : seq;
+      a[o + LAST_SEQ + side] = syn ? onePast >>> 0 : seq;
     } else if (syn && ((st === ZState.SynSent || st === ZState.SynAckSent) ? seq !== a[o + START_SEQ + side]
       : st === ZState.Established || st === ZState.Partial || (st === ZState.Reset && a[o + PREV + side] === ZState.Inactive))) {
       a[o + START_SEQ + side] = seq;
-      a[o + LAST_SEQ + side] = onePast;
+      a[o + LAST_SEQ + side] = onePast >>> 0;
     }
   }
 
   /** Zeek's update_last_seq: advance the highest sequence, or count a retransmission (T). */
-  private updateLastSeq(side: number, flags: number, onePast: number, len: number): void {
+  private updateLastSeq(side: number, seg: TcpSegment): void {
     const a = this.s.a;
     const o = this.o;
+    const flags = seg.flags;
+    const len = seg.payloadLen;
+    const onePast = onePastOf(seg);
     const last = a[o + LAST_SEQ + side];
     const delta = seqDelta(onePast, last);
     if (flags & (TCP_SYN | TCP_RST) && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) return;
-    if (flags & TCP_FIN && last === ((a[o + START_SEQ + side] + 1) >>> 0)) a[o + LAST_SEQ + side] = onePast;
+    if (flags & TCP_FIN && last === ((a[o + START_SEQ + side] + 1) >>> 0)) a[o + LAST_SEQ + side] = onePast >>> 0;
     else if (a[o + STATE + side] === ZState.Reset) return;
-    else if (delta > 0) a[o + LAST_SEQ + side] = onePast;
+    else if (delta > 0) a[o + LAST_SEQ + side] = onePast >>> 0;
     else if (len > 0) this.scaled(side, 'T', RXMT_CNT, RXMT_TH);
   }
 
@@ -192,7 +213,10 @@ export class ZeekConn {
     this.s.a[this.o + STATE + side] = st;
   }
 
-  private updateHistory(side: number, flags: number, seq: number, len: number): void {
+  private updateHistory(side: number, seg: TcpSegment): void {
+    const flags = seg.flags;
+    const seq = seg.seq;
+    const len = seg.payloadLen;
     const bits = (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0) + (flags & TCP_RST ? 1 : 0);
     if (bits > 1) {
       if (flags & TCP_FIN && flags & TCP_RST) this.addIfNew(side, H_FINRST, 'I');
@@ -228,7 +252,10 @@ export class ZeekConn {
     }
   }
 
-  private inactive(side: number, peer: number, flags: number, seq: number, len: number): void {
+  private inactive(side: number, peer: number, seg: TcpSegment): void {
+    const flags = seg.flags;
+    const seq = seg.seq;
+    const len = seg.payloadLen;
     const isOrig = side === this.orig;
     if (flags & TCP_SYN) {
       if (isOrig) {
@@ -259,7 +286,9 @@ export class ZeekConn {
     }
   }
 
-  private synSent(side: number, flags: number, seq: number): void {
+  private synSent(side: number, seg: TcpSegment): void {
+    const flags = seg.flags;
+    const seq = seg.seq;
     if (flags & TCP_SYN && seq !== this.s.a[this.o + START_SEQ + side]) this.s.a[this.o + START_SEQ + side] = seq;
     if (flags & TCP_FIN) this.set(side, ZState.Closed);
     if (flags & TCP_RST) this.set(side, ZState.Reset);
