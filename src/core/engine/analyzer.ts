@@ -11,7 +11,7 @@ import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories } from '../stories/index';
 import { formatAddress } from '../decode/address';
-import { buildEvents, buildFlow, flowFacts } from './buildFlow';
+import { buildEvents, buildFlow, flowFacts, newFlowFacts } from './buildFlow';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { findingCodes, flowFindings } from './flowFindings';
@@ -68,6 +68,9 @@ export class Analyzer {
   private retired: U32Set | null = null;
   private retired2: U32Set | null = null;
   private finished: AnalysisResult | null = null;
+  /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
+  private readonly facts = newFlowFacts();
+  private readonly codes: FindingCode[] = [];
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
@@ -181,10 +184,16 @@ export class Analyzer {
       this.retired = new U32Set(1 << 16, 1 << 20);
       this.retired2 = new U32Set(1 << 16, 1 << 20);
     }
-    const live = this.table.flows.filter((x): x is FlowState => x !== null);
+    const flows = this.table.flows;
+    const live: FlowState[] = [];
+    for (let i = 0; i < flows.length; i++) {
+      const x = flows[i];
+      if (x !== null) live.push(x);
+    }
     const idle = this.config.idleTimeoutSeconds;
     let left = live.length;
-    for (const f of live) {
+    for (let i = 0; i < live.length; i++) {
+      const f = live[i];
       const closed = f.s.a[f.o + V_RST] || f.s.a[f.o + V_RST + 1] || (f.s.a[f.o + V_FIN] && f.s.a[f.o + V_FIN + 1]);
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
@@ -213,7 +222,8 @@ export class Analyzer {
   private retireOldest(live: FlowState[], count: number, attemptsOnly: boolean): number {
     const base = this.first ? this.first.sec : 0;
     const picked: FlowState[] = [];
-    for (const f of live) {
+    for (let i = 0; i < live.length; i++) {
+      const f = live[i];
       if (f.slot < 0) continue;
       if (attemptsOnly && (f.hsAck !== null || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
       picked.push(f);
@@ -235,7 +245,7 @@ export class Analyzer {
     }
     // Finished oldest first (the order findings and flood flow lists are filled in).
     chosen.sort((a, b) => keys[a] - keys[b] || a - b);
-    for (const i of chosen) this.retire(picked[i], true);
+    for (let j = 0; j < chosen.length; j++) this.retire(picked[chosen[j]], true);
     return chosen.length;
   }
 
@@ -260,7 +270,7 @@ export class Analyzer {
       this.retired.add(f.hash);
       this.retired2!.add(tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
     }
-    const facts = flowFacts(f);
+    const facts = flowFacts(f, this.facts);
     const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
@@ -280,7 +290,7 @@ export class Analyzer {
       agg.add(facts, f, outcome, at.sec, at.ns);
     }
     let flow: Flow | null = null;
-    const codes = findingCodes(facts, outcome, this.config);
+    const codes = findingCodes(facts, outcome, this.config, this.codes);
     if (codes.length > 0) {
       let bucket = this.pending.get(agg);
       if (!bucket) {

@@ -1,11 +1,11 @@
 /** Turns a flow's mutable state into the JSON contract's Flow and FlowEvents. */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, optionsOfSide, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
   V_TURNS, type FlowState,
 } from './flowState';
 import type { Flow, FlowEvent, TcpOptionsSeen } from './result';
-import { decideRoles } from './roles';
+import { clientSideOf, decideRoles } from './roles';
 import { diffSeconds, formatPoint, pointDiff, type TimePoint } from './time';
 
 const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted: false, timestamps: false, fastOpen: null };
@@ -31,25 +31,35 @@ export interface FlowFacts {
   serverOptions: TcpOptionsSeen;
 }
 
-export function flowFacts(f: FlowState): FlowFacts {
-  const { client: c } = decideRoles(f);
+export function newFlowFacts(): FlowFacts {
+  return {
+    client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
+    portReuse: false, rtt: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS,
+  };
+}
+
+/**
+ * Fills `out` (one reused object: this runs for every finished flow, and a fresh object per
+ * flow was a tenth of everything the engine allocated).
+ */
+export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
+  const c = clientSideOf(f);
   const s = 1 - c;
   const simultaneousOpen = f.s.a[f.o + V_SYN] > 0 && f.s.a[f.o + V_SYN + 1] > 0;
   const syn = f.firstSynSide === c ? f.firstSyn : null;
-  return {
-    client: c,
-    complete: f.hsAck !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0),
-    syn: f.s.a[f.o + V_SYN + c],
-    synRetx: f.s.a[f.o + V_SYN_RETX + c],
-    synAck: f.s.a[f.o + V_SYN_ACK + s],
-    synAckRetx: f.s.a[f.o + V_SYN_ACK_RETX + s],
-    reset: f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null,
-    simultaneousOpen,
-    portReuse: f.portReuse,
-    rtt: syn && f.hsAck ? pointDiff(f.hsAck, syn) : null,
-    clientOptions: f.options[c] ?? NO_OPTIONS,
-    serverOptions: f.options[s] ?? NO_OPTIONS,
-  };
+  out.client = c;
+  out.complete = f.hsAck !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0);
+  out.syn = f.s.a[f.o + V_SYN + c];
+  out.synRetx = f.s.a[f.o + V_SYN_RETX + c];
+  out.synAck = f.s.a[f.o + V_SYN_ACK + s];
+  out.synAckRetx = f.s.a[f.o + V_SYN_ACK_RETX + s];
+  out.reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
+  out.simultaneousOpen = simultaneousOpen;
+  out.portReuse = f.portReuse;
+  out.rtt = syn && f.hsAck ? pointDiff(f.hsAck, syn) : null;
+  out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;
+  out.serverOptions = optionsOfSide(f, s) ?? NO_OPTIONS;
+  return out;
 }
 
 export function buildFlow(f: FlowState): Flow {
@@ -92,7 +102,7 @@ export function buildFlow(f: FlowState): Flow {
       serverRtt: syn && synAck ? pointDiff(synAck, syn) : null,
       clientRtt: synAck && ack ? pointDiff(ack, synAck) : null,
     },
-    options: { client: f.options[c] ?? NO_OPTIONS, server: f.options[s] ?? NO_OPTIONS },
+    options: { client: optionsOfSide(f, c) ?? NO_OPTIONS, server: optionsOfSide(f, s) ?? NO_OPTIONS },
     synData: f.s.a[f.o + V_SYN_DATA + c],
     simultaneousOpen,
     portReuse: f.portReuse,
@@ -106,7 +116,7 @@ export function buildFlow(f: FlowState): Flow {
 }
 
 export function buildEvents(f: FlowState): FlowEvent[] {
-  const { client: c } = decideRoles(f);
+  const c = clientSideOf(f);
   return f.events.map((e) => {
     const ev: FlowEvent = {
       packet: e.packet,

@@ -33,9 +33,12 @@ const OUTCOME_CODE: Partial<Record<Outcome, FindingCode>> = {
   unanswered: 'unanswered-syn', 'half-open': 'half-open', refused: 'refused', reset: 'reset-during-handshake',
 };
 
-/** Which per-flow findings a finished flow gets; cheap (no strings), run for every flow. */
-export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig): FindingCode[] {
-  const out: FindingCode[] = [];
+/**
+ * Which per-flow findings a finished flow gets; cheap (no strings, and into the caller's
+ * reused array), run for every flow.
+ */
+export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[] = []): FindingCode[] {
+  out.length = 0;
   const byOutcome = OUTCOME_CODE[outcome];
   if (byOutcome) out.push(byOutcome);
   if (f.synRetx > 0 && outcome !== 'unanswered') out.push('syn-retransmission');

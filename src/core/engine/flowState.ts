@@ -50,10 +50,9 @@ const MAX_INTERVALS = 16;
 const NONE: readonly number[] = Object.freeze([]);
 const IFACE0: readonly number[] = Object.freeze([0]);
 /**
- * Shared stand-ins until a flow records options or an event (copied on first write): most flows
- * of a flood never do, and each small array lived long enough to be promoted and die in old space.
+ * Shared stand-in until a flow records an event (copied on first write): most flows of a flood
+ * never do, and each small array lived long enough to be promoted and die in old space.
  */
-const NO_OPTIONS_YET: readonly [null, null] = Object.freeze([null, null]);
 const NO_EVENTS_YET: readonly RawEvent[] = Object.freeze([]);
 
 export interface PacketTime {
@@ -105,7 +104,9 @@ export class FlowState {
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1). */
   hsAck: TimePoint | null = null;
 
-  options: readonly [TcpOptionsSeen | null, TcpOptionsSeen | null] = NO_OPTIONS_YET;
+  /** Options of side 0's and side 1's SYN (or SYN-ACK); shared frozen objects (see optionsOf). */
+  options0: TcpOptionsSeen | null = null;
+  options1: TcpOptionsSeen | null = null;
 
   firstRst: TimePoint | null = null;
   firstRstSide = -1;
@@ -196,9 +197,12 @@ function pointOf(f: FlowState, t: PacketTime): TimePoint {
 }
 
 function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
-  const both: [TcpOptionsSeen | null, TcpOptionsSeen | null] = [f.options[0], f.options[1]];
-  both[side] = o;
-  f.options = both;
+  if (side === 0) f.options0 = o;
+  else f.options1 = o;
+}
+
+export function optionsOfSide(f: FlowState, side: number): TcpOptionsSeen | null {
+  return side === 0 ? f.options0 : f.options1;
 }
 
 /**
@@ -320,7 +324,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     if (f.s.a[f.o + V_SYN_ACK + side] === 1) {
       f.s.a[f.o + V_SYN_ACK_SEQ + side] = seg.seq;
       f.s.a[f.o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
-      if (!f.options[side] || f.s.a[f.o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
+      if (!optionsOfSide(f, side) || f.s.a[f.o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
       if (f.firstSynAckSide < 0) {
         f.firstSynAckSide = side;
         f.firstSynAck = pointOf(f, t);

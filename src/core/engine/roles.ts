@@ -31,6 +31,14 @@ export function serverSideByPort(port0: number, port1: number): number {
   return -1;
 }
 
+/** The client's side (0/1), as decideRoles decides it, without building its answer object. */
+export function clientSideOf(f: FlowState): number {
+  if (f.firstSynSide >= 0) return f.firstSynSide;
+  if (f.firstSynAckSide >= 0) return 1 - f.firstSynAckSide;
+  const server = serverSideByPort(f.port0, f.port1);
+  return server >= 0 ? 1 - server : 0;
+}
+
 export function decideRoles(f: FlowState): { client: number; basis: RoleBasis } {
   if (f.firstSynSide >= 0) return { client: f.firstSynSide, basis: 'first-syn' };
   if (f.firstSynAckSide >= 0) return { client: 1 - f.firstSynAckSide, basis: 'first-syn-ack' };
