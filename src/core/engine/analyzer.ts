@@ -11,7 +11,7 @@ import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories } from '../stories/index';
 import { formatAddress } from '../decode/address';
-import { buildEvents, buildFlow, flowFacts, newFlowFacts } from './buildFlow';
+import { buildEvents, buildFlow, eventsOf, flowFacts, keepEvents, newFlowFacts, type KeptEvents } from './buildFlow';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { findingCodes, flowFindings } from './flowFindings';
@@ -50,7 +50,11 @@ export class Analyzer {
   private first: TimePoint | null = null;
   private last: TimePoint | null = null;
   private readonly listed = new Map<number, Flow>();
-  private readonly events = new Map<number, FlowEvent[]>();
+  /**
+   * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
+   * extension draws one at a time, so they are turned into FlowEvents only on request.
+   */
+  private readonly events = new Map<number, KeptEvents>();
   private readonly targets = new Map<number | string, TargetAgg>();
   /** Per-flow findings kept with their messages so far, per code (bounded). */
   private readonly storedCandidates = new Map<FindingCode, number>();
@@ -322,7 +326,7 @@ export class Analyzer {
     }
     if (f.id <= this.config.maxFlows) {
       this.listed.set(f.id, flow ?? buildFlow(f));
-      this.events.set(f.id, buildEvents(f));
+      this.events.set(f.id, keepEvents(f));
     }
     this.slab.release(f.o);
   }
@@ -357,7 +361,7 @@ export class Analyzer {
   /** Handshake-relevant packets of a flow (empty for unknown or unlisted flows). */
   flowEvents(flowId: number): FlowEvent[] {
     const done = this.events.get(flowId);
-    if (done) return done;
+    if (done) return eventsOf(done);
     for (const f of this.table.flows) if (f && f.id === flowId) return buildEvents(f);
     return [];
   }

@@ -2,7 +2,7 @@
 import { formatAddress } from '../decode/address';
 import {
   completenessOf, optionsOfSide, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
-  V_TURNS, type FlowState,
+  V_TURNS, type FlowState, type RawEvent,
 } from './flowState';
 import type { Flow, FlowEvent, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
@@ -115,14 +115,29 @@ export function buildFlow(f: FlowState): Flow {
   };
 }
 
+/** What a finished flow keeps for its diagram: built into FlowEvents only when asked for. */
+export interface KeptEvents {
+  raw: readonly RawEvent[];
+  client: number;
+  firstSec: number;
+  firstNs: number;
+}
+
+export function keepEvents(f: FlowState): KeptEvents {
+  return { raw: f.events, client: clientSideOf(f), firstSec: f.first.sec, firstNs: f.first.ns };
+}
+
 export function buildEvents(f: FlowState): FlowEvent[] {
-  const c = clientSideOf(f);
-  return f.events.map((e) => {
+  return eventsOf(keepEvents(f));
+}
+
+export function eventsOf(k: KeptEvents): FlowEvent[] {
+  return k.raw.map((e) => {
     const ev: FlowEvent = {
       packet: e.packet,
       time: formatPoint(e),
-      rel: diffSeconds(e.sec, e.ns, f.first.sec, f.first.ns),
-      dir: e.side === c ? 'c2s' : 's2c',
+      rel: diffSeconds(e.sec, e.ns, k.firstSec, k.firstNs),
+      dir: e.side === k.client ? 'c2s' : 's2c',
       flags: e.flags,
       seq: e.seq,
       ack: e.ack,

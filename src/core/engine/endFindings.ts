@@ -10,6 +10,7 @@ import { count, dur, ep } from './describe';
 import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
 import type { Finding, FindingCode } from './result';
 import type { TargetAgg } from './targets';
+import { formatPoint } from './time';
 
 export type PendingBucket = Map<FindingCode, { items: Candidate[]; more: number }>;
 
@@ -113,7 +114,7 @@ export function outlierFindings(t: TargetAgg, config: AnalysisConfig): Candidate
     if (ms > config.slowRttMs) continue; // already reported with the absolute threshold
     if (r.rtt > med * config.slowRttOutlierFactor && ms > config.slowRttOutlierMinMs) {
       out.push({
-        code: 'slow-handshake', flows: [r.flow], packet: r.packet, time: r.time,
+        code: 'slow-handshake', flows: [r.flow], packet: r.at.packet, time: formatPoint(r.at),
         message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${dur(r.rtt)}, ${(r.rtt / med).toFixed(1)}× this server's median of ${dur(med)}`,
         details: { rtt: r.rtt, serverMedianRtt: med, factor: r.rtt / med, samples: t.rtts.length, basis: 'outlier' },
       });

@@ -54,6 +54,7 @@ const IFACE0: readonly number[] = Object.freeze([0]);
  * never do, and each small array lived long enough to be promoted and die in old space.
  */
 const NO_EVENTS_YET: readonly RawEvent[] = Object.freeze([]);
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export interface PacketTime {
   index: number;
@@ -388,7 +389,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
         packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
         seq: f.s.a[f.o + V_BASE_SET + side] ? (seg.seq - f.s.a[f.o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
         ack: isAck ? (f.s.a[f.o + V_BASE_SET + other] ? (seg.ack - f.s.a[f.o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
-        len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? [], comment,
+        len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
       });
     } else {
       f.eventsDropped++;
@@ -411,6 +412,6 @@ export interface RawEvent {
   len: number;
   window: number;
   options: string;
-  notes: string[];
+  notes: readonly string[];
   comment: string | undefined;
 }

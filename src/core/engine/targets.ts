@@ -8,7 +8,7 @@ import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import { formatAddress } from '../decode/address';
 import type { FlowFacts } from './buildFlow';
-import { diffSeconds, formatPoint } from './time';
+import { diffSeconds, formatPoint, type TimePoint } from './time';
 import { U32Set } from './u32Set';
 
 /** Sources tracked with their own counter (the rest are only counted). */
@@ -25,8 +25,8 @@ const MAX_TS_SAMPLES = 20000;
 export interface RttSample {
   rtt: number;
   flow: number;
-  packet: number;
-  time: string;
+  /** The completing ACK (formatted only if the sample becomes a finding). */
+  at: TimePoint;
 }
 
 export class TargetAgg {
@@ -82,7 +82,7 @@ export class TargetAgg {
       this.complete++;
       if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSyn) this.completedTimes.push(synSec);
       if (f.rtt !== null && state.hsAck && this.rtts.length < MAX_RTT_SAMPLES) {
-        this.rtts.push({ rtt: f.rtt, flow: state.id, packet: state.hsAck.packet, time: formatPoint(state.hsAck) });
+        this.rtts.push({ rtt: f.rtt, flow: state.id, at: state.hsAck });
       }
     } else if (outcome === 'refused') {
       this.refused++;
