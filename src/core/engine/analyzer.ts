@@ -15,7 +15,7 @@ import { buildEvents, buildFlow, eventsOf, flowFacts, keepEvents, newFlowFacts, 
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { findingCodes, flowFindings } from './flowFindings';
-import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { FLOW_STRIDE, FlowState, P_FIRST, P_SYN, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
@@ -229,7 +229,7 @@ export class Analyzer {
     for (let i = 0; i < live.length; i++) {
       const f = live[i];
       if (f.slot < 0) continue;
-      if (attemptsOnly && (f.hsAck !== null || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
+      if (attemptsOnly && (f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
       picked.push(f);
     }
     const n = Math.min(Math.ceil(count), picked.length);
@@ -290,8 +290,8 @@ export class Analyzer {
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
       agg = this.target(f, 1 - facts.client);
-      const at = f.firstSyn ?? f.first;
-      agg.add(facts, f, outcome, at.sec, at.ns);
+      const at = f.firstSynSide >= 0 ? P_SYN : P_FIRST;
+      agg.add(facts, f, outcome, f.pointSec(at), f.pointNs(at));
     }
     let flow: Flow | null = null;
     const codes = findingCodes(facts, outcome, this.config, this.codes);

@@ -1,7 +1,7 @@
 /** Turns a flow's mutable state into the JSON contract's Flow and FlowEvents. */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, optionsOfSide, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
   V_TURNS, type FlowState, type RawEvent,
 } from './flowState';
 import type { Flow, FlowEvent, TcpOptionsSeen } from './result';
@@ -46,9 +46,9 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   const c = clientSideOf(f);
   const s = 1 - c;
   const simultaneousOpen = f.s.a[f.o + V_SYN] > 0 && f.s.a[f.o + V_SYN + 1] > 0;
-  const syn = f.firstSynSide === c ? f.firstSyn : null;
+  const hasSyn = f.firstSynSide === c;
   out.client = c;
-  out.complete = f.hsAck !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0);
+  out.complete = f.hasAck || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0);
   out.syn = f.s.a[f.o + V_SYN + c];
   out.synRetx = f.s.a[f.o + V_SYN_RETX + c];
   out.synAck = f.s.a[f.o + V_SYN_ACK + s];
@@ -56,7 +56,7 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   out.reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   out.simultaneousOpen = simultaneousOpen;
   out.portReuse = f.portReuse;
-  out.rtt = syn && f.hsAck ? pointDiff(f.hsAck, syn) : null;
+  out.rtt = hasSyn && f.hasAck ? diffSeconds(f.pointSec(P_ACK), f.pointNs(P_ACK), f.pointSec(P_SYN), f.pointNs(P_SYN)) : null;
   out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;
   out.serverOptions = optionsOfSide(f, s) ?? NO_OPTIONS;
   return out;
@@ -124,7 +124,7 @@ export interface KeptEvents {
 }
 
 export function keepEvents(f: FlowState): KeptEvents {
-  return { raw: f.events, client: clientSideOf(f), firstSec: f.first.sec, firstNs: f.first.ns };
+  return { raw: f.events, client: clientSideOf(f), firstSec: f.pointSec(P_FIRST), firstNs: f.pointNs(P_FIRST) };
 }
 
 export function buildEvents(f: FlowState): FlowEvent[] {

@@ -32,10 +32,6 @@ export const V_FIN = 34;
 export const V_RST = 36;
 export const V_DATA_SEEN = 38;
 export const V_TURNS = 40;
-const SLOTS = 42;
-/** Slab stride: the flow's slots plus Zeek's 16. */
-export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
-
 export const COMPLETE_SYN = 1;
 export const COMPLETE_SYNACK = 2;
 export const COMPLETE_ACK = 4;
@@ -65,12 +61,52 @@ export interface PacketTime {
   interfaceId: number;
 }
 
+// Per-flow numbers, one slot each, after the per-side pairs.
+const F_PORT0 = 42;
+const F_PORT1 = 43;
+const F_IP_VERSION = 44;
+const F_FIRST_PACKET = 45;
+const F_LAST_PACKET = 46;
+const F_LAST_SEC = 47;
+const F_LAST_NS = 48;
+const F_LAST_FRAC = 49;
+const F_LAST_UPS = 50;
+const F_FIRST_SYN_SIDE = 51;
+const F_FIRST_SYNACK_SIDE = 52;
+const F_FIRST_SYNACK_SEQ = 53;
+const F_FIRST_RST_SIDE = 54;
+const F_LAST_PAYLOAD_SIDE = 55;
+const F_COMPLETENESS = 56;
+const F_PORT_REUSE = 57;
+const F_TRUNCATED = 58;
+const F_EVENTS_DROPPED = 59;
+const F_HAS_ACK = 60;
+/**
+ * Time points, five slots each (packet, sec, ns, frac, ups): the first packet, the first pure
+ * SYN, the first SYN-ACK, the handshake-completing ACK and the first RST.
+ */
+export const P_FIRST = 61;
+export const P_SYN = 66;
+export const P_SYNACK = 71;
+export const P_ACK = 76;
+export const P_RST = 81;
+const SLOTS = 86;
+/** Slab stride: the flow's slots plus Zeek's. */
+export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
+
+/** One Zeek state machine for every flow, bound to a flow for each use (see ZeekConn). */
+const ZEEK = new ZeekConn();
+
+/**
+ * A flow's mutable state. Its numbers live in the analyzer's slab (a Float64Array reused as
+ * flows finish), and this object holds only references: every flow of a capture used to carry
+ * ~600 bytes of objects that outlived the young generation and died in old space, which made
+ * garbage collection a fifth of the engine's time. The accessors keep the code readable and
+ * compile to plain typed-array loads.
+ */
 export class FlowState {
   /** Byte offset of this flow's addresses in `s.addrs` (side 0 at +0, side 1 at +16). */
   readonly addrAt: number;
-  port0 = 0;
-  port1 = 0;
-  ipVersion = 4;
   /** VLAN ids of the first packet (outer first): part of the flow key when VLANs separate flows. */
   keyVlan: readonly number[] = NONE;
   /** Every VLAN id seen on the flow, in order of first appearance. */
@@ -80,48 +116,20 @@ export class FlowState {
   /** Slot in the analyzer's flow table, or -1 once finished. */
   slot = -1;
 
-  firstPacket = 0;
-  lastPacket = 0;
-  first: TimePoint;
-  lastSec = 0;
-  lastNs = 0;
-  lastFrac = 0;
-  lastUps = 1e6;
-
-
-
-  /** Further SYN-ACK ISNs seen per side (bounded). */
   /** Further SYN-ACK ISNs per side, and the SYN / SYN-ACK backoff intervals (allocated on need). */
   synAckSeqs: number[][] | null = null;
   synIntervals: number[][] | null = null;
   synAckIntervals: number[][] | null = null;
 
-  /** Side that sent the first pure SYN / first SYN-ACK (−1 = none yet). */
-  firstSynSide = -1;
-  firstSyn: TimePoint | null = null;
-  firstSynAckSide = -1;
-  firstSynAck: TimePoint | null = null;
-  firstSynAckSeq = 0;
-  /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1). */
-  hsAck: TimePoint | null = null;
-
   /** Options of side 0's and side 1's SYN (or SYN-ACK); shared frozen objects (see optionsOf). */
   options0: TcpOptionsSeen | null = null;
   options1: TcpOptionsSeen | null = null;
 
-  firstRst: TimePoint | null = null;
-  firstRstSide = -1;
-  lastPayloadSide = -1;
-  completeness = 0;
-  /** A new SYN (different ISN) re-opened this 4-tuple, or a SYN-ACK changed its ISN. */
-  portReuse = false;
-  truncated = 0;
-
-  zeek: ZeekConn;
+  /** Zeek's history string (its state machine's numbers are in the slab). */
+  history = '';
   events: readonly RawEvent[] = NO_EVENTS_YET;
-  eventsDropped = 0;
 
-  /** This flow's record in the analyzer's slab: per-side counters (slot constants above), then Zeek's. */
+  /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
   readonly o: number;
 
   constructor(
@@ -131,33 +139,99 @@ export class FlowState {
     t: PacketTime,
     readonly s: Slab,
   ) {
-    this.o = s.alloc();
-    this.addrAt = s.addrAt(this.o);
-    this.ipVersion = seg.ipVersion;
+    const o = s.alloc();
+    this.o = o;
+    this.addrAt = s.addrAt(o);
+    const a = s.a;
+    a[o + F_IP_VERSION] = seg.ipVersion;
     const n = seg.ipVersion === 6 ? 16 : 4;
     const addrs = s.addrs;
     for (let i = 0; i < n; i++) {
       addrs[this.addrAt + i] = seg.src[i];
       addrs[this.addrAt + 16 + i] = seg.dst[i];
     }
-    this.port0 = seg.srcPort;
-    this.port1 = seg.dstPort;
+    a[o + F_PORT0] = seg.srcPort;
+    a[o + F_PORT1] = seg.dstPort;
     if (seg.vlanCount > 0) {
       this.keyVlan = Array.from(seg.vlan.subarray(0, seg.vlanCount));
       this.vlan = this.keyVlan.slice();
     }
     this.interfaces = t.interfaceId === 0 ? IFACE0 : [t.interfaceId];
-    this.firstPacket = t.index;
-    this.first = point(t);
-    this.s.a[this.o + 12] = -1;
-    this.s.a[this.o + 13] = -1;
-    this.s.a[this.o + 18] = -1;
-    this.s.a[this.o + 19] = -1;
-    this.s.a[this.o + 20] = -1;
-    this.s.a[this.o + 21] = -1;
-    this.lastSec = t.sec;
-    this.lastNs = t.ns;
-    this.zeek = new ZeekConn(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort), s, this.o + SLOTS);
+    a[o + F_FIRST_PACKET] = t.index;
+    this.setPoint(P_FIRST, t);
+    a[o + V_SYN_SEQ] = -1;
+    a[o + V_SYN_SEQ + 1] = -1;
+    a[o + V_SYN_ACK_SEQ] = -1;
+    a[o + V_SYN_ACK_SEQ + 1] = -1;
+    a[o + V_SYN_ACK_TSVAL] = -1;
+    a[o + V_SYN_ACK_TSVAL + 1] = -1;
+    a[o + F_LAST_SEC] = t.sec;
+    a[o + F_LAST_NS] = t.ns;
+    a[o + F_LAST_UPS] = 1e6;
+    a[o + F_FIRST_SYN_SIDE] = -1;
+    a[o + F_FIRST_SYNACK_SIDE] = -1;
+    a[o + F_FIRST_RST_SIDE] = -1;
+    a[o + F_LAST_PAYLOAD_SIDE] = -1;
+    this.zeek.init(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
+  }
+
+  /** The Zeek state machine, bound to this flow. */
+  get zeek(): ZeekConn {
+    return ZEEK.bind(this);
+  }
+  /** Offset of this flow's Zeek slots in `s.a`. */
+  get zo(): number {
+    return this.o + SLOTS;
+  }
+
+  get port0(): number { return this.s.a[this.o + F_PORT0]; }
+  get port1(): number { return this.s.a[this.o + F_PORT1]; }
+  get ipVersion(): number { return this.s.a[this.o + F_IP_VERSION]; }
+  get firstPacket(): number { return this.s.a[this.o + F_FIRST_PACKET]; }
+  get lastPacket(): number { return this.s.a[this.o + F_LAST_PACKET]; }
+  get lastSec(): number { return this.s.a[this.o + F_LAST_SEC]; }
+  get lastNs(): number { return this.s.a[this.o + F_LAST_NS]; }
+  get lastFrac(): number { return this.s.a[this.o + F_LAST_FRAC]; }
+  get lastUps(): number { return this.s.a[this.o + F_LAST_UPS]; }
+  /** Side that sent the first pure SYN / first SYN-ACK / first RST (−1 = none yet). */
+  get firstSynSide(): number { return this.s.a[this.o + F_FIRST_SYN_SIDE]; }
+  get firstSynAckSide(): number { return this.s.a[this.o + F_FIRST_SYNACK_SIDE]; }
+  get firstRstSide(): number { return this.s.a[this.o + F_FIRST_RST_SIDE]; }
+  get firstSynAckSeq(): number { return this.s.a[this.o + F_FIRST_SYNACK_SEQ]; }
+  get lastPayloadSide(): number { return this.s.a[this.o + F_LAST_PAYLOAD_SIDE]; }
+  get completeness(): number { return this.s.a[this.o + F_COMPLETENESS]; }
+  get truncated(): number { return this.s.a[this.o + F_TRUNCATED]; }
+  get eventsDropped(): number { return this.s.a[this.o + F_EVENTS_DROPPED]; }
+  /** A new SYN (different ISN) re-opened this 4-tuple, or a SYN-ACK changed its ISN. */
+  get portReuse(): boolean { return this.s.a[this.o + F_PORT_REUSE] !== 0; }
+  set portReuse(v: boolean) { this.s.a[this.o + F_PORT_REUSE] = v ? 1 : 0; }
+  /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1) was seen. */
+  get hasAck(): boolean { return this.s.a[this.o + F_HAS_ACK] !== 0; }
+
+  /** The time points as objects (built on each call: for finishing a flow, not per packet). */
+  get first(): TimePoint { return this.point(P_FIRST); }
+  get firstSyn(): TimePoint | null { return this.firstSynSide >= 0 ? this.point(P_SYN) : null; }
+  get firstSynAck(): TimePoint | null { return this.firstSynAckSide >= 0 ? this.point(P_SYNACK) : null; }
+  get hsAck(): TimePoint | null { return this.hasAck ? this.point(P_ACK) : null; }
+  get firstRst(): TimePoint | null { return this.firstRstSide >= 0 ? this.point(P_RST) : null; }
+
+  point(p: number): TimePoint {
+    const a = this.s.a;
+    const at = this.o + p;
+    return { packet: a[at], sec: a[at + 1], ns: a[at + 2], frac: a[at + 3], ups: a[at + 4] };
+  }
+  /** Seconds of a time point, and its nanoseconds (no object). */
+  pointSec(p: number): number { return this.s.a[this.o + p + 1]; }
+  pointNs(p: number): number { return this.s.a[this.o + p + 2]; }
+
+  setPoint(p: number, t: PacketTime): void {
+    const a = this.s.a;
+    const at = this.o + p;
+    a[at] = t.index;
+    a[at + 1] = t.sec;
+    a[at + 2] = t.ns;
+    a[at + 3] = t.frac;
+    a[at + 4] = t.ups;
   }
 
   /** A side's address bytes (a view; for formatting, not the hot path). */
@@ -177,7 +251,7 @@ export class FlowState {
 
   /** Seconds since the flow's first packet. */
   rel(t: PacketTime): number {
-    return diffSeconds(t.sec, t.ns, this.first.sec, this.first.ns);
+    return diffSeconds(t.sec, t.ns, this.pointSec(P_FIRST), this.pointNs(P_FIRST));
   }
 }
 
@@ -185,16 +259,6 @@ export class FlowState {
 export function completenessOf(f: FlowState): number {
   if (f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1 && !(f.completeness & COMPLETE_SYN)) return 0;
   return f.completeness;
-}
-
-function point(t: PacketTime): TimePoint {
-  return { packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups };
-}
-
-/** A flow's time point for `t`, sharing `first` when it is the flow's first packet (points are never mutated). */
-function pointOf(f: FlowState, t: PacketTime): TimePoint {
-  const p = f.first;
-  return t.index === p.packet && t.sec === p.sec && t.ns === p.ns && t.frac === p.frac && t.ups === p.ups ? p : point(t);
 }
 
 function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
@@ -262,18 +326,20 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   f.s.a[f.o + V_PACKETS + side]++;
   f.s.a[f.o + V_PAYLOAD + side] += len;
-  f.lastPacket = t.index;
-  f.lastSec = t.sec;
-  f.lastNs = t.ns;
-  f.lastFrac = t.frac;
-  f.lastUps = t.ups;
-  if (seg.truncated) f.truncated++;
+  const a = f.s.a;
+  const o = f.o;
+  a[o + F_LAST_PACKET] = t.index;
+  a[o + F_LAST_SEC] = t.sec;
+  a[o + F_LAST_NS] = t.ns;
+  a[o + F_LAST_FRAC] = t.frac;
+  a[o + F_LAST_UPS] = t.ups;
+  if (seg.truncated) a[o + F_TRUNCATED]++;
   if (f.interfaces.indexOf(t.interfaceId) < 0) f.interfaces = [...f.interfaces, t.interfaceId];
   for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
 
   // A SYN-ACK whose ISN differs from the base already known for its direction: Wireshark
   // flags tcp.analysis.reused_ports on it (without starting a new stream).
-  if (isSyn && isAck && f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) f.portReuse = true;
+  if (isSyn && isAck && f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) a[o + F_PORT_REUSE] = 1;
 
   // Wireshark's base sequence numbers (relative seq/ack in events, reuse detection).
   if (!f.s.a[f.o + V_BASE_SET + side]) {
@@ -288,12 +354,12 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   // Wireshark tcp.completeness (as tshark 4.0 reports it: the SYN bit only when the SYN opens
   // the stream; a lone non-SYN packet reports 0, see completenessOf()).
   if (isSyn) {
-    if (isAck) f.completeness |= COMPLETE_SYNACK;
-    else if (f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1) f.completeness |= COMPLETE_SYN;
-  } else if (isAck && len === 0) f.completeness |= COMPLETE_ACK;
-  if (len > 0 && !(isSyn && isAck)) f.completeness |= COMPLETE_DATA;
-  if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) f.completeness |= COMPLETE_FIN;
-  if (flags & TCP_RST) f.completeness |= COMPLETE_RST;
+    if (isAck) a[o + F_COMPLETENESS] |= COMPLETE_SYNACK;
+    else if (a[o + V_PACKETS] + a[o + V_PACKETS + 1] === 1) a[o + F_COMPLETENESS] |= COMPLETE_SYN;
+  } else if (isAck && len === 0) a[o + F_COMPLETENESS] |= COMPLETE_ACK;
+  if (len > 0 && !(isSyn && isAck)) a[o + F_COMPLETENESS] |= COMPLETE_DATA;
+  if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) a[o + F_COMPLETENESS] |= COMPLETE_FIN;
+  if (flags & TCP_RST) a[o + F_COMPLETENESS] |= COMPLETE_RST;
 
   if (isSyn && !isAck) {
     wantEvent = true;
@@ -303,8 +369,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       setOptions(f, side, optionsOf(seg));
       f.s.a[f.o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
-        f.firstSynSide = side;
-        f.firstSyn = pointOf(f, t);
+        a[o + F_FIRST_SYN_SIDE] = side;
+        f.setPoint(P_SYN, t);
       }
     } else {
       if (seg.seq === f.s.a[f.o + V_SYN_SEQ + side]) {
@@ -327,9 +393,9 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       f.s.a[f.o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
       if (!optionsOfSide(f, side) || f.s.a[f.o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
       if (f.firstSynAckSide < 0) {
-        f.firstSynAckSide = side;
-        f.firstSynAck = pointOf(f, t);
-        f.firstSynAckSeq = seg.seq;
+        a[o + F_FIRST_SYNACK_SIDE] = side;
+        f.setPoint(P_SYNACK, t);
+        a[o + F_FIRST_SYNACK_SEQ] = seg.seq;
       }
     } else {
       // Any ISN this side already answered with (a flow can see two: anycast, cookies).
@@ -348,9 +414,10 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
     f.s.a[f.o + V_LAST_SYNACK_SEC + side] = t.sec;
     f.s.a[f.o + V_LAST_SYNACK_NS + side] = t.ns;
-  } else if (isAck && !(flags & TCP_RST) && f.hsAck === null && f.firstSynAckSide === other &&
+  } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
-    f.hsAck = point(t);
+    a[o + F_HAS_ACK] = 1;
+    f.setPoint(P_ACK, t);
     wantEvent = true;
     eventNotes = ['handshake-ack'];
     result |= 1;
@@ -364,7 +431,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
     if (f.lastPayloadSide !== side) {
       f.s.a[f.o + V_TURNS + side]++;
-      f.lastPayloadSide = side;
+      a[o + F_LAST_PAYLOAD_SIDE] = side;
     }
   }
   if (flags & TCP_FIN) {
@@ -374,9 +441,9 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   if (flags & TCP_RST) {
     wantEvent = true;
     f.s.a[f.o + V_RST + side] = 1;
-    if (!f.firstRst) {
-      f.firstRst = pointOf(f, t);
-      f.firstRstSide = side;
+    if (f.firstRstSide < 0) {
+      f.setPoint(P_RST, t);
+      a[o + F_FIRST_RST_SIDE] = side;
     }
   }
 
@@ -392,7 +459,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
         len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
       });
     } else {
-      f.eventsDropped++;
+      a[o + F_EVENTS_DROPPED]++;
     }
   }
   return result;

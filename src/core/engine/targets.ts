@@ -3,7 +3,7 @@
  * needs (exact counts, distinct sources in a compact set, a bounded list of top sources),
  * SYN-cookie evidence, and RTT samples for per-server slow-handshake outliers.
  */
-import { V_SYN_ACK_TSVAL } from './flowState';
+import { P_ACK, V_SYN_ACK_TSVAL } from './flowState';
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import { formatAddress } from '../decode/address';
@@ -80,9 +80,9 @@ export class TargetAgg {
     const synSec = sec + ns / 1e9;
     if (outcome === 'complete') {
       this.complete++;
-      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSyn) this.completedTimes.push(synSec);
-      if (f.rtt !== null && state.hsAck && this.rtts.length < MAX_RTT_SAMPLES) {
-        this.rtts.push({ rtt: f.rtt, flow: state.id, at: state.hsAck });
+      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSynSide >= 0) this.completedTimes.push(synSec);
+      if (f.rtt !== null && state.hasAck && this.rtts.length < MAX_RTT_SAMPLES) {
+        this.rtts.push({ rtt: f.rtt, flow: state.id, at: state.point(P_ACK) });
       }
     } else if (outcome === 'refused') {
       this.refused++;

@@ -56,12 +56,13 @@ const H_RST = 1 << 5;
 const H_MULTI = 1 << 6;
 const H_FINRST = 1 << 7;
 
-/** Zeek state for one connection; `orig` is the side index (0 or 1) Zeek calls originator. */
-// Per-side slots in ZeekConn.v: [X + side].
+// A flow's Zeek slots in the slab, from its `zo`: per-side pairs [X + side], and two singles.
 const STATE = 0;
 const PREV = 2;
 const START_SEQ = 4;
-// Slots 6–7 are free.
+/** The originator's side, and the history letters seen so far (H_* bits). */
+const ORIG = 6;
+const SEEN = 7;
 const LAST_SYN = 8;
 const LAST_FIN = 10;
 const LAST_RST = 12;
@@ -74,7 +75,7 @@ const RXMT_CNT = 18;
 const RXMT_TH = 20;
 const WIN0_CNT = 22;
 const WIN0_TH = 24;
-/** Slab slots a ZeekConn uses. */
+/** Slab slots a flow's Zeek state uses. */
 export const ZEEK_SLOTS = 26;
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
@@ -95,18 +96,60 @@ function seqDelta(a: number, b: number): number {
   return (a - b) | 0;
 }
 
-export class ZeekConn {
-  orig = 0;
-  history = '';
-  private seen = 0;
+/** What a flow lends the Zeek state machine: its slab record and its history string. */
+export interface ZeekHost {
+  readonly s: Slab;
+  /** Offset of the ZEEK_SLOTS Zeek slots in `s.a`. */
+  readonly zo: number;
+  history: string;
+}
 
-  /** Per-side state lives in the analyzer's slab at offset `o` (ZEEK_SLOTS slots). */
-  constructor(firstSide: number, flipped: boolean, private readonly s: Slab, private readonly o: number) {
+/**
+ * Zeek state for one connection at a time: bound to a flow (`bind`) before each use, so a flow
+ * costs no object of its own — its numbers are in the slab, its history on the flow.
+ * `orig` is the side index (0 or 1) Zeek calls originator.
+ */
+export class ZeekConn {
+  private f!: ZeekHost;
+  private s!: Slab;
+  private o = 0;
+
+  bind(f: ZeekHost): this {
+    this.f = f;
+    this.s = f.s;
+    this.o = f.zo;
+    return this;
+  }
+
+  /** Starts the bound flow's Zeek state (its first packet came from `firstSide`). */
+  init(firstSide: number, flipped: boolean): void {
+    const a = this.s.a;
+    const o = this.o;
     this.orig = flipped ? 1 - firstSide : firstSide;
-    if (flipped) this.history = '^';
-    s.a.fill(-1, o + LAST_SYN, o + SIZE);
-    s.a.fill(1, o + RXMT_TH, o + RXMT_TH + 2);
-    s.a.fill(1, o + WIN0_TH, o + WIN0_TH + 2);
+    this.seen = 0;
+    this.f.history = flipped ? '^' : '';
+    a.fill(-1, o + LAST_SYN, o + SIZE);
+    a.fill(1, o + RXMT_TH, o + RXMT_TH + 2);
+    a.fill(1, o + WIN0_TH, o + WIN0_TH + 2);
+  }
+
+  get orig(): number {
+    return this.s.a[this.o + ORIG];
+  }
+  set orig(v: number) {
+    this.s.a[this.o + ORIG] = v;
+  }
+  private get seen(): number {
+    return this.s.a[this.o + SEEN];
+  }
+  private set seen(v: number) {
+    this.s.a[this.o + SEEN] = v;
+  }
+  get history(): string {
+    return this.f.history;
+  }
+  set history(v: string) {
+    this.f.history = v;
   }
 
   state(side: number): ZState {
