@@ -189,15 +189,13 @@ export class Analyzer {
       this.retired2 = new U32Set(1 << 16, 1 << 20);
     }
     const flows = this.table.flows;
-    const live: FlowState[] = [];
-    for (let i = 0; i < flows.length; i++) {
-      const x = flows[i];
-      if (x !== null) live.push(x);
-    }
     const idle = this.config.idleTimeoutSeconds;
-    let left = live.length;
-    for (let i = 0; i < live.length; i++) {
-      const f = live[i];
+    let left = this.table.size;
+    // Index loops over the table itself (retire() only empties slots, and nothing is inserted
+    // during a sweep), so a sweep allocates nothing per flow.
+    for (let i = 0; i < flows.length; i++) {
+      const f = flows[i];
+      if (f === null) continue;
       const closed = f.s.a[f.o + V_RST] || f.s.a[f.o + V_RST + 1] || (f.s.a[f.o + V_FIN] && f.s.a[f.o + V_FIN + 1]);
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
@@ -209,48 +207,66 @@ export class Analyzer {
     if (left > high) {
       // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
       // first, so established connections survive a flood.
-      left -= this.retireOldest(live, left - target, true);
+      left -= this.retireOldest(left - target, true);
     }
     if (left > high) {
       // Still too many: the least recently active flows.
-      this.retireOldest(live, left - target, false);
+      this.retireOldest(left - target, false);
     }
   }
 
+  /** Reused by retireOldest: table slots considered, their ages, the ages sorted, the slots chosen. */
+  private picked = new Int32Array(0);
+  private ages = new Float64Array(0);
+  private sortedAges = new Float64Array(0);
+  private chosen = new Int32Array(0);
+
   /**
-   * Finishes the `count` least recently active flows of `live` (only failed handshake attempts
-   * when `attemptsOnly`), ties in table order — what a stable sort by last activity picks, but
-   * the cut-off comes from a natively sorted Float64Array of ages and only the chosen flows are
-   * sorted with a comparator. Returns how many were finished.
+   * Finishes the `count` least recently active live flows (only failed handshake attempts when
+   * `attemptsOnly`), ties in table order — what a stable sort by last activity picks, but the
+   * cut-off comes from natively sorted ages and only the chosen flows are sorted with a
+   * comparator. Returns how many were finished.
    */
-  private retireOldest(live: FlowState[], count: number, attemptsOnly: boolean): number {
-    const base = this.first ? this.first.sec : 0;
-    const picked: FlowState[] = [];
-    for (let i = 0; i < live.length; i++) {
-      const f = live[i];
-      if (f.slot < 0) continue;
-      if (attemptsOnly && (f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
-      picked.push(f);
+  private retireOldest(count: number, attemptsOnly: boolean): number {
+    const flows = this.table.flows;
+    if (this.picked.length < flows.length) {
+      const cap = Math.max(1024, flows.length * 2);
+      this.picked = new Int32Array(cap);
+      this.ages = new Float64Array(cap);
+      this.sortedAges = new Float64Array(cap);
+      this.chosen = new Int32Array(cap);
     }
-    const n = Math.min(Math.ceil(count), picked.length);
+    const { picked, ages } = this;
+    const base = this.first ? this.first.sec : 0;
+    let m = 0;
+    for (let i = 0; i < flows.length; i++) {
+      const f = flows[i];
+      if (f === null) continue;
+      if (attemptsOnly && (f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
+      picked[m] = i;
+      // Nanoseconds since the capture's first second: exact below 2^53 ns (about 104 days).
+      ages[m] = (f.lastSec - base) * 1e9 + f.lastNs;
+      m++;
+    }
+    const n = Math.min(Math.ceil(count), m);
     if (n <= 0) return 0;
-    // Nanoseconds since the capture's first second: exact below 2^53 ns (about 104 days).
-    const age = (f: FlowState): number => (f.lastSec - base) * 1e9 + f.lastNs;
-    const keys = new Float64Array(picked.length);
-    for (let i = 0; i < picked.length; i++) keys[i] = age(picked[i]);
-    const cut = keys.slice().sort()[n - 1];
-    let atCut = 0;
-    for (let i = 0; i < picked.length; i++) if (keys[i] < cut) atCut++;
-    let equalLeft = n - atCut;
-    const chosen: number[] = [];
-    for (let i = 0; i < picked.length; i++) {
-      const k = keys[i];
-      if (k < cut || (k === cut && equalLeft-- > 0)) chosen.push(i);
+    const sorted = this.sortedAges.subarray(0, m);
+    sorted.set(ages.subarray(0, m));
+    sorted.sort();
+    const cut = sorted[n - 1];
+    let below = 0;
+    for (let i = 0; i < m; i++) if (ages[i] < cut) below++;
+    let equalLeft = n - below;
+    let c = 0;
+    for (let i = 0; i < m; i++) {
+      const k = ages[i];
+      if (k < cut || (k === cut && equalLeft-- > 0)) this.chosen[c++] = i;
     }
     // Finished oldest first (the order findings and flood flow lists are filled in).
-    chosen.sort((a, b) => keys[a] - keys[b] || a - b);
-    for (let j = 0; j < chosen.length; j++) this.retire(picked[chosen[j]], true);
-    return chosen.length;
+    const chosen = this.chosen.subarray(0, c);
+    chosen.sort((a, b) => ages[a] - ages[b] || a - b);
+    for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[j]]]!, true);
+    return c;
   }
 
   private target(f: FlowState, serverSide: number): TargetAgg {
@@ -294,15 +310,17 @@ export class Analyzer {
       agg.add(facts, f, outcome, f.pointSec(at), f.pointNs(at));
     }
     let flow: Flow | null = null;
-    const codes = findingCodes(facts, outcome, this.config, this.codes);
-    if (codes.length > 0) {
+    const codes = this.codes;
+    const nCodes = findingCodes(facts, outcome, this.config, codes);
+    if (nCodes > 0) {
       let bucket = this.pending.get(agg);
       if (!bucket) {
         bucket = new Map();
         this.pending.set(agg, bucket);
       }
       let wanted: Set<FindingCode> | null = null;
-      for (const code of codes) {
+      for (let i = 0; i < nCodes; i++) {
+        const code = codes[i];
         let b = bucket.get(code);
         if (!b) {
           b = { items: [], more: 0 };

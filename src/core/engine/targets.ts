@@ -43,8 +43,10 @@ export class TargetAgg {
   /** First/last failed SYN: seconds as a float (for windows) and exact (sec, ns) for the span. */
   firstFailedSec = Infinity;
   lastFailedSec = -Infinity;
-  private first: [number, number] = [0, 0];
-  private last: [number, number] = [0, 0];
+  private firstSec = 0;
+  private firstNs = 0;
+  private lastSec = 0;
+  private lastNs = 0;
   firstFailedPacket = 0;
   firstFailedTime = '';
   /** Distinct sources: exact up to ~3 million per target (16 MiB), estimated beyond. */
@@ -72,7 +74,7 @@ export class TargetAgg {
 
   /** Seconds from the first to the last failed SYN, exact. */
   failedSpan(): number {
-    return this.failed > 0 ? diffSeconds(this.last[0], this.last[1], this.first[0], this.first[1]) : 0;
+    return this.failed > 0 ? diffSeconds(this.lastSec, this.lastNs, this.firstSec, this.firstNs) : 0;
   }
 
   add(f: FlowFacts, state: FlowState, outcome: Outcome, sec: number, ns: number): void {
@@ -94,14 +96,16 @@ export class TargetAgg {
       this.failedSyns += f.syn;
       if (synSec < this.firstFailedSec) {
         this.firstFailedSec = synSec;
-        this.first = [sec, ns];
+        this.firstSec = sec;
+        this.firstNs = ns;
         const at = state.firstSyn ?? state.first;
         this.firstFailedPacket = at.packet;
         this.firstFailedTime = formatPoint(at);
       }
       if (synSec > this.lastFailedSec) {
         this.lastFailedSec = synSec;
-        this.last = [sec, ns];
+        this.lastSec = sec;
+        this.lastNs = ns;
       }
       this.addSource(state, f.client);
       if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) this.floodFlowIds.push(state.id);

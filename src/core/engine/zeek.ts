@@ -77,6 +77,8 @@ const WIN0_CNT = 22;
 const WIN0_TH = 24;
 /** Slab slots a flow's Zeek state uses. */
 export const ZEEK_SLOTS = 26;
+/** The responder's letters (toLowerCase() would make a new string each time). */
+const LOWER: Readonly<Record<string, string>> = { S: 's', H: 'h', A: 'a', D: 'd', F: 'f', R: 'r', Q: 'q', I: 'i', T: 't', W: 'w', C: 'c', G: 'g', '^': '^' };
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -161,14 +163,14 @@ export class ZeekConn {
     const m = isOrig ? mask : mask << 16;
     if ((this.seen & m) === 0) {
       this.seen |= m;
-      this.history += isOrig ? letter : letter.toLowerCase();
+      this.history += isOrig ? letter : LOWER[letter];
       return true;
     }
     return false;
   }
 
   private add(side: number, letter: string): void {
-    this.history += side === this.orig ? letter : letter.toLowerCase();
+    this.history += side === this.orig ? letter : LOWER[letter];
   }
 
   /**
