@@ -323,32 +323,33 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   let result = 0;
   let eventNotes: string[] | null = null;
   let wantEvent = false;
-
-  f.s.a[f.o + V_PACKETS + side]++;
-  f.s.a[f.o + V_PAYLOAD + side] += len;
   const a = f.s.a;
   const o = f.o;
+
+  a[o + V_PACKETS + side]++;
+  a[o + V_PAYLOAD + side] += len;
   a[o + F_LAST_PACKET] = t.index;
   a[o + F_LAST_SEC] = t.sec;
   a[o + F_LAST_NS] = t.ns;
   a[o + F_LAST_FRAC] = t.frac;
   a[o + F_LAST_UPS] = t.ups;
   if (seg.truncated) a[o + F_TRUNCATED]++;
-  if (f.interfaces.indexOf(t.interfaceId) < 0) f.interfaces = [...f.interfaces, t.interfaceId];
+  const ifs = f.interfaces;
+  if ((ifs.length !== 1 || ifs[0] !== t.interfaceId) && ifs.indexOf(t.interfaceId) < 0) f.interfaces = [...ifs, t.interfaceId];
   for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
 
   // A SYN-ACK whose ISN differs from the base already known for its direction: Wireshark
   // flags tcp.analysis.reused_ports on it (without starting a new stream).
-  if (isSyn && isAck && f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) a[o + F_PORT_REUSE] = 1;
+  if (isSyn && isAck && a[o + V_BASE_SET + side] && seg.seq !== a[o + V_BASE_SEQ + side]) a[o + F_PORT_REUSE] = 1;
 
   // Wireshark's base sequence numbers (relative seq/ack in events, reuse detection).
-  if (!f.s.a[f.o + V_BASE_SET + side]) {
-    f.s.a[f.o + V_BASE_SET + side] = 1;
-    f.s.a[f.o + V_BASE_SEQ + side] = isSyn ? seg.seq : (seg.seq - 1) >>> 0;
+  if (!a[o + V_BASE_SET + side]) {
+    a[o + V_BASE_SET + side] = 1;
+    a[o + V_BASE_SEQ + side] = isSyn ? seg.seq : (seg.seq - 1) >>> 0;
   }
-  if (!f.s.a[f.o + V_BASE_SET + other] && isAck) {
-    f.s.a[f.o + V_BASE_SET + other] = 1;
-    f.s.a[f.o + V_BASE_SEQ + other] = (seg.ack - 1) >>> 0;
+  if (!a[o + V_BASE_SET + other] && isAck) {
+    a[o + V_BASE_SET + other] = 1;
+    a[o + V_BASE_SEQ + other] = (seg.ack - 1) >>> 0;
   }
 
   // Wireshark tcp.completeness (as tshark 4.0 reports it: the SYN bit only when the SYN opens
@@ -363,35 +364,35 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   if (isSyn && !isAck) {
     wantEvent = true;
-    f.s.a[f.o + V_SYN + side]++;
-    if (f.s.a[f.o + V_SYN + side] === 1) {
-      f.s.a[f.o + V_SYN_SEQ + side] = seg.seq;
+    a[o + V_SYN + side]++;
+    if (a[o + V_SYN + side] === 1) {
+      a[o + V_SYN_SEQ + side] = seg.seq;
       setOptions(f, side, optionsOf(seg));
-      f.s.a[f.o + V_SYN_DATA + side] = len;
+      a[o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
         a[o + F_FIRST_SYN_SIDE] = side;
         f.setPoint(P_SYN, t);
       }
     } else {
-      if (seg.seq === f.s.a[f.o + V_SYN_SEQ + side]) {
-        f.s.a[f.o + V_SYN_RETX + side]++;
+      if (seg.seq === a[o + V_SYN_SEQ + side]) {
+        a[o + V_SYN_RETX + side]++;
         eventNotes = ['retransmission'];
       }
       f.synIntervals ??= [[], []];
       if (f.synIntervals[side].length < MAX_INTERVALS) {
-        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, f.s.a[f.o + V_LAST_SYN_SEC + side], f.s.a[f.o + V_LAST_SYN_NS + side]));
+        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]));
       }
     }
-    f.s.a[f.o + V_LAST_SYN_SEC + side] = t.sec;
-    f.s.a[f.o + V_LAST_SYN_NS + side] = t.ns;
+    a[o + V_LAST_SYN_SEC + side] = t.sec;
+    a[o + V_LAST_SYN_NS + side] = t.ns;
   } else if (isSyn && isAck) {
     wantEvent = true;
-    f.s.a[f.o + V_SYN_ACK + side]++;
-    f.s.a[f.o + V_SYNACK_EACH_WAY + side] = 1;
-    if (f.s.a[f.o + V_SYN_ACK + side] === 1) {
-      f.s.a[f.o + V_SYN_ACK_SEQ + side] = seg.seq;
-      f.s.a[f.o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
-      if (!optionsOfSide(f, side) || f.s.a[f.o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
+    a[o + V_SYN_ACK + side]++;
+    a[o + V_SYNACK_EACH_WAY + side] = 1;
+    if (a[o + V_SYN_ACK + side] === 1) {
+      a[o + V_SYN_ACK_SEQ + side] = seg.seq;
+      a[o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
+      if (!optionsOfSide(f, side) || a[o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
       if (f.firstSynAckSide < 0) {
         a[o + F_FIRST_SYNACK_SIDE] = side;
         f.setPoint(P_SYNACK, t);
@@ -401,19 +402,19 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       // Any ISN this side already answered with (a flow can see two: anycast, cookies).
       f.synAckSeqs ??= [[], []];
       const seen = f.synAckSeqs[side];
-      if (seg.seq === f.s.a[f.o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
-        f.s.a[f.o + V_SYN_ACK_RETX + side]++;
+      if (seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
+        a[o + V_SYN_ACK_RETX + side]++;
         eventNotes = ['retransmission'];
       } else if (seen.length < 8) {
         seen.push(seg.seq);
       }
       f.synAckIntervals ??= [[], []];
       if (f.synAckIntervals[side].length < MAX_INTERVALS) {
-        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, f.s.a[f.o + V_LAST_SYNACK_SEC + side], f.s.a[f.o + V_LAST_SYNACK_NS + side]));
+        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]));
       }
     }
-    f.s.a[f.o + V_LAST_SYNACK_SEC + side] = t.sec;
-    f.s.a[f.o + V_LAST_SYNACK_NS + side] = t.ns;
+    a[o + V_LAST_SYNACK_SEC + side] = t.sec;
+    a[o + V_LAST_SYNACK_NS + side] = t.ns;
   } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
     a[o + F_HAS_ACK] = 1;
@@ -424,23 +425,23 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   }
 
   if (len > 0) {
-    if (!f.s.a[f.o + V_DATA_SEEN + side]) {
-      f.s.a[f.o + V_DATA_SEEN + side] = 1;
+    if (!a[o + V_DATA_SEEN + side]) {
+      a[o + V_DATA_SEEN + side] = 1;
       wantEvent = true;
       eventNotes = eventNotes ? [...eventNotes, 'first-data'] : ['first-data'];
     }
     if (f.lastPayloadSide !== side) {
-      f.s.a[f.o + V_TURNS + side]++;
+      a[o + V_TURNS + side]++;
       a[o + F_LAST_PAYLOAD_SIDE] = side;
     }
   }
   if (flags & TCP_FIN) {
-    if (!f.s.a[f.o + V_FIN + side]) wantEvent = true;
-    f.s.a[f.o + V_FIN + side] = 1;
+    if (!a[o + V_FIN + side]) wantEvent = true;
+    a[o + V_FIN + side] = 1;
   }
   if (flags & TCP_RST) {
     wantEvent = true;
-    f.s.a[f.o + V_RST + side] = 1;
+    a[o + V_RST + side] = 1;
     if (f.firstRstSide < 0) {
       f.setPoint(P_RST, t);
       a[o + F_FIRST_RST_SIDE] = side;
@@ -454,8 +455,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       if (f.events === NO_EVENTS_YET) f.events = [];
       (f.events as RawEvent[]).push({
         packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
-        seq: f.s.a[f.o + V_BASE_SET + side] ? (seg.seq - f.s.a[f.o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
-        ack: isAck ? (f.s.a[f.o + V_BASE_SET + other] ? (seg.ack - f.s.a[f.o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
+        seq: a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
+        ack: isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
         len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
       });
     } else {

@@ -89,9 +89,11 @@ const EMPTY = 0;
 const TOMBSTONE = -1;
 
 export class FlowTable {
-  /** Slot → index+1 into `flows` (0 empty, −1 deleted). */
-  private slots: Int32Array;
-  private hashes: Int32Array;
+  /**
+   * Per table slot, two Int32 cells side by side: index+1 into `flows` (0 empty, −1 deleted)
+   * and the flow's hash — one cache line per probe instead of one per array.
+   */
+  private cells: Int32Array;
   private mask: number;
   private used = 0; // live + tombstones
   size = 0;
@@ -104,16 +106,16 @@ export class FlowTable {
   constructor(initialCapacity: number, private readonly useVlan: boolean) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
-    this.hashes = new Int32Array(cap);
+    this.cells = new Int32Array(cap * 2);
     this.mask = cap - 1;
   }
 
   find(seg: TcpSegment, hash: number): FlowState | null {
+    const cells = this.cells;
     let i = hash & this.mask;
     for (let probe = 1; ; probe++) {
-      const v = this.slots[i];
-      if (v === EMPTY || (v > 0 && this.hashes[i] === hash && flowMatches(this.flows[v - 1]!, seg, this.useVlan))) {
+      const v = cells[2 * i];
+      if (v === EMPTY || (v > 0 && cells[2 * i + 1] === hash && flowMatches(this.flows[v - 1]!, seg, this.useVlan))) {
         if (probe > this.maxProbe) this.maxProbe = probe;
         return v === EMPTY ? null : this.flows[v - 1];
       }
@@ -123,7 +125,8 @@ export class FlowTable {
 
   /** Insert a flow (the caller has checked none matches, or is replacing one it removed). */
   insert(f: FlowState): void {
-    if ((this.used + 1) * 2 > this.slots.length) this.rehash(this.size * 4 > this.slots.length ? this.slots.length * 2 : this.slots.length);
+    const capacity = this.mask + 1;
+    if ((this.used + 1) * 2 > capacity) this.rehash(this.size * 4 > capacity ? capacity * 2 : capacity);
     let idx: number;
     if (this.free.length > 0) {
       idx = this.free.pop()!;
@@ -138,21 +141,22 @@ export class FlowTable {
   }
 
   private place(hash: number, v: number): void {
+    const cells = this.cells;
     let i = hash & this.mask;
-    while (this.slots[i] > 0) i = (i + 1) & this.mask;
-    if (this.slots[i] === EMPTY) this.used++;
-    this.slots[i] = v;
-    this.hashes[i] = hash;
+    while (cells[2 * i] > 0) i = (i + 1) & this.mask;
+    if (cells[2 * i] === EMPTY) this.used++;
+    cells[2 * i] = v;
+    cells[2 * i + 1] = hash;
   }
 
   remove(f: FlowState): void {
     const v = f.slot + 1;
     let i = f.hash & this.mask;
     for (;;) {
-      const s = this.slots[i];
+      const s = this.cells[2 * i];
       if (s === EMPTY) return;
       if (s === v) {
-        this.slots[i] = TOMBSTONE;
+        this.cells[2 * i] = TOMBSTONE;
         break;
       }
       i = (i + 1) & this.mask;
@@ -164,12 +168,10 @@ export class FlowTable {
   }
 
   private rehash(capacity: number): void {
-    const oldSlots = this.slots;
-    const oldHashes = this.hashes;
-    this.slots = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
+    const old = this.cells;
+    this.cells = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
     this.used = 0;
-    for (let i = 0; i < oldSlots.length; i++) if (oldSlots[i] > 0) this.place(oldHashes[i], oldSlots[i]);
+    for (let i = 0; i < old.length; i += 2) if (old[i] > 0) this.place(old[i + 1], old[i]);
   }
 }
