@@ -6,7 +6,8 @@ import { BT_SHB, PcapngParser } from './pcapngParser';
 import { CaptureFormatError, type PacketRecord, type ReadOptions, type ReadSummary } from './types';
 import { Window } from './window';
 
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
+// 2 MiB reads: as fast as 4 MiB here (two buffers are held, so this is 4 MiB of RSS less).
+const DEFAULT_CHUNK = 2 * 1024 * 1024;
 const PROGRESS_STEP = 4 * 1024 * 1024;
 /** Room in front of each read buffer for the record split across chunks (a max-size pcap record fits). */
 const CARRY_GAP = 512 * 1024;

@@ -23,7 +23,7 @@ import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './re
 import { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
-import { U32Set } from './u32Set';
+import { PairSet } from './pairSet';
 
 export interface DecodeCounts {
   tcp: number;
@@ -38,7 +38,7 @@ export class Analyzer {
   private readonly table: FlowTable;
   /** Keys the flow-table hashes (see newHashSeed). */
   private readonly hashSeed = newHashSeed();
-  private readonly slab = new Slab(FLOW_STRIDE);
+  private readonly slab: Slab;
   private readonly seg: TcpSegment = newTcpSegment();
   /** One per capture: decodes from the reader's buffer (no view per packet) and rebuilds IP fragments as tshark does. */
   private readonly reassembler = new Reassembler();
@@ -66,11 +66,10 @@ export class Analyzer {
   };
   private readonly timeline: TimelineBuilder;
   /**
-   * 4-tuples of flows finished early for memory, to still notice port reuse: two independent
-   * 32-bit hashes in two sets, so a false match needs both to collide (~n²/2⁶⁴).
+   * 4-tuples of flows finished early for memory (their later packets are not new flows; a new
+   * SYN on one is port reuse): the table hash and an independent second hash, as one pair.
    */
-  private retired: U32Set | null = null;
-  private retired2: U32Set | null = null;
+  private retired: PairSet | null = null;
   private finished: AnalysisResult | null = null;
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
   private readonly facts = newFlowFacts();
@@ -79,6 +78,8 @@ export class Analyzer {
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
+    // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
+    this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
   }
 
@@ -156,8 +157,8 @@ export class Analyzer {
       }
     }
     if (!f) {
-      const finishedEarly = this.retired !== null && this.retired.contains(hash) &&
-        this.retired2!.contains(tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
+      const finishedEarly = this.retired !== null &&
+        this.retired.has(hash, tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
       if (finishedEarly && !pureSyn) {
         // A later packet of a flow finished early for memory: still that connection (tshark keeps
         // one tcp.stream), so no new flow — else every connection outliving the active-flow
@@ -184,10 +185,8 @@ export class Analyzer {
 
   /** Finish closed and idle flows early so memory stays bounded. */
   private sweep(t: PacketTime): void {
-    if (!this.retired) {
-      this.retired = new U32Set(1 << 16, 1 << 20);
-      this.retired2 = new U32Set(1 << 16, 1 << 20);
-    }
+    // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
+    this.retired ??= new PairSet(1 << 16, 1 << 21);
     const flows = this.table.flows;
     const idle = this.config.idleTimeoutSeconds;
     let left = this.table.size;
@@ -287,8 +286,7 @@ export class Analyzer {
   private retire(f: FlowState, early: boolean): void {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
-      this.retired.add(f.hash);
-      this.retired2!.add(tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
+      this.retired.add(f.hash, tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
     }
     const facts = flowFacts(f, this.facts);
     const outcome = outcomeOf(facts);

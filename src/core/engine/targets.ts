@@ -49,8 +49,11 @@ export class TargetAgg {
   private lastNs = 0;
   firstFailedPacket = 0;
   firstFailedTime = '';
-  /** Distinct sources: exact up to ~3 million per target (16 MiB), estimated beyond. */
-  sources = new U32Set(16, 1 << 22);
+  /**
+   * Distinct sources: exact up to ~1.5 million per target (8 MiB), a HyperLogLog estimate
+   * beyond (±1 %); the memory ceiling of a 10^7-source flood has no room for a larger table.
+   */
+  sources = new U32Set(16, 1 << 21);
   /** Per-source flow counts for the first sources seen (key: IPv4 address or IPv6 hash). */
   sourceCounts = new Map<number, { ip: string; flows: number }>();
   /** Failed flows the server answered with a SYN-ACK, and SYN-ACK retransmissions among them. */

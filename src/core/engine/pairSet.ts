@@ -1,0 +1,88 @@
+/**
+ * A set of pairs of 32-bit values (two independent hashes of one key) in one typed array, both
+ * halves of a member side by side: a lookup costs one cache miss, and a false match needs both
+ * hashes of the same member to collide (~n/2^64 per lookup). Past `maxSlots` slots it stops
+ * growing and ignores further members (`full` turns true): callers must treat membership as a
+ * hint that can be missing, never as the only record of anything.
+ */
+export class PairSet {
+  private cells: Uint32Array;
+  private mask: number;
+  private hasZero = false;
+  size = 0;
+  full = false;
+
+  constructor(initialSlots = 1 << 16, private readonly maxSlots = 1 << 21) {
+    let cap = 16;
+    while (cap < initialSlots) cap *= 2;
+    this.cells = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+  }
+
+  /** Bytes held by the table (for memory accounting in tests). */
+  get bytes(): number {
+    return this.cells.byteLength;
+  }
+
+  add(a: number, b: number): void {
+    a >>>= 0;
+    b >>>= 0;
+    if (a === 0 && b === 0) {
+      if (!this.hasZero) {
+        this.hasZero = true;
+        this.size++;
+      }
+      return;
+    }
+    if ((this.size + 1) * 4 > (this.mask + 1) * 3) {
+      if (this.mask + 1 >= this.maxSlots) {
+        this.full = true;
+        return;
+      }
+      this.resize((this.mask + 1) * 2);
+    }
+    if (this.insert(this.cells, this.mask, a, b)) this.size++;
+  }
+
+  has(a: number, b: number): boolean {
+    a >>>= 0;
+    b >>>= 0;
+    if (a === 0 && b === 0) return this.hasZero;
+    const c = this.cells;
+    const mask = this.mask;
+    let i = (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const x = c[2 * i];
+      const y = c[2 * i + 1];
+      if (x === 0 && y === 0) return false;
+      if (x === a && y === b) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private insert(c: Uint32Array, mask: number, a: number, b: number): boolean {
+    let i = (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const x = c[2 * i];
+      const y = c[2 * i + 1];
+      if (x === 0 && y === 0) {
+        c[2 * i] = a;
+        c[2 * i + 1] = b;
+        return true;
+      }
+      if (x === a && y === b) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private resize(slots: number): void {
+    const old = this.cells;
+    const next = new Uint32Array(slots * 2);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.insert(next, mask, old[i], old[i + 1]);
+    }
+    this.cells = next;
+    this.mask = mask;
+  }
+}
