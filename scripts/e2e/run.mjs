@@ -79,6 +79,9 @@ try {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
       if (samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
       await firstRowsScenario(ctx, large);
+      // The later suites compare the editor with the CLI on the samples; this file has more flows
+      // than the CLI lists by default (and stories are told from the listed flows).
+      rmSync(large, { force: true });
     }
     if (ready && only.has('stories')) await storiesScenario(ctx);
     await ctx.page.context().close();
