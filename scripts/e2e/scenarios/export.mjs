@@ -21,7 +21,11 @@ export async function exportScenario(ctx, name, result) {
     // its autocompletion). A user accepts the suggestion with Enter; so do we.
     const sarif = page.locator('.quick-input-list .monaco-list-row', { hasText: /SARIF/i }).first();
     await sarif.waitFor({ timeout: 10_000 });
-    await sarif.click();
+    // Pick it from the keyboard (filter, Enter), as a user can: a click once waited 30 s for the
+    // row to become clickable while the picker was still settling.
+    await input.fill('SARIF');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: /SARIF/i }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
     const target = await waitUntil(async () => {
       const v = await input.inputValue();
       return v.startsWith(ws) && v.endsWith('.sarif') ? v : false;

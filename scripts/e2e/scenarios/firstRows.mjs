@@ -15,9 +15,11 @@ const NAME = 'large-mix.pcap';
 
 /**
  * Writes the seeded mix into the workspace and returns its path. Called before the server
- * starts, so Quick Open's file index already holds it.
+ * starts, so Quick Open's file index already holds it. 600 MB take the worker ~6 s here against
+ * the ~1.5 s VS Code needs to create the webview: room for a slower machine before the check
+ * could only see a finished analysis.
  */
-export function generateLargeCapture(ws, size = process.env.SYNSCOPE_E2E_LARGE ?? '300MB') {
+export function generateLargeCapture(ws, size = process.env.SYNSCOPE_E2E_LARGE ?? '600MB') {
   const out = join(ws, NAME);
   const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/bench/gen-capture.mjs'), 'bulk', out, '--size', size, '--seed', '7'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`gen-capture failed: ${r.stderr}`);
