@@ -31,10 +31,13 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput): 
     typeof max === 'number' && max >= 0 ? max : undefined);
   const connects = collectConnects(result.flows, ctx.clock, ctx.captureEndNs);
   const flood = synFloods(ctx);
-  const stories: Story[] = [
-    ...flood.stories,
-    ...hangingConnects(ctx, connects, flood.windows),
-    ...connectionStorms(ctx, connects),
-  ];
-  return { stories, findings: ctx.findings };
+  const fromListed = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];
+  // These two are told from the listed flows only. When the result lists fewer flows than the
+  // capture has, the card and the report say so, rather than let a partial count pass for the whole.
+  const total = result.summary.flows;
+  if (total > result.flows.length) {
+    const note = `the first ${result.flows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows (raise --max-flows / synscope.maxFlows to include all)`;
+    for (const st of fromListed) st.numbers['told from'] = note;
+  }
+  return { stories: [...flood.stories, ...fromListed], findings: ctx.findings };
 }

@@ -34,6 +34,7 @@ test('50 new connections per second for 10 s to one server is a connection storm
   // 500 handshakes × 10 ms.
   assert.equal(s.numbers['handshake time saved by reuse (s)'], 5);
   assert.equal(s.flowCount, 500);
+  assert.equal(s.numbers['told from'], undefined, 'every flow is listed: nothing to qualify');
   assert.match(s.sentence, /500 new TCP connections to 10\.0\.0\.9:443/);
   assert.match(s.advice, /keep-alive/);
   assert.deepEqual(s.series[0].values, new Array(10).fill(50));
@@ -104,4 +105,13 @@ test('storms toward two servers are two pairs on one card, two findings', () => 
   const other = s.title.includes(':8443') ? '10.0.0.5 → 10.0.0.9:443' : '10.0.0.5 → 10.0.0.9:8443';
   assert.match(String(s.numbers[other]), /^20 new connections, peak 20\/s/);
   assert.deepEqual(s.findings.sort(), findings.map((f) => f.id).sort());
+});
+
+test('a storm told from a capped flow list says how much of the capture it saw', () => {
+  // The CLI lists 10,000 flows by default: on a larger capture the story sees only those.
+  const r = result(churn(500, 20 * MS), { end: 11 * S });
+  r.summary.flows = 25_216;
+  const [s] = tellStories(r).stories;
+  assert.equal(s.kind, 'connection-storm');
+  assert.equal(s.numbers['told from'], 'the first 500 of 25,216 flows (raise --max-flows / synscope.maxFlows to include all)');
 });
