@@ -78,19 +78,17 @@ const F_FIRST_RST_SIDE = 54;
 const F_LAST_PAYLOAD_SIDE = 55;
 const F_COMPLETENESS = 56;
 const F_PORT_REUSE = 57;
-const F_TRUNCATED = 58;
-const F_EVENTS_DROPPED = 59;
-const F_HAS_ACK = 60;
+const F_HAS_ACK = 58;
 /**
  * Time points, five slots each (packet, sec, ns, frac, ups): the first packet, the first pure
  * SYN, the first SYN-ACK, the handshake-completing ACK and the first RST.
  */
-export const P_FIRST = 61;
-export const P_SYN = 66;
-export const P_SYNACK = 71;
-export const P_ACK = 76;
-export const P_RST = 81;
-const SLOTS = 86;
+export const P_FIRST = 59;
+export const P_SYN = 64;
+export const P_SYNACK = 69;
+export const P_ACK = 74;
+export const P_RST = 79;
+const SLOTS = 84;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
@@ -200,8 +198,6 @@ export class FlowState {
   get firstSynAckSeq(): number { return this.s.a[this.o + F_FIRST_SYNACK_SEQ]; }
   get lastPayloadSide(): number { return this.s.a[this.o + F_LAST_PAYLOAD_SIDE]; }
   get completeness(): number { return this.s.a[this.o + F_COMPLETENESS]; }
-  get truncated(): number { return this.s.a[this.o + F_TRUNCATED]; }
-  get eventsDropped(): number { return this.s.a[this.o + F_EVENTS_DROPPED]; }
   /** A new SYN (different ISN) re-opened this 4-tuple, or a SYN-ACK changed its ISN. */
   get portReuse(): boolean { return this.s.a[this.o + F_PORT_REUSE] !== 0; }
   set portReuse(v: boolean) { this.s.a[this.o + F_PORT_REUSE] = v ? 1 : 0; }
@@ -249,10 +245,6 @@ export class FlowState {
     return 0;
   }
 
-  /** Seconds since the flow's first packet. */
-  rel(t: PacketTime): number {
-    return diffSeconds(t.sec, t.ns, this.pointSec(P_FIRST), this.pointNs(P_FIRST));
-  }
 }
 
 /** tcp.completeness as tshark 4.0 reports it for the stream. */
@@ -333,7 +325,6 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   a[o + F_LAST_NS] = t.ns;
   a[o + F_LAST_FRAC] = t.frac;
   a[o + F_LAST_UPS] = t.ups;
-  if (seg.truncated) a[o + F_TRUNCATED]++;
   const ifs = f.interfaces;
   if ((ifs.length !== 1 || ifs[0] !== t.interfaceId) && ifs.indexOf(t.interfaceId) < 0) f.interfaces = [...ifs, t.interfaceId];
   for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
@@ -450,18 +441,14 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   f.zeek.packet(side, seg);
 
-  if (wantEvent || comment !== undefined) {
-    if (f.events.length < maxEvents) {
-      if (f.events === NO_EVENTS_YET) f.events = [];
-      (f.events as RawEvent[]).push({
-        packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
-        seq: a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
-        ack: isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
-        len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
-      });
-    } else {
-      a[o + F_EVENTS_DROPPED]++;
-    }
+  if ((wantEvent || comment !== undefined) && f.events.length < maxEvents) {
+    if (f.events === NO_EVENTS_YET) f.events = [];
+    (f.events as RawEvent[]).push({
+      packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
+      seq: a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
+      ack: isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
+      len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
+    });
   }
   return result;
 }
