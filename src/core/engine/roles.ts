@@ -31,18 +31,26 @@ export function serverSideByPort(port0: number, port1: number): number {
   return -1;
 }
 
-/** The client's side (0/1), as decideRoles decides it, without building its answer object. */
-export function clientSideOf(f: FlowState): number {
+const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
+
+/**
+ * The one place the evidence is weighed: basis index × 2 + the client's side, a small integer,
+ * so the per-flow path (clientSideOf) allocates nothing.
+ */
+function roleOf(f: FlowState): number {
   if (f.firstSynSide >= 0) return f.firstSynSide;
-  if (f.firstSynAckSide >= 0) return 1 - f.firstSynAckSide;
+  if (f.firstSynAckSide >= 0) return 2 + 1 - f.firstSynAckSide;
   const server = serverSideByPort(f.port0, f.port1);
-  return server >= 0 ? 1 - server : 0;
+  if (server >= 0) return 4 + 1 - server;
+  return 6;
+}
+
+/** The client's side (0/1). */
+export function clientSideOf(f: FlowState): number {
+  return roleOf(f) & 1;
 }
 
 export function decideRoles(f: FlowState): { client: number; basis: RoleBasis } {
-  if (f.firstSynSide >= 0) return { client: f.firstSynSide, basis: 'first-syn' };
-  if (f.firstSynAckSide >= 0) return { client: 1 - f.firstSynAckSide, basis: 'first-syn-ack' };
-  const server = serverSideByPort(f.port0, f.port1);
-  if (server >= 0) return { client: 1 - server, basis: 'well-known-port' };
-  return { client: 0, basis: 'first-packet' };
+  const r = roleOf(f);
+  return { client: r & 1, basis: BASES[r >> 1] };
 }
