@@ -15,7 +15,7 @@ import { buildEvents, buildFlow, eventsOf, flowFacts, keepEvents, newFlowFacts, 
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { findingCodes, flowFindings } from './flowFindings';
-import { FLOW_STRIDE, FlowState, P_FIRST, P_SYN, updateFlow, type PacketTime } from './flowState';
+import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
@@ -304,8 +304,7 @@ export class Analyzer {
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
       agg = this.target(f, 1 - facts.client);
-      const at = f.firstSynSide >= 0 ? P_SYN : P_FIRST;
-      agg.add(facts, f, outcome, f.pointSec(at), f.pointNs(at));
+      agg.add(facts, f, outcome);
     }
     let flow: Flow | null = null;
     const codes = this.codes;

@@ -63,21 +63,20 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
 }
 
 export function buildFlow(f: FlowState): Flow {
-  const { client: c, basis } = decideRoles(f);
+  // The facts every finished flow gets; the flow record adds strings and time points to them.
+  const k = flowFacts(f, newFlowFacts());
+  const c = k.client;
   const s = 1 - c;
   const addr = (side: number): string => formatAddress(f.addrOf(side), f.ipVersion);
   const port = (side: number): number => (side === 0 ? f.port0 : f.port1);
   const syn = f.firstSynSide === c ? f.firstSyn : null;
   const synAck = f.firstSynAckSide === s ? f.firstSynAck : null;
   const ack = f.hsAck;
-  const simultaneousOpen = f.s.a[f.o + V_SYN] > 0 && f.s.a[f.o + V_SYN + 1] > 0;
-  const complete = ack !== null || (simultaneousOpen && f.s.a[f.o + V_SYNACK_EACH_WAY] > 0 && f.s.a[f.o + V_SYNACK_EACH_WAY + 1] > 0);
-  const reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   return {
     id: f.id,
     client: { ip: addr(c), port: port(c) },
     server: { ip: addr(s), port: port(s) },
-    roleBasis: basis,
+    roleBasis: decideRoles(f).basis,
     vlan: f.vlan.slice(),
     interfaces: f.interfaces.slice().sort((a, b) => a - b),
     firstPacket: f.firstPacket,
@@ -87,26 +86,26 @@ export function buildFlow(f: FlowState): Flow {
     packets: { client: f.s.a[f.o + V_PACKETS + c], server: f.s.a[f.o + V_PACKETS + s] },
     payloadBytes: { client: f.s.a[f.o + V_PAYLOAD + c], server: f.s.a[f.o + V_PAYLOAD + s] },
     exchanges: f.s.a[f.o + V_TURNS + c],
-    syn: f.s.a[f.o + V_SYN + c],
-    synRetransmissions: f.s.a[f.o + V_SYN_RETX + c],
-    synAck: f.s.a[f.o + V_SYN_ACK + s],
-    synAckRetransmissions: f.s.a[f.o + V_SYN_ACK_RETX + s],
+    syn: k.syn,
+    synRetransmissions: k.synRetx,
+    synAck: k.synAck,
+    synAckRetransmissions: k.synAckRetx,
     synIntervals: f.synIntervals ? f.synIntervals[c].slice() : [],
     synAckIntervals: f.synAckIntervals ? f.synAckIntervals[s].slice() : [],
     handshake: {
-      complete,
+      complete: k.complete,
       syn: ref(syn),
       synAck: ref(synAck),
       ack: ref(ack),
-      rtt: syn && ack ? pointDiff(ack, syn) : null,
+      rtt: k.rtt,
       serverRtt: syn && synAck ? pointDiff(synAck, syn) : null,
       clientRtt: synAck && ack ? pointDiff(ack, synAck) : null,
     },
-    options: { client: optionsOfSide(f, c) ?? NO_OPTIONS, server: optionsOfSide(f, s) ?? NO_OPTIONS },
+    options: { client: k.clientOptions, server: k.serverOptions },
     synData: f.s.a[f.o + V_SYN_DATA + c],
-    simultaneousOpen,
-    portReuse: f.portReuse,
-    reset,
+    simultaneousOpen: k.simultaneousOpen,
+    portReuse: k.portReuse,
+    reset: k.reset,
     fin: { client: f.s.a[f.o + V_FIN + c] > 0, server: f.s.a[f.o + V_FIN + s] > 0 },
     state: f.zeek.connState(),
     history: f.zeek.history,

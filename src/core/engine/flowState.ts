@@ -216,6 +216,10 @@ export class FlowState {
     const at = this.o + p;
     return { packet: a[at], sec: a[at + 1], ns: a[at + 2], frac: a[at + 3], ups: a[at + 4] };
   }
+  /** Where a connect starts: its first pure SYN, else (mid-stream, backscatter) the first packet. */
+  startPoint(): number {
+    return this.firstSynSide >= 0 ? P_SYN : P_FIRST;
+  }
   /** Seconds of a time point, and its nanoseconds (no object). */
   pointSec(p: number): number { return this.s.a[this.o + p + 1]; }
   pointNs(p: number): number { return this.s.a[this.o + p + 2]; }

@@ -80,8 +80,11 @@ export class TargetAgg {
     return this.failed > 0 ? diffSeconds(this.lastSec, this.lastNs, this.firstSec, this.firstNs) : 0;
   }
 
-  add(f: FlowFacts, state: FlowState, outcome: Outcome, sec: number, ns: number): void {
+  add(f: FlowFacts, state: FlowState, outcome: Outcome): void {
     this.flows++;
+    const start = state.startPoint();
+    const sec = state.pointSec(start);
+    const ns = state.pointNs(start);
     const synSec = sec + ns / 1e9;
     if (outcome === 'complete') {
       this.complete++;
@@ -101,7 +104,7 @@ export class TargetAgg {
         this.firstFailedSec = synSec;
         this.firstSec = sec;
         this.firstNs = ns;
-        const at = state.firstSyn ?? state.first;
+        const at = state.point(start);
         this.firstFailedPacket = at.packet;
         this.firstFailedTime = formatPoint(at);
       }
