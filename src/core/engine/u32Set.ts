@@ -1,7 +1,7 @@
 /**
  * A set of 32-bit values in one typed array (open addressing): 4–8 bytes per member instead of
  * the ~40 a JS Set spends. Past `maxCapacity` slots it stops growing, `exact` becomes false and
- * `count()` is a HyperLogLog estimate (2^14 registers, ~0.8 % error) fed with every value.
+ * `count()` is a HyperLogLog estimate (2^14 registers, ~0.8 % error) of every value added.
  */
 const HLL_BITS = 14;
 
@@ -11,7 +11,12 @@ export class U32Set {
   /** Members stored exactly (a lower bound once `exact` is false). */
   size = 0;
   exact = true;
-  private readonly hll = new Uint8Array(1 << HLL_BITS);
+  /**
+   * Made when the exact table is full, from its members: registers are a max over distinct
+   * values, so they equal what feeding every value from the start gives. Until then a set costs
+   * its table only (a capture can have a million per-server sets; 16 KiB each would not fit).
+   */
+  private hll: Uint8Array | null = null;
 
   constructor(initial = 16, private readonly maxCapacity = 1 << 24) {
     let cap = 16;
@@ -21,7 +26,7 @@ export class U32Set {
 
   /** Distinct members: exact while `exact`, else the HyperLogLog estimate. */
   count(): number {
-    if (this.exact) return this.size;
+    if (this.exact || !this.hll) return this.size;
     const m = this.hll.length;
     let sum = 0;
     let zeros = 0;
@@ -36,16 +41,10 @@ export class U32Set {
 
   add(v: number): void {
     v >>>= 0;
-    // HyperLogLog register update (cheap; used only once the exact table is full).
-    let h = v ^ (v >>> 16);
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    const x = (h ^ (h >>> 16)) >>> 0;
-    const idx = x >>> (32 - HLL_BITS);
-    const rest = (x << HLL_BITS) >>> 0;
-    const rank = rest === 0 ? 32 - HLL_BITS + 1 : Math.clz32(rest) + 1;
-    if (rank > this.hll[idx]) this.hll[idx] = rank;
+    if (this.hll) {
+      hllAdd(this.hll, v);
+      if (!this.exact) return;
+    }
     if (v === 0) {
       if (!this.hasZero) {
         this.hasZero = true;
@@ -55,6 +54,12 @@ export class U32Set {
     }
     if ((this.size + 1) * 4 > this.table.length * 3) {
       if (this.table.length >= this.maxCapacity) {
+        if (!this.hll) {
+          this.hll = new Uint8Array(1 << HLL_BITS);
+          if (this.hasZero) hllAdd(this.hll, 0);
+          for (const m of this.table) if (m !== 0) hllAdd(this.hll, m);
+          hllAdd(this.hll, v);
+        }
         if (!this.contains(v)) this.exact = false;
         return;
       }
@@ -96,4 +101,16 @@ export class U32Set {
     for (const v of this.table) if (v !== 0) this.insert(next, v);
     this.table = next;
   }
+}
+
+function hllAdd(hll: Uint8Array, v: number): void {
+  let h = v ^ (v >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  const x = (h ^ (h >>> 16)) >>> 0;
+  const idx = x >>> (32 - HLL_BITS);
+  const rest = (x << HLL_BITS) >>> 0;
+  const rank = rest === 0 ? 32 - HLL_BITS + 1 : Math.clz32(rest) + 1;
+  if (rank > hll[idx]) hll[idx] = rank;
 }
