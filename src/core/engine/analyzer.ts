@@ -20,7 +20,7 @@ import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
-import { TargetAgg } from './targets';
+import { MAX_TRACKED_SERVERS, TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
@@ -56,6 +56,10 @@ export class Analyzer {
    */
   private readonly events = new Map<number, KeptEvents>();
   private readonly targets = new Map<number | string, TargetAgg>();
+  /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
+  private flowsNotAggregated = 0;
+  /** Set when pruning freed too little: later new servers are not aggregated at all. */
+  private targetsFull = false;
   /** Per-flow findings kept with their messages so far, per code (bounded). */
   private readonly storedCandidates = new Map<FindingCode, number>();
   /** Per-flow findings waiting for the end (per target, so flood members can be dropped). */
@@ -268,7 +272,7 @@ export class Analyzer {
     return c;
   }
 
-  private target(f: FlowState, serverSide: number): TargetAgg {
+  private target(f: FlowState, serverSide: number): TargetAgg | null {
     const a = f.s.addrs;
     const at = f.addrAt + serverSide * 16;
     const port = serverSide === 0 ? f.port0 : f.port1;
@@ -277,10 +281,44 @@ export class Analyzer {
       : `${formatAddress(f.addrOf(serverSide), 6)}|${port}`;
     let t = this.targets.get(key);
     if (!t) {
+      if (this.targets.size >= MAX_TRACKED_SERVERS && (this.targetsFull || !this.pruneTargets())) {
+        this.flowsNotAggregated++;
+        return null;
+      }
       t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port);
       this.targets.set(key, t);
     }
     return t;
+  }
+
+  /**
+   * Drops the servers whose aggregates cannot yet lead to a per-server finding: fewer failed
+   * handshakes than a tenth of a flood and fewer RTT samples than the outlier test needs (a
+   * scanned port: one refused or unanswered SYN). Their kept per-flow findings stay, no longer
+   * tied to a server. Returns false when that freed under a quarter of the table.
+   */
+  private pruneTargets(): boolean {
+    const failedToKeep = this.config.floodMinHalfOpen / 10;
+    const rttsToKeep = this.config.slowRttOutlierMinSamples;
+    let orphans = this.pending.get(null);
+    for (const [key, t] of this.targets) {
+      if (t.failed >= failedToKeep || t.rtts.length >= rttsToKeep) continue;
+      this.targets.delete(key);
+      this.flowsNotAggregated += t.flows;
+      const bucket = this.pending.get(t);
+      if (!bucket) continue;
+      this.pending.delete(t);
+      if (!orphans) this.pending.set(null, (orphans = new Map()));
+      for (const [code, b] of bucket) {
+        const into = orphans.get(code);
+        if (into) {
+          for (const c of b.items) into.items.push(c);
+          into.more += b.more;
+        } else orphans.set(code, b);
+      }
+    }
+    if (this.targets.size > MAX_TRACKED_SERVERS * 0.75) this.targetsFull = true;
+    return !this.targetsFull;
   }
 
   private retire(f: FlowState, early: boolean): void {
@@ -304,7 +342,7 @@ export class Analyzer {
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
       agg = this.target(f, 1 - facts.client);
-      agg.add(facts, f, outcome);
+      agg?.add(facts, f, outcome);
     }
     let flow: Flow | null = null;
     const codes = this.codes;
@@ -390,7 +428,7 @@ export class Analyzer {
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
-      problems: read.problems, captureEndSec: endSec,
+      problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
     });
     const byId = new Map(flows.map((f) => [f.id, f]));
     for (const fd of findings) {

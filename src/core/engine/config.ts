@@ -71,6 +71,7 @@ export const DEFAULT_SEVERITIES: Record<FindingCode, Severity> = {
   'port-reuse': 'info',
   'options-mismatch': 'info',
   'capture-damaged': 'error',
+  'server-limit': 'info',
   'connection-churn': 'warning',
   'slow-connect': 'warning',
   'connect-pileup': 'warning',

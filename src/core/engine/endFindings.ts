@@ -9,7 +9,7 @@ import { severityOf, type AnalysisConfig } from './config';
 import { count, dur, ep } from './describe';
 import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
 import type { Finding, FindingCode } from './result';
-import type { TargetAgg } from './targets';
+import { MAX_TRACKED_SERVERS, type TargetAgg } from './targets';
 import { formatPoint } from './time';
 
 export type PendingBucket = Map<FindingCode, { items: Candidate[]; more: number }>;
@@ -20,6 +20,8 @@ export interface EndInput {
   pending: Map<TargetAgg | null, PendingBucket>;
   problems: CaptureProblem[];
   captureEndSec: number;
+  /** Flows left out of per-server aggregates because the capture has too many servers. */
+  flowsNotAggregated: number;
 }
 
 /**
@@ -45,7 +47,7 @@ function mostly(matching: number, candidates: number): boolean {
 
 export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
   if (t.failed < config.floodMinHalfOpen) return null;
-  const sources = t.sources.count();
+  const { count: sources, exact: sourcesExact } = t.distinctSources();
   if (sources < config.floodMinSources) return null;
   const span = t.failedSpan();
   const rate = span > 0 ? t.failedSyns / span : Infinity;
@@ -67,7 +69,7 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
   const answer = t.answeredFailed === 0
     ? 'the server answered none of them'
     : synCookies === 'likely' ? 'the server answered with SYN cookies' : `the server answered ${count(t.answeredFailed, 'of them', 'of them')}`;
-  const from = t.sources.exact ? count(sources, 'source') : `about ${count(sources, 'source')} (estimated)`;
+  const from = sourcesExact ? count(sources, 'source') : `about ${count(sources, 'source')} (estimated)`;
   const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${from} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
     `${count(legit, 'legitimate handshake')} still completed`;
   return {
@@ -84,7 +86,7 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
       resetByClient: t.resetInHandshake,
       syns: t.failedSyns,
       distinctSources: sources,
-      distinctSourcesExact: t.sources.exact,
+      distinctSourcesExact: sourcesExact,
       synRate: Number.isFinite(rate) ? rate : null,
       spanSeconds: Math.max(0, span),
       synCookies,
@@ -131,6 +133,15 @@ export function assembleFindings(input: EndInput): Finding[] {
       code: 'capture-damaged', flows: [], packet: p.packet, time: null,
       message: `Capture damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}`,
       details: { offset: p.offset, lastGoodPacket: p.packet },
+    });
+  }
+  if (input.flowsNotAggregated > 0) {
+    ordered.push({
+      code: 'server-limit', flows: [], packet: 0, time: null,
+      message: `Per-server checks (SYN flood, SYN cookies, slow-handshake outliers) left out ${count(input.flowsNotAggregated, 'flow')}: ` +
+        `the capture has more than ${MAX_TRACKED_SERVERS.toLocaleString('en-US')} server endpoints (ip:port), as a port scan does, ` +
+        'and only servers with repeated failed or timed handshakes were kept for them',
+      details: { flowsNotAggregated: input.flowsNotAggregated, maxServers: MAX_TRACKED_SERVERS },
     });
   }
   const floods = new Set<TargetAgg>();

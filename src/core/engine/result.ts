@@ -24,6 +24,7 @@ export type FindingCode =
   | 'port-reuse'
   | 'options-mismatch'
   | 'capture-damaged'
+  | 'server-limit'
   | 'connection-churn'
   | 'slow-connect'
   | 'connect-pileup';

@@ -11,6 +11,11 @@ import type { FlowFacts } from './buildFlow';
 import { diffSeconds, formatPoint, type TimePoint } from './time';
 import { U32Set } from './u32Set';
 
+/**
+ * Servers (ip:port) with aggregates at once. A port scan makes one per probed port; past this,
+ * servers whose aggregates cannot yet matter are dropped (Analyzer.pruneTargets).
+ */
+export const MAX_TRACKED_SERVERS = 1 << 15;
 /** Sources tracked with their own counter (the rest are only counted). */
 const MAX_SOURCE_COUNTERS = 1024;
 /** RTT samples kept per server for the outlier test. */
@@ -53,9 +58,9 @@ export class TargetAgg {
    * Distinct sources: exact up to ~1.5 million per target (8 MiB), a HyperLogLog estimate
    * beyond (±1 %); the memory ceiling of a 10^7-source flood has no room for a larger table.
    */
-  sources = new U32Set(16, 1 << 21);
+  private sources: U32Set | null = null;
   /** Per-source flow counts for the first sources seen (key: IPv4 address or IPv6 hash). */
-  sourceCounts = new Map<number, { ip: string; flows: number }>();
+  private sourceCounts: Map<number, { ip: string; flows: number }> | null = null;
   /** Failed flows the server answered with a SYN-ACK, and SYN-ACK retransmissions among them. */
   answeredFailed = 0;
   answeredFailedRetx = 0;
@@ -134,10 +139,12 @@ export class TargetAgg {
       for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[o + i], 0x01000193);
       key >>>= 0;
     }
-    this.sources.add(key);
-    const c = this.sourceCounts.get(key);
+    // Made on the first failed flow: most servers never see one.
+    (this.sources ??= new U32Set(16, 1 << 21)).add(key);
+    const counts = (this.sourceCounts ??= new Map());
+    const c = counts.get(key);
     if (c !== undefined) c.flows++;
-    else if (this.sourceCounts.size < MAX_SOURCE_COUNTERS) this.sourceCounts.set(key, { ip: formatAddress(state.addrOf(clientSide), state.ipVersion), flows: 1 });
+    else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.addrOf(clientSide), state.ipVersion), flows: 1 });
   }
 
   private cookieEvidence(f: FlowFacts, tsVal: number, synSec: number): void {
@@ -154,8 +161,13 @@ export class TargetAgg {
     }
   }
 
+  /** Distinct sources of failed flows, and whether that count is exact. */
+  distinctSources(): { count: number; exact: boolean } {
+    return this.sources ? { count: this.sources.count(), exact: this.sources.exact } : { count: 0, exact: true };
+  }
+
   topSources(n: number): { ip: string; flows: number }[] {
-    return [...this.sourceCounts.values()]
+    return [...(this.sourceCounts?.values() ?? [])]
       .sort((a, b) => b.flows - a.flows || (a.ip < b.ip ? -1 : 1))
       .slice(0, n)
       .map((x) => ({ ip: x.ip, flows: x.flows }));

@@ -14,6 +14,7 @@ export const FINDING_TITLES: Record<FindingCode, string> = {
   'port-reuse': 'A new connection reused a 4-tuple seen earlier in the capture',
   'options-mismatch': 'The SYN-ACK accepted TCP options the SYN did not offer, or out-of-range values',
   'capture-damaged': 'The capture file is damaged; packets after the damage were not read',
+  'server-limit': 'Too many server endpoints (a port scan): per-server checks left some flows out',
   'connection-churn': 'A client opens a new connection for (almost) every request',
   'slow-connect': 'Connects waited far longer than normal loss recovery explains',
   'connect-pileup': 'Many connects to one target were pending at the same time',
