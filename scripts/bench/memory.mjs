@@ -4,12 +4,15 @@
 //                   (the bench's flood input, src/gen generateFlood; shared cache with npm run bench)
 //   open-flows-1e6  10^6 connections that all complete their handshake before any of them closes
 //                   (10^6 flows open at once), then each closes with a RST
+//   port-scan-1e6   one scanner sends a SYN to 10^6 ports on 16 hosts, 20 µs apart: most are
+//                   refused (RST), every 8th is filtered (no answer), every 64th is open (SYN-ACK,
+//                   then the scanner's RST, as nmap -sS does): 10^6 server endpoints
 // Runs `node dist/cli.js analyze <file> --format json` under /usr/bin/time -v (apt-get install
 // time) and reports peak RSS against the documented ceiling (200 MiB).
 //
 //   node scripts/bench/memory.mjs            (after npm run build)
 //   MEMORY_SCALE=0.1 node scripts/bench/memory.mjs   smaller inputs for a quick look
-//   MEMORY_ONLY=flood|open                   one of the two inputs
+//   MEMORY_ONLY=flood|open|scan              one of the inputs
 //   MEMORY_CACHE=dir (default ~/.cache/synscope-memory), BENCH_SEED=n
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -98,16 +101,60 @@ function openFlows(w, n) {
   return { packets, connections: n };
 }
 
-const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood' or 'open': run one input only
+/** A SYN scan of `n` ports (see the header). */
+function portScan(w, n) {
+  const scanner = gen.hostFromBytes(Uint8Array.of(203, 0, 113, 7));
+  const target = { ip: Uint8Array.of(10, 1, 0, 0), mac: Uint8Array.of(2, 0, 0, 0, 0, 10), v6: false };
+  const probe = { src: scanner, dst: target, ttl: 64 };
+  const answer = { src: target, dst: scanner, ttl: 64 };
+  const seg = { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 1024, payloadLen: 0, ipId: 0 };
+  const base = gen.DEFAULT_BASE_SEC;
+  let t = 0;
+  let packets = 0;
+  const write = (path, dt) => {
+    t += dt;
+    const at = w.beginFrame(120);
+    const len = gen.writeTcpFrame(w.buf, at, path, seg);
+    const whole = Math.floor(t / 1e9);
+    w.endFrame(base + whole, t - whole * 1e9, len);
+    packets++;
+  };
+  for (let i = 0; i < n; i++) {
+    target.ip[3] = 1 + (i % 16);
+    const port = 1 + (Math.floor(i / 16) % 65535);
+    const isn = Math.imul(i + 1, 2654435761) >>> 0;
+    Object.assign(seg, { srcPort: 61000, dstPort: port, seq: isn, ack: 0, flags: 0x02, window: 1024 });
+    write(probe, 20_000);
+    if (i % 8 === 7) continue; // filtered: no answer
+    if (i % 64 === 0) {
+      Object.assign(seg, { srcPort: port, dstPort: 61000, seq: isn ^ 0x5a5a5a5a, ack: (isn + 1) >>> 0, flags: 0x12, window: 65535 });
+      write(answer, 200);
+      Object.assign(seg, { srcPort: 61000, dstPort: port, seq: (isn + 1) >>> 0, ack: 0, flags: 0x04, window: 0 });
+      write(probe, 10);
+      t -= 210;
+    } else {
+      Object.assign(seg, { srcPort: port, dstPort: 61000, seq: 0, ack: (isn + 1) >>> 0, flags: 0x14, window: 0 });
+      write(answer, 200);
+      t -= 200;
+    }
+  }
+  return { packets, probes: n };
+}
+
+const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood', 'open' or 'scan': run one input only
 const floodSources = Math.round(1e7 * SCALE);
 const openCount = Math.round(1e6 * SCALE);
+const scanCount = Math.round(1e6 * SCALE);
 const inputs = [];
-if (ONLY !== 'open') inputs.push(
+if (!ONLY || ONLY === 'flood') inputs.push(
   { name: SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, what: `${floodSources.toLocaleString('en-US')}-source SYN flood`, expectFlows: floodSources,
     ...cached(SCALE === 1 ? 'flood-1e7' : `flood-${floodSources}`, (w) => gen.generateFlood(w, { seed: SEED, sources: floodSources })) });
-if (ONLY !== 'flood') inputs.push(
+if (!ONLY || ONLY === 'open') inputs.push(
   { name: `open-flows-${openCount}`, what: `${openCount.toLocaleString('en-US')} flows open at once`, expectFlows: openCount,
     ...cached(`open-flows-${openCount}`, (w) => openFlows(w, openCount)) });
+if (!ONLY || ONLY === 'scan') inputs.push(
+  { name: `port-scan-${scanCount}`, what: `SYN scan of ${scanCount.toLocaleString('en-US')} ports`, expectFlows: scanCount,
+    ...cached(`port-scan-${scanCount}`, (w) => portScan(w, scanCount)) });
 
 function measure(file, outFile) {
   return new Promise((resolve) => {

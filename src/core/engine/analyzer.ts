@@ -14,7 +14,7 @@ import { formatAddress } from '../decode/address';
 import { buildEvents, buildFlow, eventsOf, flowFacts, keepEvents, newFlowFacts, type KeptEvents } from './buildFlow';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
-import { findingCodes, flowFindings } from './flowFindings';
+import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
 import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
@@ -62,7 +62,7 @@ export class Analyzer {
   private targetsFull = false;
   /** Per-flow findings kept with their messages so far, per code (bounded). */
   private readonly storedCandidates = new Map<FindingCode, number>();
-  /** Per-flow findings waiting for the end (per target, so flood members can be dropped). */
+  /** Per-flow findings waiting for the end (per target where a flood would absorb them). */
   private readonly pending = new Map<TargetAgg | null, PendingBucket>();
   private readonly summary: Summary = {
     flows: 0, handshakesComplete: 0, syn: 0, synRetransmissions: 0, synAck: 0, synAckRetransmissions: 0,
@@ -348,22 +348,15 @@ export class Analyzer {
     const codes = this.codes;
     const nCodes = findingCodes(facts, outcome, this.config, codes);
     if (nCodes > 0) {
-      let bucket = this.pending.get(agg);
-      if (!bucket) {
-        bucket = new Map();
-        this.pending.set(agg, bucket);
-      }
       let wanted: Set<FindingCode> | null = null;
       for (let i = 0; i < nCodes; i++) {
         const code = codes[i];
-        let b = bucket.get(code);
-        if (!b) {
-          b = { items: [], more: 0 };
-          bucket.set(code, b);
-        }
+        const b = this.pendingOf(FLOOD_ABSORBED.has(code) ? agg : null, code);
         const stored = this.storedCandidates.get(code) ?? 0;
-        // Per target and overall, only so many findings with messages are kept; the rest are counted.
-        if (b.items.length < this.config.maxFindingsPerCode && stored < this.config.maxFindingsPerCode * 5) {
+        // Only so many findings with messages are kept, overall and (for those a flood would
+        // absorb) per target; the rest are counted.
+        const max = this.config.maxFindingsPerCode;
+        if (stored < max * 5 && (b.items.length < max || !FLOOD_ABSORBED.has(code))) {
           (wanted ??= new Set()).add(code);
           this.storedCandidates.set(code, stored + 1);
         } else b.more++;
@@ -373,7 +366,7 @@ export class Analyzer {
         const rst = f.firstRst;
         const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst?.packet ?? 0, rst ? formatPoint(rst) : null, rstDelay)) {
-          bucket.get(c.code)!.items.push(c);
+          this.pendingOf(FLOOD_ABSORBED.has(c.code) ? agg : null, c.code).items.push(c);
         }
       }
     }
@@ -382,6 +375,24 @@ export class Analyzer {
       this.events.set(f.id, keepEvents(f));
     }
     this.slab.release(f.o);
+  }
+
+  /**
+   * Where a per-flow finding waits for the end: with its server only when a flood there would
+   * absorb it (a scanned port must not cost a bucket of its own), else with no server.
+   */
+  private pendingOf(agg: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
+    let bucket = this.pending.get(agg);
+    if (!bucket) {
+      bucket = new Map();
+      this.pending.set(agg, bucket);
+    }
+    let b = bucket.get(code);
+    if (!b) {
+      b = { items: [], more: 0 };
+      bucket.set(code, b);
+    }
+    return b;
   }
 
   /** Cheap counters for progress UIs. */

@@ -27,6 +27,9 @@ const MAX_FLOOD_FLOW_IDS = 1000;
 /** Timestamp samples kept per target for the SYN-cookie test. */
 const MAX_TS_SAMPLES = 20000;
 
+/** The shared empty list a target starts with, replaced on the first push (most never get one). */
+const NONE: never[] = [];
+
 export interface RttSample {
   rtt: number;
   flow: number;
@@ -73,10 +76,10 @@ export class TargetAgg {
    * SYN-ACKs carrying timestamps, as (SYN time, 1 if the TSval's low bits encode the client's
    * window scale and SACK as Linux cookies do, else 0); judged at the end within the flood.
    */
-  tsSamples: number[] = [];
-  completedTimes: number[] = [];
-  floodFlowIds: number[] = [];
-  rtts: RttSample[] = [];
+  tsSamples: number[] = NONE;
+  completedTimes: number[] = NONE;
+  floodFlowIds: number[] = NONE;
+  rtts: RttSample[] = NONE as RttSample[];
 
   constructor(readonly ip: string, readonly port: number) {}
 
@@ -93,8 +96,12 @@ export class TargetAgg {
     const synSec = sec + ns / 1e9;
     if (outcome === 'complete') {
       this.complete++;
-      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSynSide >= 0) this.completedTimes.push(synSec);
+      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSynSide >= 0) {
+        if (this.completedTimes === NONE) this.completedTimes = [];
+        this.completedTimes.push(synSec);
+      }
       if (f.rtt !== null && state.hasAck && this.rtts.length < MAX_RTT_SAMPLES) {
+        if (this.rtts === NONE) this.rtts = [];
         this.rtts.push({ rtt: f.rtt, flow: state.id, at: state.point(P_ACK) });
       }
     } else if (outcome === 'refused') {
@@ -119,7 +126,10 @@ export class TargetAgg {
         this.lastNs = ns;
       }
       this.addSource(state, f.client);
-      if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) this.floodFlowIds.push(state.id);
+      if (this.floodFlowIds.length < MAX_FLOOD_FLOW_IDS) {
+        if (this.floodFlowIds === NONE) this.floodFlowIds = [];
+        this.floodFlowIds.push(state.id);
+      }
       if (f.synAck > 0) {
         this.answeredFailed++;
         this.answeredFailedRetx += f.synAckRetx;
@@ -157,6 +167,7 @@ export class TargetAgg {
     if (offered.timestamps && answered.timestamps && tsVal >= 0 && this.tsSamples.length < MAX_TS_SAMPLES) {
       const ws = offered.windowScale ?? 0xf;
       const expected = (ws & 0xf) | (offered.sackPermitted ? 0x10 : 0);
+      if (this.tsSamples === NONE) this.tsSamples = [];
       this.tsSamples.push(synSec, (tsVal & 0x1f) === expected ? 1 : 0);
     }
   }
