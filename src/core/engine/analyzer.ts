@@ -5,13 +5,15 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
+import { P_FIRST, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories } from '../stories/index';
 import { formatAddress } from '../decode/address';
-import { buildEvents, buildFlow, eventsOf, flowFacts, keepEvents, newFlowFacts, type KeptEvents } from './buildFlow';
+import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
+import { clientSideOf } from './roles';
+import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
@@ -54,7 +56,7 @@ export class Analyzer {
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
    */
-  private readonly events = new Map<number, KeptEvents>();
+  private readonly events = new EventLog();
   private readonly targets = new Map<number | string, TargetAgg>();
   /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
   private flowsNotAggregated = 0;
@@ -177,7 +179,7 @@ export class Analyzer {
     }
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
-    const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0);
+    const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events);
     if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
@@ -372,7 +374,7 @@ export class Analyzer {
     }
     if (f.id <= this.config.maxFlows) {
       this.listed.set(f.id, flow ?? buildFlow(f));
-      this.events.set(f.id, keepEvents(f));
+      this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);
   }
@@ -424,9 +426,11 @@ export class Analyzer {
 
   /** Handshake-relevant packets of a flow (empty for unknown or unlisted flows). */
   flowEvents(flowId: number): FlowEvent[] {
-    const done = this.events.get(flowId);
-    if (done) return eventsOf(done);
-    for (const f of this.table.flows) if (f && f.id === flowId) return buildEvents(f);
+    const done = this.events.kept(flowId);
+    if (done) return done;
+    for (const f of this.table.flows) {
+      if (f && f.id === flowId) return this.events.events(f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
+    }
     return [];
   }
 

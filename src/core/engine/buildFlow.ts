@@ -1,10 +1,10 @@
-/** Turns a flow's mutable state into the JSON contract's Flow and FlowEvents. */
+/** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
-  V_TURNS, type FlowState, type RawEvent,
+  completenessOf, optionsOfSide, P_ACK, P_SYN, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  V_TURNS, type FlowState,
 } from './flowState';
-import type { Flow, FlowEvent, TcpOptionsSeen } from './result';
+import type { Flow, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
 import { diffSeconds, formatPoint, pointDiff, type TimePoint } from './time';
 
@@ -112,40 +112,4 @@ export function buildFlow(f: FlowState): Flow {
     completeness: completenessOf(f),
     findings: [],
   };
-}
-
-/** What a finished flow keeps for its diagram: built into FlowEvents only when asked for. */
-export interface KeptEvents {
-  raw: readonly RawEvent[];
-  client: number;
-  firstSec: number;
-  firstNs: number;
-}
-
-export function keepEvents(f: FlowState): KeptEvents {
-  return { raw: f.events, client: clientSideOf(f), firstSec: f.pointSec(P_FIRST), firstNs: f.pointNs(P_FIRST) };
-}
-
-export function buildEvents(f: FlowState): FlowEvent[] {
-  return eventsOf(keepEvents(f));
-}
-
-export function eventsOf(k: KeptEvents): FlowEvent[] {
-  return k.raw.map((e) => {
-    const ev: FlowEvent = {
-      packet: e.packet,
-      time: formatPoint(e),
-      rel: diffSeconds(e.sec, e.ns, k.firstSec, k.firstNs),
-      dir: e.side === k.client ? 'c2s' : 's2c',
-      flags: e.flags,
-      seq: e.seq,
-      ack: e.ack,
-      len: e.len,
-      window: e.window,
-      options: e.options,
-      notes: e.notes.slice(),
-    };
-    if (e.comment !== undefined) ev.comment = e.comment;
-    return ev;
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * Mutable per-flow state, updated once per segment with no allocation on the common path
- * (allocations happen only for the few handshake events a flow has). Sides are 0 = the
+ * (handshake packets of listed flows go to the typed-array event log). Sides are 0 = the
  * sender of the flow's first packet and 1 = the other; client/server are decided at the end
  * (roles.ts), because the first packet is not always the client's.
  */
@@ -8,6 +8,7 @@ import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '.
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, type TimePoint } from './time';
 import type { Slab } from './slab';
+import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 
 /** Per-side counters live in one Float64Array (`FlowState.v`), two slots each: [X + side]. */
@@ -45,12 +46,6 @@ const MAX_INTERVALS = 16;
 /** Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). */
 const NONE: readonly number[] = Object.freeze([]);
 const IFACE0: readonly number[] = Object.freeze([0]);
-/**
- * Shared stand-in until a flow records an event (copied on first write): most flows of a flood
- * never do, and each small array lived long enough to be promoted and die in old space.
- */
-const NO_EVENTS_YET: readonly RawEvent[] = Object.freeze([]);
-const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export interface PacketTime {
   index: number;
@@ -125,7 +120,10 @@ export class FlowState {
 
   /** Zeek's history string (its state machine's numbers are in the slab). */
   history = '';
-  events: readonly RawEvent[] = NO_EVENTS_YET;
+  /** This flow's recorded packets in the event log: first, last (-1: none yet) and how many. */
+  eventsHead = -1;
+  eventsTail = -1;
+  eventCount = 0;
 
   /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
   readonly o: number;
@@ -294,30 +292,18 @@ function newOptions(seg: TcpSegment): TcpOptionsSeen {
   };
 }
 
-export function optionsSummary(seg: TcpSegment): string {
-  const parts: string[] = [];
-  if (seg.mss >= 0) parts.push(`MSS=${seg.mss}`);
-  if (seg.windowScale >= 0) parts.push(`WS=${seg.windowScale}`);
-  if (seg.sackPermitted) parts.push('SACK_PERM');
-  if (seg.tsVal >= 0) parts.push('TS');
-  if (seg.fastOpen === FastOpen.CookieRequest) parts.push('TFO-req');
-  else if (seg.fastOpen === FastOpen.Cookie) parts.push(`TFO-cookie(${seg.fastOpenCookieLen})`);
-  if (seg.mptcp) parts.push('MPTCP');
-  return parts.join(' ');
-}
-
 /**
  * Apply one segment from `side`. Returns bits telling the analyzer what happened (for the
  * timeline): 1 = handshake completed with this packet.
  */
-export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: PacketTime, comment: string | undefined, maxEvents: number): number {
+export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: PacketTime, comment: string | undefined, maxEvents: number, log: EventLog): number {
   const flags = seg.flags;
   const other = 1 - side;
   const len = seg.payloadLen;
   const isSyn = (flags & TCP_SYN) !== 0;
   const isAck = (flags & TCP_ACK) !== 0;
   let result = 0;
-  let eventNotes: string[] | null = null;
+  let eventNotes = 0;
   let wantEvent = false;
   const a = f.s.a;
   const o = f.o;
@@ -371,7 +357,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     } else {
       if (seg.seq === a[o + V_SYN_SEQ + side]) {
         a[o + V_SYN_RETX + side]++;
-        eventNotes = ['retransmission'];
+        eventNotes = NOTE_RETRANSMISSION;
       }
       f.synIntervals ??= [[], []];
       if (f.synIntervals[side].length < MAX_INTERVALS) {
@@ -399,7 +385,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       const seen = f.synAckSeqs[side];
       if (seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
         a[o + V_SYN_ACK_RETX + side]++;
-        eventNotes = ['retransmission'];
+        eventNotes = NOTE_RETRANSMISSION;
       } else if (seen.length < 8) {
         seen.push(seg.seq);
       }
@@ -415,7 +401,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     a[o + F_HAS_ACK] = 1;
     f.setPoint(P_ACK, t);
     wantEvent = true;
-    eventNotes = ['handshake-ack'];
+    eventNotes = NOTE_HANDSHAKE_ACK;
     result |= 1;
   }
 
@@ -423,7 +409,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     if (!a[o + V_DATA_SEEN + side]) {
       a[o + V_DATA_SEEN + side] = 1;
       wantEvent = true;
-      eventNotes = eventNotes ? [...eventNotes, 'first-data'] : ['first-data'];
+      eventNotes |= NOTE_FIRST_DATA;
     }
     if (f.lastPayloadSide !== side) {
       a[o + V_TURNS + side]++;
@@ -445,32 +431,14 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
 
   f.zeek.packet(side, seg);
 
-  if ((wantEvent || comment !== undefined) && f.events.length < maxEvents) {
-    if (f.events === NO_EVENTS_YET) f.events = [];
-    (f.events as RawEvent[]).push({
-      packet: t.index, sec: t.sec, ns: t.ns, frac: t.frac, ups: t.ups, side, flags,
-      seq: a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
-      ack: isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
-      len, window: seg.window, options: optionsSummary(seg), notes: eventNotes ?? NO_NOTES, comment,
-    });
+  if ((wantEvent || comment !== undefined) && f.eventCount < maxEvents) {
+    const i = log.append(f.eventsTail, t, side, seg,
+      a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
+      isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
+      eventNotes, comment);
+    if (f.eventsHead < 0) f.eventsHead = i;
+    f.eventsTail = i;
+    f.eventCount++;
   }
   return result;
-}
-
-/** An event as recorded; turned into a FlowEvent (time string, c2s/s2c) when the flow is built. */
-export interface RawEvent {
-  packet: number;
-  sec: number;
-  ns: number;
-  frac: number;
-  ups: number;
-  side: number;
-  flags: number;
-  seq: number;
-  ack: number;
-  len: number;
-  window: number;
-  options: string;
-  notes: readonly string[];
-  comment: string | undefined;
 }
