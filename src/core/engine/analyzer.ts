@@ -304,7 +304,7 @@ export class Analyzer {
     const rttsToKeep = this.config.slowRttOutlierMinSamples;
     let orphans = this.pending.get(null);
     for (const [key, t] of this.targets) {
-      if (t.failed >= failedToKeep || t.rtts.length >= rttsToKeep) continue;
+      if (t.failed >= failedToKeep || t.rttCount >= rttsToKeep) continue;
       this.targets.delete(key);
       this.flowsNotAggregated += t.flows;
       const bucket = this.pending.get(t);

@@ -108,17 +108,22 @@ function median(values: number[]): number {
 
 /** Handshakes far slower than their own server's usual (but under the absolute threshold). */
 export function outlierFindings(t: TargetAgg, config: AnalysisConfig): Candidate[] {
-  if (t.rtts.length < config.slowRttOutlierMinSamples) return [];
-  const med = median(t.rtts.map((r) => r.rtt));
+  const n = t.rttCount;
+  if (n < config.slowRttOutlierMinSamples) return [];
+  const rtts: number[] = [];
+  for (let i = 0; i < n; i++) rtts.push(t.rtt(i));
+  const med = median(rtts);
   const out: Candidate[] = [];
-  for (const r of t.rtts) {
-    const ms = r.rtt * 1000;
+  for (let i = 0; i < n; i++) {
+    const rtt = rtts[i];
+    const ms = rtt * 1000;
     if (ms > config.slowRttMs) continue; // already reported with the absolute threshold
-    if (r.rtt > med * config.slowRttOutlierFactor && ms > config.slowRttOutlierMinMs) {
+    if (rtt > med * config.slowRttOutlierFactor && ms > config.slowRttOutlierMinMs) {
+      const at = t.rttAck(i);
       out.push({
-        code: 'slow-handshake', flows: [r.flow], packet: r.at.packet, time: formatPoint(r.at),
-        message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${dur(r.rtt)}, ${(r.rtt / med).toFixed(1)}× this server's median of ${dur(med)}`,
-        details: { rtt: r.rtt, serverMedianRtt: med, factor: r.rtt / med, samples: t.rtts.length, basis: 'outlier' },
+        code: 'slow-handshake', flows: [t.rttFlow(i)], packet: at.packet, time: formatPoint(at),
+        message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${dur(rtt)}, ${(rtt / med).toFixed(1)}× this server's median of ${dur(med)}`,
+        details: { rtt, serverMedianRtt: med, factor: rtt / med, samples: n, basis: 'outlier' },
       });
     }
   }

@@ -30,12 +30,13 @@ const MAX_TS_SAMPLES = 20000;
 /** The shared empty list a target starts with, replaced on the first push (most never get one). */
 const NONE: never[] = [];
 
-export interface RttSample {
-  rtt: number;
-  flow: number;
-  /** The completing ACK (formatted only if the sample becomes a finding). */
-  at: TimePoint;
-}
+/**
+ * Per RTT sample: the RTT, the flow id and the completing ACK's time point (five numbers, as in
+ * the slab; formatted only if the sample becomes a finding). As objects a sample cost ~200
+ * bytes, and a long capture fills MAX_RTT_SAMPLES for every busy server.
+ */
+const RTT_SLOTS = 7;
+const POINT_SLOTS = 5;
 
 export class TargetAgg {
   flows = 0;
@@ -79,7 +80,9 @@ export class TargetAgg {
   tsSamples: number[] = NONE;
   completedTimes: number[] = NONE;
   floodFlowIds: number[] = NONE;
-  rtts: RttSample[] = NONE as RttSample[];
+  private rttBuf: Float64Array | null = null;
+  /** RTT samples kept (see RTT_SLOTS). */
+  rttCount = 0;
 
   constructor(readonly ip: string, readonly port: number) {}
 
@@ -100,10 +103,7 @@ export class TargetAgg {
         if (this.completedTimes === NONE) this.completedTimes = [];
         this.completedTimes.push(synSec);
       }
-      if (f.rtt !== null && state.hasAck && this.rtts.length < MAX_RTT_SAMPLES) {
-        if (this.rtts === NONE) this.rtts = [];
-        this.rtts.push({ rtt: f.rtt, flow: state.id, at: state.point(P_ACK) });
-      }
+      if (f.rtt !== null && state.hasAck && this.rttCount < MAX_RTT_SAMPLES) this.addRtt(f.rtt, state);
     } else if (outcome === 'refused') {
       this.refused++;
     } else if (outcome === 'half-open' || outcome === 'unanswered' || outcome === 'reset') {
@@ -137,6 +137,30 @@ export class TargetAgg {
       }
     }
     if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client], synSec);
+  }
+
+  private addRtt(rtt: number, state: FlowState): void {
+    let b = this.rttBuf;
+    if (!b || b.length < (this.rttCount + 1) * RTT_SLOTS) {
+      const next = new Float64Array(Math.min(MAX_RTT_SAMPLES, Math.max(8, this.rttCount * 2)) * RTT_SLOTS);
+      if (b) next.set(b);
+      this.rttBuf = b = next;
+    }
+    const o = this.rttCount++ * RTT_SLOTS;
+    b[o] = rtt;
+    b[o + 1] = state.id;
+    const a = state.s.a;
+    const p = state.o + P_ACK;
+    for (let i = 0; i < POINT_SLOTS; i++) b[o + 2 + i] = a[p + i];
+  }
+
+  /** The i-th RTT sample (seconds), its flow, and the ACK that completed the handshake. */
+  rtt(i: number): number { return this.rttBuf![i * RTT_SLOTS]; }
+  rttFlow(i: number): number { return this.rttBuf![i * RTT_SLOTS + 1]; }
+  rttAck(i: number): TimePoint {
+    const b = this.rttBuf!;
+    const o = i * RTT_SLOTS + 2;
+    return { packet: b[o], sec: b[o + 1], ns: b[o + 2], frac: b[o + 3], ups: b[o + 4] };
   }
 
   private addSource(state: FlowState, clientSide: number): void {
