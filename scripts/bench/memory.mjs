@@ -4,6 +4,8 @@
 //                   (the bench's flood input, src/gen generateFlood; shared cache with npm run bench)
 //   open-flows-1e6  10^6 connections that all complete their handshake before any of them closes
 //                   (10^6 flows open at once), then each closes with a RST
+//   spread-flood-1e7  10^7 spoofed sources, one unanswered SYN each, spread over 64 servers:
+//                   ~156,000 distinct sources per server (the per-server source sets share a budget)
 //   port-scan-1e6   one scanner sends a SYN to 10^6 ports on 16 hosts, 20 µs apart: most are
 //                   refused (RST), every 8th is filtered (no answer), every 64th is open (SYN-ACK,
 //                   then the scanner's RST, as nmap -sS does): 10^6 server endpoints
@@ -12,7 +14,7 @@
 //
 //   node scripts/bench/memory.mjs            (after npm run build)
 //   MEMORY_SCALE=0.1 node scripts/bench/memory.mjs   smaller inputs for a quick look
-//   MEMORY_ONLY=flood|open|scan              one of the inputs
+//   MEMORY_ONLY=flood|open|spread|scan       one of the inputs
 //   MEMORY_CACHE=dir (default ~/.cache/synscope-memory), BENCH_SEED=n
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -101,6 +103,28 @@ function openFlows(w, n) {
   return { packets, connections: n };
 }
 
+/** `n` unanswered SYNs from distinct spoofed sources, round-robin over 64 servers (see the header). */
+function spreadFlood(w, n) {
+  const src = { ip: new Uint8Array(4), mac: Uint8Array.of(2, 0, 0, 0, 0, 11), v6: false };
+  const dst = { ip: Uint8Array.of(198, 51, 100, 0), mac: Uint8Array.of(2, 0, 0, 0, 0, 12), v6: false };
+  const path = { src, dst, ttl: 64 };
+  const seg = { srcPort: 0, dstPort: 80, seq: 0, ack: 0, flags: 0x02, window: 512, payloadLen: 0, ipId: 0 };
+  const base = gen.DEFAULT_BASE_SEC;
+  let t = 0;
+  for (let i = 0; i < n; i++, t += 2000) {
+    const a = Math.imul(i + 1, 2654435761) >>> 0; // distinct for every i < 2^32
+    src.ip[0] = a >>> 24; src.ip[1] = (a >>> 16) & 0xff; src.ip[2] = (a >>> 8) & 0xff; src.ip[3] = a & 0xff;
+    dst.ip[3] = 1 + (i % 64);
+    seg.srcPort = 1024 + (a % 64000);
+    seg.seq = Math.imul(a, 747796405) >>> 0;
+    const at = w.beginFrame(120);
+    const len = gen.writeTcpFrame(w.buf, at, path, seg);
+    const whole = Math.floor(t / 1e9);
+    w.endFrame(base + whole, t - whole * 1e9, len);
+  }
+  return { packets: n, servers: 64 };
+}
+
 /** A SYN scan of `n` ports (see the header). */
 function portScan(w, n) {
   const scanner = gen.hostFromBytes(Uint8Array.of(203, 0, 113, 7));
@@ -141,7 +165,7 @@ function portScan(w, n) {
   return { packets, probes: n };
 }
 
-const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood', 'open' or 'scan': run one input only
+const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood', 'open', 'spread' or 'scan': run one input only
 const floodSources = Math.round(1e7 * SCALE);
 const openCount = Math.round(1e6 * SCALE);
 const scanCount = Math.round(1e6 * SCALE);
@@ -152,6 +176,9 @@ if (!ONLY || ONLY === 'flood') inputs.push(
 if (!ONLY || ONLY === 'open') inputs.push(
   { name: `open-flows-${openCount}`, what: `${openCount.toLocaleString('en-US')} flows open at once`, expectFlows: openCount,
     ...cached(`open-flows-${openCount}`, (w) => openFlows(w, openCount)) });
+if (!ONLY || ONLY === 'spread') inputs.push(
+  { name: SCALE === 1 ? 'spread-flood-1e7' : `spread-flood-${floodSources}`, what: `${floodSources.toLocaleString('en-US')}-source SYN flood over 64 servers`, expectFlows: floodSources,
+    ...cached(SCALE === 1 ? 'spread-flood-1e7' : `spread-flood-${floodSources}`, (w) => spreadFlood(w, floodSources)) });
 if (!ONLY || ONLY === 'scan') inputs.push(
   { name: `port-scan-${scanCount}`, what: `SYN scan of ${scanCount.toLocaleString('en-US')} ports`, expectFlows: scanCount,
     ...cached(`port-scan-${scanCount}`, (w) => portScan(w, scanCount)) });

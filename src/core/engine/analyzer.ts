@@ -22,7 +22,8 @@ import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
-import { MAX_TRACKED_SERVERS, TargetAgg } from './targets';
+import { MAX_TRACKED_SERVERS, SOURCE_SETS_BUDGET, TargetAgg } from './targets';
+import { SetBudget } from './u32Set';
 import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
@@ -58,6 +59,8 @@ export class Analyzer {
    */
   private readonly events = new EventLog();
   private readonly targets = new Map<number | string, TargetAgg>();
+  /** What every server's distinct-source set may hold together (one 10^7-source flood needs 8 MiB). */
+  private readonly sourceSetBudget = new SetBudget(SOURCE_SETS_BUDGET);
   /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
   private flowsNotAggregated = 0;
   /** Set when pruning freed too little: later new servers are not aggregated at all. */
@@ -287,7 +290,7 @@ export class Analyzer {
         this.flowsNotAggregated++;
         return null;
       }
-      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port);
+      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port, this.sourceSetBudget);
       this.targets.set(key, t);
     }
     return t;
@@ -306,6 +309,7 @@ export class Analyzer {
     for (const [key, t] of this.targets) {
       if (t.failed >= failedToKeep || t.rttCount >= rttsToKeep) continue;
       this.targets.delete(key);
+      t.dispose();
       this.flowsNotAggregated += t.flows;
       const bucket = this.pending.get(t);
       if (!bucket) continue;

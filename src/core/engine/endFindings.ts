@@ -47,7 +47,7 @@ function mostly(matching: number, candidates: number): boolean {
 
 export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
   if (t.failed < config.floodMinHalfOpen) return null;
-  const { count: sources, exact: sourcesExact } = t.distinctSources();
+  const { count: sources, exact: sourcesExact, lowerBound } = t.distinctSources();
   if (sources < config.floodMinSources) return null;
   const span = t.failedSpan();
   const rate = span > 0 ? t.failedSyns / span : Infinity;
@@ -69,7 +69,7 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
   const answer = t.answeredFailed === 0
     ? 'the server answered none of them'
     : synCookies === 'likely' ? 'the server answered with SYN cookies' : `the server answered ${count(t.answeredFailed, 'of them', 'of them')}`;
-  const from = sourcesExact ? count(sources, 'source') : `about ${count(sources, 'source')} (estimated)`;
+  const from = sourcesExact ? count(sources, 'source') : lowerBound ? `at least ${count(sources, 'source')}` : `about ${count(sources, 'source')} (estimated)`;
   const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${from} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
     `${count(legit, 'legitimate handshake')} still completed`;
   return {

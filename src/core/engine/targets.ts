@@ -9,13 +9,18 @@ import type { Outcome } from './outcome';
 import { formatAddress } from '../decode/address';
 import type { FlowFacts } from './buildFlow';
 import { diffSeconds, formatPoint, type TimePoint } from './time';
-import { U32Set } from './u32Set';
+import { U32Set, type SetBudget } from './u32Set';
 
 /**
  * Servers (ip:port) with aggregates at once. A port scan makes one per probed port; past this,
  * servers whose aggregates cannot yet matter are dropped (Analyzer.pruneTargets).
  */
 export const MAX_TRACKED_SERVERS = 1 << 15;
+/**
+ * Bytes all servers' distinct-source sets may hold together: a distributed flood (hundreds of
+ * servers, each with tens of thousands of spoofed sources) must stay inside the memory ceiling.
+ */
+export const SOURCE_SETS_BUDGET = 16 << 20;
 /** Sources tracked with their own counter (the rest are only counted). */
 const MAX_SOURCE_COUNTERS = 1024;
 /** RTT samples kept per server for the outlier test. */
@@ -59,7 +64,8 @@ export class TargetAgg {
   firstFailedPacket = 0;
   firstFailedTime = '';
   /**
-   * Distinct sources: exact up to ~1.5 million per target (8 MiB), a HyperLogLog estimate
+   * Distinct sources: exact up to ~1.5 million per target (8 MiB) while all servers' sets fit
+   * SOURCE_SETS_BUDGET together, a HyperLogLog estimate
    * beyond (±1 %); the memory ceiling of a 10^7-source flood has no room for a larger table.
    */
   private sources: U32Set | null = null;
@@ -84,7 +90,14 @@ export class TargetAgg {
   /** RTT samples kept (see RTT_SLOTS). */
   rttCount = 0;
 
-  constructor(readonly ip: string, readonly port: number) {}
+  /** `budget`: what all servers' distinct-source sets may hold together. */
+  constructor(readonly ip: string, readonly port: number, private readonly budget: SetBudget) {}
+
+  /** Returns this server's memory budget when it is dropped (Analyzer.pruneTargets). */
+  dispose(): void {
+    this.sources?.dispose();
+    this.sources = null;
+  }
 
   /** Seconds from the first to the last failed SYN, exact. */
   failedSpan(): number {
@@ -174,7 +187,7 @@ export class TargetAgg {
       key >>>= 0;
     }
     // Made on the first failed flow: most servers never see one.
-    (this.sources ??= new U32Set(16, 1 << 21)).add(key);
+    (this.sources ??= new U32Set(16, 1 << 21, this.budget)).add(key);
     const counts = (this.sourceCounts ??= new Map());
     const c = counts.get(key);
     if (c !== undefined) c.flows++;
@@ -196,9 +209,10 @@ export class TargetAgg {
     }
   }
 
-  /** Distinct sources of failed flows, and whether that count is exact. */
-  distinctSources(): { count: number; exact: boolean } {
-    return this.sources ? { count: this.sources.count(), exact: this.sources.exact } : { count: 0, exact: true };
+  /** Distinct sources of failed flows: exact, estimated, or (memory budget spent) a lower bound. */
+  distinctSources(): { count: number; exact: boolean; lowerBound: boolean } {
+    const s = this.sources;
+    return s ? { count: s.count(), exact: s.exact, lowerBound: s.lowerBoundOnly } : { count: 0, exact: true, lowerBound: false };
   }
 
   topSources(n: number): { ip: string; flows: number }[] {

@@ -5,12 +5,38 @@
  */
 const HLL_BITS = 14;
 
+/**
+ * Bytes that a group of sets may hold together (one per analysis: every server's distinct
+ * sources). A distributed flood gives hundreds of servers a large set each; past the budget a
+ * set stops growing as if it were full (its table is freed once its HyperLogLog takes over), and
+ * if even a HyperLogLog does not fit, its count is the lower bound it holds exactly.
+ */
+export class SetBudget {
+  used = 0;
+  constructor(readonly max: number) {}
+
+  /** Takes `bytes` if `bytes + reserve` are left. */
+  take(bytes: number, reserve = 0): boolean {
+    if (this.used + bytes + reserve > this.max) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
+}
+
 export class U32Set {
   private table: Uint32Array;
   private hasZero = false;
   /** Members stored exactly (a lower bound once `exact` is false). */
   size = 0;
   exact = true;
+  /** Inexact and without a HyperLogLog (the budget had no room): count() is a lower bound. */
+  get lowerBoundOnly(): boolean {
+    return !this.exact && this.hll === null;
+  }
   /**
    * Made when the exact table is full, from its members: registers are a max over distinct
    * values, so they equal what feeding every value from the start gives. Until then a set costs
@@ -18,10 +44,12 @@ export class U32Set {
    */
   private hll: Uint8Array | null = null;
 
-  constructor(initial = 16, private readonly maxCapacity = 1 << 24) {
+  constructor(initial = 16, private readonly maxCapacity = 1 << 24, private readonly budget: SetBudget | null = null) {
     let cap = 16;
     while (cap < initial) cap *= 2;
     this.table = new Uint32Array(cap);
+    // A new set's small table is always made (counted, never refused).
+    if (budget) budget.used += cap * 4;
   }
 
   /** Distinct members: exact while `exact`, else the HyperLogLog estimate. */
@@ -53,19 +81,35 @@ export class U32Set {
       return;
     }
     if ((this.size + 1) * 4 > this.table.length * 3) {
-      if (this.table.length >= this.maxCapacity) {
-        if (!this.hll) {
+      // Growing keeps room for one HyperLogLog in the budget, so a set denied growth can
+      // usually still switch to one.
+      if (this.table.length >= this.maxCapacity || (this.budget !== null && !this.budget.take(this.table.length * 4, 1 << HLL_BITS))) {
+        if (!this.hll && this.exact && (this.budget === null || this.budget.take(1 << HLL_BITS))) {
           this.hll = new Uint8Array(1 << HLL_BITS);
           if (this.hasZero) hllAdd(this.hll, 0);
           for (const m of this.table) if (m !== 0) hllAdd(this.hll, m);
           hllAdd(this.hll, v);
         }
-        if (!this.contains(v)) this.exact = false;
+        if (!this.contains(v)) {
+          this.exact = false;
+          // Only the HyperLogLog and `size` are read from now on.
+          if (this.hll && this.budget) {
+            this.budget.give(this.table.length * 4);
+            this.table = new Uint32Array(0);
+          }
+        }
         return;
       }
       this.resize(this.table.length * 2);
     }
     if (this.insert(this.table, v)) this.size++;
+  }
+
+  /** Returns the set's bytes to its budget; the set must not be used afterwards. */
+  dispose(): void {
+    this.budget?.give(this.table.length * 4 + (this.hll ? this.hll.length : 0));
+    this.table = new Uint32Array(0);
+    this.hll = null;
   }
 
   contains(v: number): boolean {

@@ -64,3 +64,35 @@ describe('U32Set (distinct sources per server)', () => {
     assert.ok(perSet < 1024, `${perSet.toFixed(0)} bytes of buffers per set`);
   });
 });
+
+describe('SetBudget (all servers\' source sets together)', () => {
+  it('sets stay inside the budget: exact, then estimates, then lower bounds; a dropped set gives its bytes back', async () => {
+    const { SetBudget } = await import('../../../src/core/engine/u32Set');
+    const value = (s: number, i: number): number => (Math.imul(i + 1, 2654435761) ^ Math.imul(s + 1, 0x5bd1e995)) >>> 0;
+    const budget = new SetBudget(100 * 1024);
+    const sets: U32Set[] = [];
+    const n = 20000;
+    for (let s = 0; s < 12; s++) {
+      const set = new U32Set(16, 1 << 21, budget);
+      sets.push(set);
+      for (let i = 0; i < n; i++) {
+        set.add(value(s, i));
+        if (i % 997 === 0) assert.ok(budget.used <= budget.max, `budget ${budget.used} of ${budget.max}`);
+      }
+    }
+    assert.ok(budget.used <= budget.max);
+    const kinds = sets.map((x) => (x.exact ? 'exact' : x.lowerBoundOnly ? 'lower bound' : 'estimate'));
+    assert.ok(!kinds.includes('exact'), '20,000 members never fit 100 KiB');
+    assert.equal(kinds[0], 'estimate', 'the first set switches to a HyperLogLog');
+    assert.equal(kinds[kinds.length - 1], 'lower bound', 'once no HyperLogLog fits, sets report what they hold');
+    for (const [k, x] of sets.entries()) {
+      if (kinds[k] === 'estimate') assert.ok(Math.abs(x.count() - n) / n < 0.03, `set ${k}: estimate ${x.count()} for ${n}`);
+      else assert.ok(x.count() > 0 && x.count() < n, `set ${k}: lower bound ${x.count()}`);
+    }
+    // Dropping the estimates (16 KiB each) makes room: a new set counts 1,000 members exactly.
+    for (const [k, x] of sets.entries()) if (kinds[k] === 'estimate') x.dispose();
+    const fresh = new U32Set(16, 1 << 21, budget);
+    for (let i = 0; i < 1000; i++) fresh.add(value(99, i));
+    assert.deepEqual([fresh.count(), fresh.exact], [1000, true]);
+  });
+});
