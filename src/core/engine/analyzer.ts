@@ -22,8 +22,7 @@ import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
-import { MAX_TRACKED_SERVERS, SOURCE_SETS_BUDGET, TargetAgg } from './targets';
-import { SetBudget } from './u32Set';
+import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
 import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
@@ -59,8 +58,8 @@ export class Analyzer {
    */
   private readonly events = new EventLog();
   private readonly targets = new Map<number | string, TargetAgg>();
-  /** What every server's distinct-source set may hold together (one 10^7-source flood needs 8 MiB). */
-  private readonly sourceSetBudget = new SetBudget(SOURCE_SETS_BUDGET);
+  /** What all servers' source sets and samples may hold together. */
+  private readonly targetBudgets = new TargetBudgets();
   /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
   private flowsNotAggregated = 0;
   /** Set when pruning freed too little: later new servers are not aggregated at all. */
@@ -290,7 +289,7 @@ export class Analyzer {
         this.flowsNotAggregated++;
         return null;
       }
-      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port, this.sourceSetBudget);
+      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port, this.targetBudgets);
       this.targets.set(key, t);
     }
     return t;

@@ -9,7 +9,7 @@ import type { Outcome } from './outcome';
 import { formatAddress } from '../decode/address';
 import type { FlowFacts } from './buildFlow';
 import { diffSeconds, formatPoint, type TimePoint } from './time';
-import { U32Set, type SetBudget } from './u32Set';
+import { SetBudget, U32Set } from './u32Set';
 
 /**
  * Servers (ip:port) with aggregates at once. A port scan makes one per probed port; past this,
@@ -23,14 +23,35 @@ export const MAX_TRACKED_SERVERS = 1 << 15;
 export const SOURCE_SETS_BUDGET = 16 << 20;
 /** Sources tracked with their own counter (the rest are only counted). */
 const MAX_SOURCE_COUNTERS = 1024;
-/** RTT samples kept per server for the outlier test. */
-export const MAX_RTT_SAMPLES = 4096;
-/** Completed-handshake times kept per target to count legitimate handshakes during a flood. */
+/** RTT samples kept per server for the outlier test, and by all servers together (7 MiB). */
+const MAX_RTT_SAMPLES = 4096;
+export const MAX_RTT_SAMPLES_TOTAL = 1 << 17;
+/**
+ * Completed-handshake times kept per target to count legitimate handshakes during a flood, and
+ * by all targets together (4 MiB).
+ */
 const MAX_COMPLETED_TIMES = 100000;
+export const MAX_COMPLETED_TIMES_TOTAL = 1 << 19;
 /** Flow ids kept per target for a flood finding's `flows`. */
 const MAX_FLOOD_FLOW_IDS = 1000;
-/** Timestamp samples kept per target for the SYN-cookie test. */
-const MAX_TS_SAMPLES = 20000;
+/**
+ * Timestamp samples for the SYN-cookie test: numbers kept per target (two per sample), and
+ * samples kept by all targets together (4 MiB).
+ */
+const MAX_TS_NUMBERS = 20000;
+export const MAX_TS_SAMPLES_TOTAL = 1 << 18;
+
+/**
+ * What all servers' samples may hold together (one per analysis). Per-server caps alone grow
+ * with the number of busy servers times the capture's length: a long capture of a few hundred
+ * servers would fill them all. Once a budget is spent, servers keep what they have.
+ */
+export class TargetBudgets {
+  readonly sourceSets = new SetBudget(SOURCE_SETS_BUDGET);
+  rttSamples = MAX_RTT_SAMPLES_TOTAL;
+  completedTimes = MAX_COMPLETED_TIMES_TOTAL;
+  tsSamples = MAX_TS_SAMPLES_TOTAL;
+}
 
 /** The shared empty list a target starts with, replaced on the first push (most never get one). */
 const NONE: never[] = [];
@@ -90,13 +111,19 @@ export class TargetAgg {
   /** RTT samples kept (see RTT_SLOTS). */
   rttCount = 0;
 
-  /** `budget`: what all servers' distinct-source sets may hold together. */
-  constructor(readonly ip: string, readonly port: number, private readonly budget: SetBudget) {}
+  constructor(readonly ip: string, readonly port: number, private readonly budgets: TargetBudgets) {}
 
-  /** Returns this server's memory budget when it is dropped (Analyzer.pruneTargets). */
+  /** Returns what this server held to the budgets when it is dropped (Analyzer.pruneTargets). */
   dispose(): void {
     this.sources?.dispose();
     this.sources = null;
+    const b = this.budgets;
+    b.rttSamples += this.rttCount;
+    b.completedTimes += this.completedTimes.length;
+    b.tsSamples += this.tsSamples.length / 2;
+    this.rttCount = 0;
+    this.completedTimes = NONE;
+    this.tsSamples = NONE;
   }
 
   /** Seconds from the first to the last failed SYN, exact. */
@@ -112,11 +139,16 @@ export class TargetAgg {
     const synSec = sec + ns / 1e9;
     if (outcome === 'complete') {
       this.complete++;
-      if (this.completedTimes.length < MAX_COMPLETED_TIMES && state.firstSynSide >= 0) {
+      const b = this.budgets;
+      if (this.completedTimes.length < MAX_COMPLETED_TIMES && b.completedTimes > 0 && state.firstSynSide >= 0) {
         if (this.completedTimes === NONE) this.completedTimes = [];
         this.completedTimes.push(synSec);
+        b.completedTimes--;
       }
-      if (f.rtt !== null && state.hasAck && this.rttCount < MAX_RTT_SAMPLES) this.addRtt(f.rtt, state);
+      if (f.rtt !== null && state.hasAck && this.rttCount < MAX_RTT_SAMPLES && b.rttSamples > 0) {
+        this.addRtt(f.rtt, state);
+        b.rttSamples--;
+      }
     } else if (outcome === 'refused') {
       this.refused++;
     } else if (outcome === 'half-open' || outcome === 'unanswered' || outcome === 'reset') {
@@ -187,7 +219,7 @@ export class TargetAgg {
       key >>>= 0;
     }
     // Made on the first failed flow: most servers never see one.
-    (this.sources ??= new U32Set(16, 1 << 21, this.budget)).add(key);
+    (this.sources ??= new U32Set(16, 1 << 21, this.budgets.sourceSets)).add(key);
     const counts = (this.sourceCounts ??= new Map());
     const c = counts.get(key);
     if (c !== undefined) c.flows++;
@@ -201,7 +233,8 @@ export class TargetAgg {
       this.optionsDroppedCandidates++;
       if (answered.windowScale === null && !answered.sackPermitted && !answered.timestamps) this.optionsDropped++;
     }
-    if (offered.timestamps && answered.timestamps && tsVal >= 0 && this.tsSamples.length < MAX_TS_SAMPLES) {
+    if (offered.timestamps && answered.timestamps && tsVal >= 0 && this.tsSamples.length < MAX_TS_NUMBERS && this.budgets.tsSamples > 0) {
+      this.budgets.tsSamples--;
       const ws = offered.windowScale ?? 0xf;
       const expected = (ws & 0xf) | (offered.sackPermitted ? 0x10 : 0);
       if (this.tsSamples === NONE) this.tsSamples = [];

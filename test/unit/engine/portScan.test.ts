@@ -1,11 +1,12 @@
-// A port scan makes one server endpoint (ip:port) per probed port. Per-server aggregates are
-// bounded (MAX_TRACKED_SERVERS): the servers that can still lead to a per-server finding keep
-// theirs, so a flood and a slow server in the same capture are still reported.
+// Per-server state is bounded. A port scan makes one server endpoint (ip:port) per probed port
+// (MAX_TRACKED_SERVERS): the servers that can still lead to a per-server finding keep their
+// aggregates, so a flood and a slow server in the same capture are still reported. A long
+// capture of many busy servers fills their sample lists (one budget for all of them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../../src/core/engine/config';
-import { MAX_TRACKED_SERVERS } from '../../../src/core/engine/targets';
-import { A, F, R, S, Trace } from './script';
+import { MAX_RTT_SAMPLES_TOTAL, MAX_TRACKED_SERVERS } from '../../../src/core/engine/targets';
+import { A, Conn, F, R, S, Trace } from './script';
 
 const SCANNER = '10.66.0.1';
 const FLOOD_TARGET = '198.51.100.80';
@@ -77,4 +78,28 @@ test('below the server limit nothing is left out and no server-limit finding app
   const r = t.finish();
   assert.equal(r.summary.refused, 1000);
   assert.equal(r.findings.filter((f) => f.code === 'server-limit').length, 0);
+});
+
+test('per-server samples share one budget: a long capture of many busy servers stops sampling, it does not grow', () => {
+  assert.equal(MAX_RTT_SAMPLES_TOTAL, 131072, 'the counts below are derived for this budget');
+  // Closed flows finish at each sweep, so samples are taken in time order.
+  const t = new Trace({ maxActiveFlows: 1000 });
+  // 33 servers × 4,096 connections with handshakes of 10 ms, each closed before the next opens:
+  // each server's own cap (4,096); the first 32 spend the whole budget (131,072 samples), the
+  // 33rd server's flows are more than the 1,000 that may still be open when the next one comes.
+  let ms = 0;
+  for (let s = 0; s < 33; s++) {
+    for (let i = 0; i < 4096; i++, ms += 20) {
+      const c = new Conn(t, `10.9.${i >> 8}.${i & 0xff}`, 40000 + s, `10.0.1.${s}`, 443);
+      c.handshake(ms, 10);
+      c.c2s(ms + 11, F | A);
+      c.s2c(ms + 12, F | A);
+    }
+  }
+  // Then a server with the pattern the outlier test flags (nine of 10 ms, one of 150 ms), as in
+  // analyzer.test.ts: no samples are left for it, so only the absolute threshold applies.
+  for (let i = 0; i < 10; i++) new Conn(t, '10.0.0.1', 50000 + i, '10.0.0.9', 443).handshake(ms + i * 1000, i === 7 ? 150 : 10);
+  const r = t.finish();
+  assert.equal(r.summary.handshakesComplete, 33 * 4096 + 10);
+  assert.deepEqual(r.findings.filter((f) => f.code === 'slow-handshake'), []);
 });
