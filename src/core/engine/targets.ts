@@ -86,8 +86,8 @@ export class TargetAgg {
   firstFailedTime = '';
   /**
    * Distinct sources: exact up to ~1.5 million per target (8 MiB) while all servers' sets fit
-   * SOURCE_SETS_BUDGET together, a HyperLogLog estimate
-   * beyond (±1 %); the memory ceiling of a 10^7-source flood has no room for a larger table.
+   * SOURCE_SETS_BUDGET together, a HyperLogLog estimate (±1 %) beyond; the memory ceiling of a
+   * 10^7-source flood has no room for a larger table.
    */
   private sources: U32Set | null = null;
   /** Per-source flow counts for the first sources seen (key: IPv4 address or IPv6 hash). */
