@@ -15,7 +15,7 @@ import { SetBudget, U32Set } from './u32Set';
  * Servers (ip:port) with aggregates at once. A port scan makes one per probed port; past this,
  * servers whose aggregates cannot yet matter are dropped (Analyzer.pruneTargets).
  */
-export const MAX_TRACKED_SERVERS = 1 << 15;
+export const MAX_TRACKED_SERVERS = 1 << 14;
 /**
  * Bytes all servers' distinct-source sets may hold together: a distributed flood (hundreds of
  * servers, each with tens of thousands of spoofed sources) must stay inside the memory ceiling.

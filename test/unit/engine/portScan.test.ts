@@ -14,7 +14,7 @@ const SLOW_SERVER = '10.0.0.9';
 const PROBES = 40000;
 
 test('a port scan past the server limit: every flow counted, flood and slow server still found', () => {
-  assert.equal(MAX_TRACKED_SERVERS, 32768, 'the expected numbers below are derived for this limit');
+  assert.equal(MAX_TRACKED_SERVERS, 16384, 'the expected numbers below are derived for this limit');
   // Small active-flow limit: closed flows finish at each sweep, so servers are met in time order.
   const t = new Trace({ maxActiveFlows: 1000 });
   type P = [ms: number, send: () => void];
@@ -56,14 +56,15 @@ test('a port scan past the server limit: every flow counted, flood and slow serv
   const slow = r.findings.filter((f) => f.code === 'slow-handshake');
   assert.deepEqual(slow.map((f) => f.flows), [[8]], 'the 150 ms handshake among 10 ms ones');
   assert.equal(slow[0].details.basis, 'outlier');
-  // The 32,769th server (a scanned port) finds the table full: the two servers with findings
-  // to come stay, the 32,766 scanned ports seen so far are dropped (one refused flow each);
-  // the remaining 7,234 ports fit again.
+  // The 16,385th server (a scanned port) finds the table full: the two servers with findings
+  // to come stay, the 16,382 scanned ports seen so far are dropped (one refused flow each).
+  // The table fills again after 16,382 more ports, which are dropped the same way; the
+  // remaining 40,000 − 2 × 16,382 = 7,236 ports fit.
   const limit = r.findings.filter((f) => f.code === 'server-limit');
   assert.equal(limit.length, 1);
   assert.equal(limit[0].severity, 'info');
-  assert.equal(limit[0].details.flowsNotAggregated, MAX_TRACKED_SERVERS - 2);
-  assert.match(limit[0].message, /left out 32,766 flows: the capture has more than 32,768 server endpoints/);
+  assert.equal(limit[0].details.flowsNotAggregated, 2 * (MAX_TRACKED_SERVERS - 2));
+  assert.match(limit[0].message, /left out 32,764 flows: the capture has more than 16,384 server endpoints/);
   // Per-flow findings are not affected: the first refused probes are still reported one by one.
   const refused = r.findings.filter((f) => f.code === 'refused' && f.flows.length === 1);
   assert.equal(refused.length, DEFAULT_CONFIG.maxFindingsPerCode);
