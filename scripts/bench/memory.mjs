@@ -55,6 +55,22 @@ function cached(name, make) {
   return { path, stats };
 }
 
+/** Writes TCP frames at `tNs` nanoseconds after the generator's base second, counting them. */
+function frames(w) {
+  const base = gen.DEFAULT_BASE_SEC;
+  const out = {
+    packets: 0,
+    write(path, seg, tNs) {
+      const at = w.beginFrame(120);
+      const len = gen.writeTcpFrame(w.buf, at, path, seg);
+      const whole = Math.floor(tNs / 1e9);
+      w.endFrame(base + whole, tNs - whole * 1e9, len);
+      out.packets++;
+    },
+  };
+  return out;
+}
+
 /**
  * `n` clients (distinct addresses) each complete a handshake with one server; only after the
  * last handshake does the first client close (RST), so all n flows are open at the same time.
@@ -66,16 +82,9 @@ function openFlows(w, n) {
   const c2s = { src: client, dst: server, ttl: 64 };
   const s2c = { src: server, dst: client, ttl: 64 };
   const seg = { srcPort: 0, dstPort: 443, seq: 0, ack: 0, flags: 0, window: 64240, payloadLen: 0, ipId: 0 };
-  const base = gen.DEFAULT_BASE_SEC;
+  const out = frames(w);
   let t = 0;
-  let packets = 0;
-  const write = (path) => {
-    const at = w.beginFrame(120);
-    const len = gen.writeTcpFrame(w.buf, at, path, seg);
-    const whole = Math.floor(t / 1e9);
-    w.endFrame(base + whole, t - whole * 1e9, len);
-    packets++;
-  };
+  const write = (path) => out.write(path, seg, t);
   const setClient = (i) => {
     const a = 0x0a000000 + i; // 10.0.0.0/8, one address per client
     client.ip[0] = a >>> 24; client.ip[1] = (a >>> 16) & 0xff; client.ip[2] = (a >>> 8) & 0xff; client.ip[3] = a & 0xff;
@@ -100,7 +109,7 @@ function openFlows(w, n) {
     Object.assign(seg, { srcPort: port, dstPort: 443, seq: (isn(i) + 1) >>> 0, ack: ((isn(i) ^ 0x5a5a5a5a) + 1) >>> 0, flags: 0x14 });
     write(c2s);
   }
-  return { packets, connections: n };
+  return { packets: out.packets, connections: n };
 }
 
 /** `n` unanswered SYNs from distinct spoofed sources, round-robin over 64 servers (see the header). */
@@ -109,7 +118,7 @@ function spreadFlood(w, n) {
   const dst = { ip: Uint8Array.of(198, 51, 100, 0), mac: Uint8Array.of(2, 0, 0, 0, 0, 12), v6: false };
   const path = { src, dst, ttl: 64 };
   const seg = { srcPort: 0, dstPort: 80, seq: 0, ack: 0, flags: 0x02, window: 512, payloadLen: 0, ipId: 0 };
-  const base = gen.DEFAULT_BASE_SEC;
+  const out = frames(w);
   let t = 0;
   for (let i = 0; i < n; i++, t += 2000) {
     const a = Math.imul(i + 1, 2654435761) >>> 0; // distinct for every i < 2^32
@@ -117,10 +126,7 @@ function spreadFlood(w, n) {
     dst.ip[3] = 1 + (i % 64);
     seg.srcPort = 1024 + (a % 64000);
     seg.seq = Math.imul(a, 747796405) >>> 0;
-    const at = w.beginFrame(120);
-    const len = gen.writeTcpFrame(w.buf, at, path, seg);
-    const whole = Math.floor(t / 1e9);
-    w.endFrame(base + whole, t - whole * 1e9, len);
+    out.write(path, seg, t);
   }
   return { packets: n, servers: 64 };
 }
@@ -132,16 +138,11 @@ function portScan(w, n) {
   const probe = { src: scanner, dst: target, ttl: 64 };
   const answer = { src: target, dst: scanner, ttl: 64 };
   const seg = { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 1024, payloadLen: 0, ipId: 0 };
-  const base = gen.DEFAULT_BASE_SEC;
+  const out = frames(w);
   let t = 0;
-  let packets = 0;
   const write = (path, dt) => {
     t += dt;
-    const at = w.beginFrame(120);
-    const len = gen.writeTcpFrame(w.buf, at, path, seg);
-    const whole = Math.floor(t / 1e9);
-    w.endFrame(base + whole, t - whole * 1e9, len);
-    packets++;
+    out.write(path, seg, t);
   };
   for (let i = 0; i < n; i++) {
     target.ip[3] = 1 + (i % 16);
@@ -162,7 +163,7 @@ function portScan(w, n) {
       t -= 200;
     }
   }
-  return { packets, probes: n };
+  return { packets: out.packets, probes: n };
 }
 
 const ONLY = process.env.MEMORY_ONLY ?? ''; // 'flood', 'open', 'spread' or 'scan': run one input only
