@@ -269,10 +269,29 @@ export class Analyzer {
       const k = ages[i];
       if (k < cut || (k === cut && equalLeft-- > 0)) this.chosen[c++] = i;
     }
-    // Finished oldest first (the order findings and flood flow lists are filled in).
+    // Finished oldest first (the order findings and flood flow lists are filled in), ties in
+    // table order.
     const chosen = this.chosen.subarray(0, c);
-    chosen.sort((a, b) => ages[a] - ages[b] || a - b);
-    for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[j]]]!, true);
+    const keys = this.sortedAges.subarray(0, c);
+    let min = Infinity;
+    let integral = true;
+    for (let j = 0; j < c; j++) {
+      const age = ages[chosen[j]];
+      if (age < min) min = age;
+      if (!Number.isInteger(age)) integral = false;
+    }
+    // When (age − oldest) × scale + position is an exact double (integer ages within ~2^53 /
+    // scale ns of each other: days for a flood), one native numeric sort of those keys gives
+    // that order without a comparator call per comparison; else the comparator sort.
+    const scale = 2 ** Math.ceil(Math.log2(c + 1));
+    if (integral && (cut - min + 1) * scale < Number.MAX_SAFE_INTEGER) {
+      for (let j = 0; j < c; j++) keys[j] = (ages[chosen[j]] - min) * scale + j;
+      keys.sort();
+      for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[keys[j] % scale]]]!, true);
+    } else {
+      chosen.sort((a, b) => ages[a] - ages[b] || a - b);
+      for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[j]]]!, true);
+    }
     return c;
   }
 
