@@ -79,6 +79,8 @@ export class Analyzer {
    */
   private retired: PairSet | null = null;
   private finished: AnalysisResult | null = null;
+  /** Objects of finished flows, for new flows to reuse (FlowState.open). */
+  private readonly spare: FlowState[] = [];
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
   private readonly facts = newFlowFacts();
   private readonly codes: FindingCode[] = [];
@@ -175,7 +177,7 @@ export class Analyzer {
         if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
         return;
       }
-      f = new FlowState(this.nextId++, hash, seg, t, this.slab);
+      f = (this.spare.pop() ?? new FlowState(this.slab)).open(this.nextId++, hash, seg, t);
       if (reuse || (pureSyn && finishedEarly)) f.portReuse = true;
       this.table.insert(f);
     }
@@ -399,6 +401,7 @@ export class Analyzer {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);
+    this.spare.push(f);
   }
 
   /**

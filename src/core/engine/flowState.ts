@@ -98,14 +98,16 @@ const ZEEK = new ZeekConn();
  * compile to plain typed-array loads.
  */
 export class FlowState {
+  id = 0;
+  hash = 0;
   /** Byte offset of this flow's addresses in `s.addrs` (side 0 at +0, side 1 at +16). */
-  readonly addrAt: number;
+  addrAt = 0;
   /** VLAN ids of the first packet (outer first): part of the flow key when VLANs separate flows. */
   keyVlan: readonly number[] = NONE;
   /** Every VLAN id seen on the flow, in order of first appearance. */
   vlan: readonly number[] = NONE;
   /** pcapng interface ids the flow was seen on (almost always one). */
-  interfaces: readonly number[];
+  interfaces: readonly number[] = IFACE0;
   /** Slot in the analyzer's flow table, or -1 once finished. */
   slot = -1;
 
@@ -126,15 +128,31 @@ export class FlowState {
   eventCount = 0;
 
   /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
-  readonly o: number;
+  o = 0;
 
-  constructor(
-    readonly id: number,
-    readonly hash: number,
-    seg: TcpSegment,
-    t: PacketTime,
-    readonly s: Slab,
-  ) {
+  constructor(readonly s: Slab) {}
+
+  /**
+   * Starts this object on a new flow. The analyzer reuses the objects of finished flows: a
+   * flood finishes millions, and each new object outlived the young generation (promoted with
+   * the ~25,000 active flows) to die in old space.
+   */
+  open(id: number, hash: number, seg: TcpSegment, t: PacketTime): this {
+    const s = this.s;
+    this.id = id;
+    this.hash = hash;
+    this.keyVlan = NONE;
+    this.vlan = NONE;
+    this.slot = -1;
+    this.synAckSeqs = null;
+    this.synIntervals = null;
+    this.synAckIntervals = null;
+    this.options0 = null;
+    this.options1 = null;
+    this.history = '';
+    this.eventsHead = -1;
+    this.eventsTail = -1;
+    this.eventCount = 0;
     const o = s.alloc();
     this.o = o;
     this.addrAt = s.addrAt(o);
@@ -169,6 +187,7 @@ export class FlowState {
     a[o + F_FIRST_RST_SIDE] = -1;
     a[o + F_LAST_PAYLOAD_SIDE] = -1;
     this.zeek.init(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
+    return this;
   }
 
   /** The Zeek state machine, bound to this flow. */
