@@ -35,6 +35,11 @@ export interface DecodeCounts {
   malformed: number;
 }
 
+/** Nanoseconds from the capture's first second to the flow's last packet: exact below 2^53 ns (about 104 days). */
+function ageNs(f: FlowState, base: number): number {
+  return (f.lastSec - base) * 1e9 + f.lastNs;
+}
+
 export class Analyzer {
   readonly config: AnalysisConfig;
   private readonly table: FlowTable;
@@ -200,15 +205,25 @@ export class Analyzer {
     const flows = this.table.flows;
     const idle = this.config.idleTimeoutSeconds;
     let left = this.table.size;
+    this.reserveSweepScratch(flows.length);
+    const { picked, ages } = this;
+    const base = this.first ? this.first.sec : 0;
+    let attempts = 0;
     // Index loops over the table itself (retire() only empties slots, and nothing is inserted
-    // during a sweep), so a sweep allocates nothing per flow.
+    // during a sweep), so a sweep allocates nothing per flow. The same pass notes the handshake
+    // attempts that stay, with their ages, for the next step: a flood's sweep touches each flow once.
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
-      const closed = f.s.a[f.o + V_RST] || f.s.a[f.o + V_RST + 1] || (f.s.a[f.o + V_FIN] && f.s.a[f.o + V_FIN + 1]);
+      const a = f.s.a;
+      const o = f.o;
+      const closed = a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]);
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
         left--;
+      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1])) {
+        picked[attempts] = i;
+        ages[attempts++] = ageNs(f, base);
       }
     }
     const high = this.config.maxActiveFlows * 0.75;
@@ -216,47 +231,44 @@ export class Analyzer {
     if (left > high) {
       // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
       // first, so established connections survive a flood.
-      left -= this.retireOldest(left - target, true);
+      left -= this.retireOldest(left - target, attempts);
     }
     if (left > high) {
       // Still too many: the least recently active flows.
-      this.retireOldest(left - target, false);
+      let m = 0;
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
+        if (f === null) continue;
+        picked[m] = i;
+        ages[m++] = ageNs(f, base);
+      }
+      this.retireOldest(left - target, m);
     }
   }
 
-  /** Reused by retireOldest: table slots considered, their ages, the ages sorted, the slots chosen. */
+  /** Reused by sweeps: table slots considered, their ages, the ages sorted, the slots chosen. */
   private picked = new Int32Array(0);
   private ages = new Float64Array(0);
   private sortedAges = new Float64Array(0);
   private chosen = new Int32Array(0);
 
+  private reserveSweepScratch(slots: number): void {
+    if (this.picked.length >= slots) return;
+    const cap = Math.max(1024, slots * 2);
+    this.picked = new Int32Array(cap);
+    this.ages = new Float64Array(cap);
+    this.sortedAges = new Float64Array(cap);
+    this.chosen = new Int32Array(cap);
+  }
+
   /**
-   * Finishes the `count` least recently active live flows (only failed handshake attempts when
-   * `attemptsOnly`), ties in table order — what a stable sort by last activity picks, but the
-   * cut-off comes from natively sorted ages and only the chosen flows are sorted with a
-   * comparator. Returns how many were finished.
+   * Finishes the `count` least recently active of the `m` flows in `picked` (table slots, in
+   * table order) with their `ages`, ties in table order — what a stable sort by last activity
+   * picks, but the cut-off comes from natively sorted ages. Returns how many were finished.
    */
-  private retireOldest(count: number, attemptsOnly: boolean): number {
+  private retireOldest(count: number, m: number): number {
     const flows = this.table.flows;
-    if (this.picked.length < flows.length) {
-      const cap = Math.max(1024, flows.length * 2);
-      this.picked = new Int32Array(cap);
-      this.ages = new Float64Array(cap);
-      this.sortedAges = new Float64Array(cap);
-      this.chosen = new Int32Array(cap);
-    }
     const { picked, ages } = this;
-    const base = this.first ? this.first.sec : 0;
-    let m = 0;
-    for (let i = 0; i < flows.length; i++) {
-      const f = flows[i];
-      if (f === null) continue;
-      if (attemptsOnly && (f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1])) continue;
-      picked[m] = i;
-      // Nanoseconds since the capture's first second: exact below 2^53 ns (about 104 days).
-      ages[m] = (f.lastSec - base) * 1e9 + f.lastNs;
-      m++;
-    }
     const n = Math.min(Math.ceil(count), m);
     if (n <= 0) return 0;
     const sorted = this.sortedAges.subarray(0, m);
