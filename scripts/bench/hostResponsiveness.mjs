@@ -10,6 +10,8 @@
 //   node scripts/bench/hostResponsiveness.mjs [capture]     (after npm run build)
 // Default capture: ~/.cache/synscope-bench/gen3-seed1/mix-1GiB.pcap (made by npm run bench);
 // without it, a 100 MB one is generated with scripts/bench/gen-capture.mjs (and said so).
+// SYNSCOPE_HOST_PROFILE=<file.cpuprofile> also writes a CPU profile of the extension host
+// from openWith to the analysis being done (open it in a Chrome/VS Code profile viewer).
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,7 +38,7 @@ await esbuild.build({
   entryPoints: [join(repoRoot, 'scripts', 'bench', 'hostResponsiveness.suite.ts')], outfile: index,
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', external: ['vscode'],
   logLevel: 'warning',
-  define: { BENCH_CAPTURE: JSON.stringify(capture), BENCH_OUT: JSON.stringify(outJson), BENCH_TIMEOUT_MS: '600000' },
+  define: { BENCH_CAPTURE: JSON.stringify(capture), BENCH_OUT: JSON.stringify(outJson), BENCH_TIMEOUT_MS: '600000', BENCH_PROFILE: JSON.stringify(process.env.SYNSCOPE_HOST_PROFILE ?? '') },
 });
 
 const ws = join(work, 'ws');

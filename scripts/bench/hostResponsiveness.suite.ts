@@ -3,6 +3,7 @@
 // analysis is done, samples every 100 ms how long a command takes to answer and how late
 // the host's timers fire. A measurement, not a test: it never fails on the numbers.
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { diagnosticsFor, VIEW_TYPE } from '../../test/integration/helpers';
@@ -10,6 +11,8 @@ import { diagnosticsFor, VIEW_TYPE } from '../../test/integration/helpers';
 declare const BENCH_CAPTURE: string;
 declare const BENCH_OUT: string;
 declare const BENCH_TIMEOUT_MS: number;
+/** Where to write a CPU profile of the extension host during the analysis ('' = none). */
+declare const BENCH_PROFILE: string;
 
 const BUILTIN = 'workbench.action.focusActiveEditorGroup';
 const LOCAL = 'synscopeBench.ping';
@@ -53,6 +56,14 @@ export async function run(): Promise<void> {
 
   const busy = { builtin: [] as number[], local: [] as number[], drift: [] as number[] };
   const hist = monitorEventLoopDelay({ resolution: 10 });
+  let profiler: Session | null = null;
+  if (BENCH_PROFILE) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.start');
+  }
   hist.enable();
   const t0 = performance.now();
   const opened = vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
@@ -66,6 +77,11 @@ export async function run(): Promise<void> {
     if (diagnosticsFor(uri).length > 0) { doneMs = performance.now() - t0; break; }
   }
   hist.disable();
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(BENCH_PROFILE, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const result = {
     capture: BENCH_CAPTURE,
     openWithResolvedMs: openedMs === null ? null : Math.round(openedMs),

@@ -5,6 +5,15 @@ import {
 } from '../core/decode/types';
 
 /**
+ * An integer with thousands separators, as `toLocaleString('en-US')` writes it, without ICU:
+ * the first call of that loads a number formatter and blocked the extension host for 40 ms.
+ */
+export function groupDigits(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${digits}` : digits;
+}
+
+/**
  * Epoch seconds (decimal string, as in the result JSON) to integer nanoseconds. Differences of
  * two capture timestamps are taken in integers so a 1 µs step on a 1.7e9 s clock stays exact.
  */

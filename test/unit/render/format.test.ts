@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration } from '../../../src/render';
-import { epochNs, formatEndpointShort, formatFlags, secondsBetween } from '../../../src/render/format';
+import { epochNs, formatEndpointShort, formatFlags, groupDigits, secondsBetween } from '../../../src/render/format';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_SYN } from '../../../src/core/decode/types';
 
 test('durations read in the unit that fits', () => {
@@ -34,4 +34,14 @@ test('long endpoints keep their port and both ends of the address', () => {
   assert.equal(Array.from(s).length, 24);
   assert.ok(s.startsWith('[2001:') && s.endsWith('7334]:443'), s);
   assert.equal(formatEndpointShort({ ip: '10.0.0.1', port: 80 }, 24), '10.0.0.1:80');
+});
+
+test('groupDigits writes integers as toLocaleString("en-US") does (ICU is the reference)', () => {
+  const samples = [0, 7, 999, 1000, 65535, 123456, 1000000, 25216, 268060, 10_000_000, 2 ** 31, 2 ** 53 - 1, -1, -1234567];
+  let x = 20261127;
+  for (let i = 0; i < 200; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    samples.push(Math.floor((x / 2 ** 32) * 10 ** (i % 16)));
+  }
+  for (const n of samples) assert.equal(groupDigits(n), n.toLocaleString('en-US'), String(n));
 });
