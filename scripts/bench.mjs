@@ -223,6 +223,18 @@ function goals(r) {
   return out;
 }
 
+/** The goal that compares inputs: the CLI's peak RSS on the 1 GiB mix against the 100 MB one, per format. */
+function rssGrowth() {
+  const rss = (r) => r?.rows.find((x) => x.tool === 'synscope analyze --format json' && x.maxRssMB)?.maxRssMB;
+  const out = [];
+  for (const big of results.filter((r) => r.set === 'mix-1GiB')) {
+    const a = rss(results.find((r) => r.set === 'mix-100MB' && r.format === big.format));
+    const b = rss(big);
+    if (a && b) out.push(`CLI peak RSS, ${big.format}: ${fmt(b, 0)} MB on 1 GiB against ${fmt(a, 0)} MB on 100 MB = ${fmt(b / a, 2)} × (goal ≤ 1.1)`);
+  }
+  return out;
+}
+
 function fmt(n, digits = 1) {
   return n === null || n === undefined ? '' : n.toFixed(digits);
 }
@@ -243,6 +255,12 @@ for (const r of results) {
   }
   lines.push('');
   for (const g of goals(r)) lines.push(`- ${g}`);
+}
+const growth = rssGrowth();
+if (growth.length > 0) {
+  lines.push('');
+  lines.push('RSS growth from 100 MB to 1 GiB');
+  for (const g of growth) lines.push(`- ${g}`);
 }
 const machine = {
   nproc: cpus().length,
