@@ -1,6 +1,6 @@
 /**
  * The handshake packets of listed flows, recorded for their diagrams: fixed-width records in
- * chunked typed arrays, each flow's records linked in order. A record is 64 bytes; as a JS
+ * chunked typed arrays, each flow's records linked in order. A record is 68 bytes; as a JS
  * object with its option string and boxed numbers it was about 200, and a listed flow keeps up
  * to `maxEventsPerFlow` of them until the analysis is dropped (the editor lists up to 10^6 flows).
  */
@@ -19,10 +19,10 @@ const NOTE_NAMES: readonly [number, string][] = [
 
 const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;
-/** Per record: packet, sec, frac, units per second. */
-const F64 = 4;
-/** Per record: ns, meta (side, notes, comment, flags, TFO cookie length), seq, ack, len, window, options, next. */
-const U32 = 8;
+/** Per record: packet, sec, ns (fractional for binary resolutions), frac, units per second. */
+const F64 = 5;
+/** Per record: meta (side, notes, comment, flags, TFO cookie length), seq, ack, len, window, options, next. */
+const U32 = 7;
 const NO_NEXT = 0xffffffff;
 
 export class EventLog {
@@ -35,7 +35,7 @@ export class EventLog {
   private keptHead = new Float64Array(0);
   private keptClient = new Uint8Array(0);
   private keptFirstSec = new Float64Array(0);
-  private keptFirstNs = new Uint32Array(0);
+  private keptFirstNs = new Float64Array(0);
 
   /**
    * Records one packet after `tail` (-1 for a flow's first) and returns its index. `seq` and
@@ -54,21 +54,21 @@ export class EventLog {
     const x = at * F64;
     d[x] = t.index;
     d[x + 1] = t.sec;
-    d[x + 2] = t.frac;
-    d[x + 3] = t.ups;
+    d[x + 2] = t.ns;
+    d[x + 3] = t.frac;
+    d[x + 4] = t.ups;
     const y = at * U32;
-    u[y] = t.ns;
-    u[y + 1] = side | (notes << 1) | (comment !== undefined ? 16 : 0) | (seg.flags << 8) | (Math.min(seg.fastOpenCookieLen, 255) << 20);
-    u[y + 2] = seq;
-    u[y + 3] = ack;
-    u[y + 4] = seg.payloadLen;
-    u[y + 5] = seg.window;
+    u[y] = side | (notes << 1) | (comment !== undefined ? 16 : 0) | (seg.flags << 8) | (Math.min(seg.fastOpenCookieLen, 255) << 20);
+    u[y + 1] = seq;
+    u[y + 2] = ack;
+    u[y + 3] = seg.payloadLen;
+    u[y + 4] = seg.window;
     // mss+1 (17 bits), ws+1 (9 bits), SACK, TS, MPTCP, TFO (2 bits): 0 where an option is absent.
-    u[y + 6] = (seg.mss + 1) | ((seg.windowScale + 1) << 17) | (seg.sackPermitted ? 1 << 26 : 0) |
+    u[y + 5] = (seg.mss + 1) | ((seg.windowScale + 1) << 17) | (seg.sackPermitted ? 1 << 26 : 0) |
       (seg.tsVal >= 0 ? 1 << 27 : 0) | (seg.mptcp ? 1 << 28 : 0) | (seg.fastOpen << 29);
-    u[y + 7] = NO_NEXT;
+    u[y + 6] = NO_NEXT;
     if (comment !== undefined) this.comments.set(i, comment);
-    if (tail >= 0) this.u32[tail >>> CHUNK_BITS][(tail & (CHUNK - 1)) * U32 + 7] = i;
+    if (tail >= 0) this.u32[tail >>> CHUNK_BITS][(tail & (CHUNK - 1)) * U32 + 6] = i;
     return i;
   }
 
@@ -79,7 +79,7 @@ export class EventLog {
       this.keptHead = grow(this.keptHead, new Float64Array(n).fill(-2));
       this.keptClient = grow(this.keptClient, new Uint8Array(n));
       this.keptFirstSec = grow(this.keptFirstSec, new Float64Array(n));
-      this.keptFirstNs = grow(this.keptFirstNs, new Uint32Array(n));
+      this.keptFirstNs = grow(this.keptFirstNs, new Float64Array(n));
     }
     this.keptHead[flowId] = head;
     this.keptClient[flowId] = client;
@@ -102,25 +102,25 @@ export class EventLog {
       const x = (i & (CHUNK - 1)) * F64;
       const y = (i & (CHUNK - 1)) * U32;
       const sec = d[x + 1];
-      const meta = u[y + 1];
+      const meta = u[y];
       const notes: string[] = [];
       for (const [bit, name] of NOTE_NAMES) if ((meta >>> 1) & bit) notes.push(name);
       const ev: FlowEvent = {
         packet: d[x],
-        time: formatPoint({ sec, frac: d[x + 2], ups: d[x + 3] }),
-        rel: diffSeconds(sec, u[y], firstSec, firstNs),
+        time: formatPoint({ sec, frac: d[x + 3], ups: d[x + 4] }),
+        rel: diffSeconds(sec, d[x + 2], firstSec, firstNs),
         dir: (meta & 1) === client ? 'c2s' : 's2c',
         flags: (meta >>> 8) & 0xfff,
-        seq: u[y + 2],
-        ack: u[y + 3],
-        len: u[y + 4],
-        window: u[y + 5],
-        options: optionsText(u[y + 6], (meta >>> 20) & 0xff),
+        seq: u[y + 1],
+        ack: u[y + 2],
+        len: u[y + 3],
+        window: u[y + 4],
+        options: optionsText(u[y + 5], (meta >>> 20) & 0xff),
         notes,
       };
       if (meta & 16) ev.comment = this.comments.get(i);
       out.push(ev);
-      i = u[y + 7];
+      i = u[y + 6];
     }
     return out;
   }

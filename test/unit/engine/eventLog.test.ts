@@ -73,3 +73,17 @@ describe('EventLog (listed flows\' handshake packets)', () => {
     assert.equal(log.kept(99999), null);
   });
 });
+
+describe('EventLog timestamps', () => {
+  it('keeps the fractional nanoseconds of binary resolutions (pcapng if_tsresol 2^-32)', () => {
+    const log = new EventLog();
+    const seg = newTcpSegment();
+    // One unit of 2^-32 s after the flow's first packet: 0.23 ns, which an integer field would drop.
+    const ups = 2 ** 32;
+    const t = { index: 2, sec: 1_700_000_000, ns: 1e9 / ups, frac: 1, ups, interfaceId: 0 };
+    const head = log.append(-1, t, 0, seg, 0, 0, 0, undefined);
+    log.keep(1, head, 0, 1_700_000_000, 0);
+    const [e] = log.kept(1)!;
+    assert.ok(Math.abs(e.rel - 2 ** -32) < 1e-20, `rel ${e.rel}`);
+  });
+});
