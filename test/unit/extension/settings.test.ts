@@ -22,3 +22,15 @@ test('defaults: 1000 diagnostics, relative times', () => {
   assert.equal(from({ maxDiagnostics: 12.7, timeDisplay: 'delta' }).maxDiagnostics, 12);
   assert.equal(from({ timeDisplay: 'sideways' }).timeDisplay, 'relative');
 });
+
+test('the Settings UI offers a severity override for every finding code the engine makes', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { DEFAULT_SEVERITIES } = await import('../../../src/core/engine/config');
+  // Tests run compiled one directory deeper (see cli.test.ts).
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
+  const config = [pkg.contributes.configuration].flat();
+  const schema = config.map((c: { properties: Record<string, { properties?: object }> }) => c.properties['synscope.severityOverrides']).find(Boolean);
+  // "additionalProperties": false there: a code missing from it is flagged as invalid when set.
+  assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(DEFAULT_SEVERITIES).sort());
+});
