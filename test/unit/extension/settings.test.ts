@@ -29,8 +29,8 @@ test('the Settings UI offers a severity override for every finding code the engi
   const { DEFAULT_SEVERITIES } = await import('../../../src/core/engine/config');
   // Tests run compiled one directory deeper (see cli.test.ts).
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
-  const config = [pkg.contributes.configuration].flat();
-  const schema = config.map((c: { properties: Record<string, { properties?: object }> }) => c.properties['synscope.severityOverrides']).find(Boolean);
+  const config: { properties: Record<string, { properties?: object }> }[] = [pkg.contributes.configuration].flat();
+  const schema = config.map((c) => c.properties['synscope.severityOverrides']).find(Boolean);
   // "additionalProperties": false there: a code missing from it is flagged as invalid when set.
-  assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(DEFAULT_SEVERITIES).sort());
+  assert.deepEqual(Object.keys(schema?.properties ?? {}).sort(), Object.keys(DEFAULT_SEVERITIES).sort());
 });
