@@ -41,3 +41,23 @@ test('median of an even count is the mean of the middle two', () => {
   assert.equal(median([4, 1, 3, 2]), 2.5);
   assert.ok(Number.isNaN(median([])));
 });
+
+test('epoch strings of every shape read to the exact nanosecond (BigInt arithmetic as the reference)', async () => {
+  const fc = (await import('fast-check')).default;
+  const base = 1_700_000_000;
+  const c = new Clock(`${base}.000000`);
+  fc.assert(fc.property(
+    fc.integer({ min: -1_000_000, max: 1_000_000 }),
+    fc.stringMatching(/^\d{0,12}$/),
+    fc.constantFrom('', ' ', '\t'),
+    fc.boolean(),
+    (offset, fracDigits, pad, withDot) => {
+      const whole = base + offset;
+      const text = `${pad}${whole}${withDot || fracDigits ? `.${fracDigits}` : ''}${pad}`;
+      // What the time means: the first nine fraction digits count, the rest are below a nanosecond.
+      const frac = BigInt((fracDigits + '000000000').slice(0, 9));
+      const exact = (BigInt(whole) - BigInt(base)) * 1_000_000_000n + frac;
+      assert.equal(c.ns(text), Number(exact), JSON.stringify(text));
+    },
+  ), { seed: 20261127, numRuns: 2000 });
+});
