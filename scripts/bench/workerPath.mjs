@@ -4,11 +4,13 @@
 //   - firstFlowsMs: time from starting the worker until the first `partialFlows` message with
 //     at least one row (what the editor can show first),
 //   - doneMs: time until `done` (the whole analysis, summary and findings sent to the host),
+//     with the extension's default settings (every flow listed, up to synscope.maxFlows),
 //   - the host (main) thread's event-loop delay during all of it, with
 //     perf_hooks.monitorEventLoopDelay: what the extension host would feel.
 //
 //   node scripts/bench/workerPath.mjs <capture>     (after npm run build)
 // Prints one JSON line.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
@@ -19,7 +21,12 @@ if (!file) {
   console.error('usage: workerPath.mjs <capture>');
   process.exit(2);
 }
-const workerPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'dist', 'worker.js');
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const workerPath = join(root, 'dist', 'worker.js');
+// The analysis settings the extension sends by default: it lists every flow up to
+// synscope.maxFlows (10^6), where the CLI lists 10,000.
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const maxFlows = pkg.contributes.configuration.properties['synscope.maxFlows'].default;
 
 // The same monitor on an idle main thread first: on a shared machine the scheduler alone
 // delays timers, and that floor belongs next to the figure measured during the analysis.
@@ -46,7 +53,7 @@ const out = await new Promise((resolve, reject) => {
     if (m.type === 'failed') reject(new Error(m.message));
     if (m.type === 'done') resolve({ doneMs: now, findings: m.findings.length });
   });
-  worker.postMessage({ type: 'analyze', source: { kind: 'file', path: file }, displayPath: file, config: {}, timeDisplay: 'relative' });
+  worker.postMessage({ type: 'analyze', source: { kind: 'file', path: file }, displayPath: file, config: { maxFlows }, timeDisplay: 'relative' });
 });
 h.disable();
 worker.removeAllListeners('exit');
