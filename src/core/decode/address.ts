@@ -1,11 +1,12 @@
 /**
  * Address text as Wireshark prints it: dotted quad for IPv4, RFC 5952 for IPv6 (lower-case hex,
  * leading zeros dropped, the longest run of two or more zero groups — the first on a tie — as "::").
+ * `at`: where the address starts in `bytes` (the flow slab keeps every flow's addresses in one array).
  */
-export function formatAddress(bytes: Uint8Array, ipVersion: number): string {
-  if (ipVersion === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+export function formatAddress(bytes: Uint8Array, ipVersion: number, at = 0): string {
+  if (ipVersion === 4) return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
+  for (let i = at; i < at + 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
   let bestStart = -1, bestLen = 0;
   for (let i = 0; i < 8;) {
     if (groups[i] !== 0) { i++; continue; }
@@ -18,7 +19,7 @@ export function formatAddress(bytes: Uint8Array, ipVersion: number): string {
   // Wireshark prints through inet_ntop (glibc), which writes the last 32 bits dotted for
   // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses, as RFC 5952 §5 allows.
   if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && groups[5] === 0xffff))) {
-    return `::${bestLen === 5 ? 'ffff:' : ''}${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+    return `::${bestLen === 5 ? 'ffff:' : ''}${bytes[at + 12]}.${bytes[at + 13]}.${bytes[at + 14]}.${bytes[at + 15]}`;
   }
   let out = '';
   for (let i = 0; i < 8; i++) {

@@ -315,14 +315,14 @@ export class Analyzer {
     const port = serverSide === 0 ? f.port0 : f.port1;
     const key: number | string = f.ipVersion === 4
       ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
-      : `${formatAddress(f.addrOf(serverSide), 6)}|${port}`;
+      : `${formatAddress(a, 6, at)}|${port}`;
     let t = this.targets.get(key);
     if (!t) {
       if (this.targets.size >= MAX_TRACKED_SERVERS && (this.targetsFull || !this.pruneTargets())) {
         this.flowsNotAggregated++;
         return null;
       }
-      t = new TargetAgg(formatAddress(f.addrOf(serverSide), f.ipVersion), port, this.targetBudgets);
+      t = new TargetAgg(formatAddress(a, f.ipVersion, at), port, this.targetBudgets);
       this.targets.set(key, t);
     }
     return t;

@@ -1,18 +1,34 @@
 /** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
+import { formatTimestamp } from '../capture/timestamp';
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, optionsOfSide, P_ACK, P_SYN, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
   V_TURNS, type FlowState,
 } from './flowState';
 import type { Flow, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
-import { diffSeconds, formatPoint, pointDiff, type TimePoint } from './time';
+import { diffSeconds } from './time';
 
 const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted: false, timestamps: false, fastOpen: null };
 
-function ref(t: TimePoint | null): { packet: number; time: string } | null {
-  return t ? { packet: t.packet, time: formatPoint(t) } : null;
+/** One of a flow's time points as printed, read from its slab record (no TimePoint made). */
+function timeAt(f: FlowState, p: number): string {
+  const a = f.s.a;
+  const at = f.o + p;
+  return formatTimestamp({ sec: a[at + 1], frac: a[at + 3], unitsPerSecond: a[at + 4] });
 }
+
+function ref(f: FlowState, p: number): { packet: number; time: string } {
+  return { packet: f.s.a[f.o + p], time: timeAt(f, p) };
+}
+
+/** Seconds from time point `q` to `p` of one flow. */
+function between(f: FlowState, p: number, q: number): number {
+  return diffSeconds(f.pointSec(p), f.pointNs(p), f.pointSec(q), f.pointNs(q));
+}
+
+/** Scratch for buildFlow's facts: read before it returns, and buildFlow never runs re-entrantly. */
+const FACTS = newFlowFactsObject();
 
 /** The handful of facts findings and aggregates need, without building strings. */
 export interface FlowFacts {
@@ -32,6 +48,10 @@ export interface FlowFacts {
 }
 
 export function newFlowFacts(): FlowFacts {
+  return newFlowFactsObject();
+}
+
+function newFlowFactsObject(): FlowFacts {
   return {
     client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
     portReuse: false, rtt: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS,
@@ -64,25 +84,26 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
 
 export function buildFlow(f: FlowState): Flow {
   // The facts every finished flow gets; the flow record adds strings and time points to them.
-  const k = flowFacts(f, newFlowFacts());
+  // Everything below reads the slab directly: this runs for every listed flow (a million in
+  // the editor), and each TimePoint or address view it used to make was garbage at once.
+  const k = flowFacts(f, FACTS);
   const c = k.client;
   const s = 1 - c;
-  const addr = (side: number): string => formatAddress(f.addrOf(side), f.ipVersion);
-  const port = (side: number): number => (side === 0 ? f.port0 : f.port1);
-  const syn = f.firstSynSide === c ? f.firstSyn : null;
-  const synAck = f.firstSynAckSide === s ? f.firstSynAck : null;
-  const ack = f.hsAck;
+  const syn = f.firstSynSide === c;
+  const synAck = f.firstSynAckSide === s;
+  const ack = f.hasAck;
+  const ifs = f.interfaces;
   return {
     id: f.id,
-    client: { ip: addr(c), port: port(c) },
-    server: { ip: addr(s), port: port(s) },
+    client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
+    server: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
     vlan: f.vlan.slice(),
-    interfaces: f.interfaces.slice().sort((a, b) => a - b),
+    interfaces: ifs.length === 1 ? [ifs[0]] : ifs.slice().sort((a, b) => a - b),
     firstPacket: f.firstPacket,
     lastPacket: f.lastPacket,
-    start: formatPoint(f.first),
-    end: formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps }),
+    start: timeAt(f, P_FIRST),
+    end: formatTimestamp({ sec: f.lastSec, frac: f.lastFrac, unitsPerSecond: f.lastUps }),
     packets: { client: f.s.a[f.o + V_PACKETS + c], server: f.s.a[f.o + V_PACKETS + s] },
     payloadBytes: { client: f.s.a[f.o + V_PAYLOAD + c], server: f.s.a[f.o + V_PAYLOAD + s] },
     exchanges: f.s.a[f.o + V_TURNS + c],
@@ -94,12 +115,12 @@ export function buildFlow(f: FlowState): Flow {
     synAckIntervals: f.synAckIntervals ? f.synAckIntervals[s].slice() : [],
     handshake: {
       complete: k.complete,
-      syn: ref(syn),
-      synAck: ref(synAck),
-      ack: ref(ack),
+      syn: syn ? ref(f, P_SYN) : null,
+      synAck: synAck ? ref(f, P_SYNACK) : null,
+      ack: ack ? ref(f, P_ACK) : null,
       rtt: k.rtt,
-      serverRtt: syn && synAck ? pointDiff(synAck, syn) : null,
-      clientRtt: synAck && ack ? pointDiff(ack, synAck) : null,
+      serverRtt: syn && synAck ? between(f, P_SYNACK, P_SYN) : null,
+      clientRtt: synAck && ack ? between(f, P_ACK, P_SYNACK) : null,
     },
     options: { client: k.clientOptions, server: k.serverOptions },
     synData: f.s.a[f.o + V_SYN_DATA + c],

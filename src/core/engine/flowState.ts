@@ -251,12 +251,6 @@ export class FlowState {
     a[at + 4] = t.ups;
   }
 
-  /** A side's address bytes (a view; for formatting, not the hot path). */
-  addrOf(side: number): Uint8Array {
-    const at = this.addrAt + side * 16;
-    return this.s.addrs.subarray(at, at + (this.ipVersion === 6 ? 16 : 4));
-  }
-
   /** Side of a segment already known to belong to this flow. */
   sideOf(seg: TcpSegment): number {
     if (seg.srcPort !== this.port0 || seg.dstPort !== this.port1) return 1;

@@ -223,7 +223,7 @@ export class TargetAgg {
     const counts = (this.sourceCounts ??= new Map());
     const c = counts.get(key);
     if (c !== undefined) c.flows++;
-    else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.addrOf(clientSide), state.ipVersion), flows: 1 });
+    else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.s.addrs, state.ipVersion, state.addrAt + clientSide * 16), flows: 1 });
   }
 
   private cookieEvidence(f: FlowFacts, tsVal: number, synSec: number): void {

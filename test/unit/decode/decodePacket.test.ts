@@ -307,9 +307,16 @@ describe('formatAddress', () => {
       ['20010db8000000000001000000000001', '2001:db8::1:0:0:1'],
       ['00010000000000000000000000000000', '1::'],
     ];
-    for (const [hex, want] of cases) assert.equal(formatAddress(v6(hex), 6), want);
+    for (const [hex, want] of cases) {
+      assert.equal(formatAddress(v6(hex), 6), want);
+      // The same bytes at an offset in a larger array (the flow slab keeps all flows' addresses).
+      const inSlab = new Uint8Array(64).fill(0xab);
+      inSlab.set(v6(hex), 37);
+      assert.equal(formatAddress(inSlab, 6, 37), want, `${hex} at offset 37`);
+    }
   });
   it('prints IPv4 dotted', () => {
     assert.equal(formatAddress(Uint8Array.from([192, 0, 2, 255]), 4), '192.0.2.255');
+    assert.equal(formatAddress(Uint8Array.from([9, 9, 192, 0, 2, 255, 9]), 4, 2), '192.0.2.255');
   });
 });
