@@ -28,7 +28,7 @@ function between(f: FlowState, p: number, q: number): number {
 }
 
 /** Scratch for buildFlow's facts: read before it returns, and buildFlow never runs re-entrantly. */
-const FACTS = newFlowFactsObject();
+const FACTS = newFlowFacts();
 
 /** The handful of facts findings and aggregates need, without building strings. */
 export interface FlowFacts {
@@ -48,10 +48,6 @@ export interface FlowFacts {
 }
 
 export function newFlowFacts(): FlowFacts {
-  return newFlowFactsObject();
-}
-
-function newFlowFactsObject(): FlowFacts {
   return {
     client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
     portReuse: false, rtt: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS,
