@@ -140,21 +140,25 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
   return out;
 }
 
-/** Options a SYN-ACK may only echo if the SYN offered them (RFC 7323, 2018, 7413), and sane values. */
-/** Whether optionsMismatch would find anything (without building its sentences). */
+/**
+ * Options a SYN-ACK may only echo if the SYN offered them (RFC 7323, 2018, 7413), and sane
+ * values: each check with its sentence, listed once for both uses below.
+ */
+const OPTION_CHECKS: readonly [(c: TcpOptionsSeen, s: TcpOptionsSeen) => boolean, (c: TcpOptionsSeen, s: TcpOptionsSeen) => string][] = [
+  [(c, s) => s.windowScale !== null && c.windowScale === null, () => 'window scaling accepted but never offered'],
+  [(c, s) => s.sackPermitted && !c.sackPermitted, () => 'SACK accepted but never offered'],
+  [(c, s) => s.timestamps && !c.timestamps, () => 'timestamps accepted but never offered'],
+  [(c, s) => s.fastOpen === 'cookie' && c.fastOpen === null, () => 'Fast Open cookie sent without a request'],
+  [(c) => c.windowScale !== null && c.windowScale > 14, (c) => `client window scale ${c.windowScale} exceeds the maximum of 14`],
+  [(_, s) => s.windowScale !== null && s.windowScale > 14, (_, s) => `server window scale ${s.windowScale} exceeds the maximum of 14`],
+];
+
+/** Whether any check fails (run for every flow: no sentences built). */
 function hasOptionsMismatch(c: TcpOptionsSeen, s: TcpOptionsSeen): boolean {
-  return (s.windowScale !== null && c.windowScale === null) || (s.sackPermitted && !c.sackPermitted) ||
-    (s.timestamps && !c.timestamps) || (s.fastOpen === 'cookie' && c.fastOpen === null) ||
-    (c.windowScale !== null && c.windowScale > 14) || (s.windowScale !== null && s.windowScale > 14);
+  for (const [fails] of OPTION_CHECKS) if (fails(c, s)) return true;
+  return false;
 }
 
 function optionsMismatch(c: TcpOptionsSeen, s: TcpOptionsSeen): string[] {
-  const out: string[] = [];
-  if (s.windowScale !== null && c.windowScale === null) out.push('window scaling accepted but never offered');
-  if (s.sackPermitted && !c.sackPermitted) out.push('SACK accepted but never offered');
-  if (s.timestamps && !c.timestamps) out.push('timestamps accepted but never offered');
-  if (s.fastOpen === 'cookie' && c.fastOpen === null) out.push('Fast Open cookie sent without a request');
-  if (c.windowScale !== null && c.windowScale > 14) out.push(`client window scale ${c.windowScale} exceeds the maximum of 14`);
-  if (s.windowScale !== null && s.windowScale > 14) out.push(`server window scale ${s.windowScale} exceeds the maximum of 14`);
-  return out;
+  return OPTION_CHECKS.filter(([fails]) => fails(c, s)).map(([, sentence]) => sentence(c, s));
 }
