@@ -50,7 +50,7 @@ export class PairSet {
     if (a === 0 && b === 0) return this.hasZero;
     const c = this.cells;
     const mask = this.mask;
-    let i = (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    let i = slotOf(a, b, mask);
     for (;;) {
       const x = c[2 * i];
       const y = c[2 * i + 1];
@@ -61,7 +61,7 @@ export class PairSet {
   }
 
   private insert(c: Uint32Array, mask: number, a: number, b: number): boolean {
-    let i = (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    let i = slotOf(a, b, mask);
     for (;;) {
       const x = c[2 * i];
       const y = c[2 * i + 1];
@@ -85,4 +85,9 @@ export class PairSet {
     this.cells = next;
     this.mask = mask;
   }
+}
+
+/** First slot a pair probes. */
+function slotOf(a: number, b: number, mask: number): number {
+  return (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
 }
