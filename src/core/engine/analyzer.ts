@@ -5,7 +5,7 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
+import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
@@ -23,7 +23,7 @@ import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
-import { diffSeconds, formatPoint, fracToNs, pointDiff, type TimePoint } from './time';
+import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
 
@@ -401,9 +401,9 @@ export class Analyzer {
       }
       if (wanted) {
         flow = buildFlow(f);
-        const rst = f.firstRst;
-        const rstDelay = rst && f.firstSyn ? pointDiff(rst, f.firstSyn) : null;
-        for (const c of flowFindings(flow, wanted, outcome, this.config, rst?.packet ?? 0, rst ? formatPoint(rst) : null, rstDelay)) {
+        const rst = f.firstRstSide >= 0;
+        const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
+        for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
           this.pendingOf(FLOOD_ABSORBED.has(c.code) ? agg : null, c.code).items.push(c);
         }
       }

@@ -1,5 +1,4 @@
 /** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
-import { formatTimestamp } from '../capture/timestamp';
 import { formatAddress } from '../decode/address';
 import {
   completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
@@ -7,24 +6,12 @@ import {
 } from './flowState';
 import type { Flow, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
-import { diffSeconds } from './time';
+import { formatPoint } from './time';
 
 const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted: false, timestamps: false, fastOpen: null };
 
-/** One of a flow's time points as printed, read from its slab record (no TimePoint made). */
-function timeAt(f: FlowState, p: number): string {
-  const a = f.s.a;
-  const at = f.o + p;
-  return formatTimestamp({ sec: a[at + 1], frac: a[at + 3], unitsPerSecond: a[at + 4] });
-}
-
 function ref(f: FlowState, p: number): { packet: number; time: string } {
-  return { packet: f.s.a[f.o + p], time: timeAt(f, p) };
-}
-
-/** Seconds from time point `q` to `p` of one flow. */
-function between(f: FlowState, p: number, q: number): number {
-  return diffSeconds(f.pointSec(p), f.pointNs(p), f.pointSec(q), f.pointNs(q));
+  return { packet: f.pointPacket(p), time: f.pointTime(p) };
 }
 
 /** Scratch for buildFlow's facts: read before it returns, and buildFlow never runs re-entrantly. */
@@ -72,7 +59,7 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   out.reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   out.simultaneousOpen = simultaneousOpen;
   out.portReuse = f.portReuse;
-  out.rtt = hasSyn && f.hasAck ? diffSeconds(f.pointSec(P_ACK), f.pointNs(P_ACK), f.pointSec(P_SYN), f.pointNs(P_SYN)) : null;
+  out.rtt = hasSyn && f.hasAck ? f.pointDiff(P_ACK, P_SYN) : null;
   out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;
   out.serverOptions = optionsOfSide(f, s) ?? NO_OPTIONS;
   return out;
@@ -81,7 +68,7 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
 export function buildFlow(f: FlowState): Flow {
   // The facts every finished flow gets; the flow record adds strings and time points to them.
   // Everything below reads the slab directly: this runs for every listed flow (a million in
-  // the editor), and each TimePoint or address view it used to make was garbage at once.
+  // the editor), and each time-point object or address view it used to make was garbage at once.
   const k = flowFacts(f, FACTS);
   const c = k.client;
   const s = 1 - c;
@@ -98,8 +85,8 @@ export function buildFlow(f: FlowState): Flow {
     interfaces: ifs.length === 1 ? [ifs[0]] : ifs.slice().sort((a, b) => a - b),
     firstPacket: f.firstPacket,
     lastPacket: f.lastPacket,
-    start: timeAt(f, P_FIRST),
-    end: formatTimestamp({ sec: f.lastSec, frac: f.lastFrac, unitsPerSecond: f.lastUps }),
+    start: f.pointTime(P_FIRST),
+    end: formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps }),
     packets: { client: f.s.a[f.o + V_PACKETS + c], server: f.s.a[f.o + V_PACKETS + s] },
     payloadBytes: { client: f.s.a[f.o + V_PAYLOAD + c], server: f.s.a[f.o + V_PAYLOAD + s] },
     exchanges: f.s.a[f.o + V_TURNS + c],
@@ -115,8 +102,8 @@ export function buildFlow(f: FlowState): Flow {
       synAck: synAck ? ref(f, P_SYNACK) : null,
       ack: ack ? ref(f, P_ACK) : null,
       rtt: k.rtt,
-      serverRtt: syn && synAck ? between(f, P_SYNACK, P_SYN) : null,
-      clientRtt: synAck && ack ? between(f, P_ACK, P_SYNACK) : null,
+      serverRtt: syn && synAck ? f.pointDiff(P_SYNACK, P_SYN) : null,
+      clientRtt: synAck && ack ? f.pointDiff(P_ACK, P_SYNACK) : null,
     },
     options: { client: k.clientOptions, server: k.serverOptions },
     synData: f.s.a[f.o + V_SYN_DATA + c],

@@ -6,7 +6,7 @@
  */
 import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
-import { diffSeconds, type TimePoint } from './time';
+import { diffSeconds, formatPoint } from './time';
 import type { Slab } from './slab';
 import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
@@ -221,25 +221,25 @@ export class FlowState {
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1) was seen. */
   get hasAck(): boolean { return this.s.a[this.o + F_HAS_ACK] !== 0; }
 
-  /** The time points as objects (built on each call: for finishing a flow, not per packet). */
-  get first(): TimePoint { return this.point(P_FIRST); }
-  get firstSyn(): TimePoint | null { return this.firstSynSide >= 0 ? this.point(P_SYN) : null; }
-  get firstSynAck(): TimePoint | null { return this.firstSynAckSide >= 0 ? this.point(P_SYNACK) : null; }
-  get hsAck(): TimePoint | null { return this.hasAck ? this.point(P_ACK) : null; }
-  get firstRst(): TimePoint | null { return this.firstRstSide >= 0 ? this.point(P_RST) : null; }
-
-  point(p: number): TimePoint {
-    const a = this.s.a;
-    const at = this.o + p;
-    return { packet: a[at], sec: a[at + 1], ns: a[at + 2], frac: a[at + 3], ups: a[at + 4] };
-  }
   /** Where a connect starts: its first pure SYN, else (mid-stream, backscatter) the first packet. */
   startPoint(): number {
     return this.firstSynSide >= 0 ? P_SYN : P_FIRST;
   }
-  /** Seconds of a time point, and its nanoseconds (no object). */
+  // A time point (P_*) read straight from the slab: finishing a flow must not make objects.
+  /** Its packet number, seconds and nanoseconds. */
+  pointPacket(p: number): number { return this.s.a[this.o + p]; }
   pointSec(p: number): number { return this.s.a[this.o + p + 1]; }
   pointNs(p: number): number { return this.s.a[this.o + p + 2]; }
+  /** As printed (the file's precision). */
+  pointTime(p: number): string {
+    const a = this.s.a;
+    const at = this.o + p;
+    return formatPoint({ sec: a[at + 1], frac: a[at + 3], ups: a[at + 4] });
+  }
+  /** Seconds from time point `q` to `p`. */
+  pointDiff(p: number, q: number): number {
+    return diffSeconds(this.pointSec(p), this.pointNs(p), this.pointSec(q), this.pointNs(q));
+  }
 
   setPoint(p: number, t: PacketTime): void {
     const a = this.s.a;

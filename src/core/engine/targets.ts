@@ -8,7 +8,7 @@ import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import { formatAddress } from '../decode/address';
 import type { FlowFacts } from './buildFlow';
-import { diffSeconds, formatPoint, type TimePoint } from './time';
+import { diffSeconds, type TimePoint } from './time';
 import { SetBudget, U32Set } from './u32Set';
 
 /**
@@ -161,9 +161,8 @@ export class TargetAgg {
         this.firstFailedSec = synSec;
         this.firstSec = sec;
         this.firstNs = ns;
-        const at = state.point(start);
-        this.firstFailedPacket = at.packet;
-        this.firstFailedTime = formatPoint(at);
+        this.firstFailedPacket = state.pointPacket(start);
+        this.firstFailedTime = state.pointTime(start);
       }
       if (synSec > this.lastFailedSec) {
         this.lastFailedSec = synSec;

@@ -39,7 +39,3 @@ export function formatPoint(t: { sec: number; frac: number; ups: number }): stri
   return formatTimestamp({ sec: t.sec, frac: t.frac, unitsPerSecond: t.ups });
 }
 
-/** Seconds from b to a. */
-export function pointDiff(a: TimePoint, b: TimePoint): number {
-  return diffSeconds(a.sec, a.ns, b.sec, b.ns);
-}
