@@ -389,7 +389,7 @@ export class Analyzer {
       let wanted: Set<FindingCode> | null = null;
       for (let i = 0; i < nCodes; i++) {
         const code = codes[i];
-        const b = this.pendingOf(FLOOD_ABSORBED.has(code) ? agg : null, code);
+        const b = this.pendingOf(agg, code);
         const stored = this.storedCandidates.get(code) ?? 0;
         // Only so many findings with messages are kept, overall and (for those a flood would
         // absorb) per target; the rest are counted.
@@ -404,7 +404,7 @@ export class Analyzer {
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
-          this.pendingOf(FLOOD_ABSORBED.has(c.code) ? agg : null, c.code).items.push(c);
+          this.pendingOf(agg, c.code).items.push(c);
         }
       }
     }
@@ -417,10 +417,12 @@ export class Analyzer {
   }
 
   /**
-   * Where a per-flow finding waits for the end: with its server only when a flood there would
-   * absorb it (a scanned port must not cost a bucket of its own), else with no server.
+   * Where a per-flow finding of a flow to `server` waits for the end: with that server only when
+   * a flood there would absorb it (a scanned port must not cost a bucket of its own), else with
+   * no server.
    */
-  private pendingOf(agg: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
+  private pendingOf(server: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
+    const agg = FLOOD_ABSORBED.has(code) ? server : null;
     let bucket = this.pending.get(agg);
     if (!bucket) {
       bucket = new Map();
