@@ -70,7 +70,9 @@ const TO_NS = new Map<number, number>([[1, 1e9], [10, 1e8], [100, 1e7], [1e3, 1e
 export function formatTimestamp(t: Timestamp): string {
   const toNs = TO_NS.get(t.unitsPerSecond);
   if (toNs !== undefined && t.sec >= 0 && Number.isSafeInteger(t.sec) && Number.isInteger(t.frac) && t.frac >= 0 && t.frac < t.unitsPerSecond) {
-    return `${t.sec}.${String(t.frac * toNs).padStart(9, '0')}`;
+    // join() makes one flat string; a template makes a 20-character one a rope of three
+    // strings (about 100 bytes instead of 40), and listed flows keep several each.
+    return [t.sec, String(t.frac * toNs).padStart(9, '0')].join('.');
   }
   return formatTimestampExact(t);
 }

@@ -4,7 +4,8 @@
  * `at`: where the address starts in `bytes` (the flow slab keeps every flow's addresses in one array).
  */
 export function formatAddress(bytes: Uint8Array, ipVersion: number, at = 0): string {
-  if (ipVersion === 4) return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+  // join(): one flat string (a template longer than 12 characters is a rope of several).
+  if (ipVersion === 4) return [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]].join('.');
   const groups: number[] = [];
   for (let i = at; i < at + 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
   let bestStart = -1, bestLen = 0;
@@ -21,15 +22,18 @@ export function formatAddress(bytes: Uint8Array, ipVersion: number, at = 0): str
   if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && groups[5] === 0xffff))) {
     return `::${bestLen === 5 ? 'ffff:' : ''}${bytes[at + 12]}.${bytes[at + 13]}.${bytes[at + 14]}.${bytes[at + 15]}`;
   }
-  let out = '';
+  const parts: string[] = [];
+  let afterGap = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      out += '::';
+      parts.push('::');
       i += bestLen - 1;
+      afterGap = true;
       continue;
     }
-    if (out.length > 0 && !out.endsWith(':')) out += ':';
-    out += groups[i].toString(16);
+    if (parts.length > 0 && !afterGap) parts.push(':');
+    parts.push(groups[i].toString(16));
+    afterGap = false;
   }
-  return out;
+  return parts.join('');
 }

@@ -10,8 +10,26 @@ import { formatPoint } from './time';
 
 const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted: false, timestamps: false, fastOpen: null };
 
-function ref(f: FlowState, p: number): { packet: number; time: string } {
-  return { packet: f.pointPacket(p), time: f.pointTime(p) };
+/**
+ * A count or frame number from the slab as a small integer where it fits. The slab hands out
+ * doubles, and a double stored in a Flow field is a 16-byte box of its own: a dozen per flow,
+ * and the editor keeps up to a million flows.
+ */
+function int(x: number): number {
+  return (x | 0) === x ? x | 0 : x;
+}
+
+/** Listed flows share these instead of an empty array each (nothing changes a finished Flow's arrays). */
+const NO_NUMBERS = Object.freeze([]) as unknown as number[];
+const INTERFACE_0 = Object.freeze([0]) as unknown as number[];
+
+/**
+ * Time point `p` as a PacketRef; its time string is `same` when the point is that packet (a
+ * flow's SYN is usually its first packet, a flood flow's SYN-ACK its last).
+ */
+function ref(f: FlowState, p: number, samePacket: number, same: string): { packet: number; time: string } {
+  const packet = f.pointPacket(p);
+  return { packet: int(packet), time: packet === samePacket ? same : f.pointTime(p) };
 }
 
 /** Scratch for buildFlow's facts: read before it returns, and buildFlow never runs re-entrantly. */
@@ -76,44 +94,48 @@ export function buildFlow(f: FlowState): Flow {
   const synAck = f.firstSynAckSide === s;
   const ack = f.hasAck;
   const ifs = f.interfaces;
+  const firstPacket = f.firstPacket;
+  const lastPacket = f.lastPacket;
+  const start = f.pointTime(P_FIRST);
+  const end = lastPacket === firstPacket ? start : formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps });
   return {
     id: f.id,
     client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
     server: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
-    vlan: f.vlan.slice(),
-    interfaces: ifs.length === 1 ? [ifs[0]] : ifs.slice().sort((a, b) => a - b),
-    firstPacket: f.firstPacket,
-    lastPacket: f.lastPacket,
-    start: f.pointTime(P_FIRST),
-    end: formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps }),
-    packets: { client: f.s.a[f.o + V_PACKETS + c], server: f.s.a[f.o + V_PACKETS + s] },
-    payloadBytes: { client: f.s.a[f.o + V_PAYLOAD + c], server: f.s.a[f.o + V_PAYLOAD + s] },
-    exchanges: f.s.a[f.o + V_TURNS + c],
-    syn: k.syn,
-    synRetransmissions: k.synRetx,
-    synAck: k.synAck,
-    synAckRetransmissions: k.synAckRetx,
-    synIntervals: f.synIntervals ? f.synIntervals[c].slice() : [],
-    synAckIntervals: f.synAckIntervals ? f.synAckIntervals[s].slice() : [],
+    vlan: f.vlan.length === 0 ? NO_NUMBERS : f.vlan.slice(),
+    interfaces: ifs.length === 1 ? (ifs[0] === 0 ? INTERFACE_0 : [ifs[0]]) : ifs.slice().sort((a, b) => a - b),
+    firstPacket: int(firstPacket),
+    lastPacket: int(lastPacket),
+    start,
+    end,
+    packets: { client: int(f.s.a[f.o + V_PACKETS + c]), server: int(f.s.a[f.o + V_PACKETS + s]) },
+    payloadBytes: { client: int(f.s.a[f.o + V_PAYLOAD + c]), server: int(f.s.a[f.o + V_PAYLOAD + s]) },
+    exchanges: int(f.s.a[f.o + V_TURNS + c]),
+    syn: int(k.syn),
+    synRetransmissions: int(k.synRetx),
+    synAck: int(k.synAck),
+    synAckRetransmissions: int(k.synAckRetx),
+    synIntervals: f.synIntervals && f.synIntervals[c].length > 0 ? f.synIntervals[c].slice() : NO_NUMBERS,
+    synAckIntervals: f.synAckIntervals && f.synAckIntervals[s].length > 0 ? f.synAckIntervals[s].slice() : NO_NUMBERS,
     handshake: {
       complete: k.complete,
-      syn: syn ? ref(f, P_SYN) : null,
-      synAck: synAck ? ref(f, P_SYNACK) : null,
-      ack: ack ? ref(f, P_ACK) : null,
+      syn: syn ? ref(f, P_SYN, firstPacket, start) : null,
+      synAck: synAck ? ref(f, P_SYNACK, lastPacket, end) : null,
+      ack: ack ? ref(f, P_ACK, lastPacket, end) : null,
       rtt: k.rtt,
       serverRtt: syn && synAck ? f.pointDiff(P_SYNACK, P_SYN) : null,
       clientRtt: synAck && ack ? f.pointDiff(P_ACK, P_SYNACK) : null,
     },
     options: { client: k.clientOptions, server: k.serverOptions },
-    synData: f.s.a[f.o + V_SYN_DATA + c],
+    synData: int(f.s.a[f.o + V_SYN_DATA + c]),
     simultaneousOpen: k.simultaneousOpen,
     portReuse: k.portReuse,
     reset: k.reset,
     fin: { client: f.s.a[f.o + V_FIN + c] > 0, server: f.s.a[f.o + V_FIN + s] > 0 },
     state: f.zeek.connState(),
     history: f.zeek.history,
-    completeness: completenessOf(f),
+    completeness: int(completenessOf(f)),
     findings: [],
   };
 }
