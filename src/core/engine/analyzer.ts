@@ -484,7 +484,8 @@ export class Analyzer {
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
     });
-    const byId = new Map(flows.map((f) => [f.id, f]));
+    // The listed flows by id already (a second map of a million flows was a tenth of a second).
+    const byId = this.listed;
     for (const fd of findings) {
       for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
