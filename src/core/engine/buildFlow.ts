@@ -83,7 +83,11 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   return out;
 }
 
-export function buildFlow(f: FlowState): Flow {
+/**
+ * `serverIp`: the server's address text when the caller has it already (its target's), so the
+ * flows of one server share one string instead of formatting a copy each.
+ */
+export function buildFlow(f: FlowState, serverIp?: string): Flow {
   // The facts every finished flow gets; the flow record adds strings and time points to them.
   // Everything below reads the slab directly: this runs for every listed flow (a million in
   // the editor), and each time-point object or address view it used to make was garbage at once.
@@ -101,7 +105,7 @@ export function buildFlow(f: FlowState): Flow {
   return {
     id: f.id,
     client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
-    server: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
+    server: { ip: serverIp ?? formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
     vlan: f.vlan.length === 0 ? NO_NUMBERS : f.vlan.slice(),
     interfaces: ifs.length === 1 ? (ifs[0] === 0 ? INTERFACE_0 : [ifs[0]]) : ifs.slice().sort((a, b) => a - b),
