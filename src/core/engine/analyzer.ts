@@ -17,7 +17,7 @@ import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings, type PendingBucket } from './endFindings';
 import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
-import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
@@ -42,10 +42,10 @@ function ageNs(f: FlowState, base: number): number {
 
 export class Analyzer {
   readonly config: AnalysisConfig;
-  private readonly table: FlowTable;
+  private table: FlowTable;
   /** Keys the flow-table hashes (see newHashSeed). */
   private readonly hashSeed = newHashSeed();
-  private readonly slab: Slab;
+  private slab: Slab;
   private readonly seg: TcpSegment = newTcpSegment();
   /** One per capture: decodes from the reader's buffer (no view per packet) and rebuilds IP fragments as tshark does. */
   private readonly reassembler = new Reassembler();
@@ -517,7 +517,25 @@ export class Analyzer {
     }
     result.stories = told.stories;
     this.finished = result;
+    this.dropWorkingState();
     return result;
+  }
+
+  /**
+   * What only the reading needed: the flow slab, the tables, the spare flow objects, the
+   * per-server aggregates. The editor keeps its Analyzer (for diagram events) as long as the
+   * capture is open, and these were tens of MB of it (a 22 MB slab alone); the result and the
+   * event log stay.
+   */
+  private dropWorkingState(): void {
+    this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
+    this.slab = new Slab(FLOW_STRIDE, 1, 1);
+    this.spare.length = 0;
+    this.retired = null;
+    this.targets.clear();
+    this.pending.clear();
+    this.listed.clear();
+    releaseSharedZeek();
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

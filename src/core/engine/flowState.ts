@@ -7,7 +7,7 @@
 import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, formatPoint } from './time';
-import type { Slab } from './slab';
+import { Slab } from './slab';
 import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 
@@ -89,6 +89,14 @@ export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
 /** One Zeek state machine for every flow, bound to a flow for each use (see ZeekConn). */
 const ZEEK = new ZeekConn();
+
+/**
+ * Unbinds the shared Zeek state machine from the last flow it served, which would otherwise keep
+ * that flow's whole slab alive after its analysis is done (Analyzer.finish).
+ */
+export function releaseSharedZeek(): void {
+  ZEEK.bind({ s: new Slab(ZEEK_SLOTS, 1, 1), zo: 0, history: '' });
+}
 
 /**
  * A flow's mutable state. Its numbers live in the analyzer's slab (a Float64Array reused as
