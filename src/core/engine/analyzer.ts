@@ -484,7 +484,7 @@ export class Analyzer {
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
     });
-    // The listed flows by id already (a second map of a million flows was a tenth of a second).
+    // The listed flows by id already (building a second map took 0.1 s for 268,060 flows).
     const byId = this.listed;
     for (const fd of findings) {
       for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
