@@ -400,7 +400,7 @@ export class Analyzer {
         } else b.more++;
       }
       if (wanted) {
-        flow = buildFlow(f, agg?.ip);
+        flow = buildFlow(f, agg?.endpoint);
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
@@ -409,7 +409,7 @@ export class Analyzer {
       }
     }
     if (f.id <= this.config.maxFlows) {
-      this.listed.set(f.id, flow ?? buildFlow(f, agg?.ip));
+      this.listed.set(f.id, flow ?? buildFlow(f, agg?.endpoint));
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);

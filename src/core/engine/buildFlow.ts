@@ -4,7 +4,7 @@ import {
   completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
   V_TURNS, type FlowState,
 } from './flowState';
-import type { Flow, TcpOptionsSeen } from './result';
+import type { Endpoint, Flow, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
 import { formatPoint } from './time';
 
@@ -22,6 +22,41 @@ function int(x: number): number {
 /** Listed flows share these instead of an empty array each (nothing changes a finished Flow's arrays). */
 const NO_NUMBERS = Object.freeze([]) as unknown as number[];
 const INTERFACE_0 = Object.freeze([0]) as unknown as number[];
+
+/**
+ * Small sub-objects most flows have in common, shared frozen like the option sets: a SYN flood's
+ * flows are a million copies of one packet each way, no payload, no FIN, one server, one pair of
+ * option sets. Every object a flow keeps is one more for each major GC to mark, and the editor
+ * keeps up to a million flows.
+ */
+interface Pair<T> { client: T; server: T }
+const SMALL = 4;
+const SMALL_PAIRS: readonly Pair<number>[] = Array.from({ length: SMALL * SMALL }, (_, i) => Object.freeze({ client: i % SMALL, server: (i / SMALL) | 0 }));
+const FINS: readonly Pair<boolean>[] = [false, true].flatMap((server) => [false, true].map((client) => Object.freeze({ client, server })));
+
+function countPair(client: number, server: number): Pair<number> {
+  return client >= 0 && client < SMALL && server >= 0 && server < SMALL && Number.isInteger(client) && Number.isInteger(server)
+    ? SMALL_PAIRS[client + server * SMALL]
+    : { client, server };
+}
+
+/** Option-set pairs by client set, then server set (option sets are interned, so few). */
+const optionPairs = new Map<TcpOptionsSeen, Map<TcpOptionsSeen, Pair<TcpOptionsSeen>>>();
+let optionPairCount = 0;
+const OPTION_PAIRS_MAX = 4096;
+
+function optionsPair(client: TcpOptionsSeen, server: TcpOptionsSeen): Pair<TcpOptionsSeen> {
+  let byServer = optionPairs.get(client);
+  let pair = byServer?.get(server);
+  if (pair) return pair;
+  pair = Object.freeze({ client, server });
+  if (optionPairCount < OPTION_PAIRS_MAX) {
+    if (!byServer) optionPairs.set(client, (byServer = new Map()));
+    byServer.set(server, pair);
+    optionPairCount++;
+  }
+  return pair;
+}
 
 /**
  * Time point `p` as a PacketRef; its time string is `same` when the point is that packet (a
@@ -84,10 +119,10 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
 }
 
 /**
- * `serverIp`: the server's address text when the caller has it already (its target's), so the
- * flows of one server share one string instead of formatting a copy each.
+ * `server`: the server's endpoint when the caller has it already (its target's), so the flows
+ * of one server share one object instead of each formatting its own.
  */
-export function buildFlow(f: FlowState, serverIp?: string): Flow {
+export function buildFlow(f: FlowState, server?: Endpoint): Flow {
   // The facts every finished flow gets; the flow record adds strings and time points to them.
   // Everything below reads the slab directly: this runs for every listed flow (a million in
   // the editor), and each time-point object or address view it used to make was garbage at once.
@@ -105,7 +140,7 @@ export function buildFlow(f: FlowState, serverIp?: string): Flow {
   return {
     id: f.id,
     client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
-    server: { ip: serverIp ?? formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
+    server: server ?? { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
     vlan: f.vlan.length === 0 ? NO_NUMBERS : f.vlan.slice(),
     interfaces: ifs.length === 1 ? (ifs[0] === 0 ? INTERFACE_0 : [ifs[0]]) : ifs.slice().sort((a, b) => a - b),
@@ -113,8 +148,8 @@ export function buildFlow(f: FlowState, serverIp?: string): Flow {
     lastPacket: int(lastPacket),
     start,
     end,
-    packets: { client: int(f.s.a[f.o + V_PACKETS + c]), server: int(f.s.a[f.o + V_PACKETS + s]) },
-    payloadBytes: { client: int(f.s.a[f.o + V_PAYLOAD + c]), server: int(f.s.a[f.o + V_PAYLOAD + s]) },
+    packets: countPair(int(f.s.a[f.o + V_PACKETS + c]), int(f.s.a[f.o + V_PACKETS + s])),
+    payloadBytes: countPair(int(f.s.a[f.o + V_PAYLOAD + c]), int(f.s.a[f.o + V_PAYLOAD + s])),
     exchanges: int(f.s.a[f.o + V_TURNS + c]),
     syn: int(k.syn),
     synRetransmissions: int(k.synRetx),
@@ -131,12 +166,12 @@ export function buildFlow(f: FlowState, serverIp?: string): Flow {
       serverRtt: syn && synAck ? f.pointDiff(P_SYNACK, P_SYN) : null,
       clientRtt: synAck && ack ? f.pointDiff(P_ACK, P_SYNACK) : null,
     },
-    options: { client: k.clientOptions, server: k.serverOptions },
+    options: optionsPair(k.clientOptions, k.serverOptions),
     synData: int(f.s.a[f.o + V_SYN_DATA + c]),
     simultaneousOpen: k.simultaneousOpen,
     portReuse: k.portReuse,
     reset: k.reset,
-    fin: { client: f.s.a[f.o + V_FIN + c] > 0, server: f.s.a[f.o + V_FIN + s] > 0 },
+    fin: FINS[(f.s.a[f.o + V_FIN + c] > 0 ? 1 : 0) + (f.s.a[f.o + V_FIN + s] > 0 ? 2 : 0)],
     state: f.zeek.connState(),
     history: f.zeek.history,
     completeness: int(completenessOf(f)),

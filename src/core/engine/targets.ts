@@ -6,6 +6,7 @@
 import { P_ACK, V_SYN_ACK_TSVAL } from './flowState';
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
+import type { Endpoint } from './result';
 import { formatAddress } from '../decode/address';
 import type { FlowFacts } from './buildFlow';
 import { diffSeconds, type TimePoint } from './time';
@@ -112,6 +113,13 @@ export class TargetAgg {
   rttCount = 0;
 
   constructor(readonly ip: string, readonly port: number, private readonly budgets: TargetBudgets) {}
+
+  private shared: Endpoint | null = null;
+
+  /** This server as a Flow's `server`, one frozen object for all its flows (buildFlow). */
+  get endpoint(): Endpoint {
+    return (this.shared ??= Object.freeze({ ip: this.ip, port: this.port }));
+  }
 
   /** Returns what this server held to the budgets when it is dropped (Analyzer.pruneTargets). */
   dispose(): void {
