@@ -1,7 +1,7 @@
 /** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, NONE, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
   V_TURNS, type FlowState,
 } from './flowState';
 import type { Endpoint, Flow, TcpOptionsSeen } from './result';
@@ -18,10 +18,6 @@ const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted
 function int(x: number): number {
   return (x | 0) === x ? x | 0 : x;
 }
-
-/** Listed flows share these instead of an empty array each (nothing changes a finished Flow's arrays). */
-const NO_NUMBERS = Object.freeze([]) as unknown as number[];
-const INTERFACE_0 = Object.freeze([0]) as unknown as number[];
 
 /**
  * Small sub-objects most flows have in common, shared frozen like the option sets: a SYN flood's
@@ -142,8 +138,9 @@ export function buildFlow(f: FlowState, server?: Endpoint): Flow {
     client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
     server: server ?? { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
-    vlan: f.vlan.length === 0 ? NO_NUMBERS : f.vlan.slice(),
-    interfaces: ifs.length === 1 ? (ifs[0] === 0 ? INTERFACE_0 : [ifs[0]]) : ifs.slice().sort((a, b) => a - b),
+    // The flow's own lists: replaced, never changed in place (flowState.ts), so shared as they are.
+    vlan: f.vlan as number[],
+    interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((a, b) => a - b),
     firstPacket: int(firstPacket),
     lastPacket: int(lastPacket),
     start,
@@ -155,8 +152,8 @@ export function buildFlow(f: FlowState, server?: Endpoint): Flow {
     synRetransmissions: int(k.synRetx),
     synAck: int(k.synAck),
     synAckRetransmissions: int(k.synAckRetx),
-    synIntervals: f.synIntervals && f.synIntervals[c].length > 0 ? f.synIntervals[c].slice() : NO_NUMBERS,
-    synAckIntervals: f.synAckIntervals && f.synAckIntervals[s].length > 0 ? f.synAckIntervals[s].slice() : NO_NUMBERS,
+    synIntervals: f.synIntervals && f.synIntervals[c].length > 0 ? f.synIntervals[c].slice() : (NONE as number[]),
+    synAckIntervals: f.synAckIntervals && f.synAckIntervals[s].length > 0 ? f.synAckIntervals[s].slice() : (NONE as number[]),
     handshake: {
       complete: k.complete,
       syn: syn ? ref(f, P_SYN, firstPacket, start) : null,

@@ -43,8 +43,11 @@ export const COMPLETE_RST = 32;
 /** Backoff intervals kept per side (the pattern is clear after a handful). */
 const MAX_INTERVALS = 16;
 
-/** Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). */
-const NONE: readonly number[] = Object.freeze([]);
+/**
+ * Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). A
+ * flow's vlan and interface lists are replaced, never changed in place, so finished Flows share them.
+ */
+export const NONE: readonly number[] = Object.freeze([]);
 const IFACE0: readonly number[] = Object.freeze([0]);
 
 export interface PacketTime {
