@@ -3,7 +3,7 @@
  * needs (exact counts, distinct sources in a compact set, a bounded list of top sources),
  * SYN-cookie evidence, and RTT samples for per-server slow-handshake outliers.
  */
-import { P_ACK, V_SYN_ACK_TSVAL } from './flowState';
+import { NONE as EMPTY, P_ACK, V_SYN_ACK_TSVAL } from './flowState';
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import type { Endpoint } from './result';
@@ -54,8 +54,11 @@ export class TargetBudgets {
   tsSamples = MAX_TS_SAMPLES_TOTAL;
 }
 
-/** The shared empty list a target starts with, replaced on the first push (most never get one). */
-const NONE: never[] = [];
+/**
+ * The shared frozen empty list (flowState's) a target's lists start as, replaced on the first
+ * push (most never get one); a push into it by mistake throws instead of filling every target's.
+ */
+const NONE = EMPTY as number[];
 
 /**
  * Per RTT sample: the RTT, the flow id and the completing ACK's time point (five numbers, as in
