@@ -80,8 +80,9 @@ function columns(rows: string[][]): string[] {
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARN', info: 'INFO' };
 
-function flowRow(f: Flow): string[] {
+function flowRow(f: Flow, codes: Map<number, string>): string[] {
   const hs = f.handshake;
+  const found = [...new Set(f.findings.map((id) => codes.get(id)).filter((c) => c !== undefined))];
   return [
     String(f.id),
     `${endpoint(f.client.ip, f.client.port)} → ${endpoint(f.server.ip, f.server.port)}`,
@@ -93,6 +94,7 @@ function flowRow(f: Flow): string[] {
     f.synAckRetransmissions ? `${f.synAck} (${f.synAckRetransmissions}r)` : String(f.synAck),
     f.reset ?? '-',
     String(f.packets.client + f.packets.server),
+    found.length ? found.join(' ') : '-',
   ];
 }
 
@@ -146,8 +148,9 @@ export function formatTable(result: AnalysisResult, opts: TableOptions = {}): st
   const order = result.findings.length > 0 ? ', problem flows first' : '';
   out.push(`Flows (${shown.length < s.flows ? `${n(shown.length)} of ${n(s.flows)}` : n(s.flows)}${order})`);
   if (shown.length > 0) {
-    const header = ['id', 'client → server', 'state', 'history', 'complete', 'rtt', 'syn', 'syn-ack', 'reset', 'pkts'];
-    out.push(...columns([header, ...shown.map(flowRow)]).map((l) => `  ${l}`));
+    const header = ['id', 'client → server', 'state', 'history', 'complete', 'rtt', 'syn', 'syn-ack', 'reset', 'pkts', 'findings'];
+    const codes = new Map(result.findings.map((f) => [f.id, f.code]));
+    out.push(...columns([header, ...shown.map((f) => flowRow(f, codes))]).map((l) => `  ${l}`));
   }
   if (shown.length < s.flows) {
     out.push(`  … ${n(s.flows - shown.length)} more flows not shown (use --max-flows N, --format csv or --format json)`);
