@@ -22,6 +22,9 @@ export interface SarifOptions {
 export function pathToUri(path: string): string {
   const p = path.replace(/\\/g, '/');
   const encode = (segments: string): string => segments.split('/').map(encodeURIComponent).join('/');
+  // The extension names a capture on a virtual file system by its URI, printed unencoded.
+  const remote = /^([a-z][a-z0-9+.-]+:\/\/[^/]*)(\/.*)?$/i.exec(p);
+  if (remote) return remote[1] + encode(remote[2] ?? '');
   const drive = /^([A-Za-z]):\//.exec(p);
   if (drive) return `file:///${drive[1]}:/${encode(p.slice(3))}`;
   if (p.startsWith('//')) return `file:${encode(p)}`;

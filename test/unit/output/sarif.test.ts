@@ -31,4 +31,6 @@ test('pathToUri: Windows paths, "?" and a colon that would read as a scheme', ()
   assert.equal(pathToUri('what?.pcap'), 'what%3F.pcap');
   assert.equal(pathToUri('a:b.pcap'), 'a%3Ab.pcap');
   assert.equal(pathToUri('/srv/x.pcap'), pathToFileURL('/srv/x.pcap').href);
+  // A capture on a virtual file system, as the extension names it (URI printed unencoded).
+  assert.equal(pathToUri('vscode-vfs://github/o/r/a b#1.pcap'), 'vscode-vfs://github/o/r/a%20b%231.pcap');
 });
