@@ -2,11 +2,12 @@
 // and nothing from a file name or a capture able to drive the terminal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
 import { formatTable } from '../../../src/core/output/table';
-import { TMP, runCli, scenarioFile } from '../cli/runCli';
+import { CLI, TMP, runCli, scenarioFile } from '../cli/runCli';
 
 function flowIds(table: string): number[] {
   const lines = table.split('\n');
@@ -88,4 +89,16 @@ test('control characters in a file name never reach the terminal raw (table, std
   const badFlag = runCli(['analyze', evil, '--\x1b[2Jx']);
   assert.equal(badFlag.code, 2);
   assert.doesNotMatch(badFlag.err, /[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+});
+
+test('in a terminal the story text follows the terminal width (a real pty via script(1), 60 columns)', { skip: existsSync('/usr/bin/script') ? false : 'script(1) (util-linux) is not installed' }, () => {
+  const flood = scenarioFile('syn-flood-cookies');
+  const cmd = `stty cols 60; exec "${process.execPath}" "${CLI}" analyze "${flood}"`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', cwd: TMP });
+  assert.equal(r.status, 0, r.stderr);
+  // The pty turns \n into \r\n and carries the progress bar (cleared with \r ESC[K).
+  const out = r.stdout.replace(/\r\n/g, '\n');
+  const story = out.slice(out.indexOf('What happened'), out.indexOf('Summary'));
+  assert.ok(story.length > 500, story);
+  for (const line of story.split('\n')) assert.ok([...line].length <= 60, `${[...line].length} columns: ${line}`);
 });
