@@ -104,9 +104,11 @@ export function parseDuration(text: string): number {
 
 /** The config file, read at most MAX_CONFIG_BYTES + 1 bytes (a device or a huge file stops there). */
 function readConfigText(path: string): string {
+  // stdin is read from its descriptor: opening /dev/stdin fails when it is a socket.
+  const stdin = path === '-' || path === '/dev/stdin';
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = stdin ? 0 : openSync(path, 'r');
   } catch (e) {
     throw new UsageError(`--config: cannot read ${printable(path)}: ${plainError(e)}`);
   }
@@ -129,7 +131,7 @@ function readConfigText(path: string): string {
     }
     return buf.toString('utf8', 0, len);
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
   }
 }
 
@@ -149,6 +151,7 @@ const PLAIN: Record<string, string> = {
   ELOOP: 'too many symbolic links',
   EMFILE: 'too many open files',
   EIO: 'input/output error',
+  ENXIO: 'no such device or address',
 };
 
 /** A file system error as a plain sentence ("no such file or directory"), without the errno dump. */

@@ -14,7 +14,7 @@ import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 import { parse, plainError, type Options } from './args';
-import { endLike, relaunch, wantsRelaunch } from './relaunch';
+import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 
 export { parseDuration } from './args';
 
@@ -186,15 +186,17 @@ function guardStdio(): void {
 
 async function run(argv: string[]): Promise<void> {
   guardStdio();
-  let parsed: Options | 'help' | 'version' | undefined;
-  try {
-    parsed = parse(argv);
-  } catch {
-    parsed = undefined; // main parses again and explains the mistake
-  }
-  if (parsed && typeof parsed === 'object' && wantsRelaunch()) {
-    const r = await relaunch(__filename, argv, parsed);
-    if (r) return endLike(r);
+  let parsed: Options | 'help' | 'version' | undefined = optionsFromLauncher();
+  if (!parsed) {
+    try {
+      parsed = parse(argv);
+    } catch {
+      parsed = undefined; // main parses again and explains the mistake
+    }
+    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed)) {
+      const r = await relaunch(__filename, argv, parsed);
+      if (r) return endLike(r);
+    }
   }
   process.exitCode = await main(argv, parsed);
 }

@@ -19,11 +19,26 @@ export function heapMbFor(o: Options): number {
   return Math.ceil(96 + (maxFlows * 6) / 1024);
 }
 
+/**
+ * The parsed options travel to the child in this variable: the child must not read the
+ * command line again, since `--config /dev/stdin` or `--config <(…)` can be read only once.
+ */
+export const OPTIONS_ENV = 'SYNSCOPE_CHILD_OPTIONS';
+/** Well under Linux's 128 KiB limit on one environment string. */
+const MAX_OPTIONS_ENV = 100_000;
+
 /** Whether this process should hand the analysis to a child with a sized heap. */
-export function wantsRelaunch(): boolean {
+export function wantsRelaunch(o: Options): boolean {
   if (process.env.SYNSCOPE_NO_REEXEC || process.env.SYNSCOPE_CHILD) return false;
+  if (JSON.stringify(o).length > MAX_OPTIONS_ENV) return false;
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   return !/max-old-space-size|max-semi-space-size/.test(flags);
+}
+
+/** In the child: the options the launcher parsed, if it sent them. */
+export function optionsFromLauncher(): Options | undefined {
+  const text = process.env.SYNSCOPE_CHILD ? process.env[OPTIONS_ENV] : undefined;
+  return text ? (JSON.parse(text) as Options) : undefined;
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -47,7 +62,7 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
     });
     child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, '--max-semi-space-size=4', ...process.execArgv, script, ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, SYNSCOPE_CHILD: '1' },
+      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o) },
     });
     if (forwarded) child.kill(forwarded);
     const done = (r: { code?: number; signal?: NodeJS.Signals } | undefined): void => {

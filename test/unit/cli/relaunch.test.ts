@@ -2,7 +2,7 @@
 // the heap it gives the analysis, and what happens to that analysis when synscope is killed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,4 +88,18 @@ test('an analysis child killed from outside: synscope says so and exits 2', asyn
   const [code] = await exited as [number | null];
   assert.equal(code, 2);
   assert.match(err(), /^synscope: the analysis process was stopped by SIGKILL/m);
+});
+
+test('a config that can be read only once (--config /dev/stdin) reaches the analysis child', () => {
+  // healthy: six handshakes of 8–32 ms, all slow against a 1 ms threshold.
+  const r = runCli(['analyze', scenarioFile('healthy'), '--format', 'json', '--config', '/dev/stdin'], { input: '{"slowRttMs": 1}' });
+  assert.equal(r.code, 0, r.err);
+  const res = JSON.parse(r.out) as { findings: { code: string }[] };
+  assert.equal(res.findings.filter((f) => f.code === 'slow-handshake').length, 6);
+  // The same through a shell pipe (what `… | synscope --config /dev/stdin` gives).
+  const piped = spawnSync('bash', ['-c', `printf '{"slowRttMs": 1}' | "$0" "$1" analyze "$2" --format json --config /dev/stdin`,
+    process.execPath, CLI, scenarioFile('healthy')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(piped.status, 0, piped.stderr);
+  const viaPipe = JSON.parse(piped.stdout) as { findings: { code: string }[] };
+  assert.equal(viaPipe.findings.filter((f) => f.code === 'slow-handshake').length, 6);
 });
