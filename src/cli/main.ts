@@ -29,7 +29,8 @@ Options:
                             findings-csv (one row per finding) or sarif
   --slow-rtt <duration>     slow-handshake threshold with its unit: 200ms, 0.5s, 800us
                             (default 200ms)
-  --config <file.json>      analysis settings (see docs/findings.md), overridden by flags
+  --config <file.json>      analysis settings (see docs/findings.md; - reads stdin),
+                            overridden by flags
   --max-flows <N>           flows listed in the output (counts always cover every flow)
   --fail-on warning|error   exit 1 when a finding has at least this severity
   -o, --output <file>       write the report to a file instead of stdout

@@ -102,4 +102,7 @@ test('a config that can be read only once (--config /dev/stdin) reaches the anal
   assert.equal(piped.status, 0, piped.stderr);
   const viaPipe = JSON.parse(piped.stdout) as { findings: { code: string }[] };
   assert.equal(viaPipe.findings.filter((f) => f.code === 'slow-handshake').length, 6);
+  const dash = runCli(['analyze', scenarioFile('healthy'), '--format', 'json', '--config', '-'], { input: '{"slowRttMs": 1}' });
+  assert.equal(dash.code, 0, dash.err);
+  assert.equal((JSON.parse(dash.out) as { findings: { code: string }[] }).findings.filter((f) => f.code === 'slow-handshake').length, 6);
 });

@@ -8,7 +8,7 @@ import { SCENARIOS } from '../../../src/gen/index';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 // SYNSCOPE_CLI runs the same tests against another build (e.g. an older commit's, to see them fail).
-export const CLI = process.env.SYNSCOPE_CLI ?? join(ROOT, 'dist', 'cli.js');
+export const CLI = process.env.SYNSCOPE_CLI || join(ROOT, 'dist', 'cli.js');
 export const TMP = mkdtempSync(join(tmpdir(), 'synscope-cli-'));
 
 if (!existsSync(CLI)) spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT, stdio: 'inherit' });
