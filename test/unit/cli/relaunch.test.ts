@@ -53,7 +53,10 @@ async function blockedRun(name: string): Promise<{ launcher: ReturnType<typeof s
   const launcher = spawn(process.execPath, [CLI, 'analyze', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   launcher.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  let ended = false;
+  launcher.on('exit', () => (ended = true));
   for (;;) {
+    if (ended) throw new Error(`synscope ended before starting an analysis child: ${err}`);
     let out = '';
     try {
       out = execFileSync('pgrep', ['-P', String(launcher.pid)], { encoding: 'utf8' });
