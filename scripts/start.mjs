@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureServer, listExtensions, makeRunDir, repoRoot, startServer } from './vscode-server.mjs';
+import { RIPGREP_MISSING, ensureServer, findRipgrep, listExtensions, makeRunDir, repoRoot, startServer } from './vscode-server.mjs';
 
 const { values: opts } = parseArgs({
   options: { smoke: { type: 'boolean' }, server: { type: 'boolean' }, port: { type: 'string' } },
@@ -21,15 +21,24 @@ const samples = join(repoRoot, 'samples');
 const { publisher, name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const extensionId = `${publisher}.${name}`;
 
-const hasCode = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
+const hasCode = (spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout ?? '').trim();
 if (hasCode && !smoke && !opts.server) {
   console.log(`launching ${hasCode} with synscope from ${repoRoot} on ${samples}`);
   const child = spawn(hasCode, [`--extensionDevelopmentPath=${repoRoot}`, samples], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  ensureServer();
-  const runDir = makeRunDir({ prefix: 'synscope-start-', extensions: { 'synscope-dev': repoRoot } });
-  const server = await startServer(runDir, { port: opts.port ? Number(opts.port) : undefined });
+  let runDir;
+  let server;
+  try {
+    ensureServer();
+    runDir = makeRunDir({ prefix: 'synscope-start-', extensions: { 'synscope-dev': repoRoot } });
+    server = await startServer(runDir, { port: opts.port ? Number(opts.port) : undefined });
+  } catch (e) {
+    // An install or start failure is explained in its message (with the log to read): no stack.
+    console.error(`npm start: ${e.message}`);
+    runDir?.remove();
+    process.exit(1);
+  }
   const url = server.url(samples);
   if (smoke) {
     let ok = false;
@@ -52,6 +61,7 @@ if (hasCode && !smoke && !opts.server) {
   console.log(`\nsynscope is running in VS Code ${server.origin} (server log: ${server.logFile}).\n`);
   console.log(`  Open: ${url}\n`);
   console.log('Then click a capture in the explorer. Ctrl+C stops the server.');
+  if (!findRipgrep()) console.log(`\nNote: ${RIPGREP_MISSING}`);
   const stop = async () => {
     await server.stop();
     runDir.remove();

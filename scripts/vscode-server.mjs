@@ -9,11 +9,12 @@
 // stopped with `kill -- -pid`, so the extension host and file watchers go with the server.
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  accessSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync,
+  statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -47,15 +48,85 @@ function run(cmd, args, opts = {}) {
   return r.stdout;
 }
 
+/** The first executable `rg` on `path` (default: this process's PATH), or null. */
+export function findRipgrep(path = process.env.PATH ?? '') {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const rg = join(dir, 'rg');
+    try {
+      accessSync(rg, fsConstants.X_OK);
+      if (statSync(rg).isFile()) return rg;
+    } catch { /* not here */ }
+  }
+  return null;
+}
+
+export const RIPGREP_MISSING = 'ripgrep (rg) is not installed: the workbench and its Explorer work, but Quick Open '
+  + 'file search (Ctrl+P) and Find in Files need it. Install it with: apt-get install ripgrep';
+
+let warnedRipgrep = false;
+
+/**
+ * VS Code's search runs the `rg` of its @vscode/ripgrep module, whose download code-server
+ * skips; Debian's ripgrep is linked in its place. Without one the server still runs (only
+ * file search is missing), so this warns once and returns false instead of failing.
+ */
+export function linkRipgrep(root, { path, warn = console.warn } = {}) {
+  const rgDir = join(root, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  const link = join(rgDir, 'rg');
+  const rg = findRipgrep(path);
+  if (!rg) {
+    if (!warnedRipgrep) warn(RIPGREP_MISSING);
+    warnedRipgrep = true;
+    return false;
+  }
+  mkdirSync(rgDir, { recursive: true });
+  rmSync(link, { force: true });
+  symlinkSync(rg, link);
+  return true;
+}
+
+/** Whether the server tree has a working rg (a link that resolves to an executable). */
+function hasRipgrep(root) {
+  try {
+    accessSync(join(root, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'), fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The steps after `npm install` that make an unpacked lib/vscode a runnable server: rg (when
+ * there is one), the node_modules.asar link, and the marker that says the tree is complete.
+ */
+export function finishServerTree(vscodeDir, { path, warn } = {}) {
+  linkRipgrep(vscodeDir, { path, warn });
+  // code-server's postinstall makes this link; VS Code looks for modules there.
+  const asar = join(vscodeDir, 'node_modules.asar');
+  if (!existsSync(asar) && !isLink(asar)) symlinkSync('node_modules', asar);
+  writeFileSync(join(vscodeDir, '.complete'), `${new Date().toISOString()}\n`);
+}
+
+function isLink(p) {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Makes sure the pinned server is installed under .vscode-test/ and returns its root.
  * The tree is built in a scratch folder and renamed into place, so an interrupted install
- * never leaves a half-populated cache that later runs would trust.
+ * never leaves a half-populated cache that later runs would trust. A cached tree installed
+ * without ripgrep gets it linked as soon as it is there.
  */
-export function ensureServer({ log = console.log } = {}) {
-  if (existsSync(serverMain) && existsSync(join(serverRoot, '.complete'))) return serverRoot;
-  const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
-  if (!rg) throw new Error('ripgrep (rg) is required for Quick Open: apt-get install -y ripgrep');
+export function ensureServer({ log = console.log, warn = console.warn } = {}) {
+  if (existsSync(serverMain) && existsSync(join(serverRoot, '.complete'))) {
+    if (!hasRipgrep(serverRoot)) linkRipgrep(serverRoot, { warn });
+    return serverRoot;
+  }
   const t0 = Date.now();
   mkdirSync(cacheRoot, { recursive: true });
   const scratch = mkdtempSync(join(cacheRoot, 'install-'));
@@ -70,13 +141,7 @@ export function ensureServer({ log = console.log } = {}) {
     const vscodeDir = join(scratch, 'package', 'lib', 'vscode');
     // --no-save keeps the shipped shrinkwrap intact; `npm ci` refuses it (out of sync upstream).
     run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund'], { cwd: vscodeDir, env });
-    const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
-    mkdirSync(rgDir, { recursive: true });
-    rmSync(join(rgDir, 'rg'), { force: true });
-    symlinkSync(rg, join(rgDir, 'rg'));
-    // code-server's postinstall makes this link; VS Code looks for modules there.
-    symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
-    writeFileSync(join(vscodeDir, '.complete'), `${new Date().toISOString()}\n`);
+    finishServerTree(vscodeDir, { warn });
     rmSync(serverRoot, { recursive: true, force: true });
     renameSync(vscodeDir, serverRoot);
     log(`server installed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

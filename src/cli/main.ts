@@ -1,23 +1,22 @@
 /**
  * `synscope analyze <capture>`: the engine, headless. Exit codes: 0 ok, 1 findings at or above
- * --fail-on, 2 unreadable input or usage error. The report goes to stdout (or --output); a
- * progress bar goes to stderr only when stderr is a terminal.
+ * --fail-on, 2 unreadable input, usage error or a report that could not be written. The report
+ * goes to stdout (or --output); a progress bar goes to stderr only when stderr is a terminal.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CaptureFormatError } from '../core/capture/types';
 import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
-import type { AnalysisConfig } from '../core/engine/config';
 import type { AnalysisResult, Severity } from '../core/engine/result';
-import { flowsToCsv } from '../core/output/csv';
+import { findingsToCsv, flowsToCsv } from '../core/output/csv';
 import { writeJson } from '../core/output/json';
+import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
+import { parse, plainError, type Options } from './args';
+import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 
-const FORMATS = ['table', 'json', 'csv', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
+export { parseDuration } from './args';
 
 const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip too)
 
@@ -26,19 +25,21 @@ Usage:
   synscope --help | --version
 
 Options:
-  --format table|json|csv|sarif  output format (default: table; csv = one row per flow)
-  --slow-rtt <duration>          slow-handshake threshold, e.g. 200ms, 0.5s (default 200ms)
-  --config <file.json>           analysis settings (see docs/findings.md), overridden by flags
-  --max-flows <N>                flows listed in the output (counts always cover every flow)
-  --fail-on warning|error        exit 1 when a finding has at least this severity
-  --output <file>                write the report to a file instead of stdout
-  -h, --help                     show this help
-  -v, --version                  show the version
+  --format <f>              table (default), json, csv (one row per flow),
+                            findings-csv (one row per finding) or sarif
+  --slow-rtt <duration>     slow-handshake threshold with its unit: 200ms, 0.5s, 800us
+                            (default 200ms)
+  --config <file.json>      analysis settings (see docs/findings.md; - reads stdin),
+                            overridden by flags
+  --max-flows <N>           flows listed in the output (counts always cover every flow)
+  --fail-on warning|error   exit 1 when a finding has at least this severity
+  -o, --output <file>       write the report to a file instead of stdout
+  -h, --help                show this help
+  -v, --version             show the version
 
-Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable input or usage error.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable input, usage error or
+the report could not be written.
 `;
-
-class UsageError extends Error {}
 
 function version(): string {
   for (const p of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', 'package.json')]) {
@@ -50,77 +51,6 @@ function version(): string {
     }
   }
   return '0.0.0';
-}
-
-/** "200ms", "0.2s", "1.5 s", "200" (ms) → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|us|µs)?\s*$/i.exec(text);
-  if (!m) throw new UsageError(`--slow-rtt: cannot read "${text}" (try 200ms or 0.5s)`);
-  const v = Number(m[1]);
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;
-}
-
-interface Options {
-  capture: string;
-  format: Format;
-  config: Partial<AnalysisConfig>;
-  maxFlows?: number;
-  failOn?: Severity;
-  output?: string;
-}
-
-function parse(argv: string[]): Options | 'help' | 'version' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      'slow-rtt': { type: 'string' },
-      config: { type: 'string' },
-      'max-flows': { type: 'string' },
-      'fail-on': { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
-  if (values.help) return 'help';
-  if (values.version) return 'version';
-  const [command, capture, ...rest] = positionals;
-  if (command === undefined) throw new UsageError('missing command (try: synscope analyze <capture>)');
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (try: synscope analyze <capture>)`);
-  if (!capture) throw new UsageError('analyze: missing <capture> path');
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  const format = (values.format ?? 'table') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  let config: Partial<AnalysisConfig> = {};
-  if (values.config) {
-    let text: string;
-    try {
-      text = readFileSync(values.config, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--config: cannot read ${values.config}: ${(e as Error).message}`);
-    }
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-      config = parsed as Partial<AnalysisConfig>;
-    } catch (e) {
-      throw new UsageError(`--config: ${values.config} is not a JSON object: ${(e as Error).message}`);
-    }
-  }
-  if (values['slow-rtt'] !== undefined) config = { ...config, slowRttMs: parseDuration(values['slow-rtt']) };
-  let maxFlows: number | undefined;
-  if (values['max-flows'] !== undefined) {
-    maxFlows = Number(values['max-flows']);
-    if (!Number.isInteger(maxFlows) || maxFlows < 0) throw new UsageError('--max-flows must be a whole number ≥ 0');
-    config = { ...config, maxFlows };
-  }
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
-  return { capture, format, config, maxFlows, failOn, output: values.output };
 }
 
 function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
@@ -141,20 +71,52 @@ function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
 function render(result: AnalysisResult, o: Options): string {
   switch (o.format) {
     case 'csv': return flowsToCsv(result);
+    case 'findings-csv': return findingsToCsv(result);
     case 'sarif': return formatSarif(result, { toolVersion: version() });
-    case 'table': return formatTable(result, { maxFlows: o.maxFlows });
+    case 'table': {
+      const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
+      return formatTable(result, { maxFlows: o.maxFlows, width });
+    }
     default: throw new Error(`no text renderer for ${o.format}`);
+  }
+}
+
+/** Why a capture path cannot be analysed, said plainly, or undefined when it looks readable. */
+function unreadable(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return `${printable(path)} is a directory; give a capture file (.pcap, .pcapng, .pcap.gz)`;
+    return undefined;
+  } catch (e) {
+    return `cannot read ${printable(path)}: ${plainError(e)}`;
+  }
+}
+
+/** Writes the report to --output; false (after saying why) when it could not be written. */
+function writeToFile(path: string, emit: (write: (s: string) => void) => void): boolean {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'w');
+    emit((s) => writeSync(fd, s));
+    closeSync(fd);
+    fd = -1;
+    return true;
+  } catch (e) {
+    process.stderr.write(`synscope: cannot write ${printable(path)}: ${plainError(e)}\n`);
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
   let o: Options | 'help' | 'version';
   try {
-    o = parse(argv);
+    o = parsed ?? parse(argv);
   } catch (e) {
-    process.stderr.write(`synscope: ${(e as Error).message}\n\n${HELP}`);
+    // One line that says what is wrong; the whole help only when nothing was asked at all.
+    process.stderr.write(`synscope: ${(e as Error).message}\n${argv.length === 0 ? `\n${HELP}` : 'Run "synscope --help" for the options.\n'}`);
     return 2;
   }
   if (o === 'help') {
@@ -165,49 +127,38 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
+  const shownPath = printable(o.capture);
+  const why = unreadable(o.capture);
+  if (why) {
+    process.stderr.write(`synscope: ${why}\n`);
+    return 2;
+  }
   const onProgress = progressBar();
   let result: AnalysisResult;
   try {
     result = (await analyzeFile(o.capture, o.config, { onProgress })).result;
   } catch (e) {
     if (onProgress) process.stderr.write('\n');
-    const err = e as NodeJS.ErrnoException;
     const where = e instanceof CaptureFormatError ? ` (byte ${e.offset})` : '';
-    process.stderr.write(`synscope: cannot read ${o.capture}${where}: ${err.message}\n`);
+    const msg = e instanceof CaptureFormatError ? printable(e.message) : plainError(e);
+    process.stderr.write(`synscope: cannot read ${shownPath}${where}: ${msg}\n`);
     return 2;
   }
   if (onProgress) process.stderr.write('\r\x1b[K');
   for (const p of result.capture.problems) {
-    process.stderr.write(`synscope: ${o.capture}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}\n`);
+    process.stderr.write(`synscope: ${shownPath}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${printable(p.message)}\n`);
   }
-  if (o.format === 'json') {
-    // Streamed piece by piece: the JSON of a large result never exists as one string.
-    if (o.output) {
-      let fd = -1;
-      try {
-        fd = openSync(o.output, 'w');
-        writeJson(result, (s) => writeSync(fd, s));
-      } catch (e) {
-        process.stderr.write(`synscope: cannot write ${o.output}: ${(e as Error).message}\n`);
-        return 2;
-      } finally {
-        if (fd >= 0) closeSync(fd);
-      }
-    } else {
-      writeJson(result, (s) => process.stdout.write(s));
-    }
+  if (o.format === 'csv' && result.flows.length < result.summary.flows) {
+    process.stderr.write(`synscope: the CSV lists ${result.flows.length.toLocaleString('en-US')} of ${result.summary.flows.toLocaleString('en-US')} flows (raise --max-flows to list more)\n`);
+  }
+  // JSON is streamed piece by piece: the JSON of a large result never exists as one string.
+  const emit = o.format === 'json'
+    ? (write: (s: string) => void) => writeJson(result, write)
+    : (write: (s: string) => void) => write(render(result, o as Options));
+  if (o.output) {
+    if (!writeToFile(o.output, emit)) return 2;
   } else {
-    const text = render(result, o);
-    if (o.output) {
-      try {
-        writeFileSync(o.output, text);
-      } catch (e) {
-        process.stderr.write(`synscope: cannot write ${o.output}: ${(e as Error).message}\n`);
-        return 2;
-      }
-    } else {
-      process.stdout.write(text);
-    }
+    emit((s) => process.stdout.write(s));
   }
   if (o.failOn) {
     const threshold = RANK[o.failOn];
@@ -216,44 +167,44 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** 128 + SIGPIPE: what a shell reports for `cat big | head -1`, the usual end of a closed pipe. */
+const EXIT_PIPE_CLOSED = 141;
+
 /**
- * The engine's live set is bounded (active flows, listed flows, aggregates), but V8 lets the
- * heap grow with garbage long before it collects. Re-running ourselves once with a heap cap
- * sized from the listed flows keeps peak RSS near the live set (a 10^7-source flood stays
- * under 200 MiB). Skipped when the user chose heap flags, or with SYNSCOPE_NO_REEXEC=1.
+ * Errors of stdout arrive as events after the write calls. A closed pipe ends the run quietly;
+ * anything else (a full disk) is a failure to deliver the report: a message and exit 2,
+ * never a stack trace, never exit 1 (which means "findings").
  */
-function reexecWithHeapCap(argv: string[]): boolean {
-  if (process.env.SYNSCOPE_NO_REEXEC || process.env.SYNSCOPE_CHILD) return false;
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  if (/max-old-space-size|max-semi-space-size/.test(flags)) return false;
-  if (!argv.includes('analyze')) return false;
-  let maxFlows = 10000;
-  const i = argv.indexOf('--max-flows');
-  if (i >= 0 && Number.isFinite(Number(argv[i + 1]))) maxFlows = Number(argv[i + 1]);
-  // ~6 KB per listed flow (flow, events, output) on top of 96 MB for everything else.
-  const oldSpaceMb = Math.ceil(96 + (maxFlows * 6) / 1024);
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${oldSpaceMb}`, '--max-semi-space-size=4', ...process.execArgv, __filename, ...argv], {
-    stdio: 'inherit',
-    env: { ...process.env, SYNSCOPE_CHILD: '1' },
+function guardStdio(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
+    process.stderr.write(`synscope: cannot write the report to stdout: ${plainError(e)}\n`);
+    process.exit(2);
   });
-  if (r.error) return false;
-  process.exitCode = r.status ?? (r.signal ? 2 : 0);
-  return true;
+  // A closed stderr must not turn a message into a crash either.
+  process.stderr.on('error', () => undefined);
 }
 
-if (require.main === module && !reexecWithHeapCap(process.argv.slice(2))) {
-  // `synscope … | head` closes stdout early: not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+async function run(argv: string[]): Promise<void> {
+  guardStdio();
+  let parsed: Options | 'help' | 'version' | undefined = optionsFromLauncher();
+  if (!parsed) {
+    try {
+      parsed = parse(argv);
+    } catch {
+      parsed = undefined; // main parses again and explains the mistake
+    }
+    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed)) {
+      const r = await relaunch(__filename, argv, parsed);
+      if (r) return endLike(r);
+    }
+  }
+  process.exitCode = await main(argv, parsed);
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`synscope: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
   });
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`synscope: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
 }

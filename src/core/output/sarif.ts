@@ -14,8 +14,26 @@ export interface SarifOptions {
   artifactUri?: string;
 }
 
+/**
+ * A capture path as a SARIF `artifactLocation.uri` (RFC 3986): an absolute path becomes a
+ * `file://` URI, a relative one a relative reference; either way every character outside the
+ * unreserved set (space, %, #, ?, non-ASCII) is percent-encoded, so viewers resolve it.
+ */
+export function pathToUri(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  const encode = (segments: string): string => segments.split('/').map(encodeURIComponent).join('/');
+  // The extension names a capture on a virtual file system by its URI, printed unencoded.
+  const remote = /^([a-z][a-z0-9+.-]+:\/\/[^/]*)(\/.*)?$/i.exec(p);
+  if (remote) return remote[1] + encode(remote[2] ?? '');
+  const drive = /^([A-Za-z]):\//.exec(p);
+  if (drive) return `file:///${drive[1]}:/${encode(p.slice(3))}`;
+  if (p.startsWith('//')) return `file:${encode(p)}`;
+  if (p.startsWith('/')) return `file://${encode(p)}`;
+  return encode(p);
+}
+
 export function toSarif(result: AnalysisResult, opts: SarifOptions = {}): object {
-  const uri = (opts.artifactUri ?? result.capture.path).replace(/\\/g, '/');
+  const uri = opts.artifactUri ?? pathToUri(result.capture.path);
   const codes = [...new Set(result.findings.map((f) => f.code))].sort() as FindingCode[];
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const severityOf = new Map(result.findings.map((f) => [f.code, f.severity]));

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SCENARIOS } from '../../../src/gen/index';
 import type { AnalysisResult } from '../../../src/core/engine/result';
 import { validate } from './jsonSchema';
@@ -137,7 +138,8 @@ test('SARIF 2.1.0: one rule per code with a docs link, results located in the ca
   for (const res of run0.results) {
     assert.equal(res.ruleId, 'refused');
     assert.equal(res.level, 'warning');
-    assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, path);
+    // An absolute path is reported as a file:// URI (Node's pathToFileURL is the reference).
+    assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, pathToFileURL(path).href);
     assert.match(res.message.text, /refused the connection/);
   }
 });

@@ -1,0 +1,93 @@
+/**
+ * The engine's live set is bounded (active flows, listed flows, aggregates), but V8 lets the
+ * heap grow with garbage long before it collects. Running the analysis in a child with a heap
+ * cap sized from the listed flows keeps peak RSS near the live set (a 10^7-source flood stays
+ * under 200 MiB). Skipped when the user chose heap flags, or with SYNSCOPE_NO_REEXEC=1.
+ *
+ * The launcher stays in charge of the child: signals it receives go to the child, and it ends
+ * the way the child ended, so `kill <synscope>` never leaves an analysis running under PID 1.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { DEFAULT_CONFIG } from '../core/engine/config';
+import type { Options } from './args';
+
+/** Heap for the child: ~6 KB per listed flow (flow, events, output) on top of 96 MB for the rest. */
+export function heapMbFor(o: Options): number {
+  const listed = o.maxFlows ?? o.config.maxFlows ?? DEFAULT_CONFIG.maxFlows;
+  const maxFlows = typeof listed === 'number' && Number.isFinite(listed) && listed >= 0 ? listed : DEFAULT_CONFIG.maxFlows;
+  return Math.ceil(96 + (maxFlows * 6) / 1024);
+}
+
+/**
+ * The parsed options travel to the child in this variable: the child must not read the
+ * command line again, since `--config /dev/stdin` or `--config <(…)` can be read only once.
+ */
+export const OPTIONS_ENV = 'SYNSCOPE_CHILD_OPTIONS';
+/** Well under Linux's 128 KiB limit on one environment string. */
+const MAX_OPTIONS_ENV = 100_000;
+
+/** Whether this process should hand the analysis to a child with a sized heap. */
+export function wantsRelaunch(o: Options): boolean {
+  if (process.env.SYNSCOPE_NO_REEXEC || process.env.SYNSCOPE_CHILD) return false;
+  if (JSON.stringify(o).length > MAX_OPTIONS_ENV) return false;
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  return !/max-old-space-size|max-semi-space-size/.test(flags);
+}
+
+/** In the child: the options the launcher parsed, if it sent them. */
+export function optionsFromLauncher(): Options | undefined {
+  const text = process.env.SYNSCOPE_CHILD ? process.env[OPTIONS_ENV] : undefined;
+  return text ? (JSON.parse(text) as Options) : undefined;
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `script argv` in a child with the heap cap and resolves when this process should end.
+ * Resolves `undefined` when the child could not be started (the caller analyses in-process).
+ */
+export function relaunch(script: string, argv: string[], o: Options): Promise<{ code?: number; signal?: NodeJS.Signals } | undefined> {
+  return new Promise((resolve) => {
+    // Handlers go in before the child exists: a signal in between is kept and passed on.
+    let forwarded: NodeJS.Signals | undefined;
+    let child: ChildProcess | undefined;
+    const handlers = FORWARDED.map((sig) => {
+      const h = (): void => {
+        forwarded = sig;
+        child?.kill(sig);
+      };
+      process.on(sig, h);
+      return [sig, h] as const;
+    });
+    child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, '--max-semi-space-size=4', ...process.execArgv, script, ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o) },
+    });
+    if (forwarded) child.kill(forwarded);
+    const done = (r: { code?: number; signal?: NodeJS.Signals } | undefined): void => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      resolve(r);
+    };
+    child.on('error', () => done(undefined));
+    child.on('exit', (code, signal) => {
+      if (signal === null) return done({ code: code ?? 0 });
+      if (signal === forwarded) return done({ signal });
+      // Killed from outside (the OOM killer, `kill -9` on the child): say so, it is a failure.
+      const hint = signal === 'SIGKILL' || signal === 'SIGABRT' ? ' (out of memory? try a smaller --max-flows)' : '';
+      process.stderr.write(`synscope: the analysis process was stopped by ${signal}${hint}\n`);
+      done({ code: 2 });
+    });
+  });
+}
+
+/** Ends this process as the child ended: a signal we forwarded is re-raised (shells then see 128+n). */
+export function endLike(r: { code?: number; signal?: NodeJS.Signals }): void {
+  if (r.signal) {
+    process.removeAllListeners(r.signal);
+    process.kill(process.pid, r.signal);
+    // Still here (the signal is ignored in this process): the conventional status instead.
+    process.exit(128 + (constants.signals[r.signal] ?? 0));
+  }
+  process.exitCode = r.code ?? 0;
+}
