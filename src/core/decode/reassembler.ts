@@ -54,6 +54,8 @@ export class Reassembler {
   evicted = 0;
   /** Fragments thrown away with them (or refused: past 64 KiB). */
   droppedFragments = 0;
+  /** Ranges walked plus bytes copied by all inserts: what overlap handling cost (tests check it stays linear). */
+  work = 0;
   private firstDrop: { offset: number; frame: number } | null = null;
   private readonly undecoded = new UndecodedTally();
   private rec: PacketRecord | null = null;
@@ -155,6 +157,7 @@ export class Reassembler {
     const s = at, e = at + len;
     const starts: number[] = [], ends: number[] = [];
     let ms = s, me = e, cur = s, placed = false;
+    this.work += p.starts.length;
     for (let i = 0; i < p.starts.length; i++) {
       const a = p.starts[i], b = p.ends[i];
       if (b < s) { starts.push(a); ends.push(b); continue; }
@@ -175,7 +178,9 @@ export class Reassembler {
   }
 
   private copy(p: Pending, d: Uint8Array, from: number, at: number, lo: number, hi: number): void {
-    if (hi > lo) p.data.set(d.subarray(from + (lo - at), from + (hi - at)), lo);
+    if (hi <= lo) return;
+    p.data.set(d.subarray(from + (lo - at), from + (hi - at)), lo);
+    this.work += hi - lo;
   }
 
   private drop(p: Pending): void {

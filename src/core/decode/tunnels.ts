@@ -7,7 +7,7 @@ import { decodeIp, decodePppProtocol } from './ip';
 import { decodeEthernet } from './linkLayer';
 import { DecodeResult, type TcpSegment } from './types';
 import { noteUndecoded, Undecoded } from './undecoded';
-import { decodeWlan } from './wireless';
+import { decodeWlan, WLAN_SWAPPED_FC } from './wireless';
 
 export const GTP_U_PORT = 2152;
 export const L2TP_PORT = 1701;
@@ -101,7 +101,8 @@ export function decodeCapwapData(d: Uint8Array, p: number, end: number, out: Tcp
     noteUndecoded(Undecoded.CapwapBinding, wbid);
     return DecodeResult.NotTcp;
   }
-  return decodeWlan(d, q, end, out, depth);
+  // Wireshark swaps the frame control here by default (capwap.swap_frame_control): Cisco's byte order.
+  return decodeWlan(d, q, end, out, depth, WLAN_SWAPPED_FC);
 }
 
 /**

@@ -44,20 +44,21 @@ const hex4 = (v: number): string => `0x${v.toString(16).padStart(4, '0')}`;
 
 function what(kind: Undecoded, value: number, n: number): string {
   const packets = n === 1 ? '1 packet' : `${n.toLocaleString('en-US')} packets`;
+  const were = n === 1 ? 'was' : 'were';
   switch (kind) {
-    case Undecoded.LinkType: return `${packets} of link type ${value} were not decoded (link type not supported)`;
-    case Undecoded.GreProtocol: return `${packets} tunnelled in GRE with protocol type ${hex4(value)} were not decoded`;
-    case Undecoded.GreVersion: return `${packets} tunnelled in GRE version ${value} were not decoded`;
-    case Undecoded.ErspanFrameType: return `${packets} in ERSPAN type III with frame type ${value} (not Ethernet) were not decoded`;
-    case Undecoded.GtpPayload: return `${packets} in GTP-U whose payload is not IP were not decoded`;
-    case Undecoded.L2tpV3: return `${packets} of L2TPv3 session data were not decoded`;
-    case Undecoded.CapwapDtls: return `${packets} of DTLS-encrypted CAPWAP data were not decoded`;
-    case Undecoded.CapwapFragment: return `${packets} of fragmented CAPWAP data were not decoded`;
-    case Undecoded.CapwapBinding: return `${packets} of CAPWAP data with wireless binding ${value} were not decoded`;
-    case Undecoded.WlanProtected: return `${packets} of encrypted (protected) 802.11 data were not decoded`;
-    case Undecoded.WlanAmsdu: return `${packets} of 802.11 A-MSDU data (aggregated frames) were not decoded`;
-    case Undecoded.PpiDlt: return `${packets} of PPI with inner link type ${value} were not decoded`;
-    default: return `${packets} were not decoded`;
+    case Undecoded.LinkType: return `${packets} of link type ${value} ${were} not decoded (link type not supported)`;
+    case Undecoded.GreProtocol: return `${packets} tunnelled in GRE with protocol type ${hex4(value)} ${were} not decoded`;
+    case Undecoded.GreVersion: return `${packets} tunnelled in GRE version ${value} ${were} not decoded`;
+    case Undecoded.ErspanFrameType: return `${packets} in ERSPAN type III with frame type ${value} (not Ethernet) ${were} not decoded`;
+    case Undecoded.GtpPayload: return `${packets} in GTP-U whose payload is not IP ${were} not decoded`;
+    case Undecoded.L2tpV3: return `${packets} of L2TPv3 session data ${were} not decoded`;
+    case Undecoded.CapwapDtls: return `${packets} of DTLS-encrypted CAPWAP data ${were} not decoded`;
+    case Undecoded.CapwapFragment: return `${packets} of fragmented CAPWAP data ${were} not decoded`;
+    case Undecoded.CapwapBinding: return `${packets} of CAPWAP data with wireless binding ${value} ${were} not decoded`;
+    case Undecoded.WlanProtected: return `${packets} of encrypted (protected) 802.11 data ${were} not decoded`;
+    case Undecoded.WlanAmsdu: return `${packets} of 802.11 A-MSDU data (aggregated frames) ${were} not decoded`;
+    case Undecoded.PpiDlt: return `${packets} of PPI with inner link type ${value} ${were} not decoded`;
+    default: return `${packets} ${were} not decoded`;
   }
 }
 

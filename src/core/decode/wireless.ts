@@ -7,13 +7,19 @@ import { decodeEthernet, decodeEthertype } from './linkLayer';
 import { DecodeResult, type TcpSegment } from './types';
 import { noteUndecoded, Undecoded } from './undecoded';
 
+/** Radiotap says the body starts at the next 4-byte boundary after the MAC header. */
+export const WLAN_PADDED = 1;
+/** Frame control bytes swapped, as Cisco access points send them in CAPWAP (Wireshark's default there). */
+export const WLAN_SWAPPED_FC = 2;
+
 /**
  * 802.11 frame at d[p] (IEEE 802.11-2020 §9.2.4, §9.3.2.1). A trailing FCS is harmless: IP's
- * length bounds the packet. `pad`: radiotap says the body starts at the next 4-byte boundary.
+ * length bounds the packet. `how`: WLAN_PADDED, WLAN_SWAPPED_FC.
  */
-export function decodeWlan(d: Uint8Array, p: number, end: number, out: TcpSegment, depth: number, pad = false): DecodeResult {
+export function decodeWlan(d: Uint8Array, p: number, end: number, out: TcpSegment, depth: number, how = 0): DecodeResult {
   if (end - p < 24) return end - p >= 2 ? DecodeResult.NotTcp : DecodeResult.Malformed;
-  const fc0 = d[p], fc1 = d[p + 1];
+  const swap = (how & WLAN_SWAPPED_FC) !== 0;
+  const fc0 = swap ? d[p + 1] : d[p], fc1 = swap ? d[p] : d[p + 1];
   // Protocol version 0, type 2 (data); subtypes with bit 2 set (Null, QoS Null, CF-only) carry no body.
   if ((fc0 & 0x03) !== 0 || ((fc0 >> 2) & 0x03) !== 2 || (fc0 & 0x40) !== 0) return DecodeResult.NotTcp;
   let q = p + 24;
@@ -35,7 +41,7 @@ export function decodeWlan(d: Uint8Array, p: number, end: number, out: TcpSegmen
     noteUndecoded(Undecoded.WlanAmsdu);
     return DecodeResult.NotTcp;
   }
-  if (pad) q = p + ((q - p + 3) & ~3);
+  if (how & WLAN_PADDED) q = p + ((q - p + 3) & ~3);
   return decodeLlc(d, q, end, out, depth);
 }
 
@@ -72,7 +78,7 @@ export function decodeRadiotap(d: Uint8Array, s: number, end: number, out: TcpSe
     if (f >= s + len) return DecodeResult.Malformed;
     pad = (d[f] & RADIOTAP_DATA_PAD) !== 0;
   }
-  return decodeWlan(d, s + len, end, out, 0, pad);
+  return decodeWlan(d, s + len, end, out, 0, pad ? WLAN_PADDED : 0);
 }
 
 /** PPI (Per-Packet Information, CACE): version 0, flags, little-endian length and DLT of what follows. */
