@@ -178,7 +178,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (onProgress) process.stderr.write('\r\x1b[K');
   for (const p of result.capture.problems) {
-    process.stderr.write(`synscope: ${o.capture}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}\n`);
+    if (p.kind === 'undecoded') process.stderr.write(`synscope: ${o.capture}: ${p.message}\n`);
+    else process.stderr.write(`synscope: ${o.capture}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${p.message}\n`);
   }
   if (o.format === 'json') {
     // Streamed piece by piece: the JSON of a large result never exists as one string.

@@ -92,6 +92,7 @@ export class Reassembler {
           `(${this.evicted.toLocaleString('en-US')} datagram${this.evicted === 1 ? '' : 's'} over the limits of ${maxFragments} fragments per datagram, ` +
           `${maxBytes / 1048576} MiB of fragments or ${maxPending.toLocaleString('en-US')} datagrams pending, or reaching past 64 KiB); ` +
           `TCP inside them is not analysed (the first is frame ${this.firstDrop.frame})`,
+        kind: 'undecoded',
       });
     }
     return out;

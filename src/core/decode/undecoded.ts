@@ -4,6 +4,7 @@
  * empty, healthy one. Non-TCP traffic the decoder does understand (UDP, ICMP, ARP, 802.11
  * management) is not noted: only layers it cannot parse at all.
  */
+import type { CaptureProblem } from '../capture/types';
 
 export const enum Undecoded {
   None = 0,
@@ -88,9 +89,9 @@ export class UndecodedTally {
   }
 
   /** In order of first appearance; `packet` is the frame before the first one, as for damage. */
-  problems(): Array<{ offset: number; packet: number; message: string }> {
+  problems(): CaptureProblem[] {
     const all = [...this.kinds.values()];
     if (this.other) all.push(this.other);
-    return all.map((t) => ({ offset: t.offset, packet: t.frame - 1, message: `${what(t.kind, t.value, t.count)} (the first is frame ${t.frame})` }));
+    return all.map((t) => ({ offset: t.offset, packet: t.frame - 1, message: `${what(t.kind, t.value, t.count)} (the first is frame ${t.frame})`, kind: 'undecoded' }));
   }
 }

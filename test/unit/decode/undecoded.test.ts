@@ -28,7 +28,7 @@ describe('undecodable frames in capture.problems', () => {
   it('an unknown link type: one problem with the count and the first frame, not an empty healthy capture', async () => {
     const r = await analyze(writePcap(frames(new Array(412).fill(syn())), { linkType: 147 }));
     assert.equal(r.summary.flows, 0);
-    assert.deepEqual(r.capture.problems, [{ offset: 24, packet: 0, message: '412 packets of link type 147 were not decoded (link type not supported) (the first is frame 1)' }]);
+    assert.deepEqual(r.capture.problems, [{ offset: 24, packet: 0, message: '412 packets of link type 147 were not decoded (link type not supported) (the first is frame 1)', kind: 'undecoded' }]);
     assert.equal(r.capture.decoded?.unknownLinkType, 412);
     assert.deepEqual(r.findings.filter((f) => f.code === 'capture-damaged'), [], 'not reported as damage');
   });
