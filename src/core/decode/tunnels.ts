@@ -56,8 +56,8 @@ export function decodeL2tp(d: Uint8Array, p: number, end: number, out: TcpSegmen
   const flags = (d[p] << 8) | d[p + 1];
   const version = flags & 0x0f;
   if (version === 3) {
-    // Session id 0 is a control message.
-    if (end - p >= 8 && (d[p] | d[p + 1] | d[p + 2] | d[p + 3]) !== 0) noteUndecoded(Undecoded.L2tpV3);
+    // Over UDP: flags/version, 2 reserved bytes, the session id (RFC 3931 §4.1.2.2); T set = control.
+    if (!(flags & 0x8000) && end - p >= 8 && (d[p + 4] | d[p + 5] | d[p + 6] | d[p + 7]) !== 0) noteUndecoded(Undecoded.L2tpV3);
     return DecodeResult.NotTcp;
   }
   if (version !== 2 || flags & 0x8000) return DecodeResult.NotTcp;
@@ -91,6 +91,7 @@ export function decodeCapwapData(d: Uint8Array, p: number, end: number, out: Tcp
   const native = (d[p + 2] & 1) !== 0;
   const fragment = (d[p + 3] & 0x80) !== 0;
   if (hlen < 8 || end - p < hlen) return DecodeResult.Malformed;
+  if (d[p + 3] & 0x08) return DecodeResult.NotTcp; // K: a keep-alive, no frame
   if (fragment) {
     noteUndecoded(Undecoded.CapwapFragment);
     return DecodeResult.NotTcp;
