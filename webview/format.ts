@@ -31,14 +31,22 @@ export function epochToUtc(value: string | number): string | null {
   return `${d.toISOString().slice(0, 23).replace('T', ' ')} UTC`;
 }
 
+type Problem = { offset: number; packet: number; message: string; kind?: 'undecoded' };
+
 /**
  * The damaged-capture banner: each problem with its byte offset (said once, even when the
- * reader's message already names it) and the last good frame before it.
+ * reader's message already names it) and the last good frame before it. Frames the decoder
+ * could not read (kind 'undecoded') are not damage: said apart, with their counts.
  */
-export function describeDamage(problems: readonly { offset: number; packet: number; message: string }[]): string {
-  const one = (p: { offset: number; packet: number; message: string }): string => {
+export function describeDamage(problems: readonly Problem[]): string {
+  const one = (p: Problem): string => {
     const where = new RegExp(`\\boffset ${p.offset}\\b`).test(p.message) ? '' : ` at byte offset ${p.offset}`;
     return `${p.message}${where}${p.packet > 0 ? ` (after frame ${p.packet})` : ''}`;
   };
-  return `The capture is damaged: ${problems.map(one).join('; ')}. Packets after the damage may be missing.`;
+  const damage = problems.filter((p) => p.kind !== 'undecoded');
+  const undecoded = problems.filter((p) => p.kind === 'undecoded');
+  const parts: string[] = [];
+  if (damage.length > 0) parts.push(`The capture is damaged: ${damage.map(one).join('; ')}. Packets after the damage may be missing.`);
+  if (undecoded.length > 0) parts.push(`Not analysed: ${undecoded.map((p) => p.message).join('; ')}.`);
+  return parts.join(' ');
 }

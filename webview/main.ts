@@ -185,7 +185,8 @@ function onDone(o: Overview): void {
   errorBox.classList.remove('notice');
   errorBox.hidden = problems.length === 0;
   errorBox.textContent = problems.length === 0 ? '' : describeDamage(problems);
-  const damaged = o.capture.problems.length > 0 ? ` · capture damaged at byte offset ${o.capture.problems[0]!.offset}` : '';
+  const damage = o.capture.problems.find((p) => p.kind !== 'undecoded');
+  const damaged = damage ? ` · capture damaged at byte offset ${damage.offset}` : '';
   status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${fmtDuration(o.elapsedMs / 1000)}${damaged}`;
   workspace.hidden = false;
   exportFindings.hidden = false;

@@ -146,7 +146,8 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
   }
   if (onProgress) process.stderr.write('\r\x1b[K');
   for (const p of result.capture.problems) {
-    process.stderr.write(`synscope: ${shownPath}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${printable(p.message)}\n`);
+    if (p.kind === 'undecoded') process.stderr.write(`synscope: ${shownPath}: ${printable(p.message)}\n`);
+    else process.stderr.write(`synscope: ${shownPath}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${printable(p.message)}\n`);
   }
   if (o.format === 'csv' && result.flows.length < result.summary.flows) {
     process.stderr.write(`synscope: the CSV lists ${result.flows.length.toLocaleString('en-US')} of ${result.summary.flows.toLocaleString('en-US')} flows (raise --max-flows to list more)\n`);

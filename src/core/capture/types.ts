@@ -54,6 +54,11 @@ export interface CaptureProblem {
   /** 1-based number of the last packet delivered before the damage (0 = none). */
   packet: number;
   message: string;
+  /**
+   * 'undecoded': frames the decoder could not read or fragments it had to drop (added by the
+   * engine, one per kind); the file itself is intact. Absent for damage.
+   */
+  kind?: 'undecoded';
 }
 
 export interface InterfaceInfo {

@@ -1,12 +1,15 @@
 import { decodeIp, decodeIpv4, decodeIpv6, decodePppProtocol, lastFragment } from './ip';
-import { decodeEthernet, decodeEthertype, decodeLoopback } from './linkLayer';
+import { decodeChdlc, decodeEthernet, decodeEthertype, decodeLoopback, decodeNflog, isChdlcAddress } from './linkLayer';
+import { lastUndecoded, Undecoded } from './undecoded';
+import { decodePpi, decodeRadiotap, decodeWlan } from './wireless';
 import type { PacketRecord } from '../capture/types';
 import { DecodeResult, type TcpSegment } from './types';
 
 /** LINKTYPE_* values (https://www.tcpdump.org/linktypes.html) the decoder understands. */
 export const LINKTYPE = {
   NULL: 0, ETHERNET: 1, PPP: 9, RAW_12: 12, RAW_14: 14, PPP_HDLC: 50, PPP_ETHER: 51, RAW: 101,
-  LOOP: 108, LINUX_SLL: 113, PPP_PPPD: 166, IPV4: 228, IPV6: 229, IPOIB: 242, LINUX_SLL2: 276,
+  C_HDLC: 104, IEEE802_11: 105, LOOP: 108, LINUX_SLL: 113, IEEE802_11_RADIOTAP: 127, PPP_PPPD: 166, PPI: 192,
+  NFLOG: 239, IPV4: 228, IPV6: 229, IPOIB: 242, LINUX_SLL2: 276,
 } as const;
 
 /**
@@ -30,6 +33,7 @@ export function decodeRecord(rec: PacketRecord, out: TcpSegment): DecodeResult {
 /** Decodes the frame in d[s, end). */
 export function decodeFrame(linkType: number, d: Uint8Array, s: number, end: number, out: TcpSegment): DecodeResult {
   lastFragment.seen = false;
+  lastUndecoded.kind = Undecoded.None;
   out.vlanCount = 0;
   out.truncated = false;
   const n = end - s;
@@ -53,7 +57,14 @@ export function decodeFrame(linkType: number, d: Uint8Array, s: number, end: num
     case LINKTYPE.IPV4: return decodeIpv4(d, s, end, out, 0);
     case LINKTYPE.IPV6: return decodeIpv6(d, s, end, out, 0);
     case LINKTYPE.NULL: case LINKTYPE.LOOP: return decodeLoopback(d, s, end, out);
-    case LINKTYPE.PPP: case LINKTYPE.PPP_HDLC: return decodePppProtocol(d, s, end, out, 0);
+    case LINKTYPE.PPP: case LINKTYPE.PPP_HDLC:
+      if (n >= 2 && isChdlcAddress(d[s]) && d[s + 1] === 0) return decodeChdlc(d, s, end, out);
+      return decodePppProtocol(d, s, end, out, 0);
+    case LINKTYPE.C_HDLC: return decodeChdlc(d, s, end, out);
+    case LINKTYPE.IEEE802_11: return decodeWlan(d, s, end, out, 0);
+    case LINKTYPE.IEEE802_11_RADIOTAP: return decodeRadiotap(d, s, end, out);
+    case LINKTYPE.PPI: return decodePpi(d, s, end, out);
+    case LINKTYPE.NFLOG: return decodeNflog(d, s, end, out);
     case LINKTYPE.PPP_PPPD: // one direction byte in front of an HDLC-framed PPP packet
       return decodePppProtocol(d, s + 1, end, out, 0);
     case LINKTYPE.PPP_ETHER: // PPPoE header without the Ethernet header

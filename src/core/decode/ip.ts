@@ -1,5 +1,8 @@
 import { decodeEthernet, decodeEthertype } from './linkLayer';
 import { decodeTcp } from './tcp';
+import { CAPWAP_DATA_PORT, decodeCapwapData, decodeErspan, decodeGtpU, decodeL2tp, GTP_U_PORT, L2TP_PORT } from './tunnels';
+import { noteUndecoded, Undecoded } from './undecoded';
+import { decodeWlan } from './wireless';
 import { DecodeResult, type TcpSegment } from './types';
 
 /** Nesting bound for tunnels (IP-in-IP, GRE, VXLAN, Geneve, MPLS): bad input cannot loop. */
@@ -167,8 +170,17 @@ function decodeUdp(d: Uint8Array, p: number, end: number, out: TcpSegment, depth
     const type = (d[q + 2] << 8) | d[q + 3];
     return decodeEthertype(type, d, q + 8 + optLen, end, out, depth);
   }
+  if (dport === GTP_U_PORT || sport === GTP_U_PORT) return decodeGtpU(d, q, end, out, depth);
+  if (dport === L2TP_PORT || sport === L2TP_PORT) return decodeL2tp(d, q, end, out, depth);
+  if (dport === CAPWAP_DATA_PORT || sport === CAPWAP_DATA_PORT) return decodeCapwapData(d, q, end, out, depth);
   return DecodeResult.NotTcp;
 }
+
+/** Wireshark's GRE_ARUBA_8200 … GRE_ARUBA_8370, every 0x10 (checked with tshark 4.0). */
+const ARUBA_FIRST = 0x8200;
+const ARUBA_LAST = 0x8370;
+/** What decodeEthertype reads into (or knows to hold no packet: ARP), so that others in GRE are noted. */
+const ETHERTYPES_DECODED = new Set([0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x9100, 0x9200, 0x8847, 0x8848, 0x8864, 0x6558, 0x8903]);
 
 /** GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637, version 1). */
 function decodeGre(d: Uint8Array, p: number, end: number, out: TcpSegment, depth: number): DecodeResult {
@@ -186,10 +198,18 @@ function decodeGre(d: Uint8Array, p: number, end: number, out: TcpSegment, depth
     if (flags & 0x1000) q += 4;
     if (flags & 0x0080) q += 4; // acknowledgment number
   } else {
+    noteUndecoded(Undecoded.GreVersion, version);
     return DecodeResult.NotTcp;
   }
-  if (type === 0x880b) return decodePppProtocol(d, q, end, out, depth); // PPP (PPTP)
-  return decodeEthertype(type, d, q, end, out, depth);
+  switch (type) {
+    case 0x880b: return decodePppProtocol(d, q, end, out, depth); // PPP (PPTP)
+    case 0x88be: case 0x22eb: return decodeErspan(type, (flags & 0x1000) !== 0, d, q, end, out, depth);
+    default:
+      // Aruba access points tunnel 802.11 frames to their controller with these types.
+      if (type >= ARUBA_FIRST && type <= ARUBA_LAST && (type & 0x0f) === 0) return decodeWlan(d, q, end, out, depth);
+      if (!ETHERTYPES_DECODED.has(type)) noteUndecoded(Undecoded.GreProtocol, type);
+      return decodeEthertype(type, d, q, end, out, depth);
+  }
 }
 
 /** A PPP frame, with or without address/control bytes and with 1- or 2-byte protocol fields. */

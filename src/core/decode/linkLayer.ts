@@ -78,3 +78,44 @@ export function decodeLoopback(d: Uint8Array, s: number, end: number, out: TcpSe
   if (family === 10 || family === 24 || family === 28 || family === 30) return decodeIpv6(d, s + 4, end, out, 0);
   return DecodeResult.NotTcp;
 }
+
+/**
+ * Cisco HDLC (link type 104): address 0x0F (unicast) or 0x8F (broadcast), control 0, then an
+ * EtherType. Also written under the PPP link types (9, 50) by some routers; the address byte
+ * tells them apart, as Wireshark's PPP-in-HDLC dissector does.
+ */
+export function decodeChdlc(d: Uint8Array, s: number, end: number, out: TcpSegment): DecodeResult {
+  if (end - s < 4) return DecodeResult.Malformed;
+  return decodeEthertype((d[s + 2] << 8) | d[s + 3], d, s + 4, end, out, 0);
+}
+
+export const isChdlcAddress = (b: number): boolean => b === 0x0f || b === 0x8f;
+
+const NFULA_PAYLOAD = 9;
+const MAX_NFLOG_TLVS = 64;
+
+/**
+ * NFLOG (link type 239, what `tcpdump -i nflog` writes; https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html):
+ * family, version, resource id, then TLVs whose length and type are in the capturing host's
+ * byte order, each padded to 4 bytes. The packet is the NFULA_PAYLOAD TLV.
+ */
+export function decodeNflog(d: Uint8Array, s: number, end: number, out: TcpSegment): DecodeResult {
+  if (end - s < 4) return DecodeResult.Malformed;
+  const family = d[s];
+  let p = s + 4;
+  for (let n = 0; n < MAX_NFLOG_TLVS && end - p >= 4; n++) {
+    // Types are small: the zero byte of the type tells the writer's byte order.
+    const le = d[p + 3] === 0 && d[p + 2] !== 0;
+    const len = le ? d[p] | (d[p + 1] << 8) : (d[p] << 8) | d[p + 1];
+    const type = le ? d[p + 2] : d[p + 3];
+    if (len < 4) return DecodeResult.Malformed;
+    if (type === NFULA_PAYLOAD) {
+      const stop = p + len < end ? p + len : end;
+      if (family === 2) return decodeIpv4(d, p + 4, stop, out, 0);
+      if (family === 10) return decodeIpv6(d, p + 4, stop, out, 0);
+      return decodeIp(d, p + 4, stop, out, 0);
+    }
+    p += (len + 3) & ~3;
+  }
+  return DecodeResult.NotTcp;
+}

@@ -500,7 +500,8 @@ export class Analyzer {
         packets: read.packets || this.packets,
         start: this.first ? formatPoint(this.first) : null,
         end: this.last ? formatPoint(this.last) : null,
-        problems: read.problems.slice(),
+        // Damage, then frames the decoder could not read and fragments it had to drop.
+        problems: [...read.problems, ...this.reassembler.problems()],
         decoded: { ...this.decoded },
       },
       summary: this.summary,

@@ -85,3 +85,66 @@ describe('Reassembler', () => {
     assert.equal(r.decode(rec(far), newTcpSegment()), DecodeResult.Malformed);
   });
 });
+
+describe('Reassembler limits (issue 17: heap exhaustion, quadratic overlaps)', () => {
+  /** IPv4 fragment of `len` bytes at byte offset `at` (a multiple of 8) of datagram `id`. */
+  const piece = (at: number, len: number, more: boolean, id = 7, fill = 0x41) =>
+    rec(ipv4(6, new Array(len).fill(fill), { flagsFrag: (more ? 0x2000 : 0) | (at / 8) }).map((b, i) => (i === 4 ? id >> 8 : i === 5 ? id & 0xff : b)));
+
+  it('keeps at most 256 fragments of a datagram that never completes, and counts the rest as dropped', () => {
+    // The reported input: one datagram's fragments repeated without end (506 KB gzip exhausted the heap).
+    const r = new Reassembler();
+    const seg = newTcpSegment();
+    const n = 10_000;
+    for (let i = 0; i < n; i++) assert.equal(r.decode(piece(0, 1400, true), seg), DecodeResult.Fragment);
+    assert.ok(r.heldBytes <= 65535, `held ${r.heldBytes}`);
+    assert.equal(r.pendingDatagrams, 1);
+    // Each time the 257th arrives, the 256 kept and itself are dropped.
+    assert.equal(r.droppedFragments, Math.floor(n / 257) * 257);
+    assert.equal(r.evicted, Math.floor(n / 257));
+    const [p] = r.problems();
+    assert.match(p.message, /^9,766 IP fragments were dropped before reassembly \(38 datagrams over the limits of 256 fragments per datagram, 4 MiB of fragments or 1,024 datagrams pending/);
+  });
+
+  it('holds at most 4 MiB of fragments in all, dropping the oldest datagrams first', () => {
+    const r = new Reassembler();
+    const seg = newTcpSegment();
+    // A fragment at the end of the 64 KiB range makes a datagram hold 64 KiB.
+    for (let id = 1; id <= 200; id++) r.decode(piece(64000, 1000, true, id), seg);
+    assert.ok(r.heldBytes <= 4 * 1024 * 1024, `held ${r.heldBytes}`);
+    assert.equal(r.pendingDatagrams, 64);
+    assert.equal(r.droppedFragments, 136);
+    // The newest are the ones kept: the last datagram still completes.
+    const last = 200;
+    assert.equal(r.decode(piece(0, 64000, true, last), seg), DecodeResult.Fragment);
+    assert.equal(r.decode(piece(65000, 8, false, last), seg), DecodeResult.Malformed, 'datagram past 64 KiB is refused');
+  });
+
+  it('handles a flood of overlapping fragments in linear work, the first arrival winning', () => {
+    const r = new Reassembler();
+    const seg = newTcpSegment();
+    let bytes = 0;
+    // Overlapping 64-byte pieces at every 8-byte step of a datagram whose end never comes (the
+    // reported 100,000-fragment input took 54 s: every fragment re-walked all earlier ones).
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const at = (i * 8) % 60000;
+      r.decode(piece(at, 64, true, 9, i & 0xff), seg);
+      bytes += 64;
+    }
+    // Per fragment at most the 256 kept ranges are walked and only new bytes copied.
+    assert.ok(r.work <= n * 256 + bytes, `work ${r.work}`);
+    assert.ok(r.heldBytes <= 65535);
+  });
+
+  it('overlaps: the bytes that arrived first are kept (a later overlapping fragment cannot rewrite the TCP header)', () => {
+    const r = new Reassembler();
+    const seg = newTcpSegment();
+    assert.equal(r.decode(rec(frag4(0, 16, true)), seg), DecodeResult.Fragment);
+    // Bytes 8..24 again, with RST|ACK flags and another data offset in them.
+    const forged = SYN.slice(8, 24).map((b, i) => (i === 4 ? 0x50 : i === 5 ? 0x14 : b));
+    assert.equal(r.decode(rec(ipv4(6, forged, { flagsFrag: 0x2000 | 1 })), seg), DecodeResult.Fragment);
+    assert.equal(r.decode(rec(frag4(24, 32, false)), seg), DecodeResult.Tcp);
+    assert.deepEqual([seg.flags, seg.mss, seg.payloadLen], [TCP_SYN, 1460, 4]);
+  });
+});

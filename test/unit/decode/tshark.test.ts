@@ -12,6 +12,7 @@ import { formatAddress } from '../../../src/core/decode/address';
 import { decodeRecord } from '../../../src/core/decode/decodePacket';
 import { Reassembler } from '../../../src/core/decode/reassembler';
 import { DecodeResult, FastOpen, newTcpSegment, type TcpSegment } from '../../../src/core/decode/types';
+import { lastUndecoded, Undecoded } from '../../../src/core/decode/undecoded';
 import { repoRoot } from '../capture/tsharkCheck';
 
 const DIR = join(repoRoot(), 'test/fixtures/decode');
@@ -115,11 +116,33 @@ describe('decodePacket vs tshark on each link type (one pcapng interface per lin
         return;
       }
       assert.equal(result, f['tcp.stream'] === '' ? DecodeResult.NotTcp : DecodeResult.Tcp);
+      if (f['tcp.stream'] === '') return;
       const v6 = f['ipv6.src'] !== '';
       assert.equal(formatAddress(seg.src, seg.ipVersion), v6 ? f['ipv6.src'] : f['ip.src']);
       assert.equal(formatAddress(seg.dst, seg.ipVersion), v6 ? f['ipv6.dst'] : f['ip.dst']);
       assert.deepEqual([seg.srcPort, seg.dstPort, seg.flags, seg.payloadLen], [Number(f['tcp.srcport']), Number(f['tcp.dstport']), parseInt(f['tcp.flags'], 16), Number(f['tcp.len'])]);
       assert.deepEqual(Array.from(seg.vlan.subarray(0, seg.vlanCount)), list(f['vlan.id']).map(Number));
+    });
+  }
+});
+
+describe('frames tshark cannot see into either are noted as undecoded (capture.problems)', () => {
+  /** Layers after which tshark's "data" means an undissected inner frame, not an application payload. */
+  const CARRIERS = new Set(['gre', 'l2tp', 'erspan', 'wlan', 'gtp', 'capwap.data', 'ppi']);
+  for (const file of ['decode-cases', 'linktype-cases']) {
+    it(file, async () => {
+      const frames = (JSON.parse(readFileSync(join(DIR, `${file}.tshark.json`), 'utf8')) as { frames: Frame[] }).frames;
+      const noted: string[] = [];
+      const expected: string[] = [];
+      await readCaptureFile(join(DIR, `${file}.${file === 'decode-cases' ? 'pcap' : 'pcapng'}`), (p) => {
+        decodeRecord(p, newTcpSegment());
+        const f = frames[p.index - 1];
+        if (lastUndecoded.kind !== Undecoded.None) noted.push(f.case);
+        const protos = f['frame.protocols'].split(':');
+        if (protos.at(-1) === 'data' && CARRIERS.has(protos.at(-2) ?? '')) expected.push(f.case);
+      });
+      assert.deepEqual(noted, expected);
+      assert.ok(file !== 'decode-cases' || expected.length >= 2);
     });
   }
 });

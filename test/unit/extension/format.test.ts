@@ -39,6 +39,16 @@ test('the damage banner names each byte offset once and the last good frame', ()
   assert.match(describeDamage([{ offset: 684, packet: 0, message: 'bad block at offset 68' }]), /offset 68 at byte offset 684\. /);
 });
 
+test('frames the decoder could not read are not called damage', () => {
+  const undecoded = { offset: 24, packet: 0, message: '13 packets of link type 253 were not decoded (link type not supported) (the first is frame 1)', kind: 'undecoded' as const };
+  assert.equal(describeDamage([undecoded]), 'Not analysed: 13 packets of link type 253 were not decoded (link type not supported) (the first is frame 1).');
+  assert.equal(
+    describeDamage([{ offset: 684, packet: 8, message: 'truncated record at offset 684: captured length 66, only 20 bytes left' }, undecoded]),
+    'The capture is damaged: truncated record at offset 684: captured length 66, only 20 bytes left (after frame 8). Packets after the damage may be missing. ' +
+      'Not analysed: 13 packets of link type 253 were not decoded (link type not supported) (the first is frame 1).',
+  );
+});
+
 test('durations read the same in the pane title and table as in the diagram', () => {
   // The flow of the review: ACK − SYN = 2.390 s, which the diagram writes "2.4 s"
   // (seconds with one decimal); the title said "2390 ms" beside it.
