@@ -9,7 +9,9 @@
 //
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
-// Options: --only=ui,stories,integration,package   --ext=<dir> (another extension folder)   --live
+// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows)
+//   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
+//   first failed step)  --ext=<dir> (another extension folder)  --live
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,9 +30,14 @@ import { launchBrowser, newPage, openWorkbench, paletteCommand, readinessTitle }
 import { sampleFiles } from './workspace.mjs';
 
 const { values: opts } = parseArgs({
-  options: { only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' } },
+  options: {
+    only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' }, bail: { type: 'boolean' },
+    samples: { type: 'string' }, stories: { type: 'string' },
+  },
 });
-const only = new Set((opts.only ?? 'ui,stories,integration,package').split(','));
+const PARTS = { ui: ['main', 'export', 'damaged', 'first-rows'] };
+const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -39,7 +46,7 @@ const started = Date.now();
 hardDeadline(Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000), 'test:e2e');
 
 rmSync(outDir, { recursive: true, force: true });
-const steps = new Steps(outDir);
+const steps = new Steps(outDir, { bail: opts.bail });
 const extPkg = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8'));
 const commands = extPkg.contributes?.commands ?? [];
 const titleOf = (id) => {
@@ -53,7 +60,7 @@ const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
 for (const f of samples) cpSync(f.path, join(ws, f.name));
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
-const large = only.has('ui') ? generateLargeCapture(ws) : null;
+const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
 const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
 // Also on the hard deadline's exit: no temp folders left behind (servers die in vscode-server.mjs).
 process.on('exit', () => {
@@ -67,17 +74,23 @@ try {
   console.log(`VS Code server ${server.origin} (log ${server.logFile}), workspace ${ws} with ${samples.length} captures`);
   browser = await launchBrowser();
   const maxDiagnostics = extPkg.contributes?.configuration?.properties?.['synscope.maxDiagnostics']?.default;
-  const ctx = { steps, ws, server, browser, titleOf, samples, exportScenario, maxDiagnostics };
+  const storySamples = opts.stories?.split(',');
+  const ctx = {
+    steps, ws, server, browser, titleOf, maxDiagnostics, exportScenario: only.has('export') ? exportScenario : null,
+    samples: storySamples ? samples.filter((s) => storySamples.includes(s.name)) : samples,
+  };
 
-  if (only.has('ui') || only.has('stories')) {
+  if (browserParts.some((p) => only.has(p))) {
     ctx.page = await newPage(browser);
     const ready = await steps.run('workbench loads with the samples in the explorer', ctx.page, () =>
       openWorkbench(ctx.page, server.url(ws), samples[0].name))
       && await steps.run('extension ready: F1 lists its commands', ctx.page, () =>
         paletteCommand(ctx.page, readinessTitle(titleOf), { run: false }));
-    if (ready && only.has('ui')) {
+    if (ready && (only.has('main') || only.has('export'))) {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
-      if (samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
+    }
+    if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
+    if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);
       // The later suites compare the editor with the CLI on the samples; this file has more flows
       // than the CLI lists by default (and stories are told from the listed flows).
@@ -115,7 +128,7 @@ process.exit(ok ? 0 : 1);
  * a slow server (slow handshakes, retransmitted SYNs) and a gzip-compressed capture.
  */
 function mainSamples(all) {
-  const pick = process.env.SYNSCOPE_E2E_SAMPLES?.split(',');
+  const pick = (opts.samples ?? process.env.SYNSCOPE_E2E_SAMPLES)?.split(',');
   if (pick) return pick;
   const names = all.map((f) => f.name);
   const preferred = ['refused.pcap', 'slow-server.pcap', 'healthy.pcap.gz'].filter((n) => names.includes(n));

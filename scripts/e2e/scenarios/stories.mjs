@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cliAnalyze } from '../cli.mjs';
+import { shownText } from '../screen.mjs';
+import { eventually } from '../workbench.mjs';
 import { openCapture } from './capture.mjs';
 
 const KINDS = ['connection-storm', 'hanging-connects', 'syn-flood'];
@@ -41,13 +43,19 @@ export async function storiesScenario(ctx) {
       const story = cliAnalyze(join(ws, name)).stories.find((s) => s.kind === kind);
       const w = await openCapture(page, name);
       const card = w.locator(`[data-testid="story-card"][data-story="${kind}"]`).first();
-      await card.waitFor({ timeout: 30_000 });
+      // The editor is Done here, so the card is there or missing: no long wait.
+      await card.waitFor({ state: 'attached', timeout: 5_000 });
       await card.scrollIntoViewIfNeeded();
-      const text = plain(await card.innerText());
-      assert.ok(text.includes(story.title), `card lacks the title "${story.title}"`);
-      for (const [label, value] of Object.entries(story.numbers)) {
-        assert.ok(showsNumber(text, plain(label), value), `card does not show ${label} = ${value}; it reads:\n${text}`);
-      }
+      await eventually(async () => {
+        // What is rendered and scrolled into view (null when the card is hidden or clipped).
+        const shown = await shownText(card);
+        assert.ok(shown, 'the story card is not visible');
+        const text = plain(shown);
+        assert.ok(text.includes(story.title), `card lacks the title "${story.title}"`);
+        for (const [label, value] of Object.entries(story.numbers)) {
+          assert.ok(showsNumber(text, plain(label), value), `card does not show ${label} = ${value}; it reads:\n${text}`);
+        }
+      }, 5_000);
     });
   }
 }
