@@ -11,10 +11,11 @@
 // rebuild during the run can't tear it; --live uses the checkout itself.
 // Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows)
 //   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
-//   first failed step)  --ext=<dir> (another extension folder)  --live
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   first failed step)  --out=<dir> (instead of test-results/)  --ext=<dir> (another extension
+//   folder)  --live
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServer, makeRunDir, repoRoot, startServer } from '../vscode-server.mjs';
 import { useCliFrom } from './cli.mjs';
@@ -32,7 +33,7 @@ import { sampleFiles } from './workspace.mjs';
 const { values: opts } = parseArgs({
   options: {
     only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' }, bail: { type: 'boolean' },
-    samples: { type: 'string' }, stories: { type: 'string' },
+    samples: { type: 'string' }, stories: { type: 'string' }, out: { type: 'string' },
   },
 });
 const PARTS = { ui: ['main', 'export', 'damaged', 'first-rows'] };
@@ -41,7 +42,7 @@ const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
-const outDir = join(repoRoot, 'test-results');
+const outDir = resolve(repoRoot, opts.out ?? 'test-results');
 const started = Date.now();
 hardDeadline(Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000), 'test:e2e');
 
@@ -78,6 +79,7 @@ try {
   const ctx = {
     steps, ws, server, browser, titleOf, maxDiagnostics, exportScenario: only.has('export') ? exportScenario : null,
     samples: storySamples ? samples.filter((s) => storySamples.includes(s.name)) : samples,
+    storiesPicked: Boolean(storySamples),
   };
 
   if (browserParts.some((p) => only.has(p))) {
@@ -120,6 +122,11 @@ try {
   staged?.remove();
   rmSync(ws, { recursive: true, force: true });
 }
+// For scripts/e2e/mutants.mjs: which steps failed, and how.
+writeFileSync(join(outDir, 'report.json'), `${JSON.stringify({
+  ok, ms: Date.now() - started,
+  steps: steps.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.ms, error: r.ok ? undefined : String(r.err?.message ?? r.err).split('\n')[0] })),
+}, null, 2)}\n`);
 console.log(`test:e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in test-results/`);
 process.exit(ok ? 0 : 1);
 
