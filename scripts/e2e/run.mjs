@@ -9,7 +9,8 @@
 //
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
-// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows)
+// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows; parts
+//   can be named singly, also verdicts: every sample's verdict line)
 //   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
 //   first failed step)  --out=<dir> (instead of test-results/)  --ext=<dir> (another extension
 //   folder)  --live
@@ -25,6 +26,8 @@ import { exportScenario } from './scenarios/export.mjs';
 import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
+import { verdictScenario } from './scenarios/verdict.mjs';
+import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
 import { launchBrowser, newPage, openWorkbench, paletteCommand, readinessTitle } from './workbench.mjs';
@@ -36,9 +39,10 @@ const { values: opts } = parseArgs({
     samples: { type: 'string' }, stories: { type: 'string' }, out: { type: 'string' },
   },
 });
-const PARTS = { ui: ['main', 'export', 'damaged', 'first-rows'] };
+// verdicts joins ui once the verdict line is merged (pending.mjs).
+const PARTS = { ui: ['main', 'export', 'damaged', 'first-rows', ...(pending('verdict') ? ['verdicts'] : [])] };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -90,6 +94,10 @@ try {
         paletteCommand(ctx.page, readinessTitle(titleOf), { run: false }));
     if (ready && (only.has('main') || only.has('export'))) {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
+    }
+    if (ready && only.has('verdicts')) {
+      // Every sample (--samples= picks some).
+      await verdictScenario(ctx, opts.samples ? opts.samples.split(',') : samples.map((f) => f.name));
     }
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {

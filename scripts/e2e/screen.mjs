@@ -89,7 +89,12 @@ export async function diagramOnScreen(w) {
     let serverX = centreX('[data-testid="endpoint-server"]');
     const arrows = [...svg.querySelectorAll('[data-testid="arrow"]')].map((g) => {
       const shapes = [...g.querySelectorAll('line, path, polyline, polygon')].filter((s) => shown(s, { text: false, clip: false }) && drawn(s)).map(box);
-      return { texts: texts(g), shapes: shapes.map((b) => ({ left: b.left, right: b.right, top: b.top, bottom: b.bottom })) };
+      return {
+        texts: texts(g),
+        // The same texts, only those inside the webview's visible area now (no scrolling).
+        inView: [...g.querySelectorAll('text')].filter((t) => shown(t)).map(textOf).filter(Boolean),
+        shapes: shapes.map((b) => ({ left: b.left, right: b.right, top: b.top, bottom: b.bottom })),
+      };
     });
     const allShapes = arrows.flatMap((a) => a.shapes);
     if (clientX === null && allShapes.length) clientX = Math.min(...allShapes.map((b) => b.left));
