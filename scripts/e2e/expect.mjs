@@ -27,15 +27,15 @@ export function parseDuration(text) {
 }
 
 /** Asserts that `text` shows the duration `seconds` (null: an unmeasured dash). */
-export function assertDuration(text, seconds, what) {
+export function assertDuration(text, seconds, what, source = 'the CLI') {
   if (seconds === null || seconds === undefined) {
-    assert.match(text, /^[—–-]$|^n\/a$/i, `${what}: the CLI measured none, the screen shows ${JSON.stringify(text)}`);
+    assert.match(text, /^[—–-]$|^n\/a$/i, `${what}: ${source} measured none, the screen shows ${JSON.stringify(text)}`);
     return;
   }
   const d = parseDuration(text);
-  assert.ok(d, `${what}: ${JSON.stringify(text)} is not a duration (the CLI says ${seconds} s)`);
+  assert.ok(d, `${what}: ${JSON.stringify(text)} is not a duration (${source} says ${seconds} s)`);
   assert.ok(Math.abs(d.seconds - seconds) <= d.tolerance + 1e-12,
-    `${what}: the screen shows ${JSON.stringify(text)} (${d.seconds} s), the CLI says ${seconds} s`);
+    `${what}: the screen shows ${JSON.stringify(text)} (${d.seconds} s), ${source} says ${seconds} s`);
 }
 
 const endpointTexts = (ep) => [`${ep.ip}:${ep.port}`, `[${ep.ip}]:${ep.port}`];

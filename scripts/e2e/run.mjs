@@ -10,7 +10,8 @@
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
 // Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows; parts
-//   can be named singly, also verdicts: every sample's verdict line)
+//   can be named singly, also verdicts: every sample's verdict line, initial-rtt: a
+//   retransmitted-SYN flow's brackets against tshark)
 //   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
 //   first failed step)  --out=<dir> (instead of test-results/)  --ext=<dir> (another extension
 //   folder)  --live
@@ -27,6 +28,7 @@ import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.m
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { verdictScenario } from './scenarios/verdict.mjs';
+import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -39,10 +41,12 @@ const { values: opts } = parseArgs({
     samples: { type: 'string' }, stories: { type: 'string' }, out: { type: 'string' },
   },
 });
-// verdicts joins ui once the verdict line is merged (pending.mjs).
-const PARTS = { ui: ['main', 'export', 'damaged', 'first-rows', ...(pending('verdict') ? ['verdicts'] : [])] };
+// verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
+const PARTS = {
+  ui: ['main', 'export', 'damaged', 'first-rows', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+};
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -99,6 +103,7 @@ try {
       // Every sample (--samples= picks some).
       await verdictScenario(ctx, opts.samples ? opts.samples.split(',') : samples.map((f) => f.name));
     }
+    if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);
