@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cliAnalyze } from '../cli.mjs';
+import { pending } from '../pending.mjs';
 import { shownText } from '../screen.mjs';
 import { eventually } from '../workbench.mjs';
 import { openCapture } from './capture.mjs';
@@ -58,5 +59,31 @@ export async function storiesScenario(ctx) {
         }
       }, 5_000);
     });
+    if (pending('problems-order')) {
+      await steps.run(`${name}: Problems lists the ${kind} story's findings first`, page, () => storyFindingsFirst(page, join(ws, name), kind));
+    }
   }
+}
+
+/**
+ * "Problems lists story findings first": the first entries under the capture in the Problems
+ * panel are the story's own findings (by message, in any order among themselves).
+ */
+async function storyFindingsFirst(page, file, kind) {
+  const result = cliAnalyze(file);
+  const story = result.stories.find((s) => s.kind === kind);
+  const byId = new Map(result.findings.map((f) => [f.id, f]));
+  const want = new Set(story.findings.map((id) => byId.get(id).message.replace(/[\r\n\t]+/g, ' ')));
+  assert.ok(want.size > 0, `the CLI's ${kind} story lists no findings`);
+  await page.keyboard.press('Control+Shift+M');
+  const rows = page.locator('.markers-panel .monaco-list-row[aria-level="2"]');
+  await rows.first().waitFor({ timeout: 30_000 });
+  await eventually(async () => {
+    const texts = await rows.evaluateAll((els) => els
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      .map((e) => e.querySelector('.marker-message')?.textContent ?? ''));
+    const first = texts.slice(0, want.size);
+    assert.ok(first.length > 0, 'no Problems entries on screen');
+    for (const t of first) assert.ok(want.has(t), `Problems starts with ${JSON.stringify(texts.slice(0, 3))}, not the story's findings (${JSON.stringify([...want].slice(0, 2))}…)`);
+  });
 }
