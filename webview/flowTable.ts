@@ -242,7 +242,8 @@ export class FlowTable {
       const selected = row.id === this.selectedFlowId;
       if (selected) this.selectedIndex = i;
       el.className = `ft-row${selected ? ' selected' : ''}${row.severity ? ` sev-${row.severity}` : ''}`;
-      setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': selected, 'aria-rowindex': i + 2, 'data-testid': 'flow-row' });
+      // "true"/"false": setAttrs writes a bare attribute for true, which ARIA reads as not selected.
+      setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': String(selected), 'aria-rowindex': i + 2, 'data-testid': 'flow-row' });
       const cells = el.children;
       for (let c = 0; c < COLUMNS.length; c++) {
         const text = COLUMNS[c]!.text(row);

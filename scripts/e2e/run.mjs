@@ -9,10 +9,15 @@
 //
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
-// Options: --only=ui,stories,integration,package   --ext=<dir> (another extension folder)   --live
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows; parts
+//   can be named singly, also verdicts: every sample's verdict line, initial-rtt: a
+//   retransmitted-SYN flow's brackets against tshark)
+//   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
+//   first failed step)  --out=<dir> (instead of test-results/)  --ext=<dir> (another extension
+//   folder)  --live
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureServer, makeRunDir, repoRoot, startServer } from '../vscode-server.mjs';
 import { useCliFrom } from './cli.mjs';
@@ -22,24 +27,35 @@ import { exportScenario } from './scenarios/export.mjs';
 import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
+import { verdictScenario } from './scenarios/verdict.mjs';
+import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
+import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
 import { launchBrowser, newPage, openWorkbench, paletteCommand, readinessTitle } from './workbench.mjs';
 import { sampleFiles } from './workspace.mjs';
 
 const { values: opts } = parseArgs({
-  options: { only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' } },
+  options: {
+    only: { type: 'string' }, ext: { type: 'string' }, live: { type: 'boolean' }, bail: { type: 'boolean' },
+    samples: { type: 'string' }, stories: { type: 'string' }, out: { type: 'string' },
+  },
 });
-const only = new Set((opts.only ?? 'ui,stories,integration,package').split(','));
+// verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
+const PARTS = {
+  ui: ['main', 'export', 'damaged', 'first-rows', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+};
+const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
-const outDir = join(repoRoot, 'test-results');
+const outDir = resolve(repoRoot, opts.out ?? 'test-results');
 const started = Date.now();
 hardDeadline(Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000), 'test:e2e');
 
 rmSync(outDir, { recursive: true, force: true });
-const steps = new Steps(outDir);
+const steps = new Steps(outDir, { bail: opts.bail });
 const extPkg = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8'));
 const commands = extPkg.contributes?.commands ?? [];
 const titleOf = (id) => {
@@ -53,7 +69,7 @@ const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
 for (const f of samples) cpSync(f.path, join(ws, f.name));
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
-const large = only.has('ui') ? generateLargeCapture(ws) : null;
+const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
 const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
 // Also on the hard deadline's exit: no temp folders left behind (servers die in vscode-server.mjs).
 process.on('exit', () => {
@@ -67,17 +83,29 @@ try {
   console.log(`VS Code server ${server.origin} (log ${server.logFile}), workspace ${ws} with ${samples.length} captures`);
   browser = await launchBrowser();
   const maxDiagnostics = extPkg.contributes?.configuration?.properties?.['synscope.maxDiagnostics']?.default;
-  const ctx = { steps, ws, server, browser, titleOf, samples, exportScenario, maxDiagnostics };
+  const storySamples = opts.stories?.split(',');
+  const ctx = {
+    steps, ws, server, browser, titleOf, maxDiagnostics, exportScenario: only.has('export') ? exportScenario : null,
+    samples: storySamples ? samples.filter((s) => storySamples.includes(s.name)) : samples,
+    storiesPicked: Boolean(storySamples),
+  };
 
-  if (only.has('ui') || only.has('stories')) {
+  if (browserParts.some((p) => only.has(p))) {
     ctx.page = await newPage(browser);
     const ready = await steps.run('workbench loads with the samples in the explorer', ctx.page, () =>
       openWorkbench(ctx.page, server.url(ws), samples[0].name))
       && await steps.run('extension ready: F1 lists its commands', ctx.page, () =>
         paletteCommand(ctx.page, readinessTitle(titleOf), { run: false }));
-    if (ready && only.has('ui')) {
+    if (ready && (only.has('main') || only.has('export'))) {
       for (const [i, name] of mainSamples(samples).entries()) await captureScenario(ctx, name, { exportCheck: i === 0 });
-      if (samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
+    }
+    if (ready && only.has('verdicts')) {
+      // Every sample (--samples= picks some).
+      await verdictScenario(ctx, opts.samples ? opts.samples.split(',') : samples.map((f) => f.name));
+    }
+    if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
+    if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
+    if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);
       // The later suites compare the editor with the CLI on the samples; this file has more flows
       // than the CLI lists by default (and stories are told from the listed flows).
@@ -107,6 +135,11 @@ try {
   staged?.remove();
   rmSync(ws, { recursive: true, force: true });
 }
+// For scripts/e2e/mutants.mjs: which steps failed, and how.
+writeFileSync(join(outDir, 'report.json'), `${JSON.stringify({
+  ok, ms: Date.now() - started,
+  steps: steps.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.ms, error: r.ok ? undefined : String(r.err?.message ?? r.err).split('\n')[0] })),
+}, null, 2)}\n`);
 console.log(`test:e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in test-results/`);
 process.exit(ok ? 0 : 1);
 
@@ -115,7 +148,7 @@ process.exit(ok ? 0 : 1);
  * a slow server (slow handshakes, retransmitted SYNs) and a gzip-compressed capture.
  */
 function mainSamples(all) {
-  const pick = process.env.SYNSCOPE_E2E_SAMPLES?.split(',');
+  const pick = (opts.samples ?? process.env.SYNSCOPE_E2E_SAMPLES)?.split(',');
   if (pick) return pick;
   const names = all.map((f) => f.name);
   const preferred = ['refused.pcap', 'slow-server.pcap', 'healthy.pcap.gz'].filter((n) => names.includes(n));

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 
 export class Steps {
   /** @param {string} outDir where screenshots go (test-results/) */
-  constructor(outDir) {
+  constructor(outDir, { bail = false } = {}) {
     this.outDir = outDir;
+    // --bail: after the first failure the remaining steps are skipped (the mutation runs only
+    // need to know that something failed, not wait out every later step's timeout).
+    this.bail = bail;
     mkdirSync(outDir, { recursive: true });
     this.results = [];
     this.shot = 0;
@@ -18,6 +21,10 @@ export class Steps {
    * can stop (later steps depend on earlier ones) while other scenarios still run.
    */
   async run(name, page, fn) {
+    if (this.bail && this.failed.length > 0) {
+      console.log(`  - ${name} (skipped: --bail)`);
+      return false;
+    }
     const t0 = Date.now();
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     const nn = String(++this.shot).padStart(2, '0');

@@ -136,3 +136,16 @@ export async function waitUntil(fn, what, timeout = 30_000) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Polls a check that throws until it passes; rethrows its last failure on timeout. */
+export async function eventually(check, timeout = 10_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

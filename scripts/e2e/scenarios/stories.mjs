@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cliAnalyze } from '../cli.mjs';
+import { pending } from '../pending.mjs';
+import { shownText } from '../screen.mjs';
+import { eventually } from '../workbench.mjs';
 import { openCapture } from './capture.mjs';
 
 const KINDS = ['connection-storm', 'hanging-connects', 'syn-flood'];
@@ -28,7 +31,8 @@ export async function storiesScenario(ctx) {
   await steps.run('each story sample makes the CLI tell its story', null, async () => {
     for (const kind of KINDS) {
       const named = samples.filter((s) => s.name.startsWith(kind));
-      assert.ok(named.length > 0, `no sample named ${kind}*`);
+      // --stories= picks some samples; otherwise every story needs one.
+      if (!ctx.storiesPicked) assert.ok(named.length > 0, `no sample named ${kind}*`);
       for (const s of named) {
         const story = (cliAnalyze(join(ws, s.name)).stories ?? []).find((st) => st.kind === kind);
         assert.ok(story, `the CLI tells no ${kind} story about ${s.name}`);
@@ -41,13 +45,45 @@ export async function storiesScenario(ctx) {
       const story = cliAnalyze(join(ws, name)).stories.find((s) => s.kind === kind);
       const w = await openCapture(page, name);
       const card = w.locator(`[data-testid="story-card"][data-story="${kind}"]`).first();
-      await card.waitFor({ timeout: 30_000 });
+      // The editor is Done here, so the card is there or missing: no long wait.
+      await card.waitFor({ state: 'attached', timeout: 5_000 });
       await card.scrollIntoViewIfNeeded();
-      const text = plain(await card.innerText());
-      assert.ok(text.includes(story.title), `card lacks the title "${story.title}"`);
-      for (const [label, value] of Object.entries(story.numbers)) {
-        assert.ok(showsNumber(text, plain(label), value), `card does not show ${label} = ${value}; it reads:\n${text}`);
-      }
+      await eventually(async () => {
+        // What is rendered and scrolled into view (null when the card is hidden or clipped).
+        const shown = await shownText(card);
+        assert.ok(shown, 'the story card is not visible');
+        const text = plain(shown);
+        assert.ok(text.includes(story.title), `card lacks the title "${story.title}"`);
+        for (const [label, value] of Object.entries(story.numbers)) {
+          assert.ok(showsNumber(text, plain(label), value), `card does not show ${label} = ${value}; it reads:\n${text}`);
+        }
+      }, 5_000);
     });
+    if (pending('problems-order')) {
+      await steps.run(`${name}: Problems lists the ${kind} story's findings first`, page, () => storyFindingsFirst(page, join(ws, name), kind));
+    }
   }
+}
+
+/**
+ * "Problems lists story findings first": the first entries under the capture in the Problems
+ * panel are the story's own findings (by message, in any order among themselves).
+ */
+async function storyFindingsFirst(page, file, kind) {
+  const result = cliAnalyze(file);
+  const story = result.stories.find((s) => s.kind === kind);
+  const byId = new Map(result.findings.map((f) => [f.id, f]));
+  const want = new Set(story.findings.map((id) => byId.get(id).message.replace(/[\r\n\t]+/g, ' ')));
+  assert.ok(want.size > 0, `the CLI's ${kind} story lists no findings`);
+  await page.keyboard.press('Control+Shift+M');
+  const rows = page.locator('.markers-panel .monaco-list-row[aria-level="2"]');
+  await rows.first().waitFor({ timeout: 30_000 });
+  await eventually(async () => {
+    const texts = await rows.evaluateAll((els) => els
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      .map((e) => e.querySelector('.marker-message')?.textContent ?? ''));
+    const first = texts.slice(0, want.size);
+    assert.ok(first.length > 0, 'no Problems entries on screen');
+    for (const t of first) assert.ok(want.has(t), `Problems starts with ${JSON.stringify(texts.slice(0, 3))}, not the story's findings (${JSON.stringify([...want].slice(0, 2))}…)`);
+  });
 }
