@@ -134,3 +134,8 @@ export function seriesLabel(label: string, unit: string): string {
   if (counted && rate) return label;
   return label.endsWith(')') ? `${label.slice(0, -1)}, ${u})` : `${label} (${u})`;
 }
+
+/** "1 error", "2 errors", "1,000 flows": a count with its noun, singular only for exactly one. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${groupDigits(n)} ${n === 1 ? singular : pluralForm}`;
+}
