@@ -38,9 +38,12 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     navigator,
     vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
-      // A hidden editor is rebuilt from the document's state and the webview's getState:
-      // cheaper than keeping a million-row view alive.
-      webviewOptions: { retainContextWhenHidden: false },
+      // A Problems click opens the findings report, often in the capture's own tab group, so
+      // the capture's editor is hidden and shown again within a second. Rebuilt from scratch
+      // (page load, summary charts, table page, diagram) that left it blank for 2-3 s; kept,
+      // it comes back as it was. The page is virtualised, so what it keeps is one screen of
+      // rows and one diagram, not the capture.
+      webviewOptions: { retainContextWhenHidden: true },
       supportsMultipleEditorsPerDocument: true,
     }),
     ...registerCommands(registry),

@@ -8,7 +8,7 @@ import type { Finding, Flow, FlowEvent } from '../core/engine/result';
 import { buildDiagramModel, type DiagramModel, type DiagramRow } from './sequenceModel';
 import { arrowShape, findingLine, findingText, gapBreak, rttBracket } from './sequenceParts';
 import {
-  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
+  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits, plural,
 } from './format';
 import { FALLBACK, standaloneStyle } from './theme';
 import { MONO, charWidth, el, svgOpen, text, title, truncateEnd } from './svg';
@@ -274,7 +274,7 @@ export function renderSequenceDiagram(
   body += brackets.join('');
   body += footer;
 
-  const label = `Sequence diagram of flow ${flow.id}: ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}, ${rows.length} packets`;
+  const label = `Sequence diagram of flow ${flow.id}: ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}, ${plural(rows.length, 'packet')}`;
   return svgOpen(width, height, {
     'data-testid': 'sequence-diagram', 'data-flow-id': flow.id, 'data-time-display': mode,
     class: 'ss-root ss-diagram', 'font-family': MONO, 'font-size': FS, 'aria-label': label,
