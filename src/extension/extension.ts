@@ -7,6 +7,7 @@ import { FindingDiagnostics } from './diagnostics';
 import { ReportNavigator } from './reportNavigator';
 import { reportUriFor } from './reportUri';
 import { readSettings } from './settings';
+import { findWireshark } from './wireshark';
 
 export function activate(context: vscode.ExtensionContext): void {
   const registry = new CaptureRegistry();
@@ -22,6 +23,9 @@ export function activate(context: vscode.ExtensionContext): void {
     else diagnostics.clear(reportUri);
     navigator.refresh(reportUri);
   };
+
+  // "Open in Wireshark" is offered only where the Wireshark GUI is installed (tshark is not enough).
+  void vscode.commands.executeCommand('setContext', 'synscope.wiresharkInstalled', findWireshark() !== null);
 
   const provider = new CaptureEditorProvider(context.extensionUri, registry, {
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
