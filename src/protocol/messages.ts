@@ -78,7 +78,7 @@ export type WebviewToHost =
   /** The page has loaded and listens; the host answers with `init` and the current state. */
   | { type: 'ready'; protocolVersion: number }
   /** A command from a button: export the diagram, copy the summary, re-analyze. */
-  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'exportFindings' | 'reanalyze'; flowId?: number }
+  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'copyWiresharkFilter' | 'openInWireshark' | 'exportFindings' | 'reanalyze'; flowId?: number }
   /** A `revealFlow` was applied (the host stops replaying it to reloaded pages). */
   | { type: 'revealed'; seq: number }
   /** The user selected a flow (so host commands act on it). */
