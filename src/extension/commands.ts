@@ -2,11 +2,12 @@
  * The synscope.* commands. Each works from the palette (asking for what it needs) and from
  * code/tests with arguments (no dialogs then): showFlow(flowId, captureUri?),
  * reanalyze(captureUri?), exportFindings(format?, targetUri?), exportDiagram(flowId?, format?,
- * targetUri?), copyFlowSummary(flowId?), showReport(captureUri?), copyWiresharkFilter(flowId?),
+ * targetUri?, everyPacket?), copyFlowSummary(flowId?), showReport(captureUri?), copyWiresharkFilter(flowId?),
  * openInWireshark(flowId?).
  */
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { TimeDisplay } from '../protocol/messages';
 import type { CaptureDocument } from './captureDocument';
 import { CaptureRegistry, VIEW_TYPE } from './captureEditorProvider';
 import { pickFlow } from './flowPicker';
@@ -95,7 +96,7 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       const text = await doc.request('exportFindings', { format });
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.findings.${FINDINGS_EXT[format]}`));
     }),
-    reg('synscope.exportDiagram', async (flowArg, formatArg, targetArg) => {
+    reg('synscope.exportDiagram', async (flowArg, formatArg, targetArg, everyPacketArg) => {
       const doc = docFor(undefined);
       const flowId = await flowIdFor(doc, flowArg, 'export the diagram of');
       if (flowId === undefined) return undefined;
@@ -109,7 +110,7 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
             { title: `synscope: export flow ${flowId} as` },
           ))?.format;
       if (!format) return undefined;
-      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay() });
+      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay(), everyPacket: everyPacketArg === true });
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.flow-${flowId}.${DIAGRAM_EXT[format]}`));
     }),
@@ -156,9 +157,9 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
   ];
 }
 
-function currentTimeDisplay(): 'absolute' | 'relative' | 'delta' {
+function currentTimeDisplay(): TimeDisplay {
   const v = vscode.workspace.getConfiguration('synscope').get('timeDisplay');
-  return v === 'absolute' || v === 'delta' ? v : 'relative';
+  return v === 'absolute' || v === 'timeOfDay' || v === 'delta' ? v : 'relative';
 }
 
 async function save(text: string, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {

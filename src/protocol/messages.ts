@@ -12,7 +12,8 @@ import type { RequestMessage, ResponseMessage } from './messageChannel';
 
 export const PROTOCOL_VERSION = 1;
 
-export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+/** absolute = epoch seconds; timeOfDay = UTC clock time (date where it changes); relative = since the flow's first packet; delta = since the previous packet. */
+export type TimeDisplay = 'absolute' | 'timeOfDay' | 'relative' | 'delta';
 
 /** Live counters while a capture is read. */
 export interface ProgressInfo {
