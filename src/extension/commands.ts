@@ -100,17 +100,23 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       const doc = docFor(undefined);
       const flowId = await flowIdFor(doc, flowArg, 'export the diagram of');
       if (flowId === undefined) return undefined;
-      const format = isOneOf(formatArg, ['svg', 'mermaid'] as const)
-        ? formatArg
-        : (await vscode.window.showQuickPick(
+      const picked = isOneOf(formatArg, ['svg', 'mermaid'] as const)
+        ? { format: formatArg, everyPacket: everyPacketArg === true }
+        : await vscode.window.showQuickPick(
             [
-              { label: 'SVG', description: 'the diagram as shown', format: 'svg' as const },
-              { label: 'Mermaid', description: 'sequenceDiagram text for Markdown', format: 'mermaid' as const },
+              { label: 'SVG', description: 'the diagram as shown', format: 'svg' as const, everyPacket: false },
+              { label: 'Mermaid', description: 'sequenceDiagram text for Markdown', format: 'mermaid' as const, everyPacket: false },
+              // The diagram draws the handshake's packets; these re-read the flow's frames.
+              ...(doc.uri.scheme === 'file' ? [
+                { label: 'SVG, every packet', description: 'all of the flow\'s frames, not only the handshake\'s', format: 'svg' as const, everyPacket: true },
+                { label: 'Mermaid, every packet', description: 'all of the flow\'s frames', format: 'mermaid' as const, everyPacket: true },
+              ] : []),
             ],
             { title: `synscope: export flow ${flowId} as` },
-          ))?.format;
-      if (!format) return undefined;
-      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay(), everyPacket: everyPacketArg === true });
+          );
+      if (!picked) return undefined;
+      const { format, everyPacket } = picked;
+      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay(), everyPacket });
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.flow-${flowId}.${DIAGRAM_EXT[format]}`));
     }),
