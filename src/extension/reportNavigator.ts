@@ -53,14 +53,20 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
     );
   }
 
-  /** Records the editor's selection; true when it differs from the one it had before. */
+  /**
+   * Records the editor's selection; true when it is a new Problems-entry-shaped selection (a
+   * whole finding line selected, as the Problems panel selects a diagnostic's range). Carets
+   * at the document's start are what an editor has before its state is restored, so they
+   * are not recorded (they would make the restored selection look new).
+   */
   private selectionChanged(editor: vscode.TextEditor): boolean {
     const key = editor.document.uri.toString();
     const sel = editor.selection;
+    if (sel.isEmpty && sel.active.line === 0 && sel.active.character === 0) return false;
     const now = `${sel.anchor.line}:${sel.anchor.character}-${sel.active.line}:${sel.active.character}`;
     const before = this.lastSelection.get(key);
     this.lastSelection.set(key, now);
-    return before !== now;
+    return before !== now && isEntrySelection(editor);
   }
 
   /** The report text changed (analysis finished, failed or the capture closed). */
@@ -116,11 +122,13 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
     if (findingId === null) return;
     // Collapse the Problems entry's range to a caret before the editor is hidden, so its tab,
     // clicked later, comes back with the caret (no jump) and the same entry clicked again
-    // selects the line anew (a jump).
+    // selects the line anew (a jump). Awaited through showTextDocument so the caret is in
+    // place before the editor is hidden (its view state is saved then).
     const caret = new vscode.Selection(editor.selection.start, editor.selection.start);
     if (!editor.selection.isEqual(caret)) {
       editor.selection = caret;
       this.selectionChanged(editor);
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: caret, preserveFocus: true, preview: false }).then(undefined, () => undefined);
     }
     if (!doc) {
       await vscode.commands.executeCommand('vscode.openWith', captureUri, VIEW_TYPE);
@@ -138,6 +146,13 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
   dispose(): void {
     for (const s of this.subs) s.dispose();
   }
+}
+
+/** A whole single line selected, as a click on a Problems entry (or its related entry) leaves it. */
+function isEntrySelection(editor: vscode.TextEditor): boolean {
+  const sel = editor.selection;
+  if (sel.isEmpty || !sel.isSingleLine || sel.start.character !== 0) return false;
+  return sel.start.line < editor.document.lineCount && sel.end.character === editor.document.lineAt(sel.start.line).text.length;
 }
 
 /** The finding a report line stands for: its own, or a group heading's first. */
