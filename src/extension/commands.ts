@@ -165,7 +165,7 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
 
 function currentTimeDisplay(): TimeDisplay {
   const v = vscode.workspace.getConfiguration('synscope').get('timeDisplay');
-  return v === 'absolute' || v === 'timeOfDay' || v === 'delta' ? v : 'relative';
+  return v === 'absolute' || v === 'timeOfDay' || v === 'sinceCapture' || v === 'delta' ? v : 'relative';
 }
 
 async function save(text: string, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -12,8 +12,12 @@ import type { RequestMessage, ResponseMessage } from './messageChannel';
 
 export const PROTOCOL_VERSION = 1;
 
-/** absolute = epoch seconds; timeOfDay = UTC clock time (date where it changes); relative = since the flow's first packet; delta = since the previous packet. */
-export type TimeDisplay = 'absolute' | 'timeOfDay' | 'relative' | 'delta';
+/**
+ * absolute = epoch seconds; timeOfDay = UTC clock time (date where it changes); sinceCapture =
+ * since the capture's first packet (Wireshark's default); relative = since the flow's first
+ * packet; delta = since the previous packet.
+ */
+export type TimeDisplay = 'absolute' | 'timeOfDay' | 'sinceCapture' | 'relative' | 'delta';
 
 /** Live counters while a capture is read. */
 export interface ProgressInfo {

@@ -8,16 +8,18 @@ import type { Finding, Flow, FlowEvent } from '../core/engine/result';
 import { buildDiagramModel, type DiagramModel, type DiagramRow, type OmittedRun } from './sequenceModel';
 import { arrowShape, findingLine, findingText, gapBreak, omittedMarker, rttBracket } from './sequenceParts';
 import {
-  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, formatTimeOfDay, fractionDigits, plural, significantDigits,
+  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, formatTimeOfDay, fractionDigits, plural, secondsBetween, significantDigits,
 } from './format';
 import { FALLBACK, standaloneStyle } from './theme';
 import { MONO, charWidth, el, svgOpen, text, title, truncateEnd } from './svg';
 
-export type TimeDisplay = 'absolute' | 'timeOfDay' | 'relative' | 'delta';
+export type TimeDisplay = 'absolute' | 'timeOfDay' | 'sinceCapture' | 'relative' | 'delta';
 
 export interface SequenceDiagramOptions {
   /** Left-margin time: epoch seconds, UTC time of day, seconds since the flow's first packet, or step from the previous arrow. */
   timeDisplay?: TimeDisplay;
+  /** The capture's first packet (epoch string), for `sinceCapture`; without it that mode shows times since the flow's start. */
+  captureStart?: string | null;
   /** Embed a <style> and a background so the markup stands alone as an .svg file. */
   standalone?: boolean;
 }
@@ -45,7 +47,7 @@ interface RowLayout {
   height: number;
 }
 
-function timeTexts(row: DiagramRow, prev: DiagramRow | undefined, mode: TimeDisplay, digits: number): [string, string] {
+function timeTexts(row: DiagramRow, prev: DiagramRow | undefined, mode: TimeDisplay, digits: number, captureStart: string | null): [string, string] {
   const rel = `${formatSecondsFixed(row.sinceStart, digits)} s`;
   const step = row.step === null ? 'start' : formatDelta(row.step);
   switch (mode) {
@@ -53,6 +55,10 @@ function timeTexts(row: DiagramRow, prev: DiagramRow | undefined, mode: TimeDisp
     // The date on the first row and wherever the day changes, the clock time on every row.
     case 'timeOfDay': return [formatTimeOfDay(row.ev.time, prev?.ev.time ?? null, digits) ?? row.ev.time, step];
     case 'delta': return [step, `@ ${rel}`];
+    case 'sinceCapture': {
+      const s = captureStart ? secondsBetween(captureStart, row.ev.time) : null;
+      return s === null ? [rel, step] : [`${formatSecondsFixed(s, digits)} s`, step];
+    }
     default: return [rel, step];
   }
 }
@@ -163,7 +169,7 @@ export function renderSequenceDiagram(
   const rows = model.rows;
   const digits = fractionDigits(rows[0]?.ev.time ?? flow.start) || 6;
   const clockDigits = significantDigits(rows.map((r) => r.ev.time));
-  const times = rows.map((r, i) => timeTexts(r, rows[i - 1], mode, mode === 'timeOfDay' ? clockDigits : digits));
+  const times = rows.map((r, i) => timeTexts(r, rows[i - 1], mode, mode === 'timeOfDay' ? clockDigits : digits, opts.captureStart ?? null));
 
   // Horizontal layout: time column, frame numbers, the two lifelines, RTT columns.
   const timeW = Math.max(60, ...times.map(([a, b]) => Math.max(a.length * CW, b.length * CW_SMALL)));

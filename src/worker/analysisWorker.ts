@@ -152,7 +152,7 @@ async function detailOf(flowId: number, timeDisplay: TimeDisplay, everyPacket?: 
   if (!flow) return null;
   const events = await eventsOf(flow, everyPacket);
   const findings = ix.findingsOf(flow);
-  return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay) };
+  return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay, false, ready().result.capture.start) };
 }
 
 const handlers: RequestHandlers<WorkerRequests> = {
@@ -166,7 +166,7 @@ const handlers: RequestHandlers<WorkerRequests> = {
     if (!flow) return null;
     const events = await eventsOf(flow, everyPacket);
     const findings = ix.findingsOf(flow);
-    return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true) : diagramMermaid(flow, events, findings);
+    return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true, ready().result.capture.start) : diagramMermaid(flow, events, findings);
   },
   flowSummary: ({ flowId }) => {
     const { index: ix, analyzer: a, result: r } = ready();

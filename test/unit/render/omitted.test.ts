@@ -106,3 +106,16 @@ test('Copy Flow Summary gives time of day, time since capture start and steps, a
   assert.match(text, /^ {2}#2 {2}00:00:00\.001030 {2}0\.000030 s {2}\+30 µs {6}server → client {2}SYN, ACK Seq=0 Ack=1 Win=65160$/m);
   assert.match(text, /^ {2}⋯ 2 packets not drawn \(frames 6–7\)$/m);
 });
+
+test('since capture start reads as tshark\'s frame.time_relative (flow 120 of syn-flood-cookies.pcap, a second in)', { skip: !hasTshark && 'tshark is not installed' }, async () => {
+  const file = join(SAMPLES, 'syn-flood-cookies.pcap');
+  const { result, analyzer } = await analyzeFile(file);
+  const flow = result.flows.find((f) => f.id === 120)!;
+  const events = analyzer.flowEvents(flow.id);
+  const rel = new Map(tsharkFields(file, 'tcp.stream eq 119', ['frame.number', 'frame.time_relative']).map(([f, t]) => [Number(f), Number(t)]));
+  const svg = renderSequenceDiagram(flow, events, [], { timeDisplay: 'sinceCapture', captureStart: result.capture.start });
+  const shown = [...svg.matchAll(/data-testid="time">([0-9.]+) s</g)].map((m) => Number(m[1]));
+  assert.equal(shown.length, events.length);
+  events.forEach((e, i) => assert.ok(Math.abs(shown[i]! - rel.get(e.packet)!) < 5e-7, `frame ${e.packet}: ${shown[i]} vs tshark ${rel.get(e.packet)}`));
+  assert.ok(shown[0]! > 1, 'a second into the capture, not 0 as "since the flow\'s start" would say');
+});
