@@ -8,7 +8,7 @@ import type { Finding } from '../core/engine/result';
 import type { FlowRow } from '../protocol/flowTable';
 import type { HostToWebview, Overview, ProgressInfo, WorkerRequests } from '../protocol/messages';
 import { buildFindingsReport, type FindingsReport } from './findingsReport';
-import { groupDigits } from '../render/format';
+import { plural } from '../render/format';
 import type { ExtensionSettings } from './settings';
 import { AnalysisRun } from './workerClient';
 
@@ -117,7 +117,7 @@ export class CaptureDocument implements vscode.CustomDocument {
           const pct = p.totalBytes > 0 ? Math.min(100, (100 * p.bytesRead) / p.totalBytes) : 0;
           progress.report({
             increment: Math.max(0, pct - lastPct),
-            message: `${groupDigits(p.packets)} packets, ${groupDigits(p.flows)} flows`,
+            message: `${plural(p.packets, 'packet')}, ${plural(p.flows, 'flow')}`,
           });
           lastPct = Math.max(lastPct, pct);
         };

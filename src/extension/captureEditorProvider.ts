@@ -65,9 +65,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     webview.html = webviewHtml(webview, this.extensionUri, doc.fileName);
     doc.panels.add(panel);
     this.registry.setActive(doc);
-    // Without retainContextWhenHidden, a hidden webview is destroyed and reloads (sending
-    // `ready` again) when shown: messages in between are lost, so they are not sent, and the
-    // page is brought up to date on its next `ready`.
+    // The page keeps its context while hidden (extension.ts), so messages posted meanwhile
+    // arrive when it is shown; `ready` comes again only if the page itself reloads.
     // A reveal is replayed until the page acknowledges it: the panel's visibility reaches us
     // asynchronously, so a reveal may be posted into a page that is already being torn down.
     let ready = false;
@@ -79,7 +78,6 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       doc.onMessage(post),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.registry.setActive(doc);
-        if (!e.webviewPanel.visible) ready = false;
       }),
       webview.onDidReceiveMessage((m: WebviewToHost) => {
         switch (m.type) {
@@ -121,7 +119,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     return {
       getFlows: (p) => doc.request('queryFlows', p),
       locateFlow: (p) => doc.request('locateFlow', p),
-      getFlowDetail: ({ flowId }) => doc.request('flowDetail', { flowId, timeDisplay: this.host.settings().timeDisplay }),
+      getFlowDetail: ({ flowId, everyPacket }) => doc.request('flowDetail', { flowId, timeDisplay: this.host.settings().timeDisplay, everyPacket }),
     };
   }
 }

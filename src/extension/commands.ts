@@ -2,12 +2,17 @@
  * The synscope.* commands. Each works from the palette (asking for what it needs) and from
  * code/tests with arguments (no dialogs then): showFlow(flowId, captureUri?),
  * reanalyze(captureUri?), exportFindings(format?, targetUri?), exportDiagram(flowId?, format?,
- * targetUri?), copyFlowSummary(flowId?), showReport(captureUri?).
+ * targetUri?, everyPacket?), copyFlowSummary(flowId?), showReport(captureUri?), copyWiresharkFilter(flowId?),
+ * openInWireshark(flowId?).
  */
+import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { TimeDisplay } from '../protocol/messages';
 import type { CaptureDocument } from './captureDocument';
 import { CaptureRegistry, VIEW_TYPE } from './captureEditorProvider';
+import { pickFlow } from './flowPicker';
 import { reportUriFor } from './reportUri';
+import { findWireshark, wiresharkArgs, wiresharkFilter } from './wireshark';
 
 type FindingsFormat = 'json' | 'csv' | 'sarif';
 type DiagramFormat = 'svg' | 'mermaid';
@@ -33,17 +38,19 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
     return doc;
   };
 
-  const flowIdFor = async (doc: CaptureDocument, arg: unknown, prompt: string): Promise<number | undefined> => {
+  /** The flow given, else the selected one (except for Show Flow, which asks), else a pick. */
+  const flowIdFor = async (doc: CaptureDocument, arg: unknown, action: string): Promise<number | undefined> => {
     const given = toFlowId(arg);
     if (given !== null) return given;
-    if (doc.selectedFlowId !== null && arg === undefined && prompt !== 'show') return doc.selectedFlowId;
-    const text = await vscode.window.showInputBox({
-      title: 'synscope: flow id',
-      prompt: 'Flow number as shown in the # column',
-      value: doc.selectedFlowId !== null ? String(doc.selectedFlowId) : '',
-      validateInput: (v) => (toFlowId(v) === null ? 'A positive whole number' : null),
-    });
-    return text === undefined ? undefined : toFlowId(text) ?? undefined;
+    if (doc.selectedFlowId !== null && arg === undefined && action !== 'show') return doc.selectedFlowId;
+    return pickFlow(doc, `synscope: ${action} which flow?`);
+  };
+
+  /** The flow's first frame (for Wireshark's "go to packet"); throws for an unknown flow. */
+  const firstFrameOf = async (doc: CaptureDocument, flowId: number): Promise<number> => {
+    const detail = await doc.request('flowDetail', { flowId, timeDisplay: currentTimeDisplay() });
+    if (!detail) throw new Error(`There is no flow ${flowId}.`);
+    return detail.flow.firstPacket;
   };
 
   return [
@@ -89,27 +96,33 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       const text = await doc.request('exportFindings', { format });
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.findings.${FINDINGS_EXT[format]}`));
     }),
-    reg('synscope.exportDiagram', async (flowArg, formatArg, targetArg) => {
+    reg('synscope.exportDiagram', async (flowArg, formatArg, targetArg, everyPacketArg) => {
       const doc = docFor(undefined);
-      const flowId = await flowIdFor(doc, flowArg, 'export');
+      const flowId = await flowIdFor(doc, flowArg, 'export the diagram of');
       if (flowId === undefined) return undefined;
-      const format = isOneOf(formatArg, ['svg', 'mermaid'] as const)
-        ? formatArg
-        : (await vscode.window.showQuickPick(
+      const picked = isOneOf(formatArg, ['svg', 'mermaid'] as const)
+        ? { format: formatArg, everyPacket: everyPacketArg === true }
+        : await vscode.window.showQuickPick(
             [
-              { label: 'SVG', description: 'the diagram as shown', format: 'svg' as const },
-              { label: 'Mermaid', description: 'sequenceDiagram text for Markdown', format: 'mermaid' as const },
+              { label: 'SVG', description: 'the diagram as shown', format: 'svg' as const, everyPacket: false },
+              { label: 'Mermaid', description: 'sequenceDiagram text for Markdown', format: 'mermaid' as const, everyPacket: false },
+              // The diagram draws the handshake's packets; these re-read the flow's frames.
+              ...(doc.uri.scheme === 'file' ? [
+                { label: 'SVG, every packet', description: 'all of the flow\'s frames, not only the handshake\'s', format: 'svg' as const, everyPacket: true },
+                { label: 'Mermaid, every packet', description: 'all of the flow\'s frames', format: 'mermaid' as const, everyPacket: true },
+              ] : []),
             ],
             { title: `synscope: export flow ${flowId} as` },
-          ))?.format;
-      if (!format) return undefined;
-      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay() });
+          );
+      if (!picked) return undefined;
+      const { format, everyPacket } = picked;
+      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay(), everyPacket });
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.flow-${flowId}.${DIAGRAM_EXT[format]}`));
     }),
     reg('synscope.copyFlowSummary', async (flowArg) => {
       const doc = docFor(undefined);
-      const flowId = await flowIdFor(doc, flowArg, 'copy');
+      const flowId = await flowIdFor(doc, flowArg, 'copy the summary of');
       if (flowId === undefined) return undefined;
       const text = await doc.request('flowSummary', { flowId });
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
@@ -117,12 +130,42 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       void vscode.window.setStatusBarMessage(`synscope: flow ${flowId} summary copied`, 3000);
       return text;
     }),
+    reg('synscope.copyWiresharkFilter', async (flowArg) => {
+      const doc = docFor(undefined);
+      const flowId = await flowIdFor(doc, flowArg, 'copy the Wireshark filter of');
+      if (flowId === undefined) return undefined;
+      await firstFrameOf(doc, flowId);
+      const filter = wiresharkFilter(flowId);
+      await vscode.env.clipboard.writeText(filter);
+      void vscode.window.setStatusBarMessage(`synscope: copied "${filter}" (flow ${flowId})`, 3000);
+      return filter;
+    }),
+    reg('synscope.openInWireshark', async (flowArg) => {
+      const doc = docFor(undefined);
+      const wireshark = findWireshark();
+      if (!wireshark) {
+        throw new Error('Wireshark is not installed (or not on PATH): install it, or use "synscope: Copy Wireshark Filter" and paste the filter into Wireshark.');
+      }
+      if (doc.uri.scheme !== 'file') throw new Error(`Wireshark can only open local files; ${doc.uri.toString(true)} is not one.`);
+      const flowId = await flowIdFor(doc, flowArg, 'open in Wireshark');
+      if (flowId === undefined) return undefined;
+      const args = wiresharkArgs(doc.uri.fsPath, flowId, await firstFrameOf(doc, flowId));
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(wireshark, args, { detached: true, stdio: 'ignore' });
+        child.once('error', (e) => reject(new Error(`Wireshark did not start: ${e.message}`)));
+        child.once('spawn', () => {
+          child.unref();
+          resolve();
+        });
+      });
+      return args;
+    }),
   ];
 }
 
-function currentTimeDisplay(): 'absolute' | 'relative' | 'delta' {
+function currentTimeDisplay(): TimeDisplay {
   const v = vscode.workspace.getConfiguration('synscope').get('timeDisplay');
-  return v === 'absolute' || v === 'delta' ? v : 'relative';
+  return v === 'absolute' || v === 'timeOfDay' || v === 'sinceCapture' || v === 'delta' ? v : 'relative';
 }
 
 async function save(text: string, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -1,7 +1,8 @@
 /**
  * One DiagnosticCollection for all captures. Diagnostics live on the capture's findings report
  * (see findingsReport.ts for why), replaced in full on every analysis and removed when the
- * analysis fails or the capture closes.
+ * analysis fails or the capture closes. A grouped entry carries its flows as related
+ * information, which the Problems panel shows as expandable children.
  */
 import * as vscode from 'vscode';
 import type { Severity } from '../core/engine/result';
@@ -23,6 +24,10 @@ export class FindingDiagnostics implements vscode.Disposable {
       const diag = new vscode.Diagnostic(new vscode.Range(d.line, 0, d.line, d.length), d.message, SEVERITY[d.severity]);
       diag.source = 'synscope';
       diag.code = { value: d.code, target: vscode.Uri.parse(findingDocUrl(this.repositoryUrl, d.code)) };
+      if (d.related && d.related.length > 0) {
+        diag.relatedInformation = d.related.map((r) =>
+          new vscode.DiagnosticRelatedInformation(new vscode.Location(reportUri, new vscode.Range(r.line, 0, r.line, r.length)), r.message));
+      }
       return diag;
     });
     this.collection.set(reportUri, list);

@@ -7,6 +7,7 @@ import { FindingDiagnostics } from './diagnostics';
 import { ReportNavigator } from './reportNavigator';
 import { reportUriFor } from './reportUri';
 import { readSettings } from './settings';
+import { findWireshark } from './wireshark';
 
 export function activate(context: vscode.ExtensionContext): void {
   const registry = new CaptureRegistry();
@@ -23,6 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
     navigator.refresh(reportUri);
   };
 
+  // "Open in Wireshark" is offered only where the Wireshark GUI is installed (tshark is not enough).
+  void vscode.commands.executeCommand('setContext', 'synscope.wiresharkInstalled', findWireshark() !== null);
+
   const provider = new CaptureEditorProvider(context.extensionUri, registry, {
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     settings,
@@ -38,9 +42,12 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     navigator,
     vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
-      // A hidden editor is rebuilt from the document's state and the webview's getState:
-      // cheaper than keeping a million-row view alive.
-      webviewOptions: { retainContextWhenHidden: false },
+      // A Problems click opens the findings report, often in the capture's own tab group, so
+      // the capture's editor is hidden and shown again within a second. Rebuilt from scratch
+      // (page load, summary charts, table page, diagram) that left it blank for 2-3 s; kept,
+      // it comes back as it was. The page is virtualised, so what it keeps is one screen of
+      // rows and one diagram, not the capture.
+      webviewOptions: { retainContextWhenHidden: true },
       supportsMultipleEditorsPerDocument: true,
     }),
     ...registerCommands(registry),

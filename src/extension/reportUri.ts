@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 
 export const REPORT_SCHEME = 'synscope-report';
+/** Language of report documents: package.json gives it word wrap. */
+export const REPORT_LANGUAGE = 'synscope-report';
 
 export function reportUriFor(capture: vscode.Uri): vscode.Uri {
   return vscode.Uri.from({ scheme: REPORT_SCHEME, path: capture.path + '.findings', query: capture.toString() });

@@ -12,7 +12,12 @@ import type { RequestMessage, ResponseMessage } from './messageChannel';
 
 export const PROTOCOL_VERSION = 1;
 
-export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+/**
+ * absolute = epoch seconds; timeOfDay = UTC clock time (date where it changes); sinceCapture =
+ * since the capture's first packet (Wireshark's default); relative = since the flow's first
+ * packet; delta = since the previous packet.
+ */
+export type TimeDisplay = 'absolute' | 'timeOfDay' | 'sinceCapture' | 'relative' | 'delta';
 
 /** Live counters while a capture is read. */
 export interface ProgressInfo {
@@ -63,8 +68,12 @@ export type WebviewRequests = {
   getFlows: { params: { query: FlowQuery; offset: number; limit: number }; result: FlowPage };
   /** Row index of a flow under a query, -1 when the filter hides it. */
   locateFlow: { params: { query: FlowQuery; flowId: number }; result: number };
-  /** The selected flow's events, findings and diagram; null for an unknown id. */
-  getFlowDetail: { params: { flowId: number }; result: FlowDetail | null };
+  /**
+   * The selected flow's events, findings and diagram; null for an unknown id. `everyPacket`
+   * re-reads the flow's frames so the diagram draws all of them, not only the handshake's
+   * (file captures; the diagram's "⋯ N packets not drawn" marker is what it replaces).
+   */
+  getFlowDetail: { params: { flowId: number; everyPacket?: boolean }; result: FlowDetail | null };
 };
 
 /** Persisted with the webview's setState so a hidden/restored editor comes back as it was. */
@@ -78,7 +87,7 @@ export type WebviewToHost =
   /** The page has loaded and listens; the host answers with `init` and the current state. */
   | { type: 'ready'; protocolVersion: number }
   /** A command from a button: export the diagram, copy the summary, re-analyze. */
-  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'exportFindings' | 'reanalyze'; flowId?: number }
+  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'copyWiresharkFilter' | 'openInWireshark' | 'exportFindings' | 'reanalyze'; flowId?: number }
   /** A `revealFlow` was applied (the host stops replaying it to reloaded pages). */
   | { type: 'revealed'; seq: number }
   /** The user selected a flow (so host commands act on it). */
@@ -117,11 +126,11 @@ export type CaptureSource =
 export type WorkerRequests = {
   queryFlows: WebviewRequests['getFlows'];
   locateFlow: WebviewRequests['locateFlow'];
-  flowDetail: { params: { flowId: number; timeDisplay: TimeDisplay }; result: FlowDetail | null };
+  flowDetail: { params: { flowId: number; timeDisplay: TimeDisplay; everyPacket?: boolean }; result: FlowDetail | null };
   /** Findings in a file format (JSON = the full synscope/1 result). */
   exportFindings: { params: { format: 'json' | 'csv' | 'sarif' }; result: string };
   /** A flow's diagram as SVG or Mermaid; null for an unknown id. */
-  exportDiagram: { params: { flowId: number; format: 'svg' | 'mermaid'; timeDisplay: TimeDisplay }; result: string | null };
+  exportDiagram: { params: { flowId: number; format: 'svg' | 'mermaid'; timeDisplay: TimeDisplay; everyPacket?: boolean }; result: string | null };
   /** Plain-text summary of a flow for the clipboard; null for an unknown id. */
   flowSummary: { params: { flowId: number }; result: string | null };
 };

@@ -134,3 +134,37 @@ export function seriesLabel(label: string, unit: string): string {
   if (counted && rate) return label;
   return label.endsWith(')') ? `${label.slice(0, -1)}, ${u})` : `${label} (${u})`;
 }
+
+/** "1 error", "2 errors", "1,000 flows": a count with its noun, singular only for exactly one. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${groupDigits(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/**
+ * An epoch string as UTC time of day, "00:00:01.000084", with the date in front
+ * ("2026-01-01 00:00:01.000084") when `previous` is null or on another day, as a list of
+ * packets reads best: the date once, then again only where it changes. `digits` of the
+ * fraction are kept from the string itself (no float rounding). Null when it does not parse.
+ */
+export function formatTimeOfDay(epoch: string, previous: string | null, digits = 6): string | null {
+  const m = /^\s*(\d{1,15})(?:\.(\d*))?\s*$/.exec(epoch);
+  if (!m) return null;
+  const d = new Date(Number(m[1]) * 1000);
+  if (Number.isNaN(d.getTime())) return null;
+  const iso = d.toISOString();
+  const n = Math.max(0, Math.min(9, digits));
+  const time = iso.slice(11, 19) + (n > 0 ? `.${(m[2] ?? '').padEnd(n, '0').slice(0, n)}` : '');
+  const day = iso.slice(0, 10);
+  const prev = previous === null ? null : /^\s*(\d{1,15})/.exec(previous);
+  const prevDay = prev ? new Date(Number(prev[1]) * 1000).toISOString().slice(0, 10) : null;
+  return prevDay === day ? time : `${day} ${time}`;
+}
+
+/**
+ * Fraction digits worth printing for these epoch strings: 9 when any has nanoseconds, else 6.
+ * Times are stored with 9 digits, but a microsecond capture's last three are always zero, and
+ * "00:00:01.000084000" only hides the precision the file has.
+ */
+export function significantDigits(times: readonly string[]): number {
+  return times.some((t) => fractionDigits(t) > 6 && /[1-9]/.test((/\.(\d*)/.exec(t)?.[1] ?? '').slice(6))) ? 9 : 6;
+}

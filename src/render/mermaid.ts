@@ -3,7 +3,7 @@
  * tickets). One message line per event; findings, RTTs and long gaps become notes.
  */
 import type { Finding, Flow, FlowEvent } from '../core/engine/result';
-import { buildDiagramModel, type DiagramRow } from './sequenceModel';
+import { buildDiagramModel, omittedText, type DiagramRow } from './sequenceModel';
 import { escapeMermaid, escapeMermaidLabel } from './escape';
 import { formatDelta, formatDuration, formatEndpoint } from './format';
 
@@ -28,6 +28,10 @@ export function renderMermaid(flow: Flow, events: FlowEvent[], findings: Finding
   const out: string[] = ['sequenceDiagram'];
   out.push(`    participant C as client ${escapeMermaidLabel(formatEndpoint(flow.client))}`);
   out.push(`    participant S as server ${escapeMermaidLabel(formatEndpoint(flow.server))}`);
+  const omitted = (after: number): void => {
+    for (const run of model.omitted) if (run.afterRow === after) out.push(`    Note over C,S: ${escapeMermaid(omittedText(run))}`);
+  };
+  omitted(-1);
   model.rows.forEach((row, i) => {
     if (model.gapsBefore.has(i) && row.step !== null) {
       out.push(`    Note over C,S: ${escapeMermaid(`${formatDuration(row.step)} later`)}`);
@@ -41,6 +45,7 @@ export function renderMermaid(flow: Flow, events: FlowEvent[], findings: Finding
         out.push(`    Note right of S: ${escapeMermaid(`${RTT_NAME[span.kind]} ${formatDuration(span.seconds)}`)}`);
       }
     }
+    omitted(i);
   });
   for (const f of model.flowFindings) out.push(`    Note over C,S: ${escapeMermaid(`${f.severity}: ${f.code} — ${f.message}`)}`);
   return out.join('\n') + '\n';

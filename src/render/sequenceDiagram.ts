@@ -5,19 +5,21 @@
  * visible breaks. Pure: a string out, nothing touched.
  */
 import type { Finding, Flow, FlowEvent } from '../core/engine/result';
-import { buildDiagramModel, type DiagramModel, type DiagramRow } from './sequenceModel';
-import { arrowShape, findingLine, findingText, gapBreak, rttBracket } from './sequenceParts';
+import { buildDiagramModel, type DiagramModel, type DiagramRow, type OmittedRun } from './sequenceModel';
+import { arrowShape, findingLine, findingText, gapBreak, omittedMarker, rttBracket } from './sequenceParts';
 import {
-  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
+  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, formatTimeOfDay, fractionDigits, plural, secondsBetween, significantDigits,
 } from './format';
 import { FALLBACK, standaloneStyle } from './theme';
 import { MONO, charWidth, el, svgOpen, text, title, truncateEnd } from './svg';
 
-export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+export type TimeDisplay = 'absolute' | 'timeOfDay' | 'sinceCapture' | 'relative' | 'delta';
 
 export interface SequenceDiagramOptions {
-  /** Left-margin time: epoch seconds, seconds since the flow's first packet, or step from the previous arrow. */
+  /** Left-margin time: epoch seconds, UTC time of day, seconds since the flow's first packet, or step from the previous arrow. */
   timeDisplay?: TimeDisplay;
+  /** The capture's first packet (epoch string), for `sinceCapture`; without it that mode shows times since the flow's start. */
+  captureStart?: string | null;
   /** Embed a <style> and a background so the markup stands alone as an .svg file. */
   standalone?: boolean;
 }
@@ -35,6 +37,8 @@ const BREAK_H = 34;
 /** Most extra height a step gets for its duration (proportional to the longest unbroken step). */
 const TIME_EXTRA = 32;
 const RTT_COL_GAP = 112;
+/** Height of a "⋯ N packets not drawn" marker row. */
+const MARKER_H = 22;
 
 interface RowLayout {
   top: number;
@@ -43,12 +47,18 @@ interface RowLayout {
   height: number;
 }
 
-function timeTexts(row: DiagramRow, mode: TimeDisplay, digits: number): [string, string] {
+function timeTexts(row: DiagramRow, prev: DiagramRow | undefined, mode: TimeDisplay, digits: number, captureStart: string | null): [string, string] {
   const rel = `${formatSecondsFixed(row.sinceStart, digits)} s`;
   const step = row.step === null ? 'start' : formatDelta(row.step);
   switch (mode) {
     case 'absolute': return [row.ev.time, step];
+    // The date on the first row and wherever the day changes, the clock time on every row.
+    case 'timeOfDay': return [formatTimeOfDay(row.ev.time, prev?.ev.time ?? null, digits) ?? row.ev.time, step];
     case 'delta': return [step, `@ ${rel}`];
+    case 'sinceCapture': {
+      const s = captureStart ? secondsBetween(captureStart, row.ev.time) : null;
+      return s === null ? [rel, step] : [`${formatSecondsFixed(s, digits)} s`, step];
+    }
     default: return [rel, step];
   }
 }
@@ -98,7 +108,9 @@ function headline(flow: Flow, model: DiagramModel): string {
   else if (flow.reset) what = `reset by ${flow.reset}`;
   else what = 'handshake incomplete';
   const n = model.rows.length;
-  return `Flow ${flow.id} · ${what} · state ${flow.state} · ${n} packet${n === 1 ? '' : 's'} shown`;
+  const hidden = model.omitted.reduce((a, r) => a + r.count, 0);
+  const shown = hidden > 0 ? `${n} of ${n + hidden} packets shown` : `${n} packet${n === 1 ? '' : 's'} shown`;
+  return `Flow ${flow.id} · ${what} · state ${flow.state} · ${shown}`;
 }
 
 function endpointHeader(role: string, ep: Flow['client'], x: number, guessed: boolean): string {
@@ -156,7 +168,8 @@ export function renderSequenceDiagram(
   const model = buildDiagramModel(flow, events ?? [], findings ?? []);
   const rows = model.rows;
   const digits = fractionDigits(rows[0]?.ev.time ?? flow.start) || 6;
-  const times = rows.map((r) => timeTexts(r, mode, digits));
+  const clockDigits = significantDigits(rows.map((r) => r.ev.time));
+  const times = rows.map((r, i) => timeTexts(r, rows[i - 1], mode, mode === 'timeOfDay' ? clockDigits : digits, opts.captureStart ?? null));
 
   // Horizontal layout: time column, frame numbers, the two lifelines, RTT columns.
   const timeW = Math.max(60, ...times.map(([a, b]) => Math.max(a.length * CW, b.length * CW_SMALL)));
@@ -175,6 +188,16 @@ export function renderSequenceDiagram(
   const layout: RowLayout[] = [];
   const breaks: Array<[number, number, number]> = [];
   let y = FIRST_ROW;
+  // Packets without an arrow get a marker row where they fell (after the row they follow).
+  const markers: Array<[number, OmittedRun]> = [];
+  const runsAfter = new Map(model.omitted.map((run) => [run.afterRow, run]));
+  const marker = (after: number): void => {
+    const run = runsAfter.get(after);
+    if (!run) return;
+    markers.push([y, run]);
+    y += MARKER_H;
+  };
+  marker(-1);
   rows.forEach((row, i) => {
     if (model.gapsBefore.has(i)) {
       breaks.push([y, y + BREAK_H, i]);
@@ -186,6 +209,7 @@ export function renderSequenceDiagram(
     const height = 17 + SLANT + lines.reduce((a, l) => a + l.height, 0) + 12;
     layout.push({ top: y, arrowY: y + 17, lines, height });
     y += height;
+    marker(i);
   });
   const rowsBottom = y;
 
@@ -271,10 +295,11 @@ export function renderSequenceDiagram(
       class: `ss-arrow${row.retransmission ? ' ss-retransmission' : ''}${row.unanswered ? ' ss-unanswered' : ''}`,
     }, g);
   });
+  for (const [my, run] of markers) body += omittedMarker(run, cx, sx, my);
   body += brackets.join('');
   body += footer;
 
-  const label = `Sequence diagram of flow ${flow.id}: ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}, ${rows.length} packets`;
+  const label = `Sequence diagram of flow ${flow.id}: ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}, ${plural(rows.length, 'packet')}`;
   return svgOpen(width, height, {
     'data-testid': 'sequence-diagram', 'data-flow-id': flow.id, 'data-time-display': mode,
     class: 'ss-root ss-diagram', 'font-family': MONO, 'font-size': FS, 'aria-label': label,

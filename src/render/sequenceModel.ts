@@ -55,8 +55,29 @@ export interface RttSpan {
   seconds: number;
 }
 
+/**
+ * Packets of the flow that have no arrow. The engine records only what the handshake story
+ * needs (SYNs, SYN-ACKs, the handshake ACK, each side's first data, first FIN, every RST; at
+ * most 32 per flow), so a transfer's later segments and plain ACKs are counted, not drawn.
+ */
+export interface OmittedRun {
+  /** Index of the row the run follows; -1 before the first row. */
+  afterRow: number;
+  count: number;
+  /**
+   * The frame numbers, when they are known: the flow's packets are the only ones between its
+   * first and last frame (so every frame there without an arrow is one of them). Null when
+   * other traffic is interleaved: then only the count and the span are known.
+   */
+  frames: number[] | null;
+  /** First and last frame of the span the run lies in. */
+  span: [number, number];
+}
+
 export interface DiagramModel {
   rows: DiagramRow[];
+  /** Packets counted in the flow but not drawn, where they fall. */
+  omitted: OmittedRun[];
   /** Findings that concern the flow but no drawn packet. */
   flowFindings: Finding[];
   rtt: RttSpan[];
@@ -173,6 +194,64 @@ function rttSpans(flow: Flow, rows: DiagramRow[]): RttSpan[] {
   return spans;
 }
 
+/** The flow's packets without an arrow (see OmittedRun). */
+export function omittedRuns(flow: Flow, rows: DiagramRow[]): OmittedRun[] {
+  const total = (flow.packets?.client ?? 0) + (flow.packets?.server ?? 0);
+  const drawn = new Set(rows.map((r) => r.ev.packet));
+  const missing = total - drawn.size;
+  if (!(missing > 0)) return [];
+  const first = flow.firstPacket;
+  const last = flow.lastPacket;
+  if (last - first + 1 !== total) {
+    // Where they are is unknown; the widest stretch of frames between two arrows is the likely
+    // place (a transfer between the first data and the FIN), and the words claim no more.
+    let afterRow = rows.length - 1;
+    let widest = -1;
+    for (let i = 0; i + 1 < rows.length; i++) {
+      const d = rows[i + 1]!.ev.packet - rows[i]!.ev.packet;
+      if (d > widest) { widest = d; afterRow = i; }
+    }
+    return [{ afterRow, count: missing, frames: null, span: [first, last] }];
+  }
+  // Contiguous: walk the frames in file order and cut a run at every drawn one.
+  const rowOfFrame = new Map(rows.map((r, i) => [r.ev.packet, i]));
+  const runs: OmittedRun[] = [];
+  let afterRow = -1;
+  let cur: number[] = [];
+  const flush = (): void => {
+    if (cur.length > 0) runs.push({ afterRow, count: cur.length, frames: cur, span: [cur[0]!, cur[cur.length - 1]!] });
+    cur = [];
+  };
+  for (let frame = first; frame <= last; frame++) {
+    const i = rowOfFrame.get(frame);
+    if (i === undefined) cur.push(frame);
+    else {
+      flush();
+      afterRow = i;
+    }
+  }
+  flush();
+  return runs;
+}
+
+/** "frames 6–7, 10" (runs of consecutive frames joined). */
+export function frameList(frames: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < frames.length;) {
+    let j = i;
+    while (j + 1 < frames.length && frames[j + 1] === frames[j]! + 1) j++;
+    parts.push(j === i ? String(frames[i]) : `${frames[i]}–${frames[j]}`);
+    i = j + 1;
+  }
+  return `${frames.length === 1 ? 'frame' : 'frames'} ${parts.join(', ')}`;
+}
+
+/** The marker's words: "⋯ 2 packets not drawn (frames 6–7)". */
+export function omittedText(run: OmittedRun): string {
+  const what = `⋯ ${run.count} ${run.count === 1 ? 'packet' : 'packets'} not drawn`;
+  return run.frames ? `${what} (${frameList(run.frames)})` : `${what} (in frames ${run.span[0]}–${run.span[1]}, among other flows' packets)`;
+}
+
 export function buildDiagramModel(flow: Flow, events: FlowEvent[], findings: Finding[]): DiagramModel {
   const mine = relevantFindings(flow, findings);
   const byPacket = new Map<number, Finding[]>();
@@ -205,6 +284,7 @@ export function buildDiagramModel(flow: Flow, events: FlowEvent[], findings: Fin
   const drawn = new Set(rows.map((r) => r.ev.packet));
   return {
     rows,
+    omitted: omittedRuns(flow, rows),
     flowFindings: mine.filter((f) => !drawn.has(f.packet)),
     rtt: rttSpans(flow, rows),
     gapsBefore: findGaps(rows.map((r) => r.step)),

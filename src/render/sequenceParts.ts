@@ -1,6 +1,6 @@
 /** Drawing pieces of the sequence diagram: arrows, RTT brackets, gap breaks, finding lines. */
 import type { Finding, Severity } from '../core/engine/result';
-import type { DiagramRow, EventKind, RttSpan } from './sequenceModel';
+import { omittedText, type DiagramRow, type EventKind, type OmittedRun, type RttSpan } from './sequenceModel';
 import { FALLBACK } from './theme';
 import { el, text, title, wrapWords } from './svg';
 import { formatDuration } from './format';
@@ -127,4 +127,19 @@ export function gapBreak(seconds: number, beforePacket: number, xs: number[], y1
     text((xs[0] + xs[xs.length - 1]) / 2, (y1 + y2) / 2 + 4, `≈ ${label} ≈`, {
       class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-style': 'italic', 'font-size': 10,
     }));
+}
+
+/**
+ * Packets of the flow that have no arrow, where they fell: a dotted rule between the lifelines
+ * and the count with the frames, so a jump in the sequence numbers is never silent.
+ */
+export function omittedMarker(run: OmittedRun, x1: number, x2: number, top: number): string {
+  const y = top + 11;
+  const label = omittedText(run);
+  return el('g', {
+    'data-testid': 'omitted', 'data-count': run.count, 'data-frames': run.frames ? run.frames.join(',') : undefined,
+    'data-span': `${run.span[0]}-${run.span[1]}`, 'data-action': 'every-packet',
+  }, title(`${label}. The diagram draws the packets that tell the handshake: SYNs, SYN-ACKs, the handshake ACK, each side's first data, the first FIN of each side and every RST. To draw every packet: "synscope: Export Sequence Diagram…", then "every packet".`) +
+    el('line', { class: 'ss-muted', x1: x1 + 4, y1: y - 4, x2: x2 - 4, y2: y - 4, stroke: FALLBACK.muted, 'stroke-width': 1, 'stroke-dasharray': '2 4' }) +
+    text((x1 + x2) / 2, y + 7, label, { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': 10, 'font-style': 'italic' }));
 }

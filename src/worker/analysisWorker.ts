@@ -8,10 +8,11 @@ import { parentPort } from 'node:worker_threads';
 import { readCaptureChunks, readCaptureFile } from '../core/capture/readCapture';
 import type { PacketRecord, ReadSummary } from '../core/capture/types';
 import { Analyzer } from '../core/engine/analyzer';
-import type { AnalysisResult } from '../core/engine/result';
+import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
 import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
+import { everyPacketEvents } from './everyPacket';
 import { exportFindings } from './exporters';
 import { FlowIndex } from './flowIndex';
 import { flowSummaryText } from './flowText';
@@ -32,6 +33,8 @@ let analyzer: Analyzer | null = null;
 let result: AnalysisResult | null = null;
 let index: FlowIndex | null = null;
 let bytesRead = 0;
+/** The capture's path when the worker reads the file itself (needed to re-read a flow's frames). */
+let sourcePath: string | null = null;
 
 /** Chunks posted by the host, consumed as an async iterable by the reader. */
 class ChunkQueue implements AsyncIterable<Uint8Array> {
@@ -108,6 +111,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   };
   report(true);
   let summary: ReadSummary;
+  sourcePath = m.source.kind === 'file' ? m.source.path : null;
   if (m.source.kind === 'file') {
     summary = await readCaptureFile(m.source.path, onPacket, { onProgress });
   } else {
@@ -134,32 +138,40 @@ function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer
   return { index, result, analyzer };
 }
 
-function detailOf(flowId: number, timeDisplay: TimeDisplay) {
-  const { index: ix, analyzer: a } = ready();
+/** The flow's events: the recorded ones, or (on request, for file captures) every packet. */
+async function eventsOf(flow: Flow, everyPacket: boolean | undefined): Promise<FlowEvent[]> {
+  const recorded = ready().analyzer.flowEvents(flow.id);
+  if (!everyPacket) return recorded;
+  if (!sourcePath) throw new Error('Every packet can be shown only for captures read from a local file.');
+  return everyPacketEvents(sourcePath, flow, recorded);
+}
+
+async function detailOf(flowId: number, timeDisplay: TimeDisplay, everyPacket?: boolean) {
+  const { index: ix } = ready();
   const flow = ix.flow(flowId);
   if (!flow) return null;
-  const events = a.flowEvents(flowId);
+  const events = await eventsOf(flow, everyPacket);
   const findings = ix.findingsOf(flow);
-  return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay) };
+  return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay, false, ready().result.capture.start) };
 }
 
 const handlers: RequestHandlers<WorkerRequests> = {
   queryFlows: ({ query, offset, limit }) => ready().index.page(query, offset, limit),
   locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
-  flowDetail: ({ flowId, timeDisplay }) => detailOf(flowId, timeDisplay),
+  flowDetail: ({ flowId, timeDisplay, everyPacket }) => detailOf(flowId, timeDisplay, everyPacket),
   exportFindings: ({ format }) => exportFindings(ready().result, format),
-  exportDiagram: ({ flowId, format, timeDisplay }) => {
-    const { index: ix, analyzer: a } = ready();
-    const flow = ix.flow(flowId);
-    if (!flow) return null;
-    const events = a.flowEvents(flowId);
-    const findings = ix.findingsOf(flow);
-    return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true) : diagramMermaid(flow, events, findings);
-  },
-  flowSummary: ({ flowId }) => {
+  exportDiagram: async ({ flowId, format, timeDisplay, everyPacket }) => {
     const { index: ix } = ready();
     const flow = ix.flow(flowId);
-    return flow ? flowSummaryText(flow, ix.findingsOf(flow)) : null;
+    if (!flow) return null;
+    const events = await eventsOf(flow, everyPacket);
+    const findings = ix.findingsOf(flow);
+    return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true, ready().result.capture.start) : diagramMermaid(flow, events, findings);
+  },
+  flowSummary: ({ flowId }) => {
+    const { index: ix, analyzer: a, result: r } = ready();
+    const flow = ix.flow(flowId);
+    return flow ? flowSummaryText(flow, ix.findingsOf(flow), a.flowEvents(flowId), r.capture.start) : null;
   },
 };
 

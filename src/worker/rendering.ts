@@ -11,8 +11,8 @@ export const chartRenderer: ChartRenderer = {
 };
 
 /** `standalone` embeds the styles and a background, for a file saved to disk. */
-export function diagramSvg(flow: Flow, events: FlowEvent[], findings: Finding[], timeDisplay: TimeDisplay, standalone = false): string {
-  return renderSequenceDiagram(flow, events, findings, { timeDisplay, standalone });
+export function diagramSvg(flow: Flow, events: FlowEvent[], findings: Finding[], timeDisplay: TimeDisplay, standalone = false, captureStart: string | null = null): string {
+  return renderSequenceDiagram(flow, events, findings, { timeDisplay, standalone, captureStart });
 }
 
 export function diagramMermaid(flow: Flow, events: FlowEvent[], findings: Finding[]): string {

@@ -4,13 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
-  EXTENSION_ID, VIEW_TYPE, activeCaptureTab, captures, cliAnalyze, closeAllEditors, diagnosticsFor, until,
+  EXTENSION_ID, VIEW_TYPE, activeCaptureTab, activeReportTab, captures, cliAnalyze, closeAllEditors, diagnosticsFor,
+  findingsCovered, until,
 } from './helpers';
 
 /**
  * The capture with the most findings (diagnostics on it can't be empty by accident) and the
- * number of Problems entries it should get: every finding up to synscope.maxDiagnostics, plus
- * one entry counting the rest.
+ * number of findings its Problems entries should stand for (a grouped entry stands for its
+ * flows, listed as related information).
  */
 async function richestCapture(): Promise<{ uri: vscode.Uri; findings: number }> {
   let best: { uri: vscode.Uri; findings: number } | undefined;
@@ -57,8 +58,9 @@ suite('synscope extension', () => {
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
     const diags = await until(() => {
       const d = diagnosticsFor(uri);
-      return d.length === findings ? d : undefined;
-    }, `${findings} diagnostics (the CLI's findings) for ${uri.path}`);
+      return findingsCovered(d) === findings ? d : undefined;
+    }, `diagnostics standing for the CLI's ${findings} findings on ${uri.path}`);
+    assert.ok(diags.length < findings, 'per-flow findings of one target are grouped into one entry');
     for (const d of diags) assert.ok(d.message.length > 0, 'a diagnostic without a message');
     await closeAllEditors();
     await until(() => diagnosticsFor(uri).length === 0, `diagnostics of ${uri.path} cleared after closing it`);
@@ -67,9 +69,9 @@ suite('synscope extension', () => {
   test('synscope.reanalyze on the open capture publishes the same findings again', async () => {
     const { uri, findings } = await richestCapture();
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-    await until(() => diagnosticsFor(uri).length === findings, 'the first analysis');
+    await until(() => findingsCovered(diagnosticsFor(uri)) === findings, 'the first analysis');
     await vscode.commands.executeCommand('synscope.reanalyze');
-    await until(() => diagnosticsFor(uri).length === findings, 'diagnostics after re-analysis');
+    await until(() => findingsCovered(diagnosticsFor(uri)) === findings, 'diagnostics after re-analysis');
   });
 });
 
@@ -143,7 +145,7 @@ suite('synscope commands with arguments (no dialogs)', () => {
       () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'synscope-report'),
       'a visible synscope-report editor',
     );
-    const lines = editor.document.getText().split('\n').filter((l) => /^#\d+\s/.test(l));
+    const lines = editor.document.getText().split('\n').filter((l) => /^\s*#\d+\s/.test(l));
     assert.equal(lines.length, expected.findings.length);
   });
 
@@ -172,12 +174,78 @@ suite('synscope settings', () => {
     assert.ok(pick, 'no sample where a 1 ms slow-handshake threshold changes the findings');
     const { uri, before, after } = pick;
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-    await until(() => diagnosticsFor(uri).length === before, `${before} diagnostics with the default threshold`);
+    await until(() => findingsCovered(diagnosticsFor(uri)) === before, `${before} findings in Problems with the default threshold`);
     await config().update('slowRttMs', 1, vscode.ConfigurationTarget.Global);
-    await until(() => diagnosticsFor(uri).length === after, `${after} diagnostics once synscope.slowRttMs = 1`);
+    await until(() => findingsCovered(diagnosticsFor(uri)) === after, `${after} findings in Problems once synscope.slowRttMs = 1`);
     const slow = diagnosticsFor(uri).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'slow-handshake');
     assert.ok(slow.length > 0, 'no slow-handshake diagnostics after lowering the threshold');
     await config().update('slowRttMs', undefined, vscode.ConfigurationTarget.Global);
-    await until(() => diagnosticsFor(uri).length === before, `back to ${before} diagnostics after resetting the setting`);
+    await until(() => findingsCovered(diagnosticsFor(uri)) === before, `back to ${before} findings after resetting the setting`);
+  });
+});
+
+suite('what the user sees (issue 22)', () => {
+  let flood: vscode.Uri;
+  let expected: ReturnType<typeof cliAnalyze>;
+  suiteSetup(async () => {
+    flood = (await captures()).get('syn-flood-cookies.pcap')!;
+    assert.ok(flood, 'syn-flood-cookies.pcap is not in the workspace');
+    expected = cliAnalyze(flood.fsPath);
+  });
+  setup(async () => {
+    await vscode.commands.executeCommand('vscode.openWith', flood, VIEW_TYPE);
+    await until(() => diagnosticsFor(flood).length > 0, 'the analysis of syn-flood-cookies.pcap');
+  });
+  teardown(closeAllEditors);
+
+  test('a Problems click reaches the capture; clicking the report tab afterwards stays on the report', async () => {
+    const [reportUri, diags] = vscode.languages.getDiagnostics().find(([u]) => u.scheme === 'synscope-report' && u.path.includes('syn-flood-cookies'))!;
+    const entry = diags.find((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'slow-handshake')!;
+    assert.ok(entry, 'no slow-handshake entry');
+    // What the Problems panel does on a click: open the document with the entry's range selected.
+    const doc = await vscode.workspace.openTextDocument(reportUri);
+    await vscode.window.showTextDocument(doc, { selection: entry.range, preview: false });
+    await until(() => activeCaptureTab(flood), 'the capture editor in front after the Problems click');
+    // What a click on the report's tab does: show it again with the selection it had.
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await until(() => activeReportTab(), 'the report tab in front');
+    // A worker round trip later the report is still in front (it bounced back before).
+    await vscode.commands.executeCommand('synscope.copyWiresharkFilter', 1);
+    const sel = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.selection;
+    assert.ok(activeReportTab(), `the report tab bounced back to the capture (report selection ${JSON.stringify(sel)})`);
+    // The same Problems entry clicked again still reaches the capture.
+    await vscode.window.showTextDocument(doc, { selection: entry.range, preview: false });
+    await until(() => activeCaptureTab(flood), 'the capture editor in front after the second click on the same entry');
+    assert.equal(doc.languageId, 'synscope-report', 'report documents have their own language (word wrap on)');
+    assert.equal(vscode.workspace.getConfiguration('editor', { languageId: 'synscope-report' }).get('wordWrap'), 'on');
+  });
+
+  test('Copy Wireshark Filter gives the flow\'s tcp.stream (flow N = stream N − 1)', async () => {
+    const text = await vscode.commands.executeCommand<string>('synscope.copyWiresharkFilter', 120);
+    assert.equal(text, 'tcp.stream eq 119');
+  });
+
+  test('the diagram names the packets it does not draw; "every packet" draws them all', async () => {
+    const flow = expected.flows[0] as unknown as { id: number; packets: { client: number; server: number } };
+    const dir = vscode.Uri.joinPath(flood, '..');
+    const out = vscode.Uri.joinPath(dir, 'syn-flood-cookies.itest.svg');
+    const all = vscode.Uri.joinPath(dir, 'syn-flood-cookies.itest.every.svg');
+    try {
+      await vscode.commands.executeCommand('synscope.exportDiagram', flow.id, 'svg', out);
+      const svg = new TextDecoder().decode(await vscode.workspace.fs.readFile(out));
+      assert.match(svg, /data-testid="omitted" data-count="2" data-frames="6,7"/);
+      await vscode.commands.executeCommand('synscope.exportDiagram', flow.id, 'svg', all, true);
+      const every = new TextDecoder().decode(await vscode.workspace.fs.readFile(all));
+      assert.equal((every.match(/data-testid="arrow"/g) ?? []).length, flow.packets.client + flow.packets.server);
+      assert.doesNotMatch(every, /data-testid="omitted"/);
+    } finally {
+      for (const u of [out, all]) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+    }
+  });
+
+  test('Copy Flow Summary gives time of day, time since capture start and the packets not drawn', async () => {
+    const text = await vscode.commands.executeCommand<string>('synscope.copyFlowSummary', 1);
+    assert.match(text, /^Start 2026-01-01 00:00:00\.001000 UTC, 0\.000000 s after the capture's first packet/m);
+    assert.match(text, /^ {2}⋯ 2 packets not drawn \(frames 6–7\)$/m);
   });
 });

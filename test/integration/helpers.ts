@@ -71,3 +71,23 @@ export function activeCaptureTab(uri: vscode.Uri): vscode.TabInputCustom | undef
   }
   return undefined;
 }
+
+/**
+ * Findings the Problems entries stand for: a grouped entry lists its flows as related
+ * information, the overflow entry ('more-findings') stands for none listed.
+ */
+export function findingsCovered(diags: readonly vscode.Diagnostic[]): number {
+  let n = 0;
+  for (const d of diags) {
+    const code = typeof d.code === 'object' ? d.code.value : d.code;
+    if (code === 'more-findings') continue;
+    n += d.relatedInformation && d.relatedInformation.length > 0 ? d.relatedInformation.length : 1;
+  }
+  return n;
+}
+
+/** The active tab's input when it is a text editor on a synscope-report: document. */
+export function activeReportTab(): vscode.TabInputText | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText && input.uri.scheme === 'synscope-report' ? input : undefined;
+}
