@@ -245,10 +245,11 @@ export class FlowTable {
       setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': selected, 'aria-rowindex': i + 2, 'data-testid': 'flow-row' });
       const cells = el.children;
       for (let c = 0; c < COLUMNS.length; c++) {
-        const text = COLUMNS[c]!.text(row);
+        const col = COLUMNS[c]!;
+        const text = col.text(row);
         const cell = cells[c] as HTMLElement;
         if (cell.textContent !== text) cell.textContent = text;
-        cell.title = text;
+        cell.title = col.hint ? col.hint(row) : text;
       }
     }
   }

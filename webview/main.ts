@@ -55,7 +55,8 @@ const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request
     view.selectedFlowId = flowId;
     persist();
     send({ type: 'selected', flowId });
-    loadDetail(flowId, activate ? 0 : 120, activate);
+    revealWorkspace();
+    loadDetail(flowId, activate ? 0 : 120);
   },
   onSortChange: (q) => setQuery(q),
   onScroll: (top) => {
@@ -98,7 +99,7 @@ function persist(): void {
 function applyFilter(filter: FlowFilter): void {
   filterBar.set(filter, false);
   setQuery({ ...table.currentQuery, filter });
-  table.element.scrollIntoView({ block: 'nearest' });
+  revealWorkspace();
 }
 
 function setQuery(q: FlowQuery): void {
@@ -120,7 +121,16 @@ async function refreshCount(): Promise<void> {
 /** Finding to highlight in the next diagram (set by a reveal from the Problems panel). */
 let focusFinding: number | undefined;
 
-function loadDetail(flowId: number | null, delayMs: number, scroll = false): void {
+/**
+ * Brings the table and the diagram fully on screen (the workspace is one screen tall), so the
+ * result of a click or an arrow key is never drawn below the fold.
+ */
+function revealWorkspace(): void {
+  const r = workspace.getBoundingClientRect();
+  if (r.top < -1 || r.bottom > window.innerHeight + 1) window.scrollBy({ top: r.top });
+}
+
+function loadDetail(flowId: number | null, delayMs: number): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
   const seq = ++detailSeq;
@@ -131,7 +141,6 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
         if (d) diagram.show(d, focusFinding);
         else diagram.showMessage(`There is no flow ${flowId}.`);
         focusFinding = undefined;
-        if (scroll) diagram.element.scrollIntoView({ block: 'nearest' });
       },
       (e: Error) => seq === detailSeq && diagram.showMessage(e.message),
     );
