@@ -39,6 +39,8 @@ const reanalyze = h('vscode-button', { secondary: true, title: 'Run the analysis
 reanalyze.addEventListener('click', () => send({ type: 'command', command: 'reanalyze' }));
 const exportFindings = h('vscode-button', { secondary: true, title: 'Save findings as JSON, CSV or SARIF' }, 'Export findings…');
 exportFindings.addEventListener('click', () => send({ type: 'command', command: 'exportFindings' }));
+const verdictLine = h('p', { class: 'verdict', 'data-testid': 'verdict', role: 'status' });
+verdictLine.hidden = true;
 const stories = h('section', { class: 'stories', 'aria-label': 'What happened' });
 stories.hidden = true;
 const summary = h('section', { class: 'summary', 'data-testid': 'summary', 'aria-label': 'Summary' });
@@ -55,7 +57,9 @@ const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request
     view.selectedFlowId = flowId;
     persist();
     send({ type: 'selected', flowId });
-    revealWorkspace();
+    // A selection the editor made itself (possibly answered later, once its page arrives).
+    if (quietSelect) quietSelect = false;
+    else revealWorkspace();
     loadDetail(flowId, activate ? 0 : 120);
   },
   onSortChange: (q) => setQuery(q),
@@ -80,6 +84,7 @@ document.getElementById('app')!.append(
   h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), exportFindings, reanalyze),
   progressBar,
   errorBox,
+  verdictLine,
   stories,
   summary,
   workspace,
@@ -118,6 +123,9 @@ async function refreshCount(): Promise<void> {
   filterBar.setCount(page.total, overview.summary.flows);
 }
 
+/** Set while the editor selects a flow by itself (the verdict's flow), which must not scroll the page. */
+let quietSelect = false;
+
 /** Finding to highlight in the next diagram (set by a reveal from the Problems panel). */
 let focusFinding: number | undefined;
 
@@ -148,7 +156,7 @@ function loadDetail(flowId: number | null, delayMs: number): void {
 }
 
 /** Selects a flow, clearing filters that hide it. */
-async function reveal(flowId: number, findingId?: number): Promise<void> {
+async function reveal(flowId: number, findingId?: number, quiet = false): Promise<void> {
   if (!done) return;
   focusFinding = findingId;
   let q = table.currentQuery;
@@ -164,6 +172,7 @@ async function reveal(flowId: number, findingId?: number): Promise<void> {
     setQuery(q);
   }
   view.selectedFlowId = flowId;
+  quietSelect = quiet;
   table.selectIndex(index, true);
 }
 
@@ -198,6 +207,9 @@ function onDone(o: Overview): void {
   status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${fmtDuration(o.elapsedMs / 1000)}${damaged}`;
   workspace.hidden = false;
   exportFindings.hidden = false;
+  verdictLine.textContent = o.verdict.text;
+  verdictLine.className = `verdict tone-${o.verdict.tone}`;
+  verdictLine.hidden = false;
   renderStories(stories, o, actions);
   renderSummary(summary, o, actions);
   filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
@@ -206,6 +218,8 @@ function onDone(o: Overview): void {
   table.setSelectedFlow(view.selectedFlowId);
   void refreshCount();
   if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
+  // Every capture opens on something to look at: the worst flow, or the only one.
+  else if (o.verdict.flowId !== null) void reveal(o.verdict.flowId, undefined, true);
 }
 
 function onMessage(m: HostToWebview): void {
@@ -224,6 +238,7 @@ function onMessage(m: HostToWebview): void {
       progressBar.setAttribute('indeterminate', '');
       status.textContent = 'Reading…';
       stories.hidden = true;
+      verdictLine.hidden = true;
       workspace.hidden = false;
       exportFindings.hidden = false;
       table.setStaticRows([], 0);
@@ -255,6 +270,7 @@ function onMessage(m: HostToWebview): void {
       errorBox.hidden = false;
       // Nothing was analysed: no table, no diagram, nothing to export.
       stories.hidden = true;
+      verdictLine.hidden = true;
       summary.textContent = '';
       workspace.hidden = true;
       exportFindings.hidden = true;

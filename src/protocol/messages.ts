@@ -7,6 +7,7 @@
  * summaries and SVG rendered on the worker side.
  */
 import type { AnalysisResult, CaptureSummary, Finding, FindingCode, Flow, FlowEvent, Severity, Story, Summary } from '../core/engine/result';
+import type { Verdict } from '../core/stories/verdict';
 import type { FlowPage, FlowQuery, FlowRow } from './flowTable';
 import type { RequestMessage, ResponseMessage } from './messageChannel';
 
@@ -34,6 +35,8 @@ export interface StoryView {
 export interface Overview {
   capture: CaptureSummary;
   summary: Summary;
+  /** One line for every capture, and the flow to select first (src/core/stories/verdict.ts). */
+  verdict: Verdict;
   stories: StoryView[];
   /** Flows per Zeek conn_state. */
   states: Partial<Record<string, number>>;

@@ -2,6 +2,7 @@
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
 import type { Overview, StoryView } from '../protocol/messages';
 import { seriesLabel } from '../render/format';
+import { verdict } from '../core/stories/verdict';
 
 export interface ChartRenderer {
   barChart(series: { label: string; values: number[]; start?: string; binSeconds?: number }): string;
@@ -43,6 +44,7 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
   return {
     capture: result.capture,
     summary: result.summary,
+    verdict: verdict(result),
     stories,
     states,
     findingCodes,
