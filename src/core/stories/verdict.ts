@@ -22,7 +22,11 @@ export interface Verdict {
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-export function verdict(r: AnalysisResult): Verdict {
+/**
+ * `duration` formats seconds; the editor passes the diagram's formatter so the verdict's
+ * "median 460 µs" reads exactly like the histogram and the diagram next to it.
+ */
+export function verdict(r: AnalysisResult, duration: (seconds: number) => string = fmtSeconds): Verdict {
   const s = r.summary;
   const damage = r.capture.problems[0];
   const damaged = damage ? `capture damaged at byte offset ${damage.offset}${damage.packet > 0 ? ` (after frame ${damage.packet})` : ''}` : '';
@@ -38,10 +42,10 @@ export function verdict(r: AnalysisResult): Verdict {
     const text = `no handshakes in this capture: it starts mid-stream (${plural(s.flows, 'flow')} already open)`;
     return { tone: damaged ? 'error' : 'info', text: join(damaged, text), flowId };
   }
-  const problems = problemPhrases(r);
+  const problems = problemPhrases(r, duration);
   const worst = worstSeverity(r);
   const story = [...(r.stories ?? [])].sort((a, b) => storyRank(b.kind) - storyRank(a.kind))[0];
-  const hs = handshakePhrase(r);
+  const hs = handshakePhrase(r, duration);
   if (problems.length === 0 && !story && (worst === null || worst === 'info')) {
     const notes = infoNotes(r);
     const text = `healthy: ${hs}${vlanNote(r)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
@@ -69,7 +73,7 @@ function attempts(r: AnalysisResult): number {
 }
 
 /** What went wrong, worst first, each with its count from the summary or the flow states. */
-function problemPhrases(r: AnalysisResult): string[] {
+function problemPhrases(r: AnalysisResult, duration: (seconds: number) => string): string[] {
   const s = r.summary;
   const out: string[] = [];
   const tried = attempts(r);
@@ -88,7 +92,7 @@ function problemPhrases(r: AnalysisResult): string[] {
   const slow = flowsWith(r, 'slow-handshake');
   if (slow.length > 0) {
     const slowest = Math.max(...slow.map((f) => f.handshake.rtt ?? f.handshake.serverRtt ?? 0));
-    out.push(slow.length === 1 ? `1 slow handshake (${fmtSeconds(slowest)})` : `${plural(slow.length, 'slow handshake')} (slowest ${fmtSeconds(slowest)})`);
+    out.push(slow.length === 1 ? `1 slow handshake (${duration(slowest)})` : `${plural(slow.length, 'slow handshake')} (slowest ${duration(slowest)})`);
   }
   const synRetx = flowsWith(r, 'syn-retransmission');
   if (synRetx.length > 0) out.push(`${plural(synRetx.length, 'connect')} had to resend the SYN`);
@@ -96,7 +100,7 @@ function problemPhrases(r: AnalysisResult): string[] {
 }
 
 /** "20 handshakes, median 21 ms" (RTT = ACK − SYN of complete handshakes). */
-function handshakePhrase(r: AnalysisResult): string {
+function handshakePhrase(r: AnalysisResult, duration: (seconds: number) => string): string {
   const rtts: number[] = [];
   for (const f of r.flows) if (f.handshake.complete && f.handshake.rtt !== null) rtts.push(f.handshake.rtt);
   const n = r.summary.handshakesComplete;
@@ -106,7 +110,7 @@ function handshakePhrase(r: AnalysisResult): string {
   rtts.sort((a, b) => a - b);
   const mid = rtts.length >> 1;
   const median = rtts.length % 2 === 1 ? rtts[mid]! : (rtts[mid - 1]! + rtts[mid]!) / 2;
-  return rtts.length === 1 ? `${count} in ${fmtSeconds(median)}` : `${count}, median ${fmtSeconds(median)}`;
+  return rtts.length === 1 ? `${count} in ${duration(median)}` : `${count}, median ${duration(median)}`;
 }
 
 function vlanNote(r: AnalysisResult): string {

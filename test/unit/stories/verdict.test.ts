@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
-import { fmtSeconds } from '../../../src/core/stories/format';
+import { formatDuration, secondsBetween } from '../../../src/render/format';
 import { verdict } from '../../../src/core/stories/verdict';
 import { ROOT } from '../gen/tsharkFields';
 
@@ -34,7 +34,7 @@ test('every sample has a verdict line, and its counts are tshark\'s', async () =
   for (const file of SAMPLES) {
     const t = truth(file);
     const { result } = await analyzeFile(join(DIR, file));
-    const v = verdict(result);
+    const v = verdict(result, formatDuration);
     const where = `${file}: "${v.text}"`;
     assert.ok(v.text.length > 10 && !v.text.includes('\n') && v.text.length < 260, where);
     const streams = t.streams;
@@ -53,11 +53,11 @@ test('every sample has a verdict line, and its counts are tshark\'s', async () =
     if (complete.length === 0) assert.match(v.text, /no handshake completed/, where);
     else {
       assert.equal(before(v.text, 'handshakes?'), String(complete.length), where);
-      const rtts = complete.map((s) => Number(s.handshake_ack_epoch) - Number(s.first_syn_epoch)).filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
+      const rtts = complete.map((s) => secondsBetween(s.first_syn_epoch, s.handshake_ack_epoch) ?? NaN).filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
       if (rtts.length > 1) {
         const mid = rtts.length >> 1;
         const median = rtts.length % 2 ? rtts[mid]! : (rtts[mid - 1]! + rtts[mid]!) / 2;
-        assert.ok(v.text.includes(`median ${fmtSeconds(median)}`), `${where}: tshark's median is ${fmtSeconds(median)}`);
+        assert.ok(v.text.includes(`median ${formatDuration(median)}`), `${where}: tshark's median is ${formatDuration(median)}`);
       }
     }
     const refused = streams.filter((s) => s.rst_by === 'server' && s.synack === 0 && s.syn > 0).length;
