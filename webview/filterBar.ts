@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { FlowFilter } from '../src/protocol/flowTable';
 import { clear, h } from './dom';
 import { countOf } from './format';
+import { findingWords, stateCodeWords } from '../src/protocol/stateWords';
 
 interface ValueElement extends HTMLElement {
   value: string;
@@ -39,8 +40,8 @@ export class FilterBar {
 
   /** States and finding codes present in this capture. */
   setOptions(states: string[], codes: string[]): void {
-    fill(this.state, 'All states', states);
-    fill(this.finding, 'All findings', codes);
+    fill(this.state, 'All states', states.map((v) => ({ value: v, label: `${stateCodeWords(v)} (${v})` })));
+    fill(this.finding, 'All findings', codes.map((v) => ({ value: v, label: `${findingWords(v)} (${v})` })));
     this.show();
   }
 
@@ -93,8 +94,8 @@ export class FilterBar {
   }
 }
 
-function fill(select: ValueElement, allLabel: string, values: string[]): void {
+function fill(select: ValueElement, allLabel: string, values: { value: string; label: string }[]): void {
   clear(select);
   select.append(h('vscode-option', { value: '' }, allLabel));
-  for (const v of values) select.append(h('vscode-option', { value: v }, v));
+  for (const v of values) select.append(h('vscode-option', { value: v.value }, v.label));
 }

@@ -4,6 +4,8 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './styles.css';
 import type { FlowFilter, FlowQuery } from '../src/protocol/flowTable';
 import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState } from '../src/protocol/messages';
@@ -12,6 +14,8 @@ import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
 import { countOf, describeDamage, fmtDuration } from './format';
 import { FlowTable } from './flowTable';
+import { COLUMNS } from './columns';
+import { TIME_MODES, modeFromSetting, spansDays, type TimeMode } from './timeFormat';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
 import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
@@ -73,10 +77,29 @@ const diagram = new DiagramPane({
   copySummary: (flowId) => send({ type: 'command', command: 'copyFlowSummary', flowId }),
 });
 
+// How the table writes times; the diagram follows the synscope.timeDisplay setting.
+const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Time column shows', title: 'How the Start column writes times' }) as HTMLElement & { value: string };
+for (const t of TIME_MODES) timeSelect.append(h('vscode-option', { value: t.mode }, `Time: ${t.label}`));
+let timeMode: TimeMode | null = (TIME_MODES.find((t) => t.mode === view.timeMode)?.mode) ?? null;
+timeSelect.addEventListener('change', () => {
+  timeMode = timeSelect.value as TimeMode;
+  view.timeMode = timeMode;
+  persist();
+  applyTime();
+});
+
+function applyTime(): void {
+  const mode = timeMode ?? 'sinceStart';
+  timeSelect.value = mode;
+  const c = overview?.capture;
+  table.setTimeContext({ mode, captureStart: c?.start ?? null, spansDays: spansDays(c?.start ?? null, c?.end ?? null) });
+}
+
 // Hidden while a file that could not be read is shown: an empty table and "Select a flow"
 // under an error would suggest there is something to look at.
 const workspace = h('div', { class: 'workspace' },
-  h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
+  h('section', { class: 'flows', 'aria-label': 'Flows' },
+    h('div', { class: 'flows-head' }, h('h2', { class: 'section-title' }, 'Flows'), timeSelect), filterBar.element, table.element),
   diagram.element,
 );
 
@@ -210,6 +233,9 @@ function onDone(o: Overview): void {
   verdictLine.textContent = o.verdict.text;
   verdictLine.className = `verdict tone-${o.verdict.tone}`;
   verdictLine.hidden = false;
+  table.setColumns(COLUMNS.filter((c) => c.optional === undefined
+    || (c.optional === 'vlan' && o.vlans.length > 0) || (c.optional === 'interface' && o.interfaces.length > 1)));
+  applyTime();
   renderStories(stories, o, actions);
   renderSummary(summary, o, actions);
   filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
@@ -227,6 +253,8 @@ function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       fileName = m.fileName;
+      if (timeMode === null) timeMode = modeFromSetting(m.timeDisplay);
+      applyTime();
       title.textContent = fileName;
       document.title = fileName;
       break;

@@ -4,6 +4,7 @@ import type { Overview, StoryView } from '../src/protocol/messages';
 import { clear, fmtInt, h, parseSvg } from './dom';
 import { epochToUtc } from './format';
 import { CARD_CHART, keyNumbers } from './storyKeys';
+import { findingWords, stateCodeWords } from '../src/protocol/stateWords';
 
 export interface SummaryActions {
   filterFlows(flowIds: number[], label: string): void;
@@ -86,14 +87,16 @@ export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryAc
   const states = h('div', { class: 'chips', 'aria-label': 'Flows per state' }, h('span', { class: 'chips-label' }, 'States:'));
   if (Object.keys(o.states).length === 0) states.append(h('span', { class: 'muted' }, 'none'));
   for (const [state, n] of Object.entries(o.states).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
-    const chip = h('button', { class: 'chip', title: `Show ${state} flows`, 'data-state': state }, `${state} ${fmtInt(n ?? 0)}`);
+    const words = stateCodeWords(state);
+    const chip = h('button', { class: 'chip', title: `Show the ${words} flows (Zeek conn_state ${state})`, 'data-state': state },
+      `${words} ${fmtInt(n ?? 0)} `, h('span', { class: 'chip-code' }, state));
     chip.addEventListener('click', () => actions.filterState(state));
     states.append(chip);
   }
   const codes = h('div', { class: 'chips', 'aria-label': 'Findings per code' }, h('span', { class: 'chips-label' }, 'Findings:'));
   if (o.findingCodes.length === 0) codes.append(h('span', { class: 'muted' }, 'none'));
   for (const fc of o.findingCodes) {
-    const chip = h('button', { class: `chip sev-${fc.severity}`, title: `Show flows with ${fc.code}`, 'data-code': fc.code }, `${fc.code} ${fmtInt(fc.count)}`);
+    const chip = h('button', { class: `chip sev-${fc.severity}`, title: `Show flows with ${fc.code}`, 'data-code': fc.code }, `${findingWords(fc.code)} ${fmtInt(fc.count)}`);
     chip.addEventListener('click', () => actions.filterFinding(fc.code));
     codes.append(chip);
   }

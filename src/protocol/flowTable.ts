@@ -7,7 +7,9 @@ import type { ConnState, FindingCode, Severity } from '../core/engine/result';
 
 export type SortKey =
   | 'id' | 'client' | 'server' | 'state' | 'history' | 'syn' | 'synAck'
-  | 'rtt' | 'serverRtt' | 'clientRtt' | 'findings' | 'start';
+  | 'rtt' | 'serverRtt' | 'clientRtt' | 'findings' | 'start'
+  | 'duration' | 'packetsClient' | 'packetsServer' | 'bytesClient' | 'bytesServer'
+  | 'mss' | 'windowScale' | 'vlan' | 'interface';
 
 export interface FlowSort {
   key: SortKey;
@@ -51,7 +53,24 @@ export interface FlowRow {
   findings: FindingCode[];
   /** Worst severity among the flow's findings, null when none. */
   severity: Severity | null;
+  /** Epoch seconds of the first packet, as in the result JSON. */
   start: string;
+  /** Start of the flow before this one in capture order (null for the first): the delta view. */
+  previousStart: string | null;
+  /** Wireshark's tcp.stream: flows are numbered in order of first packet, like tcp.stream, from 1. */
+  stream: number;
+  handshakeComplete: boolean;
+  /** Seconds from the first to the last packet. */
+  duration: number;
+  /** Packets and payload bytes per direction (client → server, server → client). */
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  /** SYN options of each side; null where that side sent none. */
+  mss: { client: number | null; server: number | null };
+  windowScale: { client: number | null; server: number | null };
+  sack: { client: boolean; server: boolean };
+  vlan: number[];
+  interfaces: number[];
 }
 
 export interface FlowPage {

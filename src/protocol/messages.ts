@@ -38,6 +38,9 @@ export interface Overview {
   /** One line for every capture, and the flow to select first (src/core/stories/verdict.ts). */
   verdict: Verdict;
   stories: StoryView[];
+  /** Distinct VLAN ids and pcapng interface ids over the listed flows (table columns and filters). */
+  vlans: number[];
+  interfaces: number[];
   /** Flows per Zeek conn_state. */
   states: Partial<Record<string, number>>;
   /** Findings per code with the code's severity, most severe first. */
@@ -75,6 +78,8 @@ export interface ViewState {
   selectedFlowId: number | null;
   query: FlowQuery;
   scrollTop: number;
+  /** How the table writes times (webview/timeFormat.ts TimeMode); absent = from the setting. */
+  timeMode?: string;
 }
 
 export type WebviewToHost =

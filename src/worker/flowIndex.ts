@@ -4,8 +4,9 @@
  * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
  * pages of the same view costs a slice, not a sort.
  */
-import type { Finding, FindingCode, Flow, Severity } from '../core/engine/result';
+import type { Finding, Flow, Severity } from '../core/engine/result';
 import { formatEndpoint, type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { extraSortValue, flowRow } from './flowRow';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -70,27 +71,7 @@ export class FlowIndex {
     let r = this.rowCache.get(i);
     if (r) return r;
     const f = this.flows[i]!;
-    const codes: FindingCode[] = [];
-    let worst: Severity | null = null;
-    for (const fd of this.findingsOf(f)) {
-      if (!codes.includes(fd.code)) codes.push(fd.code);
-      if (worst === null || SEVERITY_RANK[fd.severity] > SEVERITY_RANK[worst]) worst = fd.severity;
-    }
-    r = {
-      id: f.id,
-      client: formatEndpoint(f.client.ip, f.client.port),
-      server: formatEndpoint(f.server.ip, f.server.port),
-      state: f.state,
-      history: f.history,
-      syn: f.syn,
-      synAck: f.synAck,
-      rtt: f.handshake.rtt,
-      serverRtt: f.handshake.serverRtt,
-      clientRtt: f.handshake.clientRtt,
-      findings: codes,
-      severity: worst,
-      start: f.start,
-    };
+    r = flowRow(f, this.findingsOf(f), i > 0 ? this.flows[i - 1] : undefined);
     // Rows are small, but a million of them are not: cache only what pages touched recently.
     if (this.rowCache.size > 20_000) this.rowCache.clear();
     this.rowCache.set(i, r);
@@ -222,7 +203,8 @@ function numericGetter(key: SortKey, index: FlowIndex): ((f: Flow) => number | n
     case 'clientRtt': return (f) => f.handshake.clientRtt;
     case 'start': return (f) => timeValue(f.start);
     case 'findings': return (f) => index.findingWeight(f);
-    default: return null;
+    case 'state': case 'history': case 'client': case 'server': case 'id': return null;
+    default: return (f) => extraSortValue(key, f) ?? null;
   }
 }
 

@@ -20,8 +20,12 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number): Overview {
   const states: Record<string, number> = {};
   const rtts: number[] = [];
+  const vlans = new Set<number>();
+  const interfaces = new Set<number>();
   for (const f of result.flows) {
     states[f.state] = (states[f.state] ?? 0) + 1;
+    for (const v of f.vlan) vlans.add(v);
+    for (const i of f.interfaces) interfaces.add(i);
     if (f.handshake.rtt !== null) rtts.push(f.handshake.rtt * 1000);
   }
   const byCode = new Map<FindingCode, { code: FindingCode; count: number; severity: Severity }>();
@@ -54,6 +58,8 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
     summary: result.summary,
     verdict: verdict(result, formatDuration),
     stories,
+    vlans: [...vlans].sort((a, b) => a - b),
+    interfaces: [...interfaces].sort((a, b) => a - b),
     states,
     findingCodes,
     findingsTotal: result.findings.length,
