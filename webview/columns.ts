@@ -1,8 +1,7 @@
 /** Flow table columns: header text, sort key and how a row's cell reads. */
 import type { FlowRow, SortKey } from '../src/protocol/flowTable';
 import { findingWords, stateWords } from '../src/protocol/stateWords';
-import { fmtBytes, fmtInt } from './dom';
-import { fmtDuration } from './format';
+import { fmtBytes, fmtDuration, fmtInt } from './format';
 import { formatStart, type TimeContext } from './timeFormat';
 
 export interface Column {
