@@ -5,7 +5,8 @@
  * pages of the same view costs a slice, not a sort.
  */
 import type { Finding, Flow, Severity } from '../core/engine/result';
-import { formatEndpoint, type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { parseFilter } from '../protocol/filterQuery';
 import { extraSortValue, flowRow } from './flowRow';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -37,8 +38,6 @@ export class FlowIndex {
   private readonly findingsById = new Map<number, Finding>();
   private readonly rowCache = new Map<number, FlowRow>();
   private readonly numericKeys = new Map<SortKey, Float64Array>();
-  /** Lower-cased "client server" per flow, built on the first text filter. */
-  private haystack: string[] | null = null;
   /** Most recently used query results, newest last. */
   private readonly views = new Map<string, Uint32Array>();
   private static readonly MAX_VIEWS = 4;
@@ -111,7 +110,9 @@ export class FlowIndex {
   }
 
   private filtered(filter: FlowFilter): Uint32Array {
-    const terms = (filter.text ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
+    // A filter the box could not read narrows nothing; the webview says why instead of sending it.
+    const parsed = parseFilter(filter.text ?? '');
+    const textTest = parsed.ok && !parsed.empty ? parsed.test : null;
     const ids = filter.flowIds && filter.flowIds.length > 0 ? new Set(filter.flowIds) : null;
     const minS = filter.rttMinMs == null ? null : filter.rttMinMs / 1000;
     const maxS = filter.rttMaxMs == null ? null : filter.rttMaxMs / 1000;
@@ -128,20 +129,10 @@ export class FlowIndex {
         if (maxS !== null && rtt > maxS) continue;
       }
       if (filter.finding && !this.findingsOf(f).some((fd) => fd.code === filter.finding)) continue;
-      if (terms.length > 0) {
-        const hay = this.haystackOf(i);
-        if (!terms.every((t) => hay.includes(t))) continue;
-      }
+      if (textTest && !textTest(f)) continue;
       out[n++] = i;
     }
     return out.slice(0, n);
-  }
-
-  private haystackOf(i: number): string {
-    if (!this.haystack) {
-      this.haystack = this.flows.map((f) => (formatEndpoint(f.client.ip, f.client.port) + ' ' + formatEndpoint(f.server.ip, f.server.port)).toLowerCase());
-    }
-    return this.haystack[i]!;
   }
 
   private sorted(idx: Uint32Array, key: SortKey, desc: boolean): Uint32Array {
