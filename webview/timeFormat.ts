@@ -14,7 +14,7 @@ export const TIME_MODES: { mode: TimeMode; label: string }[] = [
 
 /** The editor's setting (diagram times) → the table's starting mode. */
 export function modeFromSetting(setting: string | undefined): TimeMode {
-  return setting === 'absolute' ? 'timeOfDay' : setting === 'delta' ? 'delta' : 'sinceStart';
+  return setting === 'absolute' ? 'epoch' : setting === 'timeOfDay' ? 'timeOfDay' : setting === 'delta' ? 'delta' : 'sinceStart';
 }
 
 export interface TimeContext {

@@ -120,9 +120,9 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
   ];
 }
 
-function currentTimeDisplay(): 'absolute' | 'relative' | 'delta' {
+function currentTimeDisplay(): 'absolute' | 'relative' | 'delta' | 'timeOfDay' {
   const v = vscode.workspace.getConfiguration('synscope').get('timeDisplay');
-  return v === 'absolute' || v === 'delta' ? v : 'relative';
+  return v === 'absolute' || v === 'delta' || v === 'timeOfDay' ? v : 'relative';
 }
 
 async function save(text: string, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {

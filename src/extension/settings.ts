@@ -13,7 +13,7 @@ export interface ExtensionSettings {
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-const TIME_DISPLAYS: readonly TimeDisplay[] = ['absolute', 'relative', 'delta'];
+const TIME_DISPLAYS: readonly TimeDisplay[] = ['absolute', 'relative', 'delta', 'timeOfDay'];
 
 /** Setting key (under synscope.) → AnalysisConfig key. */
 export const NUMERIC_SETTINGS: Readonly<Record<string, string>> = {

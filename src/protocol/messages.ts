@@ -13,7 +13,7 @@ import type { RequestMessage, ResponseMessage } from './messageChannel';
 
 export const PROTOCOL_VERSION = 1;
 
-export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+export type TimeDisplay = 'absolute' | 'relative' | 'delta' | 'timeOfDay';
 
 /** Live counters while a capture is read. */
 export interface ProgressInfo {

@@ -8,12 +8,12 @@ import type { Finding, Flow, FlowEvent } from '../core/engine/result';
 import { buildDiagramModel, type DiagramModel, type DiagramRow } from './sequenceModel';
 import { arrowShape, findingLine, findingText, gapBreak, rttBracket } from './sequenceParts';
 import {
-  formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
+  clockTime, formatDelta, formatDuration, formatEndpoint, formatEndpointShort, formatSecondsFixed, fractionDigits,
 } from './format';
 import { FALLBACK, standaloneStyle } from './theme';
 import { MONO, charWidth, el, svgOpen, text, title, truncateEnd } from './svg';
 
-export type TimeDisplay = 'absolute' | 'relative' | 'delta';
+export type TimeDisplay = 'absolute' | 'relative' | 'delta' | 'timeOfDay';
 
 export interface SequenceDiagramOptions {
   /** Left-margin time: epoch seconds, seconds since the flow's first packet, or step from the previous arrow. */
@@ -43,11 +43,18 @@ interface RowLayout {
   height: number;
 }
 
-function timeTexts(row: DiagramRow, mode: TimeDisplay, digits: number): [string, string] {
+function timeTexts(row: DiagramRow, mode: TimeDisplay, digits: number, previous: DiagramRow | undefined): [string, string] {
   const rel = `${formatSecondsFixed(row.sinceStart, digits)} s`;
   const step = row.step === null ? 'start' : formatDelta(row.step);
   switch (mode) {
     case 'absolute': return [row.ev.time, step];
+    case 'timeOfDay': {
+      // UTC time of day; the date on the first row and wherever it changes.
+      const now = clockTime(row.ev.time, digits);
+      if (!now) return [row.ev.time, step];
+      const before = previous ? clockTime(previous.ev.time, digits) : null;
+      return [now[1], before && before[0] === now[0] ? step : `${now[0]} UTC · ${step}`];
+    }
     case 'delta': return [step, `@ ${rel}`];
     default: return [rel, step];
   }
@@ -156,7 +163,7 @@ export function renderSequenceDiagram(
   const model = buildDiagramModel(flow, events ?? [], findings ?? []);
   const rows = model.rows;
   const digits = fractionDigits(rows[0]?.ev.time ?? flow.start) || 6;
-  const times = rows.map((r) => timeTexts(r, mode, digits));
+  const times = rows.map((r, i) => timeTexts(r, mode, digits, rows[i - 1]));
 
   // Horizontal layout: time column, frame numbers, the two lifelines, RTT columns.
   const timeW = Math.max(60, ...times.map(([a, b]) => Math.max(a.length * CW, b.length * CW_SMALL)));
