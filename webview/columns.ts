@@ -39,7 +39,7 @@ export const COLUMNS: Column[] = [
   { key: 'client', title: 'Client', w: 172, grow: 2, tier: 0, tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
   { key: 'server', title: 'Server', w: 172, grow: 2, tier: 0, tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
   {
-    key: 'state', title: 'State', w: 140, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
+    key: 'state', title: 'State', w: 156, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
     text: (r) => `${stateWords(r.state, r.handshakeComplete)} (${r.state})`,
     hint: (r) => `${stateWords(r.state, r.handshakeComplete)} — Zeek conn_state ${r.state}, history ${r.history}`,
   },

@@ -61,8 +61,8 @@ export class FilterBar {
   }
 
   /** States and finding codes present in this capture. */
-  setOptions(states: string[], codes: string[]): void {
-    fill(this.state, 'All states', states.map((v) => ({ value: v, label: `${stateCodeWords(v)} (${v})` })));
+  setOptions(states: string[], codes: string[], labels: Record<string, string> = {}): void {
+    fill(this.state, 'All states', states.map((v) => ({ value: v, label: `${labels[v] ?? stateCodeWords(v)} (${v})` })));
     fill(this.finding, 'All findings', codes.map((v) => ({ value: v, label: `${findingWords(v)} (${v})` })));
     this.show();
   }
@@ -95,6 +95,11 @@ export class FilterBar {
     if (f.flowIds && f.flowIds.length > 0) {
       const x = h('button', { class: 'chip', title: 'Show all flows again' }, `${f.flowIdsLabel ?? 'Selected flows'} ✕`);
       x.addEventListener('click', () => this.set({ ...this.filter, flowIds: undefined, flowIdsLabel: undefined }, true));
+      this.storyChip.append(x);
+    }
+    if (f.startFrom != null || f.startTo != null) {
+      const x = h('button', { class: 'chip', title: 'Show flows of the whole capture again', 'data-testid': 'time-range-chip' }, `${f.startLabel ?? 'Time range'} ✕`);
+      x.addEventListener('click', () => this.set({ ...this.filter, startFrom: null, startTo: null, startLabel: undefined }, true));
       this.storyChip.append(x);
     }
   }

@@ -53,6 +53,7 @@ const actions: SummaryActions = {
   filterFlows: (flowIds, label) => applyFilter({ flowIds, flowIdsLabel: label }),
   filterFinding: (code) => applyFilter({ finding: code }),
   filterState: (state) => applyFilter({ state: state as FlowFilter['state'] }),
+  filterTime: (startFrom, startTo, startLabel) => applyFilter({ ...table.currentQuery.filter, startFrom, startTo, startLabel }),
 };
 
 const filterBar = new FilterBar((filter) => setQuery({ ...table.currentQuery, filter }));
@@ -238,7 +239,7 @@ function onDone(o: Overview): void {
   applyTime();
   renderStories(stories, o, actions);
   renderSummary(summary, o, actions);
-  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
+  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code), o.stateLabels);
   filterBar.set(view.query.filter, false);
   table.setQuery(view.query, view.scrollTop);
   table.setSelectedFlow(view.selectedFlowId);

@@ -4,12 +4,15 @@ import type { Overview, StoryView } from '../src/protocol/messages';
 import { clear, fmtInt, h, parseSvg } from './dom';
 import { epochToUtc } from './format';
 import { CARD_CHART, keyNumbers } from './storyKeys';
+import { attachRangeSelect } from './chartRange';
 import { findingWords, stateCodeWords } from '../src/protocol/stateWords';
 
 export interface SummaryActions {
   filterFlows(flowIds: number[], label: string): void;
   filterFinding(code: FindingCode): void;
   filterState(state: string): void;
+  /** Flows that started in [from, to) (epoch seconds), from a drag on the SYN chart. */
+  filterTime(from: number, to: number, label: string): void;
 }
 
 export function renderStories(host: HTMLElement, overview: Overview, actions: SummaryActions): void {
@@ -38,6 +41,10 @@ function storyCard(sv: StoryView, actions: SummaryActions): HTMLElement {
   const chartEl = parseSvg(svg);
   // The chart draws its own title; no caption repeats it.
   const chart = chartEl ? h('figure', { class: 'chart story-chart' }, chartEl) : null;
+  const series = s.series[sv.charts[pick] ? pick : 0];
+  if (chart && chartEl && series && series.binSeconds > 0) {
+    attachRangeSelect(chart, chartEl, { start: series.start, binSeconds: series.binSeconds, count: series.values.length }, actions.filterTime);
+  }
   // Stories list at most a capped number of flow ids; say so rather than promise them all.
   const label = s.flows.length === 0 ? 'No flows'
     : s.flows.length < s.flowCount ? `Show ${fmtInt(s.flows.length)} of ${fmtInt(s.flowCount)} flows` : `Show ${fmtInt(s.flowCount)} flows`;
@@ -87,7 +94,7 @@ export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryAc
   const states = h('div', { class: 'chips', 'aria-label': 'Flows per state' }, h('span', { class: 'chips-label' }, 'States:'));
   if (Object.keys(o.states).length === 0) states.append(h('span', { class: 'muted' }, 'none'));
   for (const [state, n] of Object.entries(o.states).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) {
-    const words = stateCodeWords(state);
+    const words = o.stateLabels[state] ?? stateCodeWords(state);
     const chip = h('button', { class: 'chip', title: `Show the ${words} flows (Zeek conn_state ${state})`, 'data-state': state },
       `${words} ${fmtInt(n ?? 0)} `, h('span', { class: 'chip-code' }, state));
     chip.addEventListener('click', () => actions.filterState(state));
@@ -101,12 +108,16 @@ export function renderSummary(host: HTMLElement, o: Overview, actions: SummaryAc
     codes.append(chip);
   }
   const charts = h('div', { class: 'summary-charts' });
-  const addChart = (svg: string, caption: string): void => {
+  const addChart = (svg: string, caption: string): { figure: HTMLElement; svg: SVGSVGElement } | null => {
     const el = parseSvg(svg);
+    if (!el) return null;
     // The chart draws its own title; the caption is its accessible name only.
-    if (el) charts.append(h('figure', { class: 'chart', 'aria-label': caption }, el));
+    const figure = h('figure', { class: 'chart', 'aria-label': caption }, el);
+    charts.append(figure);
+    return { figure, svg: el };
   };
-  addChart(o.charts.synRate, 'SYNs over time');
+  const syn = addChart(o.charts.synRate, 'SYNs over time');
+  if (syn && o.synRateBins) attachRangeSelect(syn.figure, syn.svg, o.synRateBins, actions.filterTime);
   addChart(o.charts.rttHistogram, 'Handshake RTT (ms)');
   host.append(tiles, states, codes, charts);
 }

@@ -28,6 +28,11 @@ export interface FlowFilter {
   flowIds?: number[];
   /** Human label for `flowIds`, shown in the filter bar ("SYN flood on 10.0.0.1:80"). */
   flowIdsLabel?: string;
+  /** Flows whose first packet falls in [startFrom, startTo), epoch seconds (a range dragged on a chart). */
+  startFrom?: number | null;
+  startTo?: number | null;
+  /** Human label for the time range ("started 1.2 s – 2.5 s into the capture"). */
+  startLabel?: string;
 }
 
 export interface FlowQuery {

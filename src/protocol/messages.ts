@@ -41,6 +41,8 @@ export interface Overview {
   /** Distinct VLAN ids and pcapng interface ids over the listed flows (table columns and filters). */
   vlans: number[];
   interfaces: number[];
+  /** Plain words per conn_state code present ("half-open" for S1 when no S1 flow completed its handshake). */
+  stateLabels: Record<string, string>;
   /** Flows per Zeek conn_state. */
   states: Partial<Record<string, number>>;
   /** Findings per code with the code's severity, most severe first. */
@@ -49,6 +51,8 @@ export interface Overview {
   synFlood: boolean;
   /** SVG: SYNs per time bin, and the handshake RTT histogram; '' when there is nothing to draw. */
   charts: { synRate: string; rttHistogram: string };
+  /** The SYN chart's bins (after rebinning), so a drag across it becomes a time range. */
+  synRateBins: { start: string; binSeconds: number; count: number } | null;
   elapsedMs: number;
 }
 

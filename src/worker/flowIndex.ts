@@ -116,12 +116,18 @@ export class FlowIndex {
     const ids = filter.flowIds && filter.flowIds.length > 0 ? new Set(filter.flowIds) : null;
     const minS = filter.rttMinMs == null ? null : filter.rttMinMs / 1000;
     const maxS = filter.rttMaxMs == null ? null : filter.rttMaxMs / 1000;
+    const from = filter.startFrom ?? null;
+    const to = filter.startTo ?? null;
     const out = new Uint32Array(this.flows.length);
     let n = 0;
     for (let i = 0; i < this.flows.length; i++) {
       const f = this.flows[i]!;
       if (ids && !ids.has(f.id)) continue;
       if (filter.state && f.state !== filter.state) continue;
+      if (from !== null || to !== null) {
+        const t = timeValue(f.start);
+        if ((from !== null && t < from) || (to !== null && t >= to)) continue;
+      }
       if (minS !== null || maxS !== null) {
         const rtt = f.handshake.rtt;
         if (rtt === null) continue;
@@ -238,5 +244,6 @@ function normalizeFilter(f: FlowFilter): unknown[] {
   return [
     (f.text ?? '').trim().toLowerCase(), f.state ?? '', f.finding ?? '',
     f.rttMinMs ?? null, f.rttMaxMs ?? null, f.flowIds && f.flowIds.length > 0 ? f.flowIds : null,
+    f.startFrom ?? null, f.startTo ?? null,
   ];
 }

@@ -4,6 +4,7 @@ import type { Overview, StoryView } from '../protocol/messages';
 import { formatOffset } from '../render/barChart';
 import { formatDuration, seriesLabel } from '../render/format';
 import { rebin } from './rebin';
+import { stateWords } from '../protocol/stateWords';
 import { verdict } from '../core/stories/verdict';
 
 export interface ChartRenderer {
@@ -20,10 +21,14 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number): Overview {
   const states: Record<string, number> = {};
   const rtts: number[] = [];
+  const words = new Map<string, Set<string>>();
   const vlans = new Set<number>();
   const interfaces = new Set<number>();
   for (const f of result.flows) {
     states[f.state] = (states[f.state] ?? 0) + 1;
+    let w = words.get(f.state);
+    if (!w) words.set(f.state, (w = new Set()));
+    w.add(stateWords(f.state, f.handshake.complete));
     for (const v of f.vlan) vlans.add(v);
     for (const i of f.interfaces) interfaces.add(i);
     if (f.handshake.rtt !== null) rtts.push(f.handshake.rtt * 1000);
@@ -61,6 +66,7 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
     vlans: [...vlans].sort((a, b) => a - b),
     interfaces: [...interfaces].sort((a, b) => a - b),
     states,
+    stateLabels: Object.fromEntries([...words].map(([code, w]) => [code, [...w].sort().join(' or ')])),
     findingCodes,
     findingsTotal: result.findings.length,
     synFlood: result.findings.some((f) => f.code === 'syn-flood') || stories.some((s) => s.story.kind === 'syn-flood'),
@@ -70,6 +76,7 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
         : '',
       rttHistogram: rtts.length > 0 ? safe(() => charts.histogram(rtts)) : '',
     },
+    synRateBins: tl && synBins && synBins.values.some((v) => v > 0) ? { start: tl.start, binSeconds: synBins.binSeconds, count: synBins.values.length } : null,
     elapsedMs,
   };
 }
