@@ -3,6 +3,7 @@
  * is an SVG from src/render (plot from x = 4 to width − 4 in its viewBox, one bar per bin), so
  * a pointer position maps to a bin without the renderer's help.
  */
+import { PAD, binAt, offsetText } from './chartBins';
 import { h } from './dom';
 
 export interface Bins {
@@ -10,22 +11,6 @@ export interface Bins {
   start: string;
   binSeconds: number;
   count: number;
-}
-
-const PAD = 4;
-
-/** Bin under a client x, clamped to the chart. */
-export function binAt(clientX: number, box: { left: number; width: number }, viewBoxWidth: number, count: number): number {
-  const ux = ((clientX - box.left) / Math.max(1, box.width)) * viewBoxWidth;
-  const bw = (viewBoxWidth - 2 * PAD) / Math.max(1, count);
-  return Math.max(0, Math.min(count - 1, Math.floor((ux - PAD) / bw)));
-}
-
-/** Seconds as a chart axis writes them: "850 ms", "1.2 s", "2.5 min". */
-export function offsetText(seconds: number): string {
-  if (seconds < 1) return `${Number((seconds * 1000).toPrecision(3))} ms`;
-  if (seconds < 120) return `${Number(seconds.toPrecision(3))} s`;
-  return `${Number((seconds / 60).toPrecision(3))} min`;
 }
 
 export function attachRangeSelect(figure: HTMLElement, svg: SVGSVGElement, bins: Bins, onRange: (from: number, to: number, label: string) => void): void {

@@ -185,6 +185,8 @@ async function reveal(flowId: number, findingId?: number, quiet = false): Promis
   focusFinding = findingId;
   let q = table.currentQuery;
   let index = await request('locateFlow', { query: q, flowId });
+  // The editor's own pick never clears filters the user set.
+  if (index < 0 && quiet) return;
   if (index < 0) {
     q = { ...q, filter: {} };
     filterBar.set({}, false);

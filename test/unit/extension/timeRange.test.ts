@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
 import { buildOverview } from '../../../src/worker/overview';
 import { FlowIndex } from '../../../src/worker/flowIndex';
-import { binAt, offsetText } from '../../../webview/chartRange';
+import { binAt, offsetText } from '../../../webview/chartBins';
 import { ROOT } from '../gen/tsharkFields';
 
 test('a pointer position maps to the bar under it (plot from x = 4 to width - 4 of the viewBox)', () => {
