@@ -35,17 +35,17 @@ const yes = (b: boolean): string => (b ? 'yes' : 'no');
  * history), as many as fit (`fitColumns`).
  */
 export const COLUMNS: Column[] = [
-  { key: 'id', title: 'Flow', w: 56, tier: 0, tooltip: 'Flow number, in order of first packet (as in the CLI, the Problems panel and the diagram)', cls: 'c-id num', text: (r) => String(r.id) },
-  { key: 'client', title: 'Client', w: 172, grow: 2, tier: 0, tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
-  { key: 'server', title: 'Server', w: 172, grow: 2, tier: 0, tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
+  { key: 'id', title: 'Flow', w: 52, tier: 0, tooltip: 'Flow number, in order of first packet (as in the CLI, the Problems panel and the diagram)', cls: 'c-id num', text: (r) => String(r.id) },
+  { key: 'client', title: 'Client', w: 146, grow: 2, tier: 0, tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
+  { key: 'server', title: 'Server', w: 146, grow: 2, tier: 0, tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
   {
-    key: 'state', title: 'State', w: 156, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
+    key: 'state', title: 'State', w: 132, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
     text: (r) => `${stateWords(r.state, r.handshakeComplete)} (${r.state})`,
     hint: (r) => `${stateWords(r.state, r.handshakeComplete)} — Zeek conn_state ${r.state}, history ${r.history}`,
   },
-  { key: 'rtt', title: 'RTT', w: 76, tier: 0, tooltip: 'Handshake RTT: ACK − SYN', cls: 'c-rtt num', text: (r) => fmtDuration(r.rtt) },
+  { key: 'rtt', title: 'RTT', w: 70, tier: 0, tooltip: 'Handshake RTT: ACK − SYN', cls: 'c-rtt num', text: (r) => fmtDuration(r.rtt) },
   {
-    key: 'findings', title: 'Findings', w: 150, grow: 1, tier: 0, tooltip: 'Findings on this flow', cls: 'c-find',
+    key: 'findings', title: 'Findings', w: 120, grow: 1, tier: 0, tooltip: 'Findings on this flow', cls: 'c-find',
     text: (r) => findingsCell(r.findings), hint: (r) => r.findings.map((c) => `${findingWords(c)} (${c})`).join(', '),
   },
   { key: 'vlan', title: 'VLAN', w: 80, tier: 1, tooltip: 'VLAN ids, outer first', cls: 'c-vlan', text: (r) => r.vlan.join(' / ') || '—', optional: 'vlan' },
