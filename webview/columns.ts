@@ -36,10 +36,10 @@ const yes = (b: boolean): string => (b ? 'yes' : 'no');
  */
 export const COLUMNS: Column[] = [
   { key: 'id', title: 'Flow', w: 52, tier: 0, tooltip: 'Flow number, in order of first packet (as in the CLI, the Problems panel and the diagram)', cls: 'c-id num', text: (r) => String(r.id) },
-  { key: 'client', title: 'Client', w: 146, grow: 2, tier: 0, tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
-  { key: 'server', title: 'Server', w: 146, grow: 2, tier: 0, tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
+  { key: 'client', title: 'Client', w: 152, grow: 2, tier: 0, tooltip: 'Client ip:port (sent the SYN)', cls: 'c-addr', text: (r) => r.client },
+  { key: 'server', title: 'Server', w: 152, grow: 2, tier: 0, tooltip: 'Server ip:port', cls: 'c-addr', text: (r) => r.server },
   {
-    key: 'state', title: 'State', w: 132, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
+    key: 'state', title: 'State', w: 120, tier: 0, tooltip: 'How the connection went (Zeek conn_state in brackets)', cls: 'c-state',
     text: (r) => `${stateWords(r.state, r.handshakeComplete)} (${r.state})`,
     hint: (r) => `${stateWords(r.state, r.handshakeComplete)} — Zeek conn_state ${r.state}, history ${r.history}`,
   },
