@@ -2,6 +2,7 @@
 import type { FlowDetail } from '../src/protocol/messages';
 import { clear, endpoint, h, parseSvg } from './dom';
 import { fmtDuration } from './format';
+import { findingWords, stateWords } from '../src/protocol/stateWords';
 
 export interface DiagramActions {
   exportDiagram(flowId: number): void;
@@ -41,7 +42,8 @@ export class DiagramPane {
     const f = detail.flow;
     this.flowId = f.id;
     this.buttons.hidden = false;
-    this.title.textContent = `Flow ${f.id}: ${endpoint(f.client.ip, f.client.port)} → ${endpoint(f.server.ip, f.server.port)} · ${f.state} · RTT ${fmtDuration(f.handshake.rtt)}`;
+    this.title.textContent = `Flow ${f.id}: ${endpoint(f.client.ip, f.client.port)} → ${endpoint(f.server.ip, f.server.port)} · ${stateWords(f.state, f.handshake.complete)} (${f.state}) · RTT ${fmtDuration(f.handshake.rtt)}`;
+    this.title.title = `tcp.stream eq ${f.id - 1}${f.vlan.length > 0 ? ` · VLAN ${f.vlan.join(' / ')}` : ''} · the numbers beside the arrows are frame numbers`;
     clear(this.body);
     const svg = parseSvg(detail.svg);
     if (svg) {
@@ -56,7 +58,7 @@ export class DiagramPane {
     for (const fd of detail.findings) {
       const focused = fd.id === focusFindingId;
       this.findings.append(h('li', { class: `sev-${fd.severity}${focused ? ' focused' : ''}`, 'data-finding-id': fd.id, 'aria-current': focused ? 'true' : null },
-        h('span', { class: 'code' }, fd.code), ' ', fd.message));
+        h('span', { class: 'code', title: fd.code }, findingWords(fd.code)), ' ', fd.message));
     }
   }
 }

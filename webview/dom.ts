@@ -46,16 +46,8 @@ export function parseSvg(markup: string): SVGSVGElement | null {
   return document.importNode(root, true) as unknown as SVGSVGElement;
 }
 
-export function fmtInt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
+// Number formats live in format.ts (no DOM); re-exported for the modules that draw.
+export { fmtBytes, fmtInt } from './format';
 
 /** "ip:port", IPv6 in brackets. */
 export function endpoint(ip: string, port: number): string {

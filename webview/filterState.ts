@@ -10,5 +10,5 @@ export function isFiltered(f: FlowFilter | undefined): boolean {
   if (!f) return false;
   const bound = (v: number | null | undefined): boolean => v !== null && v !== undefined;
   return Boolean(f.text?.trim() || f.state || f.finding || (f.flowIds && f.flowIds.length > 0)
-    || bound(f.rttMinMs) || bound(f.rttMaxMs));
+    || bound(f.rttMinMs) || bound(f.rttMaxMs) || bound(f.startFrom) || bound(f.startTo));
 }

@@ -5,7 +5,8 @@
  * Enter shows the selected flow's diagram.
  */
 import type { FlowPage, FlowQuery, FlowRow } from '../src/protocol/flowTable';
-import { COLUMNS } from './columns';
+import { COLUMNS, fitColumns, type Column } from './columns';
+import type { TimeContext } from './timeFormat';
 import { isFiltered } from './filterState';
 import { clear, h, setAttrs } from './dom';
 import { scrollTopToReveal, visibleWindow, type ScrollGeometry } from './virtualScroll';
@@ -45,6 +46,11 @@ export class FlowTable {
   private rafQueued = false;
   /** A selection made on a row whose page is still loading. */
   private pendingSelect: { index: number; activate: boolean } | null = null;
+  /** Columns this capture can fill, and those of them the table's width shows. */
+  private available: Column[] = COLUMNS.filter((c) => !c.optional);
+  private columns: Column[] = this.available.filter((c) => c.tier === 0);
+  private width = 0;
+  private time: TimeContext = { mode: 'sinceStart', captureStart: null, spansDays: false };
 
   constructor(query: FlowQuery, private readonly source: FlowTableSource, private readonly events: FlowTableEvents) {
     this.query = query;
@@ -62,6 +68,8 @@ export class FlowTable {
     this.viewport.addEventListener('click', (e) => this.onClick(e, false));
     this.viewport.addEventListener('dblclick', (e) => this.onClick(e, true));
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    // Which columns fit is the table's own width (a grid pane, not the window).
+    new ResizeObserver(() => this.fitColumns()).observe(this.element);
   }
 
   get currentQuery(): FlowQuery {
@@ -112,6 +120,38 @@ export class FlowTable {
     }
   }
 
+  /** The columns to show (VLAN and interface only where the capture has them). */
+  setColumns(columns: Column[]): void {
+    this.available = columns;
+    this.applyColumns();
+  }
+
+  private fitColumns(): void {
+    const width = this.element.clientWidth;
+    if (width === this.width) return;
+    this.width = width;
+    const next = fitColumns(this.available, width);
+    if (next.length !== this.columns.length || next.some((c, i) => c !== this.columns[i])) this.applyColumns();
+  }
+
+  private applyColumns(): void {
+    this.columns = fitColumns(this.available, this.width);
+    // Below the sum of the shown columns the table scrolls sideways, header and rows together.
+    const min = `${this.columns.reduce((a, c) => a + c.w, 0) + 2}px`;
+    this.header.style.minWidth = min;
+    this.viewport.style.minWidth = min;
+    for (const row of this.pool) row.remove();
+    this.pool.length = 0;
+    this.buildHeader();
+    this.render();
+  }
+
+  /** How the Start column writes times. */
+  setTimeContext(time: TimeContext): void {
+    this.time = time;
+    this.render();
+  }
+
   /** Marks a flow selected without moving (e.g. after a restore). */
   setSelectedFlow(flowId: number | null): void {
     this.selectedFlowId = flowId;
@@ -128,20 +168,21 @@ export class FlowTable {
 
   private buildHeader(): void {
     clear(this.header);
-    for (const col of COLUMNS) {
-      const active = this.query.sort.key === col.key;
+    for (const col of this.columns) {
+      const active = !col.noSort && this.query.sort.key === col.key;
       // A small arrow in its own span: the title keeps its width in narrow numeric columns.
       const arrow = active ? h('span', { class: 'sort-arrow', 'aria-hidden': 'true' }, this.query.sort.dir === 'asc' ? '▲' : '▼') : null;
       const cell = h('div', {
-        class: `ft-cell ft-head ${col.cls}${active ? ' sorted' : ''}`,
+        class: `ft-cell ft-head ${col.cls}${active ? ' sorted' : ''}${col.noSort ? ' nosort' : ''}`,
         role: 'columnheader',
-        title: `${col.tooltip}. Click to sort.`,
-        tabindex: 0,
+        title: col.noSort ? col.tooltip : `${col.tooltip}. Click to sort.`,
+        tabindex: col.noSort ? null : 0,
         'aria-sort': active ? (this.query.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none',
         'data-sort': col.key,
       }, col.title, arrow);
+      sizeCell(cell, col);
       const sort = (): void => {
-        if (this.staticRows) return; // sorting needs the finished analysis
+        if (this.staticRows || col.noSort) return; // sorting needs the finished analysis
         const dir = active && this.query.sort.dir === 'asc' ? 'desc' : 'asc';
         this.events.onSortChange({ ...this.query, sort: { key: col.key, dir } });
       };
@@ -216,7 +257,7 @@ export class FlowTable {
     this.viewport.setAttribute('aria-rowcount', String(this.total + 1));
     while (this.pool.length < win.count) {
       const row = h('div', { class: 'ft-row', role: 'row', 'data-testid': 'flow-row' });
-      for (const col of COLUMNS) row.append(h('div', { class: `ft-cell ${col.cls}`, role: 'gridcell' }));
+      for (const col of this.columns) row.append(sizeCell(h('div', { class: `ft-cell ${col.cls}`, role: 'gridcell' }), col));
       this.pool.push(row);
       this.spacer.append(row);
     }
@@ -245,11 +286,12 @@ export class FlowTable {
       // "true"/"false": setAttrs writes a bare attribute for true, which ARIA reads as not selected.
       setAttrs(el, { 'data-flow-id': row.id, 'data-index': i, 'aria-selected': String(selected), 'aria-rowindex': i + 2, 'data-testid': 'flow-row' });
       const cells = el.children;
-      for (let c = 0; c < COLUMNS.length; c++) {
-        const text = COLUMNS[c]!.text(row);
+      for (let c = 0; c < this.columns.length; c++) {
+        const col = this.columns[c]!;
+        const text = col.text(row, this.time);
         const cell = cells[c] as HTMLElement;
         if (cell.textContent !== text) cell.textContent = text;
-        cell.title = text;
+        cell.title = col.hint ? col.hint(row, this.time) : text;
       }
     }
   }
@@ -281,4 +323,14 @@ export class FlowTable {
     e.preventDefault();
     this.selectIndex(next, false);
   }
+}
+
+/** Widths through the CSSOM (the CSP forbids style attributes, not style properties). */
+function sizeCell(cell: HTMLElement, col: Column): HTMLElement {
+  if (col.grow) {
+    cell.style.flex = `${col.grow} 0 ${col.w}px`;
+  } else {
+    cell.style.width = `${col.w}px`;
+  }
+  return cell;
 }

@@ -50,3 +50,14 @@ export function describeDamage(problems: readonly Problem[]): string {
   if (undecoded.length > 0) parts.push(`Not analysed: ${undecoded.map((p) => p.message).join('; ')}.`);
   return parts.join(' ');
 }
+
+export function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}

@@ -4,6 +4,8 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './styles.css';
 import type { FlowFilter, FlowQuery } from '../src/protocol/flowTable';
 import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState } from '../src/protocol/messages';
@@ -12,6 +14,8 @@ import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
 import { countOf, describeDamage, fmtDuration } from './format';
 import { FlowTable } from './flowTable';
+import { COLUMNS } from './columns';
+import { TIME_MODES, modeFromSetting, spansDays, type TimeMode } from './timeFormat';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
 import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
@@ -39,6 +43,8 @@ const reanalyze = h('vscode-button', { secondary: true, title: 'Run the analysis
 reanalyze.addEventListener('click', () => send({ type: 'command', command: 'reanalyze' }));
 const exportFindings = h('vscode-button', { secondary: true, title: 'Save findings as JSON, CSV or SARIF' }, 'Export findings…');
 exportFindings.addEventListener('click', () => send({ type: 'command', command: 'exportFindings' }));
+const verdictLine = h('p', { class: 'verdict', 'data-testid': 'verdict', role: 'status' });
+verdictLine.hidden = true;
 const stories = h('section', { class: 'stories', 'aria-label': 'What happened' });
 stories.hidden = true;
 const summary = h('section', { class: 'summary', 'data-testid': 'summary', 'aria-label': 'Summary' });
@@ -47,6 +53,7 @@ const actions: SummaryActions = {
   filterFlows: (flowIds, label) => applyFilter({ flowIds, flowIdsLabel: label }),
   filterFinding: (code) => applyFilter({ finding: code }),
   filterState: (state) => applyFilter({ state: state as FlowFilter['state'] }),
+  filterTime: (startFrom, startTo, startLabel) => applyFilter({ ...table.currentQuery.filter, startFrom, startTo, startLabel }),
 };
 
 const filterBar = new FilterBar((filter) => setQuery({ ...table.currentQuery, filter }));
@@ -55,7 +62,10 @@ const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request
     view.selectedFlowId = flowId;
     persist();
     send({ type: 'selected', flowId });
-    loadDetail(flowId, activate ? 0 : 120, activate);
+    // A selection the editor made itself (possibly answered later, once its page arrives).
+    if (quietSelect) quietSelect = false;
+    else revealWorkspace();
+    loadDetail(flowId, activate ? 0 : 120);
   },
   onSortChange: (q) => setQuery(q),
   onScroll: (top) => {
@@ -68,10 +78,29 @@ const diagram = new DiagramPane({
   copySummary: (flowId) => send({ type: 'command', command: 'copyFlowSummary', flowId }),
 });
 
+// How the table writes times; the diagram follows the synscope.timeDisplay setting.
+const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Time column shows', title: 'How the Start column writes times' }) as HTMLElement & { value: string };
+for (const t of TIME_MODES) timeSelect.append(h('vscode-option', { value: t.mode }, `Time: ${t.label}`));
+let timeMode: TimeMode | null = (TIME_MODES.find((t) => t.mode === view.timeMode)?.mode) ?? null;
+timeSelect.addEventListener('change', () => {
+  timeMode = timeSelect.value as TimeMode;
+  view.timeMode = timeMode;
+  persist();
+  applyTime();
+});
+
+function applyTime(): void {
+  const mode = timeMode ?? 'sinceStart';
+  timeSelect.value = mode;
+  const c = overview?.capture;
+  table.setTimeContext({ mode, captureStart: c?.start ?? null, spansDays: spansDays(c?.start ?? null, c?.end ?? null) });
+}
+
 // Hidden while a file that could not be read is shown: an empty table and "Select a flow"
 // under an error would suggest there is something to look at.
 const workspace = h('div', { class: 'workspace' },
-  h('section', { class: 'flows', 'aria-label': 'Flows' }, h('h2', { class: 'section-title' }, 'Flows'), filterBar.element, table.element),
+  h('section', { class: 'flows', 'aria-label': 'Flows' },
+    h('div', { class: 'flows-head' }, h('h2', { class: 'section-title' }, 'Flows'), timeSelect), filterBar.element, table.element),
   diagram.element,
 );
 
@@ -79,6 +108,7 @@ document.getElementById('app')!.append(
   h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), exportFindings, reanalyze),
   progressBar,
   errorBox,
+  verdictLine,
   stories,
   summary,
   workspace,
@@ -98,7 +128,7 @@ function persist(): void {
 function applyFilter(filter: FlowFilter): void {
   filterBar.set(filter, false);
   setQuery({ ...table.currentQuery, filter });
-  table.element.scrollIntoView({ block: 'nearest' });
+  revealWorkspace();
 }
 
 function setQuery(q: FlowQuery): void {
@@ -117,10 +147,22 @@ async function refreshCount(): Promise<void> {
   filterBar.setCount(page.total, overview.summary.flows);
 }
 
+/** Set while the editor selects a flow by itself (the verdict's flow), which must not scroll the page. */
+let quietSelect = false;
+
 /** Finding to highlight in the next diagram (set by a reveal from the Problems panel). */
 let focusFinding: number | undefined;
 
-function loadDetail(flowId: number | null, delayMs: number, scroll = false): void {
+/**
+ * Brings the table and the diagram fully on screen (the workspace is one screen tall), so the
+ * result of a click or an arrow key is never drawn below the fold.
+ */
+function revealWorkspace(): void {
+  const r = workspace.getBoundingClientRect();
+  if (r.top < -1 || r.bottom > window.innerHeight + 1) window.scrollBy({ top: r.top });
+}
+
+function loadDetail(flowId: number | null, delayMs: number): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
   const seq = ++detailSeq;
@@ -131,7 +173,6 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
         if (d) diagram.show(d, focusFinding);
         else diagram.showMessage(`There is no flow ${flowId}.`);
         focusFinding = undefined;
-        if (scroll) diagram.element.scrollIntoView({ block: 'nearest' });
       },
       (e: Error) => seq === detailSeq && diagram.showMessage(e.message),
     );
@@ -139,11 +180,13 @@ function loadDetail(flowId: number | null, delayMs: number, scroll = false): voi
 }
 
 /** Selects a flow, clearing filters that hide it. */
-async function reveal(flowId: number, findingId?: number): Promise<void> {
+async function reveal(flowId: number, findingId?: number, quiet = false): Promise<void> {
   if (!done) return;
   focusFinding = findingId;
   let q = table.currentQuery;
   let index = await request('locateFlow', { query: q, flowId });
+  // The editor's own pick never clears filters the user set.
+  if (index < 0 && quiet) return;
   if (index < 0) {
     q = { ...q, filter: {} };
     filterBar.set({}, false);
@@ -155,6 +198,7 @@ async function reveal(flowId: number, findingId?: number): Promise<void> {
     setQuery(q);
   }
   view.selectedFlowId = flowId;
+  quietSelect = quiet;
   table.selectIndex(index, true);
 }
 
@@ -190,14 +234,22 @@ function onDone(o: Overview): void {
   status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${fmtDuration(o.elapsedMs / 1000)}${damaged}`;
   workspace.hidden = false;
   exportFindings.hidden = false;
+  verdictLine.textContent = o.verdict.text;
+  verdictLine.className = `verdict tone-${o.verdict.tone}`;
+  verdictLine.hidden = false;
+  table.setColumns(COLUMNS.filter((c) => c.optional === undefined
+    || (c.optional === 'vlan' && o.vlans.length > 0) || (c.optional === 'interface' && o.interfaces.length > 1)));
+  applyTime();
   renderStories(stories, o, actions);
   renderSummary(summary, o, actions);
-  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code));
+  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code), o.stateLabels);
   filterBar.set(view.query.filter, false);
   table.setQuery(view.query, view.scrollTop);
   table.setSelectedFlow(view.selectedFlowId);
   void refreshCount();
   if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
+  // Every capture opens on something to look at: the worst flow, or the only one.
+  else if (o.verdict.flowId !== null) void reveal(o.verdict.flowId, undefined, true);
 }
 
 function onMessage(m: HostToWebview): void {
@@ -205,6 +257,8 @@ function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       fileName = m.fileName;
+      if (timeMode === null) timeMode = modeFromSetting(m.timeDisplay);
+      applyTime();
       title.textContent = fileName;
       document.title = fileName;
       break;
@@ -216,6 +270,7 @@ function onMessage(m: HostToWebview): void {
       progressBar.setAttribute('indeterminate', '');
       status.textContent = 'Reading…';
       stories.hidden = true;
+      verdictLine.hidden = true;
       workspace.hidden = false;
       exportFindings.hidden = false;
       table.setStaticRows([], 0);
@@ -247,6 +302,7 @@ function onMessage(m: HostToWebview): void {
       errorBox.hidden = false;
       // Nothing was analysed: no table, no diagram, nothing to export.
       stories.hidden = true;
+      verdictLine.hidden = true;
       summary.textContent = '';
       workspace.hidden = true;
       exportFindings.hidden = true;

@@ -70,7 +70,10 @@ for (const f of samples) cpSync(f.path, join(ws, f.name));
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
 const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
-const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath } });
+// SYNSCOPE_E2E_THEME=light|dark picks VS Code's default theme of that kind for the screenshots.
+const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+const theme = THEMES[process.env.SYNSCOPE_E2E_THEME ?? ''];
+const runDir = makeRunDir({ prefix: 'synscope-e2e-', extensions: { 'synscope-dev': extPath }, settings: theme ? { 'workbench.colorTheme': theme } : {} });
 // Also on the hard deadline's exit: no temp folders left behind (servers die in vscode-server.mjs).
 process.on('exit', () => {
   for (const d of [runDir.dir, ws, staged?.dir]) if (d) rmSync(d, { recursive: true, force: true });

@@ -19,7 +19,9 @@ export async function launchBrowser() {
 }
 
 export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: false });
+  // SYNSCOPE_E2E_VIEWPORT=1000x800 looks at the editor in a smaller window.
+  const [width, height] = (process.env.SYNSCOPE_E2E_VIEWPORT ?? '1400x900').split('x').map(Number);
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: false });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   // The workbench's own errors (extension host crashes, failed activations) explain most

@@ -7,7 +7,9 @@ import type { ConnState, FindingCode, Severity } from '../core/engine/result';
 
 export type SortKey =
   | 'id' | 'client' | 'server' | 'state' | 'history' | 'syn' | 'synAck'
-  | 'rtt' | 'serverRtt' | 'clientRtt' | 'findings' | 'start';
+  | 'rtt' | 'serverRtt' | 'clientRtt' | 'findings' | 'start'
+  | 'duration' | 'packetsClient' | 'packetsServer' | 'bytesClient' | 'bytesServer'
+  | 'mss' | 'windowScale' | 'vlan' | 'interface';
 
 export interface FlowSort {
   key: SortKey;
@@ -26,6 +28,11 @@ export interface FlowFilter {
   flowIds?: number[];
   /** Human label for `flowIds`, shown in the filter bar ("SYN flood on 10.0.0.1:80"). */
   flowIdsLabel?: string;
+  /** Flows whose first packet falls in [startFrom, startTo), epoch seconds (a range dragged on a chart). */
+  startFrom?: number | null;
+  startTo?: number | null;
+  /** Human label for the time range ("started 1.2 s – 2.5 s into the capture"). */
+  startLabel?: string;
 }
 
 export interface FlowQuery {
@@ -51,7 +58,24 @@ export interface FlowRow {
   findings: FindingCode[];
   /** Worst severity among the flow's findings, null when none. */
   severity: Severity | null;
+  /** Epoch seconds of the first packet, as in the result JSON. */
   start: string;
+  /** Start of the flow before this one in capture order (null for the first): the delta view. */
+  previousStart: string | null;
+  /** Wireshark's tcp.stream: flows are numbered in order of first packet, like tcp.stream, from 1. */
+  stream: number;
+  handshakeComplete: boolean;
+  /** Seconds from the first to the last packet. */
+  duration: number;
+  /** Packets and payload bytes per direction (client → server, server → client). */
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  /** SYN options of each side; null where that side sent none. */
+  mss: { client: number | null; server: number | null };
+  windowScale: { client: number | null; server: number | null };
+  sack: { client: boolean; server: boolean };
+  vlan: number[];
+  interfaces: number[];
 }
 
 export interface FlowPage {

@@ -7,6 +7,7 @@
  * summaries and SVG rendered on the worker side.
  */
 import type { AnalysisResult, CaptureSummary, Finding, FindingCode, Flow, FlowEvent, Severity, Story, Summary } from '../core/engine/result';
+import type { Verdict } from '../core/stories/verdict';
 import type { FlowPage, FlowQuery, FlowRow } from './flowTable';
 import type { RequestMessage, ResponseMessage } from './messageChannel';
 
@@ -39,7 +40,14 @@ export interface StoryView {
 export interface Overview {
   capture: CaptureSummary;
   summary: Summary;
+  /** One line for every capture, and the flow to select first (src/core/stories/verdict.ts). */
+  verdict: Verdict;
   stories: StoryView[];
+  /** Distinct VLAN ids and pcapng interface ids over the listed flows (table columns and filters). */
+  vlans: number[];
+  interfaces: number[];
+  /** Plain words per conn_state code present ("half-open" for S1 when no S1 flow completed its handshake). */
+  stateLabels: Record<string, string>;
   /** Flows per Zeek conn_state. */
   states: Partial<Record<string, number>>;
   /** Findings per code with the code's severity, most severe first. */
@@ -48,6 +56,8 @@ export interface Overview {
   synFlood: boolean;
   /** SVG: SYNs per time bin, and the handshake RTT histogram; '' when there is nothing to draw. */
   charts: { synRate: string; rttHistogram: string };
+  /** The SYN chart's bins (after rebinning), so a drag across it becomes a time range. */
+  synRateBins: { start: string; binSeconds: number; count: number } | null;
   elapsedMs: number;
 }
 
@@ -81,6 +91,8 @@ export interface ViewState {
   selectedFlowId: number | null;
   query: FlowQuery;
   scrollTop: number;
+  /** How the table writes times (webview/timeFormat.ts TimeMode); absent = from the setting. */
+  timeMode?: string;
 }
 
 export type WebviewToHost =

@@ -4,8 +4,10 @@
  * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
  * pages of the same view costs a slice, not a sort.
  */
-import type { Finding, FindingCode, Flow, Severity } from '../core/engine/result';
-import { formatEndpoint, type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import type { Finding, Flow, Severity } from '../core/engine/result';
+import { type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { parseFilter } from '../protocol/filterQuery';
+import { extraSortValue, flowRow } from './flowRow';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -36,8 +38,6 @@ export class FlowIndex {
   private readonly findingsById = new Map<number, Finding>();
   private readonly rowCache = new Map<number, FlowRow>();
   private readonly numericKeys = new Map<SortKey, Float64Array>();
-  /** Lower-cased "client server" per flow, built on the first text filter. */
-  private haystack: string[] | null = null;
   /** Most recently used query results, newest last. */
   private readonly views = new Map<string, Uint32Array>();
   private static readonly MAX_VIEWS = 4;
@@ -70,27 +70,7 @@ export class FlowIndex {
     let r = this.rowCache.get(i);
     if (r) return r;
     const f = this.flows[i]!;
-    const codes: FindingCode[] = [];
-    let worst: Severity | null = null;
-    for (const fd of this.findingsOf(f)) {
-      if (!codes.includes(fd.code)) codes.push(fd.code);
-      if (worst === null || SEVERITY_RANK[fd.severity] > SEVERITY_RANK[worst]) worst = fd.severity;
-    }
-    r = {
-      id: f.id,
-      client: formatEndpoint(f.client.ip, f.client.port),
-      server: formatEndpoint(f.server.ip, f.server.port),
-      state: f.state,
-      history: f.history,
-      syn: f.syn,
-      synAck: f.synAck,
-      rtt: f.handshake.rtt,
-      serverRtt: f.handshake.serverRtt,
-      clientRtt: f.handshake.clientRtt,
-      findings: codes,
-      severity: worst,
-      start: f.start,
-    };
+    r = flowRow(f, this.findingsOf(f), i > 0 ? this.flows[i - 1] : undefined);
     // Rows are small, but a million of them are not: cache only what pages touched recently.
     if (this.rowCache.size > 20_000) this.rowCache.clear();
     this.rowCache.set(i, r);
@@ -130,16 +110,24 @@ export class FlowIndex {
   }
 
   private filtered(filter: FlowFilter): Uint32Array {
-    const terms = (filter.text ?? '').toLowerCase().split(/\s+/).filter((t) => t !== '');
+    // A filter the box could not read narrows nothing; the webview says why instead of sending it.
+    const parsed = parseFilter(filter.text ?? '');
+    const textTest = parsed.ok && !parsed.empty ? parsed.test : null;
     const ids = filter.flowIds && filter.flowIds.length > 0 ? new Set(filter.flowIds) : null;
     const minS = filter.rttMinMs == null ? null : filter.rttMinMs / 1000;
     const maxS = filter.rttMaxMs == null ? null : filter.rttMaxMs / 1000;
+    const from = filter.startFrom ?? null;
+    const to = filter.startTo ?? null;
     const out = new Uint32Array(this.flows.length);
     let n = 0;
     for (let i = 0; i < this.flows.length; i++) {
       const f = this.flows[i]!;
       if (ids && !ids.has(f.id)) continue;
       if (filter.state && f.state !== filter.state) continue;
+      if (from !== null || to !== null) {
+        const t = timeValue(f.start);
+        if ((from !== null && t < from) || (to !== null && t >= to)) continue;
+      }
       if (minS !== null || maxS !== null) {
         const rtt = f.handshake.rtt;
         if (rtt === null) continue;
@@ -147,20 +135,10 @@ export class FlowIndex {
         if (maxS !== null && rtt > maxS) continue;
       }
       if (filter.finding && !this.findingsOf(f).some((fd) => fd.code === filter.finding)) continue;
-      if (terms.length > 0) {
-        const hay = this.haystackOf(i);
-        if (!terms.every((t) => hay.includes(t))) continue;
-      }
+      if (textTest && !textTest(f)) continue;
       out[n++] = i;
     }
     return out.slice(0, n);
-  }
-
-  private haystackOf(i: number): string {
-    if (!this.haystack) {
-      this.haystack = this.flows.map((f) => (formatEndpoint(f.client.ip, f.client.port) + ' ' + formatEndpoint(f.server.ip, f.server.port)).toLowerCase());
-    }
-    return this.haystack[i]!;
   }
 
   private sorted(idx: Uint32Array, key: SortKey, desc: boolean): Uint32Array {
@@ -222,7 +200,8 @@ function numericGetter(key: SortKey, index: FlowIndex): ((f: Flow) => number | n
     case 'clientRtt': return (f) => f.handshake.clientRtt;
     case 'start': return (f) => timeValue(f.start);
     case 'findings': return (f) => index.findingWeight(f);
-    default: return null;
+    case 'state': case 'history': case 'client': case 'server': case 'id': return null;
+    default: return (f) => extraSortValue(key, f) ?? null;
   }
 }
 
@@ -265,5 +244,6 @@ function normalizeFilter(f: FlowFilter): unknown[] {
   return [
     (f.text ?? '').trim().toLowerCase(), f.state ?? '', f.finding ?? '',
     f.rttMinMs ?? null, f.rttMaxMs ?? null, f.flowIds && f.flowIds.length > 0 ? f.flowIds : null,
+    f.startFrom ?? null, f.startTo ?? null,
   ];
 }

@@ -1,20 +1,36 @@
 /** Builds the summary header's data from a finished result (pure; charts come in as a renderer). */
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
 import type { Overview, StoryView } from '../protocol/messages';
-import { seriesLabel } from '../render/format';
+import { formatOffset } from '../render/barChart';
+import { formatDuration, seriesLabel } from '../render/format';
+import { rebin } from './rebin';
+import { stateWords } from '../protocol/stateWords';
+import { verdict } from '../core/stories/verdict';
 
 export interface ChartRenderer {
-  barChart(series: { label: string; values: number[]; start?: string; binSeconds?: number }): string;
+  /** `width` in px (default: the renderer's). */
+  barChart(series: { label: string; values: number[]; start?: string; binSeconds?: number }, width?: number): string;
   histogram(values: number[]): string;
 }
+
+const STORY_CHART_WIDTH = 460;
+const SUMMARY_CHART_BINS = 80;
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number): Overview {
   const states: Record<string, number> = {};
   const rtts: number[] = [];
+  const words = new Map<string, Set<string>>();
+  const vlans = new Set<number>();
+  const interfaces = new Set<number>();
   for (const f of result.flows) {
     states[f.state] = (states[f.state] ?? 0) + 1;
+    let w = words.get(f.state);
+    if (!w) words.set(f.state, (w = new Set()));
+    w.add(stateWords(f.state, f.handshake.complete));
+    for (const v of f.vlan) vlans.add(v);
+    for (const i of f.interfaces) interfaces.add(i);
     if (f.handshake.rtt !== null) rtts.push(f.handshake.rtt * 1000);
   }
   const byCode = new Map<FindingCode, { code: FindingCode; count: number; severity: Severity }>();
@@ -38,20 +54,29 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
   const tl = result.timeline;
   const stories: StoryView[] = (result.stories ?? []).map((story) => ({
     story,
-    charts: story.series.map((s) => safe(() => charts.barChart({ label: seriesLabel(s.label, s.unit), values: s.values, start: s.start, binSeconds: s.binSeconds }))),
+    charts: story.series.map((s) => safe(() => charts.barChart({ label: seriesLabel(s.label, s.unit), values: s.values, start: s.start, binSeconds: s.binSeconds }, STORY_CHART_WIDTH))),
   }));
+  // Bars at least ~4 px wide, so each one has a tooltip a pointer can reach.
+  const synBins = tl ? rebin(tl.syn, tl.binSeconds, SUMMARY_CHART_BINS) : null;
   return {
     capture: result.capture,
     summary: result.summary,
+    verdict: verdict(result, formatDuration),
     stories,
+    vlans: [...vlans].sort((a, b) => a - b),
+    interfaces: [...interfaces].sort((a, b) => a - b),
     states,
+    stateLabels: Object.fromEntries([...words].map(([code, w]) => [code, [...w].sort().join(' or ')])),
     findingCodes,
     findingsTotal: result.findings.length,
     synFlood: result.findings.some((f) => f.code === 'syn-flood') || stories.some((s) => s.story.kind === 'syn-flood'),
     charts: {
-      synRate: tl && tl.syn.length > 0 ? safe(() => charts.barChart({ label: 'SYNs per bin', values: tl.syn, start: tl.start, binSeconds: tl.binSeconds })) : '',
+      synRate: tl && synBins && synBins.values.some((v) => v > 0)
+        ? safe(() => charts.barChart({ label: `SYNs per ${formatOffset(synBins.binSeconds)} bin`, values: synBins.values, start: tl.start, binSeconds: synBins.binSeconds }))
+        : '',
       rttHistogram: rtts.length > 0 ? safe(() => charts.histogram(rtts)) : '',
     },
+    synRateBins: tl && synBins && synBins.values.some((v) => v > 0) ? { start: tl.start, binSeconds: synBins.binSeconds, count: synBins.values.length } : null,
     elapsedMs,
   };
 }

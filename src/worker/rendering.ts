@@ -5,7 +5,7 @@ import type { TimeDisplay } from '../protocol/messages';
 import type { ChartRenderer } from './overview';
 
 export const chartRenderer: ChartRenderer = {
-  barChart: (series) => renderBarChart(series),
+  barChart: (series, width) => renderBarChart(series, { width }),
   // The overview hands RTTs in milliseconds.
   histogram: (values) => renderHistogram(values, { unit: 'ms' }),
 };

@@ -46,7 +46,10 @@ test('sorting by findings puts the worst flows first when descending', () => {
 
 test('text filter matches address and port; every term must match', () => {
   const ix = new FlowIndex(flows, findings);
-  assert.deepEqual(ids(ix, q({}, { text: '10.0.0.1' })), [2, 4], 'a substring: 10.0.0.10 matches too, like a search box');
+  // A whole address is that address (as ip.addr==); a partial one is still a substring.
+  assert.deepEqual(ids(ix, q({}, { text: '10.0.0.1' })), [4], 'not 10.0.0.10');
+  assert.deepEqual(ids(ix, q({}, { text: '10.0.0.1' + '0' })), [2]);
+  assert.deepEqual(ids(ix, q({}, { text: '10.0.0' })), [1, 2, 4], 'a partial address narrows as you type');
   assert.deepEqual(ids(ix, q({}, { text: ':443' })), [3]);
   assert.deepEqual(ids(ix, q({}, { text: '10.0.0 :5002' })), [4]);
   assert.deepEqual(ids(ix, q({}, { text: '2001:DB8::1' })), [3], 'case-insensitive IPv6');

@@ -1,0 +1,73 @@
+/**
+ * Capture times for people: time of day (UTC, with the date only when the capture crosses
+ * midnight), seconds since the capture started, or the step from the previous flow; epoch
+ * seconds stay available for matching the JSON. No DOM (unit-tested in test/unit/extension).
+ */
+export type TimeMode = 'sinceStart' | 'timeOfDay' | 'delta' | 'epoch';
+
+export const TIME_MODES: { mode: TimeMode; label: string }[] = [
+  { mode: 'sinceStart', label: 'since capture start' },
+  { mode: 'timeOfDay', label: 'time of day (UTC)' },
+  { mode: 'delta', label: 'since previous flow' },
+  { mode: 'epoch', label: 'epoch seconds' },
+];
+
+/** The editor's setting (diagram times) → the table's starting mode. */
+export function modeFromSetting(setting: string | undefined): TimeMode {
+  return setting === 'absolute' ? 'epoch' : setting === 'timeOfDay' ? 'timeOfDay' : setting === 'delta' ? 'delta' : 'sinceStart';
+}
+
+export interface TimeContext {
+  mode: TimeMode;
+  /** Epoch seconds of the capture's first packet. */
+  captureStart: string | null;
+  /** True when the capture's first and last packet fall on different UTC days. */
+  spansDays: boolean;
+}
+
+/** Epoch string → [whole seconds, nanoseconds], exact (no float rounding of 1.7e9 s). */
+function parts(epoch: string): [number, number] | null {
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(epoch.trim());
+  if (!m) return null;
+  return [Number(m[1]), Number((m[2] ?? '').slice(0, 9).padEnd(9, '0'))];
+}
+
+/** Seconds from `a` to `b`, exact to the nanosecond before the final division. */
+export function secondsFrom(a: string, b: string): number | null {
+  const x = parts(a);
+  const y = parts(b);
+  if (!x || !y) return null;
+  return (y[0] - x[0]) + (y[1] - x[1]) / 1e9;
+}
+
+export function spansDays(start: string | null, end: string | null): boolean {
+  const a = start ? parts(start) : null;
+  const b = end ? parts(end) : null;
+  return !!a && !!b && Math.floor(a[0] / 86400) !== Math.floor(b[0] / 86400);
+}
+
+/** "14:03:07.123456" (UTC), or "2026-01-01 14:03:07.123456" when `withDate`. */
+export function timeOfDay(epoch: string, withDate: boolean): string {
+  const p = parts(epoch);
+  if (!p) return epoch;
+  const iso = new Date(p[0] * 1000).toISOString();
+  const micros = String(Math.floor(p[1] / 1000)).padStart(6, '0');
+  return `${withDate ? `${iso.slice(0, 10)} ` : ''}${iso.slice(11, 19)}.${micros}`;
+}
+
+/** A flow's start in the chosen mode; `previous` = the start of the flow before it (delta). */
+export function formatStart(epoch: string, previous: string | null, ctx: TimeContext): string {
+  switch (ctx.mode) {
+    case 'epoch': return epoch;
+    case 'timeOfDay': return timeOfDay(epoch, ctx.spansDays);
+    case 'delta': {
+      if (previous === null) return '0.000000';
+      const d = secondsFrom(previous, epoch);
+      return d === null ? '—' : `+${d.toFixed(6)}`;
+    }
+    case 'sinceStart': {
+      const d = ctx.captureStart ? secondsFrom(ctx.captureStart, epoch) : null;
+      return d === null ? '—' : d.toFixed(6);
+    }
+  }
+}
