@@ -19,6 +19,7 @@ import { assembleFindings, type PendingBucket } from './endFindings';
 import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
 import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
+import { cutOffByEnd } from './cutOff';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
@@ -359,12 +360,13 @@ export class Analyzer {
     return !this.targetsFull;
   }
 
-  private retire(f: FlowState, early: boolean): void {
+  private retire(f: FlowState, early: boolean, atEnd = false): void {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
       this.retired.add(f.hash, tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
     }
     const facts = flowFacts(f, this.facts);
+    if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
     const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
@@ -476,7 +478,7 @@ export class Analyzer {
   /** Close every flow, decide findings and stories, and return the result. Idempotent. */
   finish(read: ReadSummary, path: string): AnalysisResult {
     if (this.finished) return this.finished;
-    for (const f of this.table.flows) if (f) this.retire(f, false);
+    for (const f of this.table.flows) if (f) this.retire(f, false, true);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
     const flows = [...this.listed.values()].sort((a, b) => a.id - b.id);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;

@@ -8,7 +8,11 @@ import { DEFAULT_STORY_CONFIG, type StoryConfig } from '../stories/config';
 
 /** Story thresholds (stormMinConnections, slowConnectMs, pileupMinPending, …) are documented on StoryConfig and in docs/stories.md. */
 export interface AnalysisConfig extends StoryConfig {
-  /** A handshake (ACK − SYN) slower than this is a `slow-handshake` finding. */
+  /**
+   * A handshake whose server and path took longer than this (SYN → the SYN-ACK answering it,
+   * plus the acknowledged SYN-ACK → ACK: time lost to retransmissions is not counted) is a
+   * `slow-handshake` finding.
+   */
   slowRttMs: number;
   /** A handshake is also slow when it exceeds this multiple of its server's median RTT… */
   slowRttOutlierFactor: number;
@@ -61,6 +65,7 @@ export interface AnalysisConfig extends StoryConfig {
 export const DEFAULT_SEVERITIES: Record<FindingCode, Severity> = {
   'syn-flood': 'error',
   'half-open': 'warning',
+  'incomplete-at-end': 'info',
   'unanswered-syn': 'warning',
   'syn-retransmission': 'warning',
   'synack-retransmission': 'warning',

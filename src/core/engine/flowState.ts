@@ -86,7 +86,21 @@ export const P_SYN = 64;
 export const P_SYNACK = 69;
 export const P_ACK = 74;
 export const P_RST = 79;
-const SLOTS = 84;
+/**
+ * The packets that answered each other, frozen by the handshake ACK: the most recent pure SYN
+ * (Wireshark's ts_mru_syn, from which tcp.analysis.initial_rtt is measured), the first SYN-ACK
+ * after it (packet 0: none yet) and the most recent SYN-ACK (the one the ACK acknowledged).
+ */
+export const P_MRU_SYN = 84;
+export const P_ANSWER = 89;
+export const P_MRU_SYNACK = 94;
+/**
+ * packet-tcp.c's own tcp.analysis.initial_rtt: the first segment with ACK and no SYN, in either
+ * direction, minus the most recent SYN; 0 while unset, as there (a simultaneous open has no
+ * handshake ACK, so its RTT is this).
+ */
+const F_WIRESHARK_RTT = 99;
+const SLOTS = 100;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
@@ -231,6 +245,8 @@ export class FlowState {
   set portReuse(v: boolean) { this.s.a[this.o + F_PORT_REUSE] = v ? 1 : 0; }
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1) was seen. */
   get hasAck(): boolean { return this.s.a[this.o + F_HAS_ACK] !== 0; }
+
+  get wiresharkRtt(): number { return this.s.a[this.o + F_WIRESHARK_RTT]; }
 
   /** Where a connect starts: its first pure SYN, else (mid-stream, backscatter) the first packet. */
   startPoint(): number {
@@ -390,6 +406,10 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
     a[o + V_LAST_SYN_SEC + side] = t.sec;
     a[o + V_LAST_SYN_NS + side] = t.ns;
+    if (a[o + F_HAS_ACK] === 0) {
+      f.setPoint(P_MRU_SYN, t);
+      a[o + P_ANSWER] = 0;
+    }
   } else if (isSyn && isAck) {
     wantEvent = true;
     a[o + V_SYN_ACK + side]++;
@@ -420,6 +440,10 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     }
     a[o + V_LAST_SYNACK_SEC + side] = t.sec;
     a[o + V_LAST_SYNACK_NS + side] = t.ns;
+    if (a[o + F_HAS_ACK] === 0) {
+      if (a[o + P_ANSWER] === 0 && a[o + P_MRU_SYN] !== 0) f.setPoint(P_ANSWER, t);
+      f.setPoint(P_MRU_SYNACK, t);
+    }
   } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
     a[o + F_HAS_ACK] = 1;
@@ -427,6 +451,10 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     wantEvent = true;
     eventNotes = NOTE_HANDSHAKE_ACK;
     result |= 1;
+  }
+
+  if (isAck && !isSyn && a[o + F_WIRESHARK_RTT] === 0 && a[o + P_MRU_SYN] !== 0) {
+    a[o + F_WIRESHARK_RTT] = diffSeconds(t.sec, t.ns, a[o + P_MRU_SYN + 1], a[o + P_MRU_SYN + 2]);
   }
 
   if (len > 0) {

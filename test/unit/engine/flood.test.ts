@@ -93,6 +93,8 @@ test('a flood nobody answers: synCookies "no", unanswered flows counted', () => 
 test('below the flood thresholds: no flood, each flow gets its own finding', () => {
   const t = new Trace();
   flood(t, 50, true); // 50 < floodMinHalfOpen (100)
+  // The capture runs on for 5 s, past any retransmission: no handshake was cut off by its end.
+  t.packet(6500, '192.0.2.99', 1, '192.0.2.98', 2, A, 1, 1);
   const r = t.finish();
   assert.equal(byCode(r, 'syn-flood').length, 0);
   assert.equal(byCode(r, 'half-open').length, 50);
@@ -102,6 +104,7 @@ test('per-flow findings are capped with one summary finding for the rest', () =>
   const t = new Trace({ maxFindingsPerCode: 20 });
   // 60 unanswered SYNs from one host: not a flood (one source), 60 unanswered-syn findings.
   for (let i = 0; i < 60; i++) t.packet(i, '192.0.2.1', 30000 + i, SERVER, 22, S, i, 0);
+  t.packet(5000, '192.0.2.99', 1, '192.0.2.98', 2, A, 1, 1);
   const r = t.finish();
   const u = byCode(r, 'unanswered-syn');
   assert.equal(u.length, 21);

@@ -29,7 +29,7 @@ export function flowOf(id: number, events: FlowEvent[], over: Partial<Flow> = {}
     packets: { client: events.filter((e) => e.dir === 'c2s').length, server: events.filter((e) => e.dir === 's2c').length },
     payloadBytes: { client: 0, server: 0 }, exchanges: 0, syn: 1, synRetransmissions: 0, synAck: 1,
     synAckRetransmissions: 0, synIntervals: [], synAckIntervals: [],
-    handshake: { complete: false, syn: null, synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null },
+    handshake: { complete: false, syn: null, synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null, connectTime: null, measuredSyn: null, measuredSynAck: null, ackedSynAck: null },
     options: { client: { ...noOptions }, server: { ...noOptions } }, synData: 0, simultaneousOpen: false,
     portReuse: false, reset: null, fin: { client: false, server: false }, state: 'OTH', history: '',
     completeness: 0, findings: [], ...over,
@@ -68,7 +68,8 @@ export function cleanHandshake(): Scenario {
   ]);
   const [syn, synAck, ack] = events;
   const flow = flowOf(1, events, {
-    handshake: { complete: true, syn: ref(syn), synAck: ref(synAck), ack: ref(ack), rtt: 150e-6, serverRtt: 50e-6, clientRtt: 100e-6 },
+    handshake: { complete: true, syn: ref(syn), synAck: ref(synAck), ack: ref(ack), rtt: 150e-6, serverRtt: 50e-6, clientRtt: 100e-6,
+      connectTime: 150e-6, measuredSyn: ref(syn), measuredSynAck: ref(synAck), ackedSynAck: ref(synAck) },
     state: 'SF', history: 'ShAD',
   });
   return { flow, events, findings: [] };
@@ -97,7 +98,8 @@ export function lostFinalAck(): Scenario {
   ];
   const flow = flowOf(2, events, {
     synAck: 4, synAckRetransmissions: 3, synAckIntervals: [1, 2, 4],
-    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[1]), ack: ref(events[5]), rtt: 7.0004, serverRtt: 0.0002, clientRtt: 7.0002 },
+    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[1]), ack: ref(events[5]), rtt: 7.0004, serverRtt: 0.0002, clientRtt: 0.0002,
+      connectTime: 7.0004, measuredSyn: ref(events[0]), measuredSynAck: ref(events[1]), ackedSynAck: ref(events[4]) },
     state: 'SF', history: 'ShA', findings: [10, 11],
   });
   return { flow, events, findings };
@@ -133,7 +135,7 @@ export function refused(): Scenario {
   const findings = [finding(30, 4, 2, 'refused', 'error', 'Connection refused: RST in reply to SYN')];
   const flow = flowOf(4, events, {
     synAck: 0, reset: 'server', state: 'REJ', history: 'Sr', findings: [30],
-    handshake: { complete: false, syn: ref(events[0]), synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null },
+    handshake: { complete: false, syn: ref(events[0]), synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null, connectTime: null, measuredSyn: ref(events[0]), measuredSynAck: null, ackedSynAck: null },
   });
   return { flow, events, findings };
 }
