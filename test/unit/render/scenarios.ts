@@ -76,10 +76,32 @@ export function cleanHandshake(): Scenario {
 }
 
 /**
+ * The first SYN is lost (samples/syn-flood-legit-clients.pcap, tcp.stream 120): the client
+ * retries 1 s later, the server answers the retry in 40 µs, the client ACKs 204 ms after that.
+ * Server side 40 µs (frames 2 → 3), Wireshark's RTT 204.04 ms (2 → 4), connect time 1.20404 s (1 → 4).
+ */
+export function retriedSyn(): Scenario {
+  const events = withRel([
+    ev(1, '1700000000.000000', 'c2s', SYN, { options: 'MSS=1460' }),
+    ev(2, '1700000001.000000', 'c2s', SYN, { options: 'MSS=1460', notes: ['retransmission'] }),
+    ev(3, '1700000001.000040', 's2c', SYNACK, { ack: 1, window: 65160, options: 'MSS=1460' }),
+    ev(4, '1700000001.204040', 'c2s', ACK, { seq: 1, ack: 1, notes: ['handshake-ack'] }),
+  ]);
+  const flow = flowOf(5, events, {
+    syn: 2, synRetransmissions: 1, synIntervals: [1],
+    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[2]), ack: ref(events[3]), rtt: 0.20404, serverRtt: 40e-6, clientRtt: 0.204,
+      connectTime: 1.20404, measuredSyn: ref(events[1]), measuredSynAck: ref(events[2]), ackedSynAck: ref(events[2]) },
+    state: 'SF', history: 'ShA',
+  });
+  return { flow, events, findings: [] };
+}
+
+/**
  * The client's final ACK is lost (capture at the server): the server sends its SYN-ACK at
  * 100.000200 and retransmits it at 101.000200, 103.000200, 107.000200 — backoffs 1.0, 2.0,
- * 4.0 s — until an ACK arrives at 107.000400. Total RTT = 107.000400 − 100.000000 = 7.0004 s;
- * client side = 107.000400 − 100.000200 = 7.0002 s; server side 200 µs. Steps before frames
+ * 4.0 s — until an ACK arrives at 107.000400. Total RTT (Wireshark's, from the only SYN) =
+ * 107.000400 − 100.000000 = 7.0004 s; client side = the last SYN-ACK → ACK = 200 µs; server
+ * side 200 µs. Steps before frames
  * 3, 4, 5 (1, 2, 4 s) are ≥ 1 s: three breaks.
  */
 export function lostFinalAck(): Scenario {
