@@ -20,6 +20,7 @@ import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './fl
 import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
+import { LiveLimit, retryHorizonNs } from './limits';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
@@ -90,6 +91,10 @@ export class Analyzer {
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
   private readonly facts = newFlowFacts();
   private readonly codes: FindingCode[] = [];
+  /** The table size that triggers the next sweep (see sweep: it grows with the flows that must stay). */
+  private sweepAt: number;
+  /** Live flows finished early because `maxLiveFlows` was reached (see limits.ts). */
+  private readonly limits = new LiveLimit();
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
@@ -97,6 +102,7 @@ export class Analyzer {
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
     this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
+    this.sweepAt = this.config.maxActiveFlows;
   }
 
   /** Counts a packet and fills the reused time point for it (both entry points share this). */
@@ -176,6 +182,7 @@ export class Analyzer {
       const finishedEarly = this.retired !== null &&
         this.retired.has(hash, tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
       if (finishedEarly && !pureSyn) {
+        this.limits.latePacket();
         // A later packet of a flow finished early for memory: still that connection (tshark keeps
         // one tcp.stream), so no new flow — else every connection outliving the active-flow
         // limit would be counted twice. It still counts in the timeline.
@@ -190,7 +197,7 @@ export class Analyzer {
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events);
-    if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
+    if (this.table.size > this.sweepAt) this.sweep(t);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -199,7 +206,12 @@ export class Analyzer {
     }
   }
 
-  /** Finish closed and idle flows early so memory stays bounded. */
+  /**
+   * Finishes the flows nothing more can change: closed, idle past `idleTimeoutSeconds`, and
+   * handshake attempts quiet past any retransmission still to come (retryHorizonNs). A live
+   * flow is finished early only above `maxLiveFlows`, and the result then says so
+   * (capture-limits): a SYN from the current microsecond must not become a finding.
+   */
   private sweep(t: PacketTime): void {
     // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
     this.retired ??= new PairSet(1 << 16, 1 << 21);
@@ -209,10 +221,10 @@ export class Analyzer {
     this.reserveSweepScratch(flows.length);
     const { picked, ages } = this;
     const base = this.first ? this.first.sec : 0;
-    let attempts = 0;
+    const now = (t.sec - base) * 1e9 + t.ns;
+    let dead = 0;
     // Index loops over the table itself (retire() only empties slots, and nothing is inserted
-    // during a sweep), so a sweep allocates nothing per flow. The same pass notes the handshake
-    // attempts that stay, with their ages, for the next step: a flood's sweep touches each flow once.
+    // during a sweep), so a sweep allocates nothing per flow.
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
@@ -222,30 +234,47 @@ export class Analyzer {
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
         left--;
-      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1])) {
-        picked[attempts] = i;
-        ages[attempts++] = ageNs(f, base);
+      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1]) && now - ageNs(f, base) > retryHorizonNs(f)) {
+        picked[dead] = i;
+        ages[dead++] = ageNs(f, base);
       }
     }
-    const high = this.config.maxActiveFlows * 0.75;
-    const target = this.config.maxActiveFlows * 0.5;
-    if (left > high) {
-      // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
-      // first, so established connections survive a flood.
-      left -= this.retireOldest(left - target, attempts);
-    }
-    if (left > high) {
-      // Still too many: the least recently active flows.
+    // Finished oldest first: the order findings and flood flow lists are filled in.
+    left -= this.retireOldest(dead, dead);
+    const max = this.config.maxLiveFlows;
+    if (left > max) {
+      // The bound is truly hit: the oldest handshake attempts, then the least recently active
+      // flows, are finished while still live, and the result says how many (capture-limits).
+      const target = Math.floor(max * 0.75);
       let m = 0;
       for (let i = 0; i < flows.length; i++) {
         const f = flows[i];
-        if (f === null) continue;
+        if (f === null || f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1]) continue;
         picked[m] = i;
         ages[m++] = ageNs(f, base);
       }
-      this.retireOldest(left - target, m);
+      this.forced = true;
+      this.limits.hit(t.index, formatPoint(t));
+      left -= this.retireOldest(left - target, m);
+      if (left > target) {
+        m = 0;
+        for (let i = 0; i < flows.length; i++) {
+          const f = flows[i];
+          if (f === null) continue;
+          picked[m] = i;
+          ages[m++] = ageNs(f, base);
+        }
+        left -= this.retireOldest(left - target, m);
+      }
+      this.forced = false;
     }
+    // The flows that must stay are not swept again until the table grows by half: a sweep
+    // per new flow over tens of thousands of live ones would be quadratic.
+    this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.5)), max);
   }
+
+  /** Set while sweep() finishes live flows for the `maxLiveFlows` bound. */
+  private forced = false;
 
   /** Reused by sweeps: table slots considered, their ages, the ages sorted, the slots chosen. */
   private picked = new Int32Array(0);
@@ -361,12 +390,14 @@ export class Analyzer {
   }
 
   private retire(f: FlowState, early: boolean, atEnd = false): void {
+    if (this.forced) this.limits.finished(f);
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
       this.retired.add(f.hash, tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
     }
     const facts = flowFacts(f, this.facts);
     if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
+    facts.forced = this.forced;
     const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
@@ -485,6 +516,7 @@ export class Analyzer {
     const findings = assembleFindings({
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
+      liveLimit: this.limits.candidate(this.config.maxLiveFlows),
     });
     // The listed flows by id already (building a second map took 0.1 s for 268,060 flows).
     const byId = this.listed;

@@ -88,12 +88,14 @@ export interface FlowFacts {
   serverOptions: TcpOptionsSeen;
   /** The capture ended before the waiting side's next retransmission was due (set by the analyzer). */
   cutOff: boolean;
+  /** Finished while still live because `maxLiveFlows` was reached (set by the analyzer). */
+  forced: boolean;
 }
 
 export function newFlowFacts(): FlowFacts {
   return {
     client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
-    portReuse: false, rtt: null, answerTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false,
+    portReuse: false, rtt: null, answerTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false, forced: false,
   };
 }
 
@@ -120,6 +122,7 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   const client = clientTime(f);
   out.answerTime = server !== null && client !== null ? server + client : null;
   out.cutOff = false;
+  out.forced = false;
   out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;
   out.serverOptions = optionsOfSide(f, s) ?? NO_OPTIONS;
   return out;

@@ -41,9 +41,10 @@ const OUTCOME_CODE: Partial<Record<Outcome, FindingCode>> = {
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
   let n = 0;
   const byOutcome = OUTCOME_CODE[outcome];
-  const cutOff = f.cutOff && (outcome === 'half-open' || outcome === 'unanswered');
-  if (cutOff) out[n++] = 'incomplete-at-end';
-  else if (byOutcome) out[n++] = byOutcome;
+  const inProgress = outcome === 'half-open' || outcome === 'unanswered';
+  if (f.cutOff && inProgress) out[n++] = 'incomplete-at-end';
+  // A live handshake finished for the memory bound is counted in capture-limits, never a finding.
+  else if (byOutcome && !(f.forced && inProgress)) out[n++] = byOutcome;
   // A half-open flow's SYN-ACK retransmissions are its half-open finding's cause, told there.
   if (f.synRetx > 0 && outcome !== 'unanswered') out[n++] = 'syn-retransmission';
   if (f.synAckRetx > 0 && outcome !== 'half-open') out[n++] = 'synack-retransmission';

@@ -26,6 +26,7 @@ export type FindingCode =
   | 'options-mismatch'
   | 'capture-damaged'
   | 'server-limit'
+  | 'capture-limits'
   | 'connection-churn'
   | 'slow-connect'
   | 'connect-pileup';

@@ -4,6 +4,7 @@ import type { FindingCode } from '../engine/result';
 export const FINDING_TITLES: Record<FindingCode, string> = {
   'syn-flood': 'SYN flood: many half-open connections to one target from many sources',
   'half-open': 'The server answered with a SYN-ACK but the handshake never completed',
+  'capture-limits': 'More flows were live at once than maxLiveFlows allows: some were finished early and their later packets not analysed',
   'incomplete-at-end': 'A handshake was still in progress when the capture ended (no retransmission was due yet)',
   'unanswered-syn': 'A SYN got no answer at all',
   'syn-retransmission': 'The client had to retransmit its SYN before the server answered',
