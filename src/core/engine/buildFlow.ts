@@ -1,7 +1,7 @@
 /** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, NONE, optionsOfSide, P_ACK, P_ANSWER, P_FIRST, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, NONE, optionsOfSide, P_ACK, P_ANSWER, P_FIRST, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY, V_SYN_DUP, V_SYN_ACK_DUP,
   V_TURNS, type FlowState,
 } from './flowState';
 import type { Endpoint, Flow, PacketRef, TcpOptionsSeen } from './result';
@@ -74,6 +74,9 @@ export interface FlowFacts {
   synRetx: number;
   synAck: number;
   synAckRetx: number;
+  /** Of those, copies of the same packet within a millisecond (no retry: see flowState). */
+  synDup: number;
+  synAckDup: number;
   reset: null | 'client' | 'server' | 'both';
   simultaneousOpen: boolean;
   portReuse: boolean;
@@ -94,7 +97,7 @@ export interface FlowFacts {
 
 export function newFlowFacts(): FlowFacts {
   return {
-    client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
+    client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, synDup: 0, synAckDup: 0, reset: null, simultaneousOpen: false,
     portReuse: false, rtt: null, answerTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false, forced: false,
   };
 }
@@ -114,6 +117,8 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   out.synRetx = f.s.a[f.o + V_SYN_RETX + c];
   out.synAck = f.s.a[f.o + V_SYN_ACK + s];
   out.synAckRetx = f.s.a[f.o + V_SYN_ACK_RETX + s];
+  out.synDup = f.s.a[f.o + V_SYN_DUP + c];
+  out.synAckDup = f.s.a[f.o + V_SYN_ACK_DUP + s];
   out.reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   out.simultaneousOpen = simultaneousOpen;
   out.portReuse = f.portReuse;

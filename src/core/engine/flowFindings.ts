@@ -46,8 +46,9 @@ export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisCon
   // A live handshake finished for the memory bound is counted in capture-limits, never a finding.
   else if (byOutcome && !(f.forced && inProgress)) out[n++] = byOutcome;
   // A half-open flow's SYN-ACK retransmissions are its half-open finding's cause, told there.
-  if (f.synRetx > 0 && outcome !== 'unanswered') out[n++] = 'syn-retransmission';
-  if (f.synAckRetx > 0 && outcome !== 'half-open') out[n++] = 'synack-retransmission';
+  // Copies of one packet (SPAN duplicates) are no retry: nothing to report.
+  if (f.synRetx > f.synDup && outcome !== 'unanswered') out[n++] = 'syn-retransmission';
+  if (f.synAckRetx > f.synAckDup && outcome !== 'half-open') out[n++] = 'synack-retransmission';
   const slow = handshakeTime(f);
   if (slow !== null && slow * 1000 > config.slowRttMs) out[n++] = 'slow-handshake';
   if (f.simultaneousOpen) out[n++] = 'simultaneous-open';
@@ -62,7 +63,7 @@ export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisCon
  * was retransmitted (then the two are the same exchange).
  */
 export function handshakeTime(f: FlowFacts): number | null {
-  return f.answerTime ?? (f.synRetx === 0 && f.synAckRetx === 0 ? f.rtt : null);
+  return f.answerTime ?? (f.synRetx === f.synDup && f.synAckRetx === f.synAckDup ? f.rtt : null);
 }
 
 /** The findings themselves, with messages, for the codes `findingCodes` chose (and room was left for). */
@@ -72,19 +73,20 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
   const s = ep(flow.server);
   const base = { flows: [flow.id] };
   if (codes.has('unanswered-syn')) {
-    const retries = flow.syn - 1;
+    // Backoff intervals leave out copies of one packet (SPAN duplicates): those are no retries.
+    const retries = flow.synIntervals.length;
     const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     out.push({
       ...base, code: 'unanswered-syn', ...at(flow, 'syn'),
       message: retries > 0
-        ? `${s} never answered ${c}: ${count(flow.syn, 'SYN')} over ${dur(waited)} (retries after ${intervals(flow.synIntervals)})`
+        ? `${s} never answered ${c}: ${count(retries + 1, 'SYN')} over ${dur(waited)} (retries after ${intervals(flow.synIntervals)})`
         : `${s} never answered the SYN from ${c}`,
       details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
     });
   }
   if (codes.has('half-open')) {
-    const retried = flow.synAckRetransmissions > 0
-      ? ` (SYN-ACK sent ${count(flow.synAck, 'time')}, retries after ${intervals(flow.synAckIntervals)})` : '';
+    const retried = flow.synAckIntervals.length > 0
+      ? ` (SYN-ACK sent ${count(flow.synAckIntervals.length + 1, 'time')}, retries after ${intervals(flow.synAckIntervals)})` : '';
     out.push({
       ...base, code: 'half-open', ...at(flow, 'synAck'),
       message: `${s} answered ${c} with a SYN-ACK but the client never completed the handshake${retried}`,

@@ -100,7 +100,18 @@ export const P_MRU_SYNACK = 94;
  * handshake ACK, so its RTT is this).
  */
 const F_WIRESHARK_RTT = 99;
-const SLOTS = 100;
+/** Per side: repeats of the SYN / SYN-ACK within DUPLICATE_SECONDS (copies, not retries). */
+export const V_SYN_DUP = 100;
+export const V_SYN_ACK_DUP = 102;
+const SLOTS = 104;
+
+/**
+ * A repeated SYN or SYN-ACK (same ISN) this soon after the last one is the same packet captured
+ * twice (a SPAN port, two capture points), not a retransmission: no stack retransmits a SYN
+ * within a millisecond (Linux's shortest timeout is 200 ms, its SYN timeout 1 s). Still counted
+ * as a retransmission, as tshark does, but it is no retry and no backoff interval.
+ */
+const DUPLICATE_SECONDS = 0.001;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
@@ -381,7 +392,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   } else if (isAck && len === 0) a[o + F_COMPLETENESS] |= COMPLETE_ACK;
   if (len > 0 && !(isSyn && isAck)) a[o + F_COMPLETENESS] |= COMPLETE_DATA;
   if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) a[o + F_COMPLETENESS] |= COMPLETE_FIN;
-  if (flags & TCP_RST) a[o + F_COMPLETENESS] |= COMPLETE_RST;
+  // tshark leaves the RST bit out for a segment with both SYN and RST (a lone SYN+RST is 1).
+  if ((flags & TCP_RST) && !isSyn) a[o + F_COMPLETENESS] |= COMPLETE_RST;
 
   if (isSyn && !isAck) {
     wantEvent = true;
@@ -395,13 +407,16 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
         f.setPoint(P_SYN, t);
       }
     } else {
-      if (seg.seq === a[o + V_SYN_SEQ + side]) {
+      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]);
+      const same = seg.seq === a[o + V_SYN_SEQ + side];
+      if (same) {
         a[o + V_SYN_RETX + side]++;
         eventNotes = NOTE_RETRANSMISSION;
       }
-      f.synIntervals ??= [[], []];
-      if (f.synIntervals[side].length < MAX_INTERVALS) {
-        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]));
+      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_DUP + side]++;
+      else {
+        f.synIntervals ??= [[], []];
+        if (f.synIntervals[side].length < MAX_INTERVALS) f.synIntervals[side].push(gap);
       }
     }
     a[o + V_LAST_SYN_SEC + side] = t.sec;
@@ -427,15 +442,18 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       // Any ISN this side already answered with (a flow can see two: anycast, cookies).
       f.synAckSeqs ??= [[], []];
       const seen = f.synAckSeqs[side];
-      if (seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
+      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]);
+      const same = seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0;
+      if (same) {
         a[o + V_SYN_ACK_RETX + side]++;
         eventNotes = NOTE_RETRANSMISSION;
       } else if (seen.length < 8) {
         seen.push(seg.seq);
       }
-      f.synAckIntervals ??= [[], []];
-      if (f.synAckIntervals[side].length < MAX_INTERVALS) {
-        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]));
+      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_ACK_DUP + side]++;
+      else {
+        f.synAckIntervals ??= [[], []];
+        if (f.synAckIntervals[side].length < MAX_INTERVALS) f.synAckIntervals[side].push(gap);
       }
     }
     a[o + V_LAST_SYNACK_SEC + side] = t.sec;
