@@ -5,7 +5,7 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
+import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
@@ -20,7 +20,7 @@ import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './fl
 import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
-import { LiveLimit, retryHorizonNs } from './limits';
+import { isnKey, LiveLimit, retryHorizonNs } from './limits';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
@@ -181,6 +181,7 @@ export class Analyzer {
     if (!f) {
       const finishedEarly = this.retired !== null &&
         this.retired.has(hash, tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
+      if (finishedEarly && this.quietAttempt(seg, hash, t)) return;
       if (finishedEarly && !pureSyn) {
         this.limits.latePacket();
         // A later packet of a flow finished early for memory: still that connection (tshark keeps
@@ -240,7 +241,9 @@ export class Analyzer {
       }
     }
     // Finished oldest first: the order findings and flood flow lists are filled in.
+    this.quiet = true;
     left -= this.retireOldest(dead, dead);
+    this.quiet = false;
     const max = this.config.maxLiveFlows;
     if (left > max) {
       // The bound is truly hit: the oldest handshake attempts, then the least recently active
@@ -268,13 +271,33 @@ export class Analyzer {
       }
       this.forced = false;
     }
-    // The flows that must stay are not swept again until the table grows by half: a sweep
+    // The flows that must stay are not swept again until the table grows by a quarter: a sweep
     // per new flow over tens of thousands of live ones would be quadratic.
-    this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.5)), max);
+    this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.25)), max);
   }
 
   /** Set while sweep() finishes live flows for the `maxLiveFlows` bound. */
   private forced = false;
+  /** Set while sweep() finishes handshake attempts quiet past their retry horizon. */
+  private quiet = false;
+
+  /**
+   * Whether `seg` belongs to a handshake attempt finished as quiet (its client ISN is in the
+   * retired set: the SYN's seq, the client's later seq − 1, the SYN-ACK's ack − 1): then it is
+   * that connection's late packet, counted in capture-limits and in the timeline only. A SYN
+   * with the same ISN is the same connection for tshark, not port reuse.
+   */
+  private quietAttempt(seg: TcpSegment, hash: number, t: PacketTime): boolean {
+    const h2 = tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion);
+    const r = this.retired!;
+    const match = r.has(hash, isnKey(h2, seg.seq)) || r.has(hash, isnKey(h2, (seg.seq - 1) >>> 0)) ||
+      ((seg.flags & TCP_ACK) !== 0 && r.has(hash, isnKey(h2, (seg.ack - 1) >>> 0)));
+    if (!match) return false;
+    this.limits.lateForQuiet(t.index, formatPoint(t));
+    if (seg.flags & TCP_SYN) this.timeline.add(seg.flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
+    if (seg.flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
+    return true;
+  }
 
   /** Reused by sweeps: table slots considered, their ages, the ages sorted, the slots chosen. */
   private picked = new Int32Array(0);
@@ -393,7 +416,11 @@ export class Analyzer {
     if (this.forced) this.limits.finished(f);
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
-      this.retired.add(f.hash, tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
+      const h2 = tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16);
+      this.retired.add(f.hash, h2);
+      // An attempt finished as quiet is also known by its client's ISN, to recognise a late retry.
+      const isn = f.firstSynSide >= 0 ? f.s.a[f.o + V_SYN_SEQ + f.firstSynSide] : -1;
+      if (this.quiet && isn >= 0) this.retired.add(f.hash, isnKey(h2, isn));
     }
     const facts = flowFacts(f, this.facts);
     if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
