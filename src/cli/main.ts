@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CaptureFormatError } from '../core/capture/types';
 import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
-import type { AnalysisConfig } from '../core/engine/config';
+import { DEFAULT_CONFIG, type AnalysisConfig } from '../core/engine/config';
 import type { AnalysisResult, Severity } from '../core/engine/result';
 import { flowsToCsv } from '../core/output/csv';
 import { writeJson } from '../core/output/json';
@@ -230,8 +230,10 @@ function reexecWithHeapCap(argv: string[]): boolean {
   let maxFlows = 10000;
   const i = argv.indexOf('--max-flows');
   if (i >= 0 && Number.isFinite(Number(argv[i + 1]))) maxFlows = Number(argv[i + 1]);
-  // ~6 KB per listed flow (flow, events, output) on top of 96 MB for everything else.
-  const oldSpaceMb = Math.ceil(96 + (maxFlows * 6) / 1024);
+  // ~6 KB per listed flow (flow, events, output) on top of 96 MB for everything else, and room
+  // for the live flows the engine may hold (~0.45 KB of heap each): a cap below that would end
+  // a long flood in an out-of-memory crash instead of an answer (the bench mix stays at ~195 MB).
+  const oldSpaceMb = Math.ceil(96 + (maxFlows * 6) / 1024 + (DEFAULT_CONFIG.maxLiveFlows * 0.45) / 1024);
   const r = spawnSync(process.execPath, [`--max-old-space-size=${oldSpaceMb}`, '--max-semi-space-size=4', ...process.execArgv, __filename, ...argv], {
     stdio: 'inherit',
     env: { ...process.env, SYNSCOPE_CHILD: '1' },
