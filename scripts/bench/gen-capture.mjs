@@ -3,7 +3,7 @@
 //
 //   node scripts/bench/gen-capture.mjs scenario <name> <out> [--seed n]
 //   node scripts/bench/gen-capture.mjs bulk <out> --size 100MB [--seed n]
-//   node scripts/bench/gen-capture.mjs flood <out> --sources 1000000 [--seed n]
+//   node scripts/bench/gen-capture.mjs flood <out> --sources 1000000 [--rate 500000] [--synack-retries 1,3] [--seed n]
 //   node scripts/bench/gen-capture.mjs list
 //
 // The format follows the extension: .pcapng → pcapng; .pcap → pcap (µs; --ns for nanoseconds,
@@ -14,7 +14,7 @@ import { loadTs } from './bundle.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seed: { type: 'string', default: '1' }, size: { type: 'string', default: '100MB' }, sources: { type: 'string', default: '1000000' }, ns: { type: 'boolean' }, be: { type: 'boolean' } },
+  options: { seed: { type: 'string', default: '1' }, size: { type: 'string', default: '100MB' }, sources: { type: 'string', default: '1000000' }, rate: { type: 'string' }, 'synack-retries': { type: 'string' }, ns: { type: 'boolean' }, be: { type: 'boolean' } },
 });
 const gen = await loadTs('src/gen/index.ts', 'gen');
 const [cmd, a, b] = positionals;
@@ -38,7 +38,10 @@ if (cmd === 'list') {
   writeFileSync(b, gen.SCENARIOS[a].build(seed).toBuffer(formatFor(b)));
 } else if ((cmd === 'bulk' || cmd === 'flood') && a) {
   const w = new gen.CaptureWriter(new gen.FileSink(a), formatFor(a));
-  const stats = cmd === 'bulk' ? gen.generateBulk(w, { seed, targetBytes: parseSize(values.size) }) : gen.generateFlood(w, { seed, sources: Number(values.sources) });
+  const stats = cmd === 'bulk' ? gen.generateBulk(w, { seed, targetBytes: parseSize(values.size) }) : gen.generateFlood(w, {
+    seed, sources: Number(values.sources), rate: values.rate ? Number(values.rate) : undefined,
+    synAckRetries: values['synack-retries'] ? values['synack-retries'].split(',').map(Number) : undefined,
+  });
   w.close();
   console.log(JSON.stringify(stats));
 } else {

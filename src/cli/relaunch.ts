@@ -12,11 +12,17 @@ import { constants } from 'node:os';
 import { DEFAULT_CONFIG } from '../core/engine/config';
 import type { Options } from './args';
 
-/** Heap for the child: ~6 KB per listed flow (flow, events, output) on top of 96 MB for the rest. */
+/**
+ * Heap for the child: ~6 KB per listed flow (flow, events, output) on top of 96 MB for the rest,
+ * and room for the live flows the engine may hold (~0.45 KB of heap each, up to maxLiveFlows): a
+ * cap below that would end a long flood in an out-of-memory crash instead of an answer.
+ */
 export function heapMbFor(o: Options): number {
   const listed = o.maxFlows ?? o.config.maxFlows ?? DEFAULT_CONFIG.maxFlows;
   const maxFlows = typeof listed === 'number' && Number.isFinite(listed) && listed >= 0 ? listed : DEFAULT_CONFIG.maxFlows;
-  return Math.ceil(96 + (maxFlows * 6) / 1024);
+  const live = o.config.maxLiveFlows ?? DEFAULT_CONFIG.maxLiveFlows;
+  const maxLive = typeof live === 'number' && Number.isFinite(live) && live >= 0 ? live : DEFAULT_CONFIG.maxLiveFlows;
+  return Math.ceil(96 + (maxFlows * 6) / 1024 + (maxLive * 0.45) / 1024);
 }
 
 /**

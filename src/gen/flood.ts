@@ -18,6 +18,11 @@ export interface FloodOptions {
   /** SYNs per second. */
   rate?: number;
   baseSec?: number;
+  /**
+   * Seconds after the first SYN-ACK at which the server sends it again (a server keeping
+   * half-open state without cookies: Linux retransmits after 1 s, then 2 s later: [1, 3]).
+   */
+  synAckRetries?: number[];
 }
 
 export function generateFlood(w: CaptureWriter, o: FloodOptions): { packets: number } {
@@ -31,9 +36,10 @@ export function generateFlood(w: CaptureWriter, o: FloodOptions): { packets: num
   const ackPath: L3Path = { src: server, dst: srcHost, ttl: 64 };
   const seg: TcpHeaderFields = { srcPort: 0, dstPort: 80, seq: 0, ack: 0, flags: SYN, window: 512, payloadLen: 0, ipId: 0 };
   const synAckOpts = { mss: 1460 };
-  // pending SYN-ACKs: [time ns, src u32, port, client isn]
-  const pend: number[] = [];
-  let head = 0;
+  // pending SYN-ACKs, one FIFO per delay (each in time order): [time ns, src u32, port, client isn]
+  const delays = [0, ...(o.synAckRetries ?? [])].map((s) => Math.round(s * 1e9));
+  const queues: number[][] = delays.map(() => []);
+  const heads = delays.map(() => 0);
   let packets = 0;
   const delay = 25000;
   const write = (tNs: number, path: L3Path): void => {
@@ -47,19 +53,30 @@ export function generateFlood(w: CaptureWriter, o: FloodOptions): { packets: num
     srcHost.ip[0] = u >>> 24; srcHost.ip[1] = (u >>> 16) & 0xff; srcHost.ip[2] = (u >>> 8) & 0xff; srcHost.ip[3] = u & 0xff;
   };
   const flushUntil = (tNs: number): void => {
-    while (head < pend.length && pend[head] <= tNs) {
+    for (;;) {
+      let q = -1;
+      for (let k = 0; k < queues.length; k++) {
+        if (heads[k] < queues[k].length && queues[k][heads[k]] <= tNs && (q < 0 || queues[k][heads[k]] < queues[q][heads[q]])) q = k;
+      }
+      if (q < 0) break;
+      const pend = queues[q];
+      const head = heads[q];
       const [t, src, port, isn] = [pend[head], pend[head + 1], pend[head + 2], pend[head + 3]];
-      head += 4;
+      heads[q] += 4;
+      // A retransmission repeats the first SYN-ACK, cookie ISN and all.
+      const firstT = t - delays[q];
       setSrc(src);
       seg.srcPort = 80; seg.dstPort = port; seg.flags = SYN | ACK; seg.window = 65160; seg.options = synAckOpts;
-      seg.seq = cookieIsn(secret, srcHost.ip, server.ip, port, 80, isn, baseSec + t / 1e9, 536);
+      seg.seq = cookieIsn(secret, srcHost.ip, server.ip, port, 80, isn, baseSec + firstT / 1e9, 536);
       seg.ack = (isn + 1) >>> 0;
       seg.ipId = 0;
       write(t, ackPath);
     }
-    if (head > 65536) {
-      pend.splice(0, head);
-      head = 0;
+    for (let k = 0; k < queues.length; k++) {
+      if (heads[k] > 65536) {
+        queues[k].splice(0, heads[k]);
+        heads[k] = 0;
+      }
     }
   };
   let t = 1e6;
@@ -75,7 +92,7 @@ export function generateFlood(w: CaptureWriter, o: FloodOptions): { packets: num
     seg.seq = isn; seg.ack = 0; seg.ipId = rng.u32() & 0xffff;
     synPath.ttl = 40 + (isn & 0x7f);
     write(t, synPath);
-    pend.push(t + delay, u, port, isn);
+    for (let k = 0; k < delays.length; k++) queues[k].push(t + delay + delays[k], u, port, isn);
   }
   flushUntil(Infinity);
   return { packets };

@@ -21,7 +21,10 @@ function message(row: DiagramRow): string {
   return s;
 }
 
-const RTT_NAME = { server: 'server side (SYN→SYN-ACK)', client: 'client side (SYN-ACK→ACK)', total: 'handshake RTT', reset: 'refused after (SYN→RST)' };
+const RTT_NAME = {
+  server: 'server side (SYN→SYN-ACK)', client: 'client side (SYN-ACK→ACK)', total: 'handshake RTT',
+  connect: 'connect time (first SYN→ACK, retries included)', reset: 'refused after (SYN→RST)',
+};
 
 export function renderMermaid(flow: Flow, events: FlowEvent[], findings: Finding[]): string {
   const model = buildDiagramModel(flow, events ?? [], findings ?? []);

@@ -213,15 +213,17 @@ export function renderSequenceDiagram(
   });
   const rowsBottom = y;
 
-  // RTT brackets beside the server lifeline: the two halves in one column, the total in the next.
+  // RTT brackets beside the server lifeline: the two halves in one column, the total in the
+  // next, the connect time (when the client retried) in a third.
   const rowOf = new Map(rows.map((r, i) => [r.ev.packet, i]));
   const yAt = (packet: number) => {
     const i = rowOf.get(packet);
     return i === undefined ? 0 : layout[i].arrowY + SLANT / 2;
   };
   const colA = sx + 30;
+  const column = (kind: string) => (kind === 'connect' ? 2 : kind === 'total' ? 1 : 0);
   const brackets = model.rtt.map((s) =>
-    rttBracket(s, s.kind === 'total' ? colA + RTT_COL_GAP : colA, yAt(s.fromPacket), yAt(s.toPacket)));
+    rttBracket(s, colA + column(s.kind) * RTT_COL_GAP, yAt(s.fromPacket), yAt(s.toPacket)));
 
   // Footer: a legend of what this diagram uses, then findings no drawn packet carries.
   let footer = '';
@@ -249,7 +251,8 @@ export function renderSequenceDiagram(
   }
 
   const serverHalf = (formatEndpointShort(flow.server, 30).length * CW + 16) / 2;
-  const width = Math.max(model.rtt.length > 0 ? colA + RTT_COL_GAP + 100 : sx + 40, sx + serverHalf + PAD,
+  const columns = model.rtt.some((s) => s.kind === 'connect') ? 2 : 1;
+  const width = Math.max(model.rtt.length > 0 ? colA + columns * RTT_COL_GAP + 100 : sx + 40, sx + serverHalf + PAD,
     PAD + (headline(flow, model).length + 2) * charWidth(12));
   const height = Math.max(fy + PAD, 140);
 

@@ -46,7 +46,7 @@ export interface DiagramRow {
 }
 
 /** Handshake halves and total, or SYN → RST when the connection was refused. */
-export type RttKind = 'server' | 'client' | 'total' | 'reset';
+export type RttKind = 'server' | 'client' | 'total' | 'connect' | 'reset';
 
 export interface RttSpan {
   kind: RttKind;
@@ -183,9 +183,14 @@ function rttSpans(flow: Flow, rows: DiagramRow[]): RttSpan[] {
     const seconds = secondsBetween(a.time, b.time);
     if (seconds !== null && seconds >= 0) spans.push({ kind, fromPacket: a.packet, toPacket: b.packet, seconds });
   };
-  add('server', hs.syn, hs.synAck);
-  add('client', hs.synAck, hs.ack);
-  add('total', hs.syn, hs.ack);
+  // Each half between the packets that answered each other: a lost first SYN or a retransmitted
+  // SYN-ACK is not the server's or the client's time. Older results lack the measured refs.
+  const measured = hs.measuredSyn ?? hs.syn;
+  add('server', measured, hs.measuredSynAck ?? (hs.measuredSyn ? null : hs.synAck));
+  add('client', hs.ackedSynAck ?? (hs.measuredSyn ? null : hs.synAck), hs.ack);
+  add('total', measured, hs.ack);
+  // What the application waited when it had to retry: from the first SYN.
+  if (hs.syn && measured && measured.packet !== hs.syn.packet) add('connect', hs.syn, hs.ack);
   if (hs.syn && !hs.synAck) {
     const syn = rows.find((r) => r.ev.packet === hs.syn!.packet);
     const rst = rows.find((r) => syn && r.kind === 'RST' && r.ev.dir !== syn.ev.dir && r.sinceStart >= syn.sinceStart);

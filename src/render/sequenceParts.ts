@@ -90,12 +90,13 @@ export function findingLine(f: Finding, x: number, y: number, lines: string[], l
 }
 
 const RTT_NAME: Record<RttSpan['kind'], string> = {
-  server: 'server side', client: 'client side', total: 'handshake RTT', reset: 'SYN → RST',
+  server: 'server side', client: 'client side', total: 'handshake RTT', connect: 'connect time', reset: 'SYN → RST',
 };
 const RTT_TIP: Record<RttSpan['kind'], string> = {
-  server: 'SYN → SYN-ACK as seen at the capture point: the path to the server and back, plus the server’s accept time',
-  client: 'SYN-ACK → ACK as seen at the capture point: the path to the client and back',
-  total: 'SYN → ACK (Wireshark’s tcp.analysis.initial_rtt)',
+  server: 'SYN → the SYN-ACK answering it, as seen at the capture point: the path to the server and back, plus the server’s accept time',
+  client: 'the SYN-ACK the client acknowledged → its ACK, as seen at the capture point: the path to the client and back',
+  total: 'the last SYN before the ACK → ACK (Wireshark’s tcp.analysis.initial_rtt)',
+  connect: 'first SYN → ACK: what the application waited, retries included',
   reset: 'SYN → RST as seen at the capture point: microseconds suggest the host itself refused, milliseconds a device on the way',
 };
 

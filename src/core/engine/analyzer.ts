@@ -5,7 +5,7 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
+import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
@@ -19,6 +19,8 @@ import { assembleFindings, type PendingBucket } from './endFindings';
 import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
 import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
+import { cutOffByEnd } from './cutOff';
+import { isnKey, LiveLimit, retryHorizonNs } from './limits';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
@@ -89,6 +91,10 @@ export class Analyzer {
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
   private readonly facts = newFlowFacts();
   private readonly codes: FindingCode[] = [];
+  /** The table size that triggers the next sweep (see sweep: it grows with the flows that must stay). */
+  private sweepAt: number;
+  /** Live flows finished early because `maxLiveFlows` was reached (see limits.ts). */
+  private readonly limits = new LiveLimit();
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
@@ -96,6 +102,7 @@ export class Analyzer {
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
     this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
+    this.sweepAt = this.config.maxActiveFlows;
   }
 
   /** Counts a packet and fills the reused time point for it (both entry points share this). */
@@ -174,7 +181,9 @@ export class Analyzer {
     if (!f) {
       const finishedEarly = this.retired !== null &&
         this.retired.has(hash, tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
+      if (finishedEarly && this.quietAttempt(seg, hash, t)) return;
       if (finishedEarly && !pureSyn) {
+        this.limits.latePacket();
         // A later packet of a flow finished early for memory: still that connection (tshark keeps
         // one tcp.stream), so no new flow — else every connection outliving the active-flow
         // limit would be counted twice. It still counts in the timeline.
@@ -189,7 +198,7 @@ export class Analyzer {
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events);
-    if (this.table.size > this.config.maxActiveFlows) this.sweep(t);
+    if (this.table.size > this.sweepAt) this.sweep(t);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -198,7 +207,12 @@ export class Analyzer {
     }
   }
 
-  /** Finish closed and idle flows early so memory stays bounded. */
+  /**
+   * Finishes the flows nothing more can change: closed, idle past `idleTimeoutSeconds`, and
+   * handshake attempts quiet past any retransmission still to come (retryHorizonNs). A live
+   * flow is finished early only above `maxLiveFlows`, and the result then says so
+   * (capture-limits): a SYN from the current microsecond must not become a finding.
+   */
   private sweep(t: PacketTime): void {
     // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
     this.retired ??= new PairSet(1 << 16, 1 << 21);
@@ -208,10 +222,10 @@ export class Analyzer {
     this.reserveSweepScratch(flows.length);
     const { picked, ages } = this;
     const base = this.first ? this.first.sec : 0;
-    let attempts = 0;
+    const now = (t.sec - base) * 1e9 + t.ns;
+    let dead = 0;
     // Index loops over the table itself (retire() only empties slots, and nothing is inserted
-    // during a sweep), so a sweep allocates nothing per flow. The same pass notes the handshake
-    // attempts that stay, with their ages, for the next step: a flood's sweep touches each flow once.
+    // during a sweep), so a sweep allocates nothing per flow.
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
@@ -221,29 +235,68 @@ export class Analyzer {
       if (closed || t.sec - f.lastSec > idle) {
         this.retire(f, true);
         left--;
-      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1])) {
-        picked[attempts] = i;
-        ages[attempts++] = ageNs(f, base);
+      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1]) && now - ageNs(f, base) > retryHorizonNs(f)) {
+        picked[dead] = i;
+        ages[dead++] = ageNs(f, base);
       }
     }
-    const high = this.config.maxActiveFlows * 0.75;
-    const target = this.config.maxActiveFlows * 0.5;
-    if (left > high) {
-      // Then handshake attempts that never completed nor carried data (a flood's SYNs), oldest
-      // first, so established connections survive a flood.
-      left -= this.retireOldest(left - target, attempts);
-    }
-    if (left > high) {
-      // Still too many: the least recently active flows.
+    // Finished oldest first: the order findings and flood flow lists are filled in.
+    this.quiet = true;
+    left -= this.retireOldest(dead, dead);
+    this.quiet = false;
+    const max = this.config.maxLiveFlows;
+    if (left > max) {
+      // The bound is truly hit: the oldest handshake attempts, then the least recently active
+      // flows, are finished while still live, and the result says how many (capture-limits).
+      const target = Math.floor(max * 0.75);
       let m = 0;
       for (let i = 0; i < flows.length; i++) {
         const f = flows[i];
-        if (f === null) continue;
+        if (f === null || f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1]) continue;
         picked[m] = i;
         ages[m++] = ageNs(f, base);
       }
-      this.retireOldest(left - target, m);
+      this.forced = true;
+      this.limits.hit(t.index, formatPoint(t));
+      left -= this.retireOldest(left - target, m);
+      if (left > target) {
+        m = 0;
+        for (let i = 0; i < flows.length; i++) {
+          const f = flows[i];
+          if (f === null) continue;
+          picked[m] = i;
+          ages[m++] = ageNs(f, base);
+        }
+        left -= this.retireOldest(left - target, m);
+      }
+      this.forced = false;
     }
+    // The flows that must stay are not swept again until the table grows by a quarter: a sweep
+    // per new flow over tens of thousands of live ones would be quadratic.
+    this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.25)), max);
+  }
+
+  /** Set while sweep() finishes live flows for the `maxLiveFlows` bound. */
+  private forced = false;
+  /** Set while sweep() finishes handshake attempts quiet past their retry horizon. */
+  private quiet = false;
+
+  /**
+   * Whether `seg` belongs to a handshake attempt finished as quiet (its client ISN is in the
+   * retired set: the SYN's seq, the client's later seq − 1, the SYN-ACK's ack − 1): then it is
+   * that connection's late packet, counted in capture-limits and in the timeline only. A SYN
+   * with the same ISN is the same connection for tshark, not port reuse.
+   */
+  private quietAttempt(seg: TcpSegment, hash: number, t: PacketTime): boolean {
+    const h2 = tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion);
+    const r = this.retired!;
+    const match = r.has(hash, isnKey(h2, seg.seq)) || r.has(hash, isnKey(h2, (seg.seq - 1) >>> 0)) ||
+      ((seg.flags & TCP_ACK) !== 0 && r.has(hash, isnKey(h2, (seg.ack - 1) >>> 0)));
+    if (!match) return false;
+    this.limits.lateForQuiet(t.index, formatPoint(t));
+    if (seg.flags & TCP_SYN) this.timeline.add(seg.flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
+    if (seg.flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
+    return true;
   }
 
   /** Reused by sweeps: table slots considered, their ages, the ages sorted, the slots chosen. */
@@ -359,12 +412,19 @@ export class Analyzer {
     return !this.targetsFull;
   }
 
-  private retire(f: FlowState, early: boolean): void {
+  private retire(f: FlowState, early: boolean, atEnd = false): void {
+    if (this.forced) this.limits.finished(f);
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
-      this.retired.add(f.hash, tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16));
+      const h2 = tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16);
+      this.retired.add(f.hash, h2);
+      // An attempt finished as quiet is also known by its client's ISN, to recognise a late retry.
+      const isn = f.firstSynSide >= 0 ? f.s.a[f.o + V_SYN_SEQ + f.firstSynSide] : -1;
+      if (this.quiet && isn >= 0) this.retired.add(f.hash, isnKey(h2, isn));
     }
     const facts = flowFacts(f, this.facts);
+    if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
+    facts.forced = this.forced;
     const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
@@ -476,13 +536,14 @@ export class Analyzer {
   /** Close every flow, decide findings and stories, and return the result. Idempotent. */
   finish(read: ReadSummary, path: string): AnalysisResult {
     if (this.finished) return this.finished;
-    for (const f of this.table.flows) if (f) this.retire(f, false);
+    for (const f of this.table.flows) if (f) this.retire(f, false, true);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
     const flows = [...this.listed.values()].sort((a, b) => a.id - b.id);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
+      liveLimit: this.limits.candidate(this.config.maxLiveFlows),
     });
     // The listed flows by id already (building a second map took 0.1 s for 268,060 flows).
     const byId = this.listed;

@@ -1,10 +1,10 @@
 /** Turns a flow's mutable state into the JSON contract's Flow (its events: eventLog.ts). */
 import { formatAddress } from '../decode/address';
 import {
-  completenessOf, NONE, optionsOfSide, P_ACK, P_FIRST, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY,
+  completenessOf, NONE, optionsOfSide, P_ACK, P_ANSWER, P_FIRST, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYN_ACK, V_SYN_ACK_RETX, V_SYN_DATA, V_SYN_RETX, V_SYNACK_EACH_WAY, V_SYN_DUP, V_SYN_ACK_DUP,
   V_TURNS, type FlowState,
 } from './flowState';
-import type { Endpoint, Flow, TcpOptionsSeen } from './result';
+import type { Endpoint, Flow, PacketRef, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
 import { formatPoint } from './time';
 
@@ -74,19 +74,31 @@ export interface FlowFacts {
   synRetx: number;
   synAck: number;
   synAckRetx: number;
+  /** Of those, copies of the same packet within a millisecond (no retry: see flowState). */
+  synDup: number;
+  synAckDup: number;
   reset: null | 'client' | 'server' | 'both';
   simultaneousOpen: boolean;
   portReuse: boolean;
-  /** ACK − SYN (null without both). */
+  /** Handshake ACK − the most recent SYN before it (Wireshark's initial RTT; null without both). */
   rtt: number | null;
+  /**
+   * What the server and the path took: SYN → the SYN-ACK answering it plus the acknowledged
+   * SYN-ACK → ACK, without the time lost to retransmissions (null where either is unknown).
+   */
+  answerTime: number | null;
   clientOptions: TcpOptionsSeen;
   serverOptions: TcpOptionsSeen;
+  /** The capture ended before the waiting side's next retransmission was due (set by the analyzer). */
+  cutOff: boolean;
+  /** Finished while still live because `maxLiveFlows` was reached (set by the analyzer). */
+  forced: boolean;
 }
 
 export function newFlowFacts(): FlowFacts {
   return {
-    client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, reset: null, simultaneousOpen: false,
-    portReuse: false, rtt: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS,
+    client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, synDup: 0, synAckDup: 0, reset: null, simultaneousOpen: false,
+    portReuse: false, rtt: null, answerTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false, forced: false,
   };
 }
 
@@ -105,13 +117,44 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   out.synRetx = f.s.a[f.o + V_SYN_RETX + c];
   out.synAck = f.s.a[f.o + V_SYN_ACK + s];
   out.synAckRetx = f.s.a[f.o + V_SYN_ACK_RETX + s];
+  out.synDup = f.s.a[f.o + V_SYN_DUP + c];
+  out.synAckDup = f.s.a[f.o + V_SYN_ACK_DUP + s];
   out.reset = f.s.a[f.o + V_RST + c] && f.s.a[f.o + V_RST + s] ? 'both' : f.s.a[f.o + V_RST + c] ? 'client' : f.s.a[f.o + V_RST + s] ? 'server' : null;
   out.simultaneousOpen = simultaneousOpen;
   out.portReuse = f.portReuse;
-  out.rtt = hasSyn && f.hasAck ? f.pointDiff(P_ACK, P_SYN) : null;
+  out.rtt = !hasSyn ? null : f.hasAck ? span(f, P_MRU_SYN, P_ACK) : out.complete && f.wiresharkRtt > 0 ? f.wiresharkRtt : null;
+  const server = serverTime(f);
+  const client = clientTime(f);
+  out.answerTime = server !== null && client !== null ? server + client : null;
+  out.cutOff = false;
+  out.forced = false;
   out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;
   out.serverOptions = optionsOfSide(f, s) ?? NO_OPTIONS;
   return out;
+}
+
+/**
+ * Seconds from point `p` to point `q` when both were seen and time did not run backwards (a
+ * capture merged from two clocks, or a stepped clock: a negative duration measures nothing).
+ */
+function span(f: FlowState, p: number, q: number): number | null {
+  if (f.pointPacket(p) === 0 || f.pointPacket(q) === 0) return null;
+  const d = f.pointDiff(q, p);
+  return d >= 0 ? d : null;
+}
+
+/** The SYN the RTT is measured from → the first SYN-ACK after it. */
+function serverTime(f: FlowState): number | null {
+  return span(f, P_MRU_SYN, P_ANSWER);
+}
+
+/** The SYN-ACK the handshake ACK acknowledged (the last before it) → that ACK. */
+function clientTime(f: FlowState): number | null {
+  return f.hasAck ? span(f, P_MRU_SYNACK, P_ACK) : null;
+}
+
+function refOf(f: FlowState, p: number): PacketRef | null {
+  return f.pointPacket(p) === 0 ? null : { packet: int(f.pointPacket(p)), time: f.pointTime(p) };
 }
 
 /**
@@ -160,8 +203,12 @@ export function buildFlow(f: FlowState, server?: Endpoint): Flow {
       synAck: synAck ? ref(f, P_SYNACK, lastPacket, end) : null,
       ack: ack ? ref(f, P_ACK, lastPacket, end) : null,
       rtt: k.rtt,
-      serverRtt: syn && synAck ? f.pointDiff(P_SYNACK, P_SYN) : null,
-      clientRtt: synAck && ack ? f.pointDiff(P_ACK, P_SYNACK) : null,
+      serverRtt: syn && synAck ? serverTime(f) : null,
+      clientRtt: synAck && ack ? clientTime(f) : null,
+      connectTime: syn && ack ? span(f, P_SYN, P_ACK) : null,
+      measuredSyn: syn ? refOf(f, P_MRU_SYN) : null,
+      measuredSynAck: syn && synAck ? refOf(f, P_ANSWER) : null,
+      ackedSynAck: synAck && ack ? refOf(f, P_MRU_SYNACK) : null,
     },
     options: optionsPair(k.clientOptions, k.serverOptions),
     synData: int(f.s.a[f.o + V_SYN_DATA + c]),

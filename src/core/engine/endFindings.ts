@@ -22,6 +22,8 @@ export interface EndInput {
   captureEndSec: number;
   /** Flows left out of per-server aggregates because the capture has too many servers. */
   flowsNotAggregated: number;
+  /** Live flows finished early for the memory bound (limits.ts), if any. */
+  liveLimit?: Candidate | null;
 }
 
 /**
@@ -149,6 +151,7 @@ export function assembleFindings(input: EndInput): Finding[] {
       details: { flowsNotAggregated: input.flowsNotAggregated, maxServers: MAX_TRACKED_SERVERS },
     });
   }
+  if (input.liveLimit) ordered.push(input.liveLimit);
   const floods = new Set<TargetAgg>();
   for (const t of input.targets) {
     const fl = floodFinding(t, config, input.captureEndSec);

@@ -21,7 +21,7 @@ export interface Candidate {
 
 /** Codes dropped for flows that belong to a flood target's failed attempts. */
 export const FLOOD_ABSORBED: ReadonlySet<FindingCode> = new Set<FindingCode>([
-  'unanswered-syn', 'half-open', 'reset-during-handshake', 'syn-retransmission', 'synack-retransmission',
+  'unanswered-syn', 'half-open', 'incomplete-at-end', 'reset-during-handshake', 'syn-retransmission', 'synack-retransmission',
 ]);
 
 function at(flow: Flow, which: 'syn' | 'synAck' | 'ack'): { packet: number; time: string | null } {
@@ -41,14 +41,29 @@ const OUTCOME_CODE: Partial<Record<Outcome, FindingCode>> = {
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
   let n = 0;
   const byOutcome = OUTCOME_CODE[outcome];
-  if (byOutcome) out[n++] = byOutcome;
-  if (f.synRetx > 0 && outcome !== 'unanswered') out[n++] = 'syn-retransmission';
-  if (f.synAckRetx > 0) out[n++] = 'synack-retransmission';
-  if (f.rtt !== null && f.rtt * 1000 > config.slowRttMs) out[n++] = 'slow-handshake';
+  const inProgress = outcome === 'half-open' || outcome === 'unanswered';
+  if (f.cutOff && inProgress) out[n++] = 'incomplete-at-end';
+  // A live handshake finished for the memory bound is counted in capture-limits, never a finding.
+  else if (byOutcome && !(f.forced && inProgress)) out[n++] = byOutcome;
+  // A half-open flow's SYN-ACK retransmissions are its half-open finding's cause, told there.
+  // Copies of one packet (SPAN duplicates) are no retry: nothing to report.
+  if (f.synRetx > f.synDup && outcome !== 'unanswered') out[n++] = 'syn-retransmission';
+  if (f.synAckRetx > f.synAckDup && outcome !== 'half-open') out[n++] = 'synack-retransmission';
+  const slow = handshakeTime(f);
+  if (slow !== null && slow * 1000 > config.slowRttMs) out[n++] = 'slow-handshake';
   if (f.simultaneousOpen) out[n++] = 'simultaneous-open';
   if (f.portReuse) out[n++] = 'port-reuse';
   if (f.syn > 0 && f.synAck > 0 && hasOptionsMismatch(f.clientOptions, f.serverOptions)) out[n++] = 'options-mismatch';
   return n;
+}
+
+/**
+ * How long the server and the path took, for `slow-handshake`: retransmissions have findings of
+ * their own, so the time they cost is left out. Wireshark's RTT stands in only where nothing
+ * was retransmitted (then the two are the same exchange).
+ */
+export function handshakeTime(f: FlowFacts): number | null {
+  return f.answerTime ?? (f.synRetx === f.synDup && f.synAckRetx === f.synAckDup ? f.rtt : null);
 }
 
 /** The findings themselves, with messages, for the codes `findingCodes` chose (and room was left for). */
@@ -58,21 +73,34 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
   const s = ep(flow.server);
   const base = { flows: [flow.id] };
   if (codes.has('unanswered-syn')) {
-    const retries = flow.syn - 1;
+    // Backoff intervals leave out copies of one packet (SPAN duplicates): those are no retries.
+    const retries = flow.synIntervals.length;
     const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     out.push({
       ...base, code: 'unanswered-syn', ...at(flow, 'syn'),
       message: retries > 0
-        ? `${s} never answered ${c}: ${count(flow.syn, 'SYN')} over ${dur(waited)} (retries after ${intervals(flow.synIntervals)})`
+        ? `${s} never answered ${c}: ${count(retries + 1, 'SYN')} over ${dur(waited)} (retries after ${intervals(flow.synIntervals)})`
         : `${s} never answered the SYN from ${c}`,
       details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
     });
   }
   if (codes.has('half-open')) {
+    const retried = flow.synAckIntervals.length > 0
+      ? ` (SYN-ACK sent ${count(flow.synAckIntervals.length + 1, 'time')}, retries after ${intervals(flow.synAckIntervals)})` : '';
     out.push({
       ...base, code: 'half-open', ...at(flow, 'synAck'),
-      message: `${s} answered ${c} with a SYN-ACK but the client never completed the handshake`,
+      message: `${s} answered ${c} with a SYN-ACK but the client never completed the handshake${retried}`,
       details: { synAcks: flow.synAck, synAckRetransmissions: flow.synAckRetransmissions, synAckIntervals: flow.synAckIntervals },
+    });
+  }
+  if (codes.has('incomplete-at-end')) {
+    const answered = flow.synAck > 0;
+    out.push({
+      ...base, code: 'incomplete-at-end', ...at(flow, answered ? 'synAck' : 'syn'),
+      message: `Handshake ${c} → ${s} incomplete at capture end: ` +
+        (answered ? 'SYN-ACK sent, no ACK yet' : 'SYN sent, no answer yet') +
+        ', and the capture ended before a retransmission was due',
+      details: { syns: flow.syn, synAcks: flow.synAck },
     });
   }
   if (codes.has('refused')) {
@@ -91,11 +119,10 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
     });
   }
   if (codes.has('syn-retransmission')) {
-    const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     out.push({
       ...base, code: 'syn-retransmission', ...at(flow, 'syn'),
-      message: `${c} had to send its SYN to ${s} ${flow.syn} times (retries after ${intervals(flow.synIntervals)}): connecting took ${dur(waited)} longer`,
-      details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
+      message: synRetryMessage(flow, c, s),
+      details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals, delay: retryDelay(flow) },
     });
   }
   if (codes.has('synack-retransmission')) {
@@ -103,16 +130,20 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
     out.push({
       ...base, code: 'synack-retransmission', ...at(flow, 'synAck'),
       message: `${s} retransmitted its SYN-ACK to ${c} ${count(flow.synAckRetransmissions, 'time')} (after ${intervals(flow.synAckIntervals)})` +
-        (lostAck ? ': the client\'s final ACK was lost or late' : ''),
+        (lostAck ? ': the client\'s final ACK was lost or late' : '') +
+        synAckAnswer(flow),
       details: { synAcks: flow.synAck, synAckRetransmissions: flow.synAckRetransmissions, synAckIntervals: flow.synAckIntervals },
     });
   }
-  const rtt = flow.handshake.rtt;
-  if (codes.has('slow-handshake') && rtt !== null) {
+  const hs = flow.handshake;
+  const took = hs.serverRtt !== null && hs.clientRtt !== null ? hs.serverRtt + hs.clientRtt : hs.rtt;
+  if (codes.has('slow-handshake') && took !== null) {
+    const parts = hs.serverRtt !== null && hs.clientRtt !== null
+      ? `; the server answered the SYN after ${dur(hs.serverRtt)}, the client acknowledged the SYN-ACK after ${dur(hs.clientRtt)}` : '';
     out.push({
       ...base, code: 'slow-handshake', ...at(flow, 'ack'),
-      message: `Handshake ${c} → ${s} took ${dur(rtt)} (threshold ${config.slowRttMs} ms; server answered after ${dur(flow.handshake.serverRtt ?? 0)}, client after ${dur(flow.handshake.clientRtt ?? 0)})`,
-      details: { rtt, serverRtt: flow.handshake.serverRtt, clientRtt: flow.handshake.clientRtt, thresholdMs: config.slowRttMs, basis: 'absolute' },
+      message: `Handshake ${c} → ${s} took ${dur(took)} (threshold ${config.slowRttMs} ms${parts})`,
+      details: { handshakeTime: took, rtt: hs.rtt, serverRtt: hs.serverRtt, clientRtt: hs.clientRtt, connectTime: hs.connectTime, thresholdMs: config.slowRttMs, basis: 'absolute' },
     });
   }
   if (codes.has('simultaneous-open')) {
@@ -138,6 +169,48 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
     });
   }
   return out;
+}
+
+/** How the client answered a retransmitted SYN-ACK, from the ACK and the SYN-ACK it acknowledged. */
+function synAckAnswer(flow: Flow): string {
+  const hs = flow.handshake;
+  if (!hs.ack || !hs.synAck || hs.clientRtt === null) return '';
+  const lastSynAck = Number(hs.synAck.time) + flow.synAckIntervals.reduce((a, b) => a + b, 0);
+  if (Number(hs.ack.time) < lastSynAck) {
+    return `; the client's ACK (frame ${hs.ack.packet}, ${dur(hs.clientRtt)} after the SYN-ACK) is in the capture: it was lost on the way to the server`;
+  }
+  return `; the client acknowledged the last one after ${dur(hs.clientRtt)}`;
+}
+
+/** Seconds the retries cost: first SYN → the SYN the handshake went on with (0 when the first one did). */
+function retryDelay(flow: Flow): number {
+  const { syn, measuredSyn } = flow.handshake;
+  if (!syn || !measuredSyn || measuredSyn.packet === syn.packet) return 0;
+  const d = Number(measuredSyn.time) - Number(syn.time);
+  return d > 0 ? d : 0;
+}
+
+/** What happened to a retried SYN, from the packets that answered each other. */
+function synRetryMessage(flow: Flow, c: string, s: string): string {
+  const hs = flow.handshake;
+  const times = count(flow.syn, 'time');
+  const retries = `retries after ${intervals(flow.synIntervals)}`;
+  if (!hs.measuredSyn || !hs.syn || hs.measuredSyn.packet === hs.syn.packet) {
+    // Every repeat came after the SYN the handshake went on with: nothing was waited for.
+    return `${c} sent its SYN to ${s} ${times} (${retries}), but the first one was answered` +
+      (hs.complete ? ' and the handshake completed: the repeats cost no time' : '');
+  }
+  const answeredEarlier = hs.synAck !== null && hs.synAck.packet < hs.measuredSyn.packet;
+  // SYNs before the one the handshake went on with: the backoff steps that add up to the delay.
+  const delay = retryDelay(flow);
+  let before = 0;
+  for (let sum = 0; before < flow.synIntervals.length && sum + flow.synIntervals[before] <= delay + 1e-6; before++) sum += flow.synIntervals[before];
+  const lost = before > 1 ? `the first ${before} SYNs` : 'the first SYN';
+  const first = answeredEarlier
+    ? `the server's SYN-ACK to ${lost} never reached the client (it is in the capture)`
+    : `${lost} went unanswered`;
+  const answer = hs.serverRtt !== null ? `; ${s} answered the retry in ${dur(hs.serverRtt)}` : '';
+  return `${c} sent its SYN to ${s} ${times} (${retries}): ${first}${answer}; connecting took ${dur(retryDelay(flow))} longer`;
 }
 
 /**

@@ -86,7 +86,32 @@ export const P_SYN = 64;
 export const P_SYNACK = 69;
 export const P_ACK = 74;
 export const P_RST = 79;
-const SLOTS = 84;
+/**
+ * The packets that answered each other, frozen by the handshake ACK: the most recent pure SYN
+ * (Wireshark's ts_mru_syn, from which tcp.analysis.initial_rtt is measured), the first SYN-ACK
+ * after it (packet 0: none yet) and the most recent SYN-ACK (the one the ACK acknowledged).
+ */
+export const P_MRU_SYN = 84;
+export const P_ANSWER = 89;
+export const P_MRU_SYNACK = 94;
+/**
+ * packet-tcp.c's own tcp.analysis.initial_rtt: the first segment with ACK and no SYN, in either
+ * direction, minus the most recent SYN; 0 while unset, as there (a simultaneous open has no
+ * handshake ACK, so its RTT is this).
+ */
+const F_WIRESHARK_RTT = 99;
+/** Per side: repeats of the SYN / SYN-ACK within DUPLICATE_SECONDS (copies, not retries). */
+export const V_SYN_DUP = 100;
+export const V_SYN_ACK_DUP = 102;
+const SLOTS = 104;
+
+/**
+ * A repeated SYN or SYN-ACK (same ISN) this soon after the last one is the same packet captured
+ * twice (a SPAN port, two capture points), not a retransmission: no stack retransmits a SYN
+ * within a millisecond (Linux's shortest timeout is 200 ms, its SYN timeout 1 s). Still counted
+ * as a retransmission, as tshark does, but it is no retry and no backoff interval.
+ */
+const DUPLICATE_SECONDS = 0.001;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
@@ -232,6 +257,8 @@ export class FlowState {
   /** The handshake-completing ACK (first client ACK after the SYN-ACK acking its seq + 1) was seen. */
   get hasAck(): boolean { return this.s.a[this.o + F_HAS_ACK] !== 0; }
 
+  get wiresharkRtt(): number { return this.s.a[this.o + F_WIRESHARK_RTT]; }
+
   /** Where a connect starts: its first pure SYN, else (mid-stream, backscatter) the first packet. */
   startPoint(): number {
     return this.firstSynSide >= 0 ? P_SYN : P_FIRST;
@@ -365,7 +392,8 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   } else if (isAck && len === 0) a[o + F_COMPLETENESS] |= COMPLETE_ACK;
   if (len > 0 && !(isSyn && isAck)) a[o + F_COMPLETENESS] |= COMPLETE_DATA;
   if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) a[o + F_COMPLETENESS] |= COMPLETE_FIN;
-  if (flags & TCP_RST) a[o + F_COMPLETENESS] |= COMPLETE_RST;
+  // tshark leaves the RST bit out for a segment with both SYN and RST (a lone SYN+RST is 1).
+  if ((flags & TCP_RST) && !isSyn) a[o + F_COMPLETENESS] |= COMPLETE_RST;
 
   if (isSyn && !isAck) {
     wantEvent = true;
@@ -379,17 +407,24 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
         f.setPoint(P_SYN, t);
       }
     } else {
-      if (seg.seq === a[o + V_SYN_SEQ + side]) {
+      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]);
+      const same = seg.seq === a[o + V_SYN_SEQ + side];
+      if (same) {
         a[o + V_SYN_RETX + side]++;
         eventNotes = NOTE_RETRANSMISSION;
       }
-      f.synIntervals ??= [[], []];
-      if (f.synIntervals[side].length < MAX_INTERVALS) {
-        f.synIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]));
+      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_DUP + side]++;
+      else {
+        f.synIntervals ??= [[], []];
+        if (f.synIntervals[side].length < MAX_INTERVALS) f.synIntervals[side].push(gap);
       }
     }
     a[o + V_LAST_SYN_SEC + side] = t.sec;
     a[o + V_LAST_SYN_NS + side] = t.ns;
+    if (a[o + F_HAS_ACK] === 0) {
+      f.setPoint(P_MRU_SYN, t);
+      a[o + P_ANSWER] = 0;
+    }
   } else if (isSyn && isAck) {
     wantEvent = true;
     a[o + V_SYN_ACK + side]++;
@@ -407,19 +442,26 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
       // Any ISN this side already answered with (a flow can see two: anycast, cookies).
       f.synAckSeqs ??= [[], []];
       const seen = f.synAckSeqs[side];
-      if (seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0) {
+      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]);
+      const same = seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0;
+      if (same) {
         a[o + V_SYN_ACK_RETX + side]++;
         eventNotes = NOTE_RETRANSMISSION;
       } else if (seen.length < 8) {
         seen.push(seg.seq);
       }
-      f.synAckIntervals ??= [[], []];
-      if (f.synAckIntervals[side].length < MAX_INTERVALS) {
-        f.synAckIntervals[side].push(diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]));
+      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_ACK_DUP + side]++;
+      else {
+        f.synAckIntervals ??= [[], []];
+        if (f.synAckIntervals[side].length < MAX_INTERVALS) f.synAckIntervals[side].push(gap);
       }
     }
     a[o + V_LAST_SYNACK_SEC + side] = t.sec;
     a[o + V_LAST_SYNACK_NS + side] = t.ns;
+    if (a[o + F_HAS_ACK] === 0) {
+      if (a[o + P_ANSWER] === 0 && a[o + P_MRU_SYN] !== 0) f.setPoint(P_ANSWER, t);
+      f.setPoint(P_MRU_SYNACK, t);
+    }
   } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
     a[o + F_HAS_ACK] = 1;
@@ -427,6 +469,10 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     wantEvent = true;
     eventNotes = NOTE_HANDSHAKE_ACK;
     result |= 1;
+  }
+
+  if (isAck && !isSyn && a[o + F_WIRESHARK_RTT] === 0 && a[o + P_MRU_SYN] !== 0) {
+    a[o + F_WIRESHARK_RTT] = diffSeconds(t.sec, t.ns, a[o + P_MRU_SYN + 1], a[o + P_MRU_SYN + 2]);
   }
 
   if (len > 0) {

@@ -14,6 +14,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export type FindingCode =
   | 'syn-flood'
   | 'half-open'
+  | 'incomplete-at-end'
   | 'unanswered-syn'
   | 'syn-retransmission'
   | 'synack-retransmission'
@@ -25,6 +26,7 @@ export type FindingCode =
   | 'options-mismatch'
   | 'capture-damaged'
   | 'server-limit'
+  | 'capture-limits'
   | 'connection-churn'
   | 'slow-connect'
   | 'connect-pileup';
@@ -53,12 +55,23 @@ export interface Handshake {
   syn: PacketRef | null;
   synAck: PacketRef | null;
   ack: PacketRef | null;
-  /** ACK − SYN, seconds (Wireshark tcp.analysis.initial_rtt on clean handshakes). */
+  /**
+   * Seconds from the most recent SYN before the handshake ACK (`measuredSyn`) to that ACK:
+   * Wireshark's tcp.analysis.initial_rtt. A retried SYN's lost attempts are not in it.
+   */
   rtt: number | null;
-  /** SYN-ACK − SYN. */
+  /** `measuredSyn` → `measuredSynAck`: the path to the server and back plus its accept time. */
   serverRtt: number | null;
-  /** ACK − SYN-ACK. */
+  /** `ackedSynAck` → `ack`: the path to the client and back. */
   clientRtt: number | null;
+  /** First SYN → handshake ACK: what the application waited, retries included. */
+  connectTime: number | null;
+  /** The SYN the times are measured from: the last one sent before the handshake ACK (or at all). */
+  measuredSyn: PacketRef | null;
+  /** The first SYN-ACK after `measuredSyn` (null when none answered it). */
+  measuredSynAck: PacketRef | null;
+  /** The SYN-ACK the handshake ACK acknowledged: the last one before it. */
+  ackedSynAck: PacketRef | null;
 }
 
 export interface Flow {

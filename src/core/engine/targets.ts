@@ -8,6 +8,7 @@ import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import type { Endpoint } from './result';
 import { formatAddress } from '../decode/address';
+import { handshakeTime } from './flowFindings';
 import type { FlowFacts } from './buildFlow';
 import { diffSeconds, type TimePoint } from './time';
 import { SetBudget, U32Set } from './u32Set';
@@ -156,8 +157,9 @@ export class TargetAgg {
         this.completedTimes.push(synSec);
         b.completedTimes--;
       }
-      if (f.rtt !== null && state.hasAck && this.rttCount < MAX_RTT_SAMPLES && b.rttSamples > 0) {
-        this.addRtt(f.rtt, state);
+      const took = handshakeTime(f);
+      if (took !== null && state.hasAck && this.rttCount < MAX_RTT_SAMPLES && b.rttSamples > 0) {
+        this.addRtt(took, state);
         b.rttSamples--;
       }
     } else if (outcome === 'refused') {

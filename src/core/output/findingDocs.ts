@@ -4,10 +4,12 @@ import type { FindingCode } from '../engine/result';
 export const FINDING_TITLES: Record<FindingCode, string> = {
   'syn-flood': 'SYN flood: many half-open connections to one target from many sources',
   'half-open': 'The server answered with a SYN-ACK but the handshake never completed',
+  'capture-limits': 'More flows were live at once than maxLiveFlows allows: some were finished early and their later packets not analysed',
+  'incomplete-at-end': 'A handshake was still in progress when the capture ended (no retransmission was due yet)',
   'unanswered-syn': 'A SYN got no answer at all',
   'syn-retransmission': 'The client had to retransmit its SYN before the server answered',
   'synack-retransmission': 'The server retransmitted its SYN-ACK (the final ACK was lost or late)',
-  'slow-handshake': 'The handshake took longer than the threshold or than its server usually needs',
+  'slow-handshake': 'The server or the path answered the handshake slower than the threshold or than its server usually needs',
   refused: 'The server answered the SYN with a RST (nothing listening, or a firewall)',
   'reset-during-handshake': 'A RST ended the connection before the handshake completed',
   'simultaneous-open': 'Both sides sent a SYN (simultaneous open)',

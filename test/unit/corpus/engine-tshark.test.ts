@@ -128,3 +128,25 @@ test('engine agrees with tshark per tcp.stream on ../shared/captures', async () 
   for (const r of rows) assert.ok(r.adjusted >= 99, `${r.aspect}: ${r.adjusted.toFixed(2)} % < 99 %`);
   assert.ok(unexplained.length <= Math.floor(totals.get('syn')![0] * 0.01), `${unexplained.length} unexplained disagreements`);
 });
+
+const REPO = join(__dirname, '..', '..', '..', '..');
+
+// The samples retry SYNs and SYN-ACKs on purpose (lost-final-ack, syn-flood-legit-clients,
+// client-gives-up …): every completed handshake's RTT must be tshark's tcp.analysis.initial_rtt,
+// measured from the most recent SYN (packet-tcp.c's ts_mru_syn), not from the first one.
+test('handshake.rtt is tshark\'s initial_rtt on every completed handshake of the samples', async () => {
+  let compared = 0;
+  let retried = 0;
+  const wrong: Disagreement[] = [];
+  for (const name of readdirSync(join(REPO, 'samples', 'expected')).filter((n) => n.endsWith('.tshark.json')).sort()) {
+    const truth = JSON.parse(readFileSync(join(REPO, 'samples', 'expected', name), 'utf8')) as TsharkTruth;
+    const flows = (await analyzeFile(join(REPO, truth.capture.file), { maxFlows: Number.MAX_SAFE_INTEGER })).result.flows;
+    const r = compareStreams(truth.capture.file, truth, flows);
+    compared += r.counts.get('rtt')![0];
+    retried += r.counts.get('rttRetried')![0];
+    wrong.push(...r.diffs.filter((d) => d.aspect === 'rtt' || d.aspect === 'missing'));
+  }
+  console.log(`samples: rtt compared on ${compared} completed handshakes (${retried} with a retransmitted SYN or SYN-ACK), ${wrong.length} disagree`);
+  assert.ok(retried >= 4, `the samples should retry some handshakes (${retried})`);
+  assert.deepEqual(wrong, []);
+});

@@ -29,7 +29,7 @@ export function flowOf(id: number, events: FlowEvent[], over: Partial<Flow> = {}
     packets: { client: events.filter((e) => e.dir === 'c2s').length, server: events.filter((e) => e.dir === 's2c').length },
     payloadBytes: { client: 0, server: 0 }, exchanges: 0, syn: 1, synRetransmissions: 0, synAck: 1,
     synAckRetransmissions: 0, synIntervals: [], synAckIntervals: [],
-    handshake: { complete: false, syn: null, synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null },
+    handshake: { complete: false, syn: null, synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null, connectTime: null, measuredSyn: null, measuredSynAck: null, ackedSynAck: null },
     options: { client: { ...noOptions }, server: { ...noOptions } }, synData: 0, simultaneousOpen: false,
     portReuse: false, reset: null, fin: { client: false, server: false }, state: 'OTH', history: '',
     completeness: 0, findings: [], ...over,
@@ -68,8 +68,30 @@ export function cleanHandshake(): Scenario {
   ]);
   const [syn, synAck, ack] = events;
   const flow = flowOf(1, events, {
-    handshake: { complete: true, syn: ref(syn), synAck: ref(synAck), ack: ref(ack), rtt: 150e-6, serverRtt: 50e-6, clientRtt: 100e-6 },
+    handshake: { complete: true, syn: ref(syn), synAck: ref(synAck), ack: ref(ack), rtt: 150e-6, serverRtt: 50e-6, clientRtt: 100e-6,
+      connectTime: 150e-6, measuredSyn: ref(syn), measuredSynAck: ref(synAck), ackedSynAck: ref(synAck) },
     state: 'SF', history: 'ShAD',
+  });
+  return { flow, events, findings: [] };
+}
+
+/**
+ * The first SYN is lost (samples/syn-flood-legit-clients.pcap, tcp.stream 120): the client
+ * retries 1 s later, the server answers the retry in 40 µs, the client ACKs 204 ms after that.
+ * Server side 40 µs (frames 2 → 3), Wireshark's RTT 204.04 ms (2 → 4), connect time 1.20404 s (1 → 4).
+ */
+export function retriedSyn(): Scenario {
+  const events = withRel([
+    ev(1, '1700000000.000000', 'c2s', SYN, { options: 'MSS=1460' }),
+    ev(2, '1700000001.000000', 'c2s', SYN, { options: 'MSS=1460', notes: ['retransmission'] }),
+    ev(3, '1700000001.000040', 's2c', SYNACK, { ack: 1, window: 65160, options: 'MSS=1460' }),
+    ev(4, '1700000001.204040', 'c2s', ACK, { seq: 1, ack: 1, notes: ['handshake-ack'] }),
+  ]);
+  const flow = flowOf(5, events, {
+    syn: 2, synRetransmissions: 1, synIntervals: [1],
+    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[2]), ack: ref(events[3]), rtt: 0.20404, serverRtt: 40e-6, clientRtt: 0.204,
+      connectTime: 1.20404, measuredSyn: ref(events[1]), measuredSynAck: ref(events[2]), ackedSynAck: ref(events[2]) },
+    state: 'SF', history: 'ShA',
   });
   return { flow, events, findings: [] };
 }
@@ -77,8 +99,9 @@ export function cleanHandshake(): Scenario {
 /**
  * The client's final ACK is lost (capture at the server): the server sends its SYN-ACK at
  * 100.000200 and retransmits it at 101.000200, 103.000200, 107.000200 — backoffs 1.0, 2.0,
- * 4.0 s — until an ACK arrives at 107.000400. Total RTT = 107.000400 − 100.000000 = 7.0004 s;
- * client side = 107.000400 − 100.000200 = 7.0002 s; server side 200 µs. Steps before frames
+ * 4.0 s — until an ACK arrives at 107.000400. Total RTT (Wireshark's, from the only SYN) =
+ * 107.000400 − 100.000000 = 7.0004 s; client side = the last SYN-ACK → ACK = 200 µs; server
+ * side 200 µs. Steps before frames
  * 3, 4, 5 (1, 2, 4 s) are ≥ 1 s: three breaks.
  */
 export function lostFinalAck(): Scenario {
@@ -97,7 +120,8 @@ export function lostFinalAck(): Scenario {
   ];
   const flow = flowOf(2, events, {
     synAck: 4, synAckRetransmissions: 3, synAckIntervals: [1, 2, 4],
-    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[1]), ack: ref(events[5]), rtt: 7.0004, serverRtt: 0.0002, clientRtt: 7.0002 },
+    handshake: { complete: true, syn: ref(events[0]), synAck: ref(events[1]), ack: ref(events[5]), rtt: 7.0004, serverRtt: 0.0002, clientRtt: 0.0002,
+      connectTime: 7.0004, measuredSyn: ref(events[0]), measuredSynAck: ref(events[1]), ackedSynAck: ref(events[4]) },
     state: 'SF', history: 'ShA', findings: [10, 11],
   });
   return { flow, events, findings };
@@ -133,7 +157,7 @@ export function refused(): Scenario {
   const findings = [finding(30, 4, 2, 'refused', 'error', 'Connection refused: RST in reply to SYN')];
   const flow = flowOf(4, events, {
     synAck: 0, reset: 'server', state: 'REJ', history: 'Sr', findings: [30],
-    handshake: { complete: false, syn: ref(events[0]), synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null },
+    handshake: { complete: false, syn: ref(events[0]), synAck: null, ack: null, rtt: null, serverRtt: null, clientRtt: null, connectTime: null, measuredSyn: ref(events[0]), measuredSynAck: null, ackedSynAck: null },
   });
   return { flow, events, findings };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderSequenceDiagram } from '../../../src/render';
 import { byTestId, findAll, parseXml, tooltip, visibleText, type XmlNode } from './miniXml';
-import { cleanHandshake, lostFinalAck, refused, silentHost, simultaneousOpen, type Scenario } from './scenarios';
+import { cleanHandshake, lostFinalAck, retriedSyn, refused, silentHost, simultaneousOpen, type Scenario } from './scenarios';
 
 function render(s: Scenario, opts: Parameters<typeof renderSequenceDiagram>[3] = {}): XmlNode {
   return parseXml(renderSequenceDiagram(s.flow, s.events, s.findings, opts));
@@ -112,13 +112,26 @@ test('lost final ACK: SYN-ACK retransmissions are dashed, orange-classed and sho
   assert.equal(findAll(first, (n) => n.name === 'line')[0].attrs['stroke-dasharray'], undefined, 'the original is solid');
 });
 
-test('lost final ACK: total RTT 7.0 s and the client side spans the retransmissions', () => {
+test('lost final ACK: total RTT 7.0 s (Wireshark\'s), the client side only from the SYN-ACK it acknowledged', () => {
   const svg = render(lostFinalAck());
   const rtt = Object.fromEntries(byTestId(svg, 'rtt').map((g) => [g.attrs['data-rtt'], g]));
   assert.ok(Math.abs(Number(rtt.total.attrs['data-seconds']) - 7.0004) < 1e-9);
-  assert.ok(Math.abs(Number(rtt.client.attrs['data-seconds']) - 7.0002) < 1e-9);
+  // Frame 5 (the last SYN-ACK) → frame 6: the client answered in 200 µs, not 7 s.
+  assert.deepEqual([rtt.client.attrs['data-from'], rtt.client.attrs['data-to']], ['5', '6']);
+  assert.ok(Math.abs(Number(rtt.client.attrs['data-seconds']) - 0.0002) < 1e-9);
+  assert.equal(rtt.connect, undefined);
   assert.equal(visibleText(byTestId(rtt.total, 'rtt-value')[0]).trim(), '7.0 s');
   assert.equal(visibleText(byTestId(rtt.server, 'rtt-value')[0]).trim(), '200 µs');
+});
+
+test('a retried SYN: the server side from the retry it answered, the connect time from the first SYN', () => {
+  const svg = render(retriedSyn());
+  const rtt = Object.fromEntries(byTestId(svg, 'rtt').map((g) => [g.attrs['data-rtt'], g]));
+  assert.deepEqual([rtt.server.attrs['data-from'], rtt.server.attrs['data-to']], ['2', '3']);
+  assert.equal(visibleText(byTestId(rtt.server, 'rtt-value')[0]).trim(), '40 µs');
+  assert.deepEqual([rtt.total.attrs['data-from'], rtt.total.attrs['data-to']], ['2', '4']);
+  assert.deepEqual([rtt.connect.attrs['data-from'], rtt.connect.attrs['data-to']], ['1', '4']);
+  assert.equal(visibleText(byTestId(rtt.connect, 'rtt-value')[0]).trim(), '1.2 s');
 });
 
 test('lost final ACK: breaks before frames 3, 4, 5 with their durations; unanswered SYN-ACKs are crossed', () => {

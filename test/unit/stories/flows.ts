@@ -66,6 +66,8 @@ export function flow(spec: FlowSpec): Flow {
       rtt: complete ? (spec.ack! / S) : null,
       serverRtt: synAck ? spec.synAck! / S : null,
       clientRtt: complete ? (spec.ack! - spec.synAck!) / S : null,
+      connectTime: complete ? (spec.ack! / S) : null,
+      measuredSyn: syn, measuredSynAck: synAck, ackedSynAck: complete ? synAck : null,
     },
     options: { client: noOpts, server: noOpts },
     synData: 0, simultaneousOpen: false, portReuse: false,
