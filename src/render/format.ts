@@ -33,19 +33,6 @@ export function secondsBetween(a: string | null | undefined, b: string | null | 
   return Number(y - x) / 1e9;
 }
 
-/**
- * An epoch string as UTC date and time of day to `digits` decimals: ["2026-01-01",
- * "00:00:03.002109"]; null when it does not parse. Exact: the fraction is copied, not rounded
- * through a float.
- */
-export function clockTime(epoch: string, digits: number): [string, string] | null {
-  const m = /^\s*(\d{1,15})(?:\.(\d*))?\s*$/.exec(epoch);
-  if (!m) return null;
-  const iso = new Date(Number(m[1]) * 1000).toISOString();
-  const frac = (m[2] ?? '').padEnd(digits, '0').slice(0, digits);
-  return [iso.slice(0, 10), `${iso.slice(11, 19)}${digits > 0 ? `.${frac}` : ''}`];
-}
-
 /** Digits after the decimal point in an epoch string (the file's precision: 6 or 9). */
 export function fractionDigits(s: string | null | undefined): number {
   const m = typeof s === 'string' ? /\.(\d+)/.exec(s) : null;
