@@ -156,6 +156,9 @@ function detect(w: Window, ctx: ReadContext, compressed: boolean, eof: boolean):
   ctx.info.compressed = compressed;
   if (isPcapMagic(magic)) return new PcapParser(ctx);
   if (magic === BT_SHB) return new PcapngParser(ctx);
+  if (compressed && b[p] === 0x1f && b[p + 1] === 0x8b) {
+    throw new CaptureFormatError('gzip inside gzip: the capture is compressed twice; decompress the outer layer with `gunzip` first', 0);
+  }
   if (b[p] === 0x28 && b[p + 1] === 0xb5 && b[p + 2] === 0x2f && b[p + 3] === 0xfd) {
     throw new CaptureFormatError('zstd-compressed capture: decompress with `zstd -d` first', 0);
   }
