@@ -18,7 +18,11 @@ const BOM = 0x1a2b3c4d;
 /** Wireshark's limit for any block; a larger declared length means damage. */
 const MAX_BLOCK = 16 * 1024 * 1024;
 const RESYNC_LIMIT = 64 * 1024 * 1024;
-/** Interfaces kept per file, and section comments kept: bounded so a flood of tiny blocks cannot exhaust memory. */
+/**
+ * Interfaces per section, and interfaces listed in CaptureInfo for the whole file: bounded so a
+ * flood of tiny blocks cannot exhaust memory. Per section, because interface ids start again at
+ * 0 in every section: a file of many small sections (each with its own interface) is valid.
+ */
 export const MAX_INTERFACES = 65536;
 const MAX_SECTION_COMMENTS = 1024;
 const utf8 = new TextDecoder('utf-8');
@@ -47,6 +51,8 @@ export class PcapngParser implements RecordParser {
   private damagedAt = 0;
   private readonly option = { code: 0, start: 0, len: 0 };
   private interfaceLimitReported = false;
+  /** Interfaces declared so far in the file: the next one's file-wide id. */
+  private interfacesSeen = 0;
 
   constructor(private readonly ctx: ReadContext) {}
 
@@ -127,6 +133,7 @@ export class PcapngParser implements RecordParser {
     const v = w.view, ctx = this.ctx;
     this.sawShb = true;
     this.ifaces = [];
+    this.interfaceLimitReported = false;
     this.skippingSection = false;
     ctx.info.format = 'pcapng';
     if (blockLen < 28) {
@@ -178,10 +185,10 @@ export class PcapngParser implements RecordParser {
       return;
     }
     // Each IDB is only 20 bytes: keeping every one declared would let a small file exhaust memory.
-    if (ctx.info.interfaces.length >= MAX_INTERFACES) {
+    if (this.ifaces.length >= MAX_INTERFACES) {
       if (!this.interfaceLimitReported) {
         this.interfaceLimitReported = true;
-        ctx.problem(w.base + p, `interface description at offset ${w.base + p}: more than ${MAX_INTERFACES} interfaces declared; later interfaces and their packets are ignored`);
+        ctx.problem(w.base + p, `interface description at offset ${w.base + p}: more than ${MAX_INTERFACES} interfaces declared in this section; later interfaces of the section and their packets are ignored`);
       }
       return;
     }
@@ -212,7 +219,7 @@ export class PcapngParser implements RecordParser {
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) ctx.problem(w.base + q, `interface description at offset ${w.base + p}: option at offset ${w.base + q} runs past the block`);
-    const globalId = ctx.info.interfaces.length;
+    const globalId = this.interfacesSeen++;
     this.ifaces.push({ globalId, linkType, snapLen, units, tsOffset });
     ctx.addInterface({ id: globalId, linkType, snapLen, name, description, unitsPerSecond: units });
   }
