@@ -25,7 +25,26 @@ const RESYNC_LIMIT = 64 * 1024 * 1024;
  */
 export const MAX_INTERFACES = 65536;
 const MAX_SECTION_COMMENTS = 1024;
+/**
+ * Text kept from the file: packet and section comments up to 4 KiB each, interface names and
+ * descriptions up to 1 KiB (cut at a character, marked "…"), and 16 MiB of packet comments in
+ * all, later ones replaced by COMMENT_DROPPED. A 1 MiB comment on every packet of a small,
+ * highly compressible file otherwise exhausted the heap (the engine keeps comments of listed flows).
+ */
+export const MAX_COMMENT = 4096;
+export const MAX_NAME = 1024;
+export const MAX_COMMENT_TOTAL = 16 * 1024 * 1024;
+export const COMMENT_DROPPED = '[comment not kept: the file has more than 16 MiB of packet comments]';
 const utf8 = new TextDecoder('utf-8');
+
+/** UTF-8 text of buf[start, start + len), cut to at most `max` bytes at a character boundary. */
+function boundedText(buf: Uint8Array, start: number, len: number, max: number): string {
+  if (len <= max) return utf8.decode(buf.subarray(start, start + len));
+  let n = max;
+  // Back off continuation bytes so the cut does not leave half a character (U+FFFD).
+  while (n > 0 && (buf[start + n] & 0xc0) === 0x80) n--;
+  return `${utf8.decode(buf.subarray(start, start + n))}…`;
+}
 
 interface SectionInterface {
   globalId: number;
@@ -51,6 +70,8 @@ export class PcapngParser implements RecordParser {
   private damagedAt = 0;
   private readonly option = { code: 0, start: 0, len: 0 };
   private interfaceLimitReported = false;
+  /** Packet comment text delivered so far (bounded by MAX_COMMENT_TOTAL). */
+  private commentChars = 0;
   /** Interfaces declared so far in the file: the next one's file-wide id. */
   private interfacesSeen = 0;
 
@@ -154,7 +175,7 @@ export class PcapngParser implements RecordParser {
     let q = p + 24;
     const end = p + blockLen - 4;
     while (this.nextOption(v, q, end)) {
-      if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(utf8.decode(w.buf.subarray(o.start, o.start + o.len)));
+      if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(boundedText(w.buf, o.start, o.len, MAX_COMMENT));
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) {
@@ -202,8 +223,8 @@ export class PcapngParser implements RecordParser {
     let q = p + 16;
     const end = p + blockLen - 4;
     while (this.nextOption(v, q, end)) {
-      if (o.code === 2) name = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
-      else if (o.code === 3) description = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
+      if (o.code === 2) name = boundedText(w.buf, o.start, o.len, MAX_NAME);
+      else if (o.code === 3) description = boundedText(w.buf, o.start, o.len, MAX_NAME);
       else if (o.code === 9 && o.len >= 1) {
         const r = w.buf[o.start];
         // MSB clear: 10^-r seconds; set: 2^-(r & 0x7f). Finer than 10^-15 / 2^-52 cannot be
@@ -300,12 +321,22 @@ export class PcapngParser implements RecordParser {
     const o = this.option;
     while (this.nextOption(w.view, q, end)) {
       if (o.code === 1) {
-        const text = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
-        rec.comment = rec.comment === undefined ? text : `${rec.comment}\n${text}`;
+        const had = rec.comment === undefined ? 0 : rec.comment.length + 1;
+        if (had > MAX_COMMENT) {
+          // Already full: one more comment only adds the mark that something was left out.
+          if (!rec.comment!.endsWith('…')) rec.comment += '…';
+        } else {
+          const text = boundedText(w.buf, o.start, o.len, MAX_COMMENT - had);
+          rec.comment = rec.comment === undefined ? text : `${rec.comment}\n${text}`;
+        }
       }
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) this.ctx.problem(w.base + q, `packet block: option at offset ${w.base + q} runs past the block`);
+    if (rec.comment !== undefined) {
+      this.commentChars += rec.comment.length;
+      if (this.commentChars > MAX_COMMENT_TOTAL) rec.comment = COMMENT_DROPPED;
+    }
   }
 
   private plausibleBlock(w: Window, p: number, eof: boolean): number {
