@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { ReadContext, type RecordParser } from './context';
 import { gunzipped } from './gunzip';
+import { streamChunks } from './streamInput';
 import { isPcapMagic, PcapParser } from './pcapParser';
 import { BT_SHB, PcapngParser } from './pcapngParser';
 import { CaptureFormatError, type PacketRecord, type ReadOptions, type ReadSummary } from './types';
@@ -19,6 +20,11 @@ const CARRY_GAP = 512 * 1024;
  * throws CaptureFormatError.
  */
 export async function readCaptureFile(path: string, onPacket: (p: PacketRecord) => void, opts: ReadOptions = {}): Promise<ReadSummary> {
+  const st = await stat(path);
+  if (!st.isFile()) {
+    // A pipe, FIFO or device: no size and no reading at an offset (pread gives ESPIPE).
+    return readCaptureChunks(streamChunks(path, st, opts.chunkSize ?? DEFAULT_CHUNK, opts.signal), onPacket, opts);
+  }
   const fh = await open(path, 'r');
   try {
     const total = (await fh.stat()).size;
@@ -133,6 +139,8 @@ export async function readCaptureChunks(
     progress.report(counter.bytes);
     if (stop) break;
   }
+  // A source that ends because of the abort (a pipe closed by it) is not a short file.
+  if (opts.signal?.aborted) aborted = true;
   if (!stop && !aborted) {
     parser ??= detect(w, ctx, compressed, true);
     if (parser) parser.parse(w, true);
