@@ -1,7 +1,6 @@
 /**
  * The uncompressed bytes zlib produced before it found damage in deflate data. Node's zlib binding
- * drops the output of the call that fails (up to a 16 KiB output chunk: every packet of a small
- * file), so after a failure the member is decompressed again here with pako, a JavaScript port
+ * drops the output of the call that fails (up to one output chunk: every packet of a small file), so after a failure the member is decompressed again here with pako, a JavaScript port
  * of zlib that fails at the same byte and leaves what it produced before in its output buffer.
  */
 import { Z_BUF_ERROR, Z_NO_FLUSH, Z_OK, ZStream, zlibInflate, zlibInflateInit2 } from 'pako';

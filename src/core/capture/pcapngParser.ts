@@ -34,6 +34,11 @@ const MAX_SECTION_COMMENTS = 1024;
 export const MAX_COMMENT = 4096;
 export const MAX_NAME = 1024;
 export const MAX_COMMENT_TOTAL = 16 * 1024 * 1024;
+/**
+ * Options read per block: real blocks carry a handful, but a 16 MiB block holds 4 million empty
+ * ones, and 60 such blocks fit in a 1 MB gzip file. Later options of a block are not read.
+ */
+export const MAX_OPTIONS = 1024;
 export const COMMENT_DROPPED = '[comment not kept: the file has more than 16 MiB of packet comments]';
 const utf8 = new TextDecoder('utf-8');
 
@@ -174,7 +179,7 @@ export class PcapngParser implements RecordParser {
     const o = this.option;
     let q = p + 24;
     const end = p + blockLen - 4;
-    while (this.nextOption(v, q, end)) {
+    for (let k = 0; k < MAX_OPTIONS && this.nextOption(v, q, end); k++) {
       if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(boundedText(w.buf, o.start, o.len, MAX_COMMENT));
       q = o.start + ((o.len + 3) & ~3);
     }
@@ -222,7 +227,7 @@ export class PcapngParser implements RecordParser {
     const o = this.option;
     let q = p + 16;
     const end = p + blockLen - 4;
-    while (this.nextOption(v, q, end)) {
+    for (let k = 0; k < MAX_OPTIONS && this.nextOption(v, q, end); k++) {
       if (o.code === 2) name = boundedText(w.buf, o.start, o.len, MAX_NAME);
       else if (o.code === 3) description = boundedText(w.buf, o.start, o.len, MAX_NAME);
       else if (o.code === 9 && o.len >= 1) {
@@ -319,19 +324,24 @@ export class PcapngParser implements RecordParser {
     rec.comment = undefined;
     if (q + 4 > end) return;
     const o = this.option;
-    while (this.nextOption(w.view, q, end)) {
+    // Set once MAX_COMMENT is reached: later comments only leave the mark that something was left out.
+    let full = false;
+    let left = false;
+    let k = 0;
+    for (; k < MAX_OPTIONS && this.nextOption(w.view, q, end); k++) {
       if (o.code === 1) {
-        const had = rec.comment === undefined ? 0 : rec.comment.length + 1;
-        if (had > MAX_COMMENT) {
-          // Already full: one more comment only adds the mark that something was left out.
-          if (!rec.comment!.endsWith('…')) rec.comment += '…';
+        if (full) {
+          left = true;
         } else {
+          const had = rec.comment === undefined ? 0 : rec.comment.length + 1;
           const text = boundedText(w.buf, o.start, o.len, MAX_COMMENT - had);
           rec.comment = rec.comment === undefined ? text : `${rec.comment}\n${text}`;
+          full = rec.comment.length >= MAX_COMMENT;
         }
       }
       q = o.start + ((o.len + 3) & ~3);
     }
+    if ((left || k === MAX_OPTIONS) && rec.comment !== undefined && !rec.comment.endsWith('…')) rec.comment += '…';
     if (o.code < 0) this.ctx.problem(w.base + q, `packet block: option at offset ${w.base + q} runs past the block`);
     if (rec.comment !== undefined) {
       this.commentChars += rec.comment.length;
