@@ -109,13 +109,16 @@ export async function runPipeline(bytes: Uint8Array, opts: PipelineOptions = {})
   let lastOffset = -1;
   let count = 0;
   const keep = opts.keepPackets ?? true;
+  // The messages are built only on failure: per packet they cost more than the reader and
+  // engine together (a 62-million-packet gzip bomb took 14 s here, 2.6 s in the CLI).
   const onPacket = (p: PacketRecord): void => {
-    check(p.data.length === p.capLen, `packet ${p.index}: data length ${p.data.length} != capLen ${p.capLen}`);
-    check(p.offset > lastOffset, `packet ${p.index}: offset ${p.offset} not after the previous ${lastOffset}`);
-    check(Number.isInteger(p.sec) && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.unitsPerSecond,
-      `packet ${p.index}: timestamp ${p.sec} + ${p.frac}/${p.unitsPerSecond} is not well-formed`);
+    if (p.data.length !== p.capLen) check(false, `packet ${p.index}: data length ${p.data.length} != capLen ${p.capLen}`);
+    if (!(p.offset > lastOffset)) check(false, `packet ${p.index}: offset ${p.offset} not after the previous ${lastOffset}`);
+    if (!(Number.isInteger(p.sec) && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.unitsPerSecond)) {
+      check(false, `packet ${p.index}: timestamp ${p.sec} + ${p.frac}/${p.unitsPerSecond} is not well-formed`);
+    }
     lastOffset = p.offset;
-    check(p.index >= count + 1, `packet ${count} has frame number ${p.index}`);
+    if (!(p.index >= count + 1)) check(false, `packet ${count} has frame number ${p.index}`);
     if (opts.sample && (count & 4095) === 0) opts.sample();
     count++;
     if (keep) packets.push(digest(p));
