@@ -2,6 +2,8 @@ import type { CaptureInfo, CaptureProblem, InterfaceInfo, PacketRecord } from '.
 
 /** Problems listed individually; beyond this they are counted in one closing entry. */
 export const MAX_LISTED_PROBLEMS = 200;
+/** Interfaces listed in CaptureInfo.interfaces; packets on later ones are still read. */
+export const MAX_LISTED_INTERFACES = 65536;
 /** Largest captured length accepted (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
 export const MAX_CAPTURED_LENGTH = 262144;
 
@@ -55,8 +57,9 @@ export class ReadContext {
     }
   }
 
+  /** Lists the first MAX_LISTED_INTERFACES of the file (each section may declare that many). */
   addInterface(iface: InterfaceInfo): void {
-    this.info.interfaces.push(iface);
+    if (this.info.interfaces.length < MAX_LISTED_INTERFACES) this.info.interfaces.push(iface);
     if (!this.info.linkTypes.includes(iface.linkType)) this.info.linkTypes.push(iface.linkType);
   }
 

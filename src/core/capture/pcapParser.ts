@@ -16,6 +16,18 @@ export function isPcapMagic(m: number): boolean {
 }
 
 const FILE_HEADER = 24;
+
+/**
+ * A pcap file header at p: a magic, then version 2.0-2.4 in that magic's byte order, and a link
+ * type with its reserved bits clear. A record header matching all that would need a timestamp
+ * whose seconds spell a magic (all but one fall in 2055-2083) and whose fraction spells the version.
+ */
+function isFileHeader(v: DataView, p: number): boolean {
+  const magic = v.getUint32(p, true);
+  if (!isPcapMagic(magic)) return false;
+  const le = magic === PCAP_MAGIC_US_LE || magic === PCAP_MAGIC_NS_LE || magic === PCAP_MAGIC_MOD_LE;
+  return v.getUint16(p + 4, le) === 2 && v.getUint16(p + 6, le) <= 4 && (v.getUint32(p + 20, le) & 0x03ff0000) === 0;
+}
 const SNAP_SLACK = 4096;
 /** How far to scan for a plausible record after damage before giving up. */
 const RESYNC_LIMIT = 64 * 1024 * 1024;
@@ -57,19 +69,23 @@ export class PcapParser implements RecordParser {
     return this.records(w, eof);
   }
 
-  private readFileHeader(w: Window): boolean {
-    const v = w.view, p = w.pos, ctx = this.ctx;
+  /** Takes byte order, precision, record layout, snap length and link type from the header at p. */
+  private applyFileHeader(v: DataView, p: number): { major: number; minor: number; network: number } {
     const magic = v.getUint32(p, true);
     this.le = magic === PCAP_MAGIC_US_LE || magic === PCAP_MAGIC_NS_LE || magic === PCAP_MAGIC_MOD_LE;
     this.units = magic === PCAP_MAGIC_NS_LE || magic === PCAP_MAGIC_NS_BE ? 1e9 : 1e6;
     this.hdrLen = magic === PCAP_MAGIC_MOD_LE || magic === PCAP_MAGIC_MOD_BE ? 24 : 16;
-    const major = v.getUint16(p + 4, this.le);
-    const minor = v.getUint16(p + 6, this.le);
     this.snapLen = v.getUint32(p + 16, this.le);
     // Writers do exceed a small snap length by a little (Wireshark accepts it), so allow slack.
     this.capLimit = this.snapLen > 0 ? Math.min(MAX_CAPTURED_LENGTH, Math.max(this.snapLen, 65535) + SNAP_SLACK) : MAX_CAPTURED_LENGTH;
     const network = v.getUint32(p + 20, this.le);
     this.linkType = network & 0xffff;
+    return { major: v.getUint16(p + 4, this.le), minor: v.getUint16(p + 6, this.le), network };
+  }
+
+  private readFileHeader(w: Window): boolean {
+    const v = w.view, p = w.pos, ctx = this.ctx;
+    const { major, minor, network } = this.applyFileHeader(v, p);
     w.pos += FILE_HEADER;
     ctx.info.format = 'pcap';
     this.headerDone = true;
@@ -93,11 +109,22 @@ export class PcapParser implements RecordParser {
   }
 
   private records(w: Window, eof: boolean): boolean {
-    const ctx = this.ctx, rec = ctx.rec, le = this.le, hdrLen = this.hdrLen, units = this.units;
+    const ctx = this.ctx, rec = ctx.rec;
+    let le = this.le, hdrLen = this.hdrLen, units = this.units;
     const buf = w.buf, v = w.view, len = w.len;
     let p = w.pos;
     while (true) {
       w.pos = p;
+      // Where a record header is due, another file's header: captures joined with `cat`.
+      if (len - p >= 4 && isPcapMagic(v.getUint32(p, true))) {
+        if (len - p < FILE_HEADER && !eof) return true;
+        if (len - p >= FILE_HEADER && isFileHeader(v, p)) {
+          this.nextFile(w, p);
+          le = this.le; hdrLen = this.hdrLen; units = this.units;
+          p += FILE_HEADER;
+          continue;
+        }
+      }
       if (len - p < hdrLen) {
         if (eof) {
           if (len > p) ctx.problem(w.base + p, `truncated record header at offset ${w.base + p}: ${len - p} of ${hdrLen} bytes`);
@@ -146,6 +173,25 @@ export class PcapParser implements RecordParser {
       p = end;
       ctx.emit();
     }
+  }
+
+  /**
+   * A second file header: its parameters hold from here on. tshark 4.0 reads the header as a
+   * packet (dated 2055 for a µs LE file) and then stops at the "packet" its first record makes.
+   */
+  private nextFile(w: Window, p: number): void {
+    const ctx = this.ctx, rec = ctx.rec;
+    const before = { linkType: this.linkType, units: this.units };
+    this.applyFileHeader(w.view, p);
+    this.lastSec = -1;
+    const what = this.linkType !== before.linkType || this.units !== before.units ? `; link type ${this.linkType}, ${this.units === 1e9 ? 'nanosecond' : 'microsecond'} timestamps from here on` : '';
+    ctx.problem(w.base + p, `pcap file header at offset ${w.base + p} where a record was due (files joined end to end?): read as the start of the next file${what}`);
+    if (this.linkType !== before.linkType || this.units !== before.units) {
+      rec.interfaceId = ctx.info.interfaces.length;
+      ctx.addInterface({ id: rec.interfaceId, linkType: this.linkType, snapLen: this.snapLen, unitsPerSecond: this.units });
+    }
+    rec.linkType = this.linkType;
+    rec.unitsPerSecond = this.units;
   }
 
   private plausible(w: Window, p: number): number {

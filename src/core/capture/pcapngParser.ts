@@ -18,10 +18,38 @@ const BOM = 0x1a2b3c4d;
 /** Wireshark's limit for any block; a larger declared length means damage. */
 const MAX_BLOCK = 16 * 1024 * 1024;
 const RESYNC_LIMIT = 64 * 1024 * 1024;
-/** Interfaces kept per file, and section comments kept: bounded so a flood of tiny blocks cannot exhaust memory. */
+/**
+ * Interfaces per section, and interfaces listed in CaptureInfo for the whole file: bounded so a
+ * flood of tiny blocks cannot exhaust memory. Per section, because interface ids start again at
+ * 0 in every section: a file of many small sections (each with its own interface) is valid.
+ */
 export const MAX_INTERFACES = 65536;
 const MAX_SECTION_COMMENTS = 1024;
+/**
+ * Text kept from the file: packet and section comments up to 4 KiB each, interface names and
+ * descriptions up to 1 KiB (cut at a character, marked "…"), and 16 MiB of packet comments in
+ * all, later ones replaced by COMMENT_DROPPED. A 1 MiB comment on every packet of a small,
+ * highly compressible file otherwise exhausted the heap (the engine keeps comments of listed flows).
+ */
+export const MAX_COMMENT = 4096;
+export const MAX_NAME = 1024;
+export const MAX_COMMENT_TOTAL = 16 * 1024 * 1024;
+/**
+ * Options read per block: real blocks carry a handful, but a 16 MiB block holds 4 million empty
+ * ones, and 60 such blocks fit in a 1 MB gzip file. Later options of a block are not read.
+ */
+export const MAX_OPTIONS = 1024;
+export const COMMENT_DROPPED = '[comment not kept: the file has more than 16 MiB of packet comments]';
 const utf8 = new TextDecoder('utf-8');
+
+/** UTF-8 text of buf[start, start + len), cut to at most `max` bytes at a character boundary. */
+function boundedText(buf: Uint8Array, start: number, len: number, max: number): string {
+  if (len <= max) return utf8.decode(buf.subarray(start, start + len));
+  let n = max;
+  // Back off continuation bytes so the cut does not leave half a character (U+FFFD).
+  while (n > 0 && (buf[start + n] & 0xc0) === 0x80) n--;
+  return `${utf8.decode(buf.subarray(start, start + n))}…`;
+}
 
 interface SectionInterface {
   globalId: number;
@@ -47,6 +75,10 @@ export class PcapngParser implements RecordParser {
   private damagedAt = 0;
   private readonly option = { code: 0, start: 0, len: 0 };
   private interfaceLimitReported = false;
+  /** Packet comment text delivered so far (bounded by MAX_COMMENT_TOTAL). */
+  private commentChars = 0;
+  /** Interfaces declared so far in the file: the next one's file-wide id. */
+  private interfacesSeen = 0;
 
   constructor(private readonly ctx: ReadContext) {}
 
@@ -127,6 +159,7 @@ export class PcapngParser implements RecordParser {
     const v = w.view, ctx = this.ctx;
     this.sawShb = true;
     this.ifaces = [];
+    this.interfaceLimitReported = false;
     this.skippingSection = false;
     ctx.info.format = 'pcapng';
     if (blockLen < 28) {
@@ -146,8 +179,8 @@ export class PcapngParser implements RecordParser {
     const o = this.option;
     let q = p + 24;
     const end = p + blockLen - 4;
-    while (this.nextOption(v, q, end)) {
-      if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(utf8.decode(w.buf.subarray(o.start, o.start + o.len)));
+    for (let k = 0; k < MAX_OPTIONS && this.nextOption(v, q, end); k++) {
+      if (o.code === 1 && ctx.info.comments.length < MAX_SECTION_COMMENTS) ctx.info.comments.push(boundedText(w.buf, o.start, o.len, MAX_COMMENT));
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) {
@@ -178,10 +211,10 @@ export class PcapngParser implements RecordParser {
       return;
     }
     // Each IDB is only 20 bytes: keeping every one declared would let a small file exhaust memory.
-    if (ctx.info.interfaces.length >= MAX_INTERFACES) {
+    if (this.ifaces.length >= MAX_INTERFACES) {
       if (!this.interfaceLimitReported) {
         this.interfaceLimitReported = true;
-        ctx.problem(w.base + p, `interface description at offset ${w.base + p}: more than ${MAX_INTERFACES} interfaces declared; later interfaces and their packets are ignored`);
+        ctx.problem(w.base + p, `interface description at offset ${w.base + p}: more than ${MAX_INTERFACES} interfaces declared in this section; later interfaces of the section and their packets are ignored`);
       }
       return;
     }
@@ -194,9 +227,9 @@ export class PcapngParser implements RecordParser {
     const o = this.option;
     let q = p + 16;
     const end = p + blockLen - 4;
-    while (this.nextOption(v, q, end)) {
-      if (o.code === 2) name = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
-      else if (o.code === 3) description = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
+    for (let k = 0; k < MAX_OPTIONS && this.nextOption(v, q, end); k++) {
+      if (o.code === 2) name = boundedText(w.buf, o.start, o.len, MAX_NAME);
+      else if (o.code === 3) description = boundedText(w.buf, o.start, o.len, MAX_NAME);
       else if (o.code === 9 && o.len >= 1) {
         const r = w.buf[o.start];
         // MSB clear: 10^-r seconds; set: 2^-(r & 0x7f). Finer than 10^-15 / 2^-52 cannot be
@@ -212,7 +245,7 @@ export class PcapngParser implements RecordParser {
       q = o.start + ((o.len + 3) & ~3);
     }
     if (o.code < 0) ctx.problem(w.base + q, `interface description at offset ${w.base + p}: option at offset ${w.base + q} runs past the block`);
-    const globalId = ctx.info.interfaces.length;
+    const globalId = this.interfacesSeen++;
     this.ifaces.push({ globalId, linkType, snapLen, units, tsOffset });
     ctx.addInterface({ id: globalId, linkType, snapLen, name, description, unitsPerSecond: units });
   }
@@ -291,14 +324,29 @@ export class PcapngParser implements RecordParser {
     rec.comment = undefined;
     if (q + 4 > end) return;
     const o = this.option;
-    while (this.nextOption(w.view, q, end)) {
+    // Set once MAX_COMMENT is reached: later comments only leave the mark that something was left out.
+    let full = false;
+    let left = false;
+    let k = 0;
+    for (; k < MAX_OPTIONS && this.nextOption(w.view, q, end); k++) {
       if (o.code === 1) {
-        const text = utf8.decode(w.buf.subarray(o.start, o.start + o.len));
-        rec.comment = rec.comment === undefined ? text : `${rec.comment}\n${text}`;
+        if (full) {
+          left = true;
+        } else {
+          const had = rec.comment === undefined ? 0 : rec.comment.length + 1;
+          const text = boundedText(w.buf, o.start, o.len, MAX_COMMENT - had);
+          rec.comment = rec.comment === undefined ? text : `${rec.comment}\n${text}`;
+          full = rec.comment.length >= MAX_COMMENT;
+        }
       }
       q = o.start + ((o.len + 3) & ~3);
     }
+    if ((left || k === MAX_OPTIONS) && rec.comment !== undefined && !rec.comment.endsWith('…')) rec.comment += '…';
     if (o.code < 0) this.ctx.problem(w.base + q, `packet block: option at offset ${w.base + q} runs past the block`);
+    if (rec.comment !== undefined) {
+      this.commentChars += rec.comment.length;
+      if (this.commentChars > MAX_COMMENT_TOTAL) rec.comment = COMMENT_DROPPED;
+    }
   }
 
   private plausibleBlock(w: Window, p: number, eof: boolean): number {

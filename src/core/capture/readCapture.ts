@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { open, stat } from 'node:fs/promises';
 import { ReadContext, type RecordParser } from './context';
+import { gunzipped } from './gunzip';
+import { streamChunks } from './streamInput';
 import { isPcapMagic, PcapParser } from './pcapParser';
 import { BT_SHB, PcapngParser } from './pcapngParser';
 import { CaptureFormatError, type PacketRecord, type ReadOptions, type ReadSummary } from './types';
@@ -19,6 +20,11 @@ const CARRY_GAP = 512 * 1024;
  * throws CaptureFormatError.
  */
 export async function readCaptureFile(path: string, onPacket: (p: PacketRecord) => void, opts: ReadOptions = {}): Promise<ReadSummary> {
+  const st = await stat(path);
+  if (!st.isFile()) {
+    // A pipe, FIFO or device: no size and no reading at an offset (pread gives ESPIPE).
+    return readCaptureChunks(streamChunks(path, st, opts.chunkSize ?? DEFAULT_CHUNK, opts.signal), onPacket, opts);
+  }
   const fh = await open(path, 'r');
   try {
     const total = (await fh.stat()).size;
@@ -110,7 +116,7 @@ export async function readCaptureChunks(
   source = replay;
   if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
     compressed = true;
-    source = gunzipped(replay, ctx, () => w.base + w.len);
+    source = gunzipped(replay, ctx);
   }
   let stop = false;
   for await (const chunk of source) {
@@ -133,6 +139,8 @@ export async function readCaptureChunks(
     progress.report(counter.bytes);
     if (stop) break;
   }
+  // A source that ends because of the abort (a pipe closed by it) is not a short file.
+  if (opts.signal?.aborted) aborted = true;
   if (!stop && !aborted) {
     parser ??= detect(w, ctx, compressed, true);
     if (parser) parser.parse(w, true);
@@ -156,6 +164,9 @@ function detect(w: Window, ctx: ReadContext, compressed: boolean, eof: boolean):
   ctx.info.compressed = compressed;
   if (isPcapMagic(magic)) return new PcapParser(ctx);
   if (magic === BT_SHB) return new PcapngParser(ctx);
+  if (compressed && b[p] === 0x1f && b[p + 1] === 0x8b) {
+    throw new CaptureFormatError('gzip inside gzip: the capture is compressed twice; decompress the outer layer with `gunzip` first', 0);
+  }
   if (b[p] === 0x28 && b[p + 1] === 0xb5 && b[p + 2] === 0x2f && b[p + 3] === 0xfd) {
     throw new CaptureFormatError('zstd-compressed capture: decompress with `zstd -d` first', 0);
   }
@@ -182,57 +193,6 @@ async function* fileChunks(fh: import('node:fs/promises').FileHandle, chunkSize:
     pos += bytesRead;
     yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
   }
-}
-
-/** Compressed bytes handed to zlib at a time: bounds the output of one write (~16 MiB at gzip's 1032:1 maximum). */
-const GZ_PIECE = 16 * 1024;
-
-/**
- * Streams through zlib; a damaged or cut gzip stream becomes a problem, not an exception.
- * Output is taken from 'data' events as zlib produces it and the next compressed piece is written
- * only once the previous one is decompressed and handed on, so memory stays bounded (gzip bombs) and zlib's
- * error at the end of a cut stream cannot discard decompressed bytes still buffered in the stream
- * (iterating the stream loses them: the packets before the cut then depend on the chunking).
- */
-async function* gunzipped(src: AsyncIterable<Uint8Array>, ctx: ReadContext, uncompressedOffset: () => number): AsyncGenerator<Uint8Array> {
-  const gz = createGunzip();
-  const out: Uint8Array[] = [];
-  let failed: Error | null = null;
-  gz.on('data', (c: Uint8Array) => { out.push(c); });
-  gz.on('error', (e: Error) => { failed ??= e; });
-  // Settles every wait below even if zlib fails without calling a write callback.
-  const closed = new Promise<void>((resolve) => { gz.once('close', resolve); });
-  const write = (piece: Uint8Array): Promise<void> => Promise.race([new Promise<void>((resolve) => { gz.write(piece, () => resolve()); }), closed]);
-  // Pieces start at fixed compressed offsets, so zlib sees the same writes (and stops at the same
-  // place on damage) however the source happens to be chunked.
-  let piece = new Uint8Array(GZ_PIECE);
-  let fill = 0;
-  try {
-    for await (const chunk of src) {
-      for (let o = 0; o < chunk.length && !failed;) {
-        const n = Math.min(GZ_PIECE - fill, chunk.length - o);
-        piece.set(chunk.subarray(o, o + n), fill);
-        fill += n;
-        o += n;
-        if (fill < GZ_PIECE) break;
-        await write(piece);
-        piece = new Uint8Array(GZ_PIECE);
-        fill = 0;
-        for (const c of out.splice(0)) yield c;
-      }
-      if (failed) break;
-    }
-    if (!failed && fill > 0) {
-      await write(piece.subarray(0, fill));
-      for (const c of out.splice(0)) yield c;
-    }
-    if (!failed) await Promise.race([new Promise<void>((resolve) => { gz.once('end', resolve); gz.end(); }), closed]);
-    for (const c of out.splice(0)) yield c;
-  } finally {
-    gz.destroy();
-  }
-  const e = failed as Error | null;
-  if (e) ctx.problem(uncompressedOffset(), `gzip stream damaged after ${uncompressedOffset()} uncompressed bytes: ${e.message}`);
 }
 
 function concatHead(parts: Uint8Array[]): Uint8Array {

@@ -75,6 +75,7 @@ export interface CaptureInfo {
   compressed: boolean;
   /** Distinct link types in order of first appearance. */
   linkTypes: number[];
+  /** Interfaces in file order (ids count over the whole file); the first 65 536 of the file are listed. */
   interfaces: InterfaceInfo[];
   /** Section comments (pcapng shb_comment), if any. */
   comments: string[];

@@ -106,7 +106,7 @@ export class Analyzer {
   }
 
   /** Counts a packet and fills the reused time point for it (both entry points share this). */
-  private stamp(index: number, sec: number, frac: number, ups: number, interfaceId: number): PacketTime {
+  private stamp(index: number, sec: number, frac: number, ups: number, interfaceId: number, noTimestamp?: boolean): PacketTime {
     this.packets++;
     const pt = this.pt;
     pt.index = index;
@@ -115,13 +115,15 @@ export class Analyzer {
     pt.ups = ups;
     pt.ns = fracToNs(frac, ups);
     pt.interfaceId = interfaceId;
-    this.noteTime(pt);
+    // A packet stored without a time (pcapng SPB) says nothing about when the capture ran:
+    // Wireshark shows no time for it, so it must not pull the start back to the epoch.
+    if (!noTimestamp) this.noteTime(pt);
     return pt;
   }
 
   /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
   addPacket(rec: PacketRecord): void {
-    const pt = this.stamp(rec.index, rec.sec, rec.frac, rec.unitsPerSecond, rec.interfaceId);
+    const pt = this.stamp(rec.index, rec.sec, rec.frac, rec.unitsPerSecond, rec.interfaceId, rec.noTimestamp);
     const r = this.reassembler.decode(rec, this.seg);
     switch (r) {
       case DecodeResult.Tcp:
