@@ -9,7 +9,7 @@ import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RS
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
-import { tellStories } from '../stories/index';
+import { tellStories, type FlowSource } from '../stories/index';
 import { formatAddress } from '../decode/address';
 import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
@@ -26,6 +26,8 @@ import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
+import { FlowStore } from '../store/flowStore';
+import { findingsIndex } from '../store/findingsIndex';
 
 export interface DecodeCounts {
   tcp: number;
@@ -56,7 +58,8 @@ export class Analyzer {
   readonly decoded: DecodeCounts = { tcp: 0, notTcp: 0, fragments: 0, unknownLinkType: 0, malformed: 0 };
   private first: TimePoint | null = null;
   private last: TimePoint | null = null;
-  private readonly listed = new Map<number, Flow>();
+  /** Every finished flow, compact; the listed ones become Flow objects at the end. */
+  private readonly store = new FlowStore();
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
@@ -382,7 +385,6 @@ export class Analyzer {
       agg = this.target(f, 1 - facts.client);
       agg?.add(facts, f, outcome);
     }
-    let flow: Flow | null = null;
     const codes = this.codes;
     const nCodes = findingCodes(facts, outcome, this.config, codes);
     if (nCodes > 0) {
@@ -400,7 +402,7 @@ export class Analyzer {
         } else b.more++;
       }
       if (wanted) {
-        flow = buildFlow(f, agg?.endpoint);
+        const flow = buildFlow(f, agg?.endpoint);
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
@@ -408,8 +410,8 @@ export class Analyzer {
         }
       }
     }
+    this.store.add(f);
     if (f.id <= this.config.maxFlows) {
-      this.listed.set(f.id, flow ?? buildFlow(f, agg?.endpoint));
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);
@@ -453,7 +455,7 @@ export class Analyzer {
     for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
     const out: Flow[] = [];
     for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
-      const done = this.listed.get(id);
+      const done = id <= this.config.maxFlows ? this.store.flow(id) : undefined;
       if (done) out.push(done);
       else {
         const a = active.get(id);
@@ -478,16 +480,12 @@ export class Analyzer {
     if (this.finished) return this.finished;
     for (const f of this.table.flows) if (f) this.retire(f, false);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
-    const flows = [...this.listed.values()].sort((a, b) => a.id - b.id);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({
       config: this.config, targets: [...this.targets.values()], pending: this.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
     });
-    // The listed flows by id already (building a second map took 0.1 s for 268,060 flows).
-    const byId = this.listed;
     for (const fd of findings) {
-      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     const result: AnalysisResult = {
@@ -504,18 +502,24 @@ export class Analyzer {
         decoded: { ...this.decoded },
       },
       summary: this.summary,
-      flows,
+      flows: [],
       findings,
       timeline: this.timeline.result(),
       stories: [],
     };
-    const told = tellStories(result, this.config);
+    // Stories are told from every flow, not just the listed ones.
+    const told = tellStories(result, this.config, this.allFlows());
     for (const fd of told.findings) {
       result.findings.push(fd);
-      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     result.stories = told.stories;
+    const findingsOf = findingsIndex(result.findings);
+    const listed = Math.min(this.config.maxFlows, this.nextId - 1);
+    for (let id = 1; id <= listed; id++) {
+      const flow = this.store.flow(id, findingsOf.get(id));
+      if (flow) result.flows.push(flow);
+    }
     this.finished = result;
     this.dropWorkingState();
     return result;
@@ -534,8 +538,23 @@ export class Analyzer {
     this.retired = null;
     this.targets.clear();
     this.pending.clear();
-    this.listed.clear();
     releaseSharedZeek();
+  }
+
+  /** Every finished flow, in id order, built from the store one at a time. */
+  private allFlows(): FlowSource {
+    const store = this.store;
+    const n = this.nextId - 1;
+    return {
+      size: n,
+      get: (id) => store.flow(id),
+      forEach(fn) {
+        for (let id = 1; id <= n; id++) {
+          const f = store.flow(id);
+          if (f) fn(f);
+        }
+      },
+    };
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

@@ -4,6 +4,7 @@
  */
 import type { Flow } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
+import type { FlowSource } from './context';
 
 export type ConnectOutcome =
   /** A SYN-ACK came back (possibly late). */
@@ -39,13 +40,13 @@ export interface Connect {
  */
 const FIRST_RETRY_NS = NS_PER_SECOND;
 
-export function collectConnects(flows: readonly Flow[], clock: Clock, captureEndNs: number): Connect[] {
+export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number): Connect[] {
   const out: Connect[] = [];
-  for (const flow of flows) {
-    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) continue;
+  flows.forEach((flow) => {
+    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) return;
     const c = classify(flow, clock, captureEndNs);
     if (c) out.push(c);
-  }
+  });
   return out;
 }
 

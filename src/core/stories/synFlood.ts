@@ -57,10 +57,9 @@ function victimOf(ctx: StoryContext, f: Finding): Victim | null {
     if (m) return { ip: m[1], port: Number(m[2]) };
     if (/^[0-9a-fA-F.:]+$/.test(raw)) return { ip: raw, port: num(d, 'serverPort', 'port') };
   }
-  const byId = new Map(ctx.result.flows.map((x) => [x.id, x]));
   const votes = new Map<string, { v: Victim; n: number }>();
   for (const id of f.flows) {
-    const flow = byId.get(id);
+    const flow = ctx.flows.get(id);
     if (!flow) continue;
     const key = `${flow.server.ip} ${flow.server.port}`;
     const e = votes.get(key) ?? { v: { ip: flow.server.ip, port: flow.server.port }, n: 0 };
@@ -148,7 +147,8 @@ function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, ha
 function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; window: FloodWindow; row: { pair: string; text: string } } {
   const { clock } = ctx;
   const d = f.details;
-  const flows = ctx.result.flows.filter((x) => toVictim(x, v));
+  const flows: Flow[] = [];
+  ctx.flows.forEach((x) => { if (toVictim(x, v)) flows.push(x); });
   const forged = flows.filter(looksForged);
   // The flood's span: the engine's (its finding's time is the first failed SYN, spanSeconds runs
   // to the last), else the span of the forged SYNs we can see.

@@ -1,0 +1,351 @@
+/**
+ * Every finished flow of a capture, kept in compact columns (about 100 bytes an IPv4 flow), so
+ * stories, findings and charts see every flow while only the flows that are printed or shown
+ * become `Flow` objects (`flow(id)`, built on demand with the same fields and values as
+ * buildFlow gives a live flow).
+ *
+ * A flow is stored client first (roles are decided when it finishes), with its time points as
+ * the file recorded them (seconds, fraction, resolution), so printed times and RTTs are exactly
+ * those of the live flow. Strings and small objects that many flows share (histories, option
+ * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
+ */
+import { formatAddress } from '../decode/address';
+import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '../engine/buildFlow';
+import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
+import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
+import type { ConnState, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import { decideRoles } from '../engine/roles';
+import { diffSeconds, formatPoint, fracToNs } from '../engine/time';
+import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
+import { Interner } from './interner';
+import { RowIndex } from './rowIndex';
+
+/**
+ * A time point other than the first is stored relative to the flow's first packet: packets and
+ * whole seconds since then (a handshake's points are a few packets and seconds apart), its
+ * fraction as recorded, and its resolution's index.
+ */
+const LAYOUT = defineLayout({
+  /** IPv4 address, or for IPv6 the index of the address in the store's IPv6 list. */
+  addr: perSide('u32'),
+  port: perSide('u16'),
+  flags: perFlow('u16'),
+  /** Interned (VLAN ids, interface ids). */
+  lists: perFlow('u16'),
+  state: perFlow('u8'),
+  history: perFlow('u16'),
+  /** Interned pair of option sets (client's, server's). */
+  options: perFlow('u16'),
+  completeness: perFlow('u8'),
+  firstPacket: perFlow('f64'),
+  firstSec: perFlow('u32'),
+  firstFrac: perFlow('u32'),
+  firstUps: perFlow('u8'),
+  lastPacket: perFlow('u32'),
+  lastSec: perFlow('u16'),
+  lastFrac: perFlow('u32'),
+  lastUps: perFlow('u8'),
+  synPacket: perFlow('u32'),
+  synSec: perFlow('u16'),
+  synFrac: perFlow('u32'),
+  synUps: perFlow('u8'),
+  synAckPacket: perFlow('u32'),
+  synAckSec: perFlow('u16'),
+  synAckFrac: perFlow('u32'),
+  synAckUps: perFlow('u8'),
+  ackPacket: perFlow('u32'),
+  ackSec: perFlow('u16'),
+  ackFrac: perFlow('u32'),
+  ackUps: perFlow('u8'),
+  packets: perSide('u16'),
+  payload: perSide('u32'),
+  exchanges: perFlow('u16'),
+  syn: perFlow('u8'),
+  synRetx: perFlow('u8'),
+  synAck: perFlow('u8'),
+  synAckRetx: perFlow('u8'),
+  synData: perFlow('u16'),
+});
+const C = LAYOUT.cols;
+
+/** Bytes a stored flow takes in the columns (plus 4 in the id index). */
+export const FLOW_ROW_BYTES = rowBytes(LAYOUT.list);
+
+const V6 = 1;
+const ROLE_SHIFT = 1; // 2 bits
+const COMPLETE = 1 << 3;
+const SIMULTANEOUS_OPEN = 1 << 4;
+const PORT_REUSE = 1 << 5;
+const RESET_SHIFT = 6; // 2 bits
+const FIN_CLIENT = 1 << 8;
+const FIN_SERVER = 1 << 9;
+const HAS_SYN = 1 << 10;
+const HAS_SYNACK = 1 << 11;
+const HAS_ACK = 1 << 12;
+const HAS_INTERVALS = 1 << 13;
+
+const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
+const RESETS: readonly Flow['reset'][] = [null, 'client', 'server', 'both'];
+const STATES: readonly ConnState[] = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
+
+interface Point {
+  packet: Column;
+  sec: Column;
+  frac: Column;
+  ups: Column;
+}
+const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, ups: C.lastUps };
+const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, ups: C.synUps };
+const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, ups: C.synAckUps };
+const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, ups: C.ackUps };
+
+interface Lists {
+  vlan: number[];
+  interfaces: number[];
+}
+
+/** A point read back: what formatting and time differences need. */
+interface ReadPoint {
+  packet: number;
+  sec: number;
+  ns: number;
+  frac: number;
+  ups: number;
+}
+
+function newReadPoint(): ReadPoint {
+  return { packet: 0, sec: 0, ns: 0, frac: 0, ups: 1e6 };
+}
+
+export class FlowStore {
+  private readonly rows = new ColumnStore(LAYOUT.list);
+  /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
+  private readonly rowOf = new RowIndex();
+  private readonly v6 = new V6List();
+  private readonly histories = new Interner<string>((h) => h);
+  private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
+  private readonly lists = new Interner<Lists>((l) => `${l.vlan.join(',')}|${l.interfaces.join(',')}`);
+  private readonly upsList = new Interner<number>((u) => String(u));
+  private readonly intervals = new Map<number, [number[], number[]]>();
+  private readonly facts: FlowFacts = newFlowFacts();
+
+  constructor() {
+    // Index 0 is what nearly every flow has: no VLAN, interface 0.
+    this.lists.intern({ vlan: NONE as number[], interfaces: [0] });
+  }
+
+  /** Flows stored. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  has(id: number): boolean {
+    return this.rowOf.get(id) >= 0;
+  }
+
+  /** Bytes held by the columns, index and side tables (interned values not counted). */
+  bytes(): number {
+    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.size * 120;
+  }
+
+  /** Stores a finished flow (its state is reused afterwards: everything is copied). */
+  add(f: FlowState): void {
+    const k = flowFacts(f, this.facts);
+    const r = this.rows;
+    const row = r.addRow();
+    this.rowOf.set(f.id, row);
+    const c = k.client;
+    const s = 1 - c;
+    const a = f.s.a;
+    const o = f.o;
+    const roles = decideRoles(f);
+    const hasSyn = f.firstSynSide === c;
+    const hasSynAck = f.firstSynAckSide === s;
+    const finC = a[o + V_FIN + c] > 0;
+    const finS = a[o + V_FIN + s] > 0;
+    const synIv = f.synIntervals?.[c] ?? NONE;
+    const synAckIv = f.synAckIntervals?.[s] ?? NONE;
+    let flags = BASES.indexOf(roles.basis) << ROLE_SHIFT;
+    if (f.ipVersion === 6) flags |= V6;
+    if (k.complete) flags |= COMPLETE;
+    if (k.simultaneousOpen) flags |= SIMULTANEOUS_OPEN;
+    if (k.portReuse) flags |= PORT_REUSE;
+    flags |= RESETS.indexOf(k.reset) << RESET_SHIFT;
+    if (finC) flags |= FIN_CLIENT;
+    if (finS) flags |= FIN_SERVER;
+    if (hasSyn) flags |= HAS_SYN;
+    if (hasSynAck) flags |= HAS_SYNACK;
+    if (f.hasAck) flags |= HAS_ACK;
+    if (synIv.length > 0 || synAckIv.length > 0) {
+      flags |= HAS_INTERVALS;
+      this.intervals.set(row, [synIv.slice(), synAckIv.slice()]);
+    }
+    r.set(C.flags, row, flags);
+    const addrs = f.s.addrs;
+    const at = f.addrAt;
+    r.set(C.addr.client, row, f.ipVersion === 6 ? this.v6.add(addrs, at + c * 16) : v4(addrs, at + c * 16));
+    r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, at + s * 16) : v4(addrs, at + s * 16));
+    r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
+    r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
+    const ifs = f.interfaces;
+    const lists = f.vlan.length === 0 && ifs.length === 1 && ifs[0] === 0 ? 0
+      : this.lists.intern({ vlan: f.vlan as number[], interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y) });
+    r.set(C.lists, row, lists);
+    const zeek = f.zeek;
+    r.set(C.state, row, STATES.indexOf(zeek.connState()));
+    r.set(C.history, row, this.histories.intern(zeek.history));
+    r.set(C.options, row, this.optionPairs.intern({ client: k.clientOptions, server: k.serverOptions }));
+    r.set(C.completeness, row, completenessOf(f));
+    const firstPacket = f.pointPacket(P_FIRST);
+    const firstSec = f.pointSec(P_FIRST);
+    r.set(C.firstPacket, row, firstPacket);
+    r.set(C.firstSec, row, firstSec);
+    r.set(C.firstFrac, row, a[o + P_FIRST + 3]);
+    r.set(C.firstUps, row, this.upsList.intern(a[o + P_FIRST + 4]));
+    this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac, f.lastUps);
+    if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
+    if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
+    if (f.hasAck) this.setSlabPoint(row, ACK, f, P_ACK, firstPacket, firstSec);
+    r.set(C.packets.client, row, a[o + V_PACKETS + c]);
+    r.set(C.packets.server, row, a[o + V_PACKETS + s]);
+    r.set(C.payload.client, row, a[o + V_PAYLOAD + c]);
+    r.set(C.payload.server, row, a[o + V_PAYLOAD + s]);
+    r.set(C.exchanges, row, a[o + V_TURNS + c]);
+    r.set(C.syn, row, k.syn);
+    r.set(C.synRetx, row, k.synRetx);
+    r.set(C.synAck, row, k.synAck);
+    r.set(C.synAckRetx, row, k.synAckRetx);
+    r.set(C.synData, row, a[o + V_SYN_DATA + c]);
+  }
+
+  private setSlabPoint(row: number, p: Point, f: FlowState, at: number, firstPacket: number, firstSec: number): void {
+    const a = f.s.a;
+    const o = f.o + at;
+    this.setPoint(row, p, a[o] - firstPacket, a[o + 1] - firstSec, a[o + 3], a[o + 4]);
+  }
+
+  private setPoint(row: number, p: Point, packets: number, secs: number, frac: number, ups: number): void {
+    const r = this.rows;
+    r.set(p.packet, row, packets);
+    r.set(p.sec, row, secs);
+    r.set(p.frac, row, frac);
+    r.set(p.ups, row, this.upsList.intern(ups));
+  }
+
+  private readPoint(row: number, p: Point, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
+    const r = this.rows;
+    out.packet = firstPacket + r.get(p.packet, row);
+    out.sec = firstSec + r.get(p.sec, row);
+    out.frac = r.get(p.frac, row);
+    out.ups = this.upsList.value(r.get(p.ups, row));
+    out.ns = fracToNs(out.frac, out.ups);
+    return out;
+  }
+
+  private address(row: number, col: Column, v6: boolean): string {
+    const x = this.rows.get(col, row);
+    // join(): one flat string, as formatAddress makes (a template makes a rope).
+    return v6 ? this.v6.format(x) : [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+  }
+
+  /**
+   * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
+   * `findings`: the ids of the findings naming it (the caller's index).
+   */
+  flow(id: number, findings: number[] = []): Flow | undefined {
+    const row = this.rowOf.get(id);
+    if (row < 0) return undefined;
+    const r = this.rows;
+    const flags = r.get(C.flags, row);
+    const v6 = (flags & V6) !== 0;
+    const firstPacket = r.get(C.firstPacket, row);
+    const firstSec = r.get(C.firstSec, row);
+    const firstFrac = r.get(C.firstFrac, row);
+    const firstUps = this.upsList.value(r.get(C.firstUps, row));
+    const start = formatPoint({ sec: firstSec, frac: firstFrac, ups: firstUps });
+    const last = this.readPoint(row, LAST, firstPacket, firstSec, newReadPoint());
+    const lastPacket = last.packet;
+    const end = lastPacket === firstPacket ? start : formatPoint(last);
+    const hasSyn = (flags & HAS_SYN) !== 0;
+    const hasSynAck = (flags & HAS_SYNACK) !== 0;
+    const hasAck = (flags & HAS_ACK) !== 0;
+    const syn = hasSyn ? this.readPoint(row, SYN, firstPacket, firstSec, newReadPoint()) : null;
+    const synAck = hasSynAck ? this.readPoint(row, SYNACK, firstPacket, firstSec, newReadPoint()) : null;
+    const ack = hasAck ? this.readPoint(row, ACK, firstPacket, firstSec, newReadPoint()) : null;
+    const lists = this.lists.value(r.get(C.lists, row));
+    const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row)! : null;
+    const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
+    return {
+      id,
+      client: { ip: this.address(row, C.addr.client, v6), port: r.get(C.port.client, row) },
+      server: { ip: this.address(row, C.addr.server, v6), port: r.get(C.port.server, row) },
+      roleBasis: BASES[(flags >> ROLE_SHIFT) & 3],
+      vlan: lists.vlan,
+      interfaces: lists.interfaces,
+      firstPacket: int(firstPacket),
+      lastPacket: int(lastPacket),
+      start,
+      end,
+      packets: countPair(r.get(C.packets.client, row), r.get(C.packets.server, row)),
+      payloadBytes: countPair(r.get(C.payload.client, row), r.get(C.payload.server, row)),
+      exchanges: r.get(C.exchanges, row),
+      syn: r.get(C.syn, row),
+      synRetransmissions: r.get(C.synRetx, row),
+      synAck: r.get(C.synAck, row),
+      synAckRetransmissions: r.get(C.synAckRetx, row),
+      synIntervals: iv && iv[0].length > 0 ? iv[0].slice() : (NONE as number[]),
+      synAckIntervals: iv && iv[1].length > 0 ? iv[1].slice() : (NONE as number[]),
+      handshake: {
+        complete: (flags & COMPLETE) !== 0,
+        syn: syn ? ref(syn, firstPacket, start) : null,
+        synAck: synAck ? ref(synAck, lastPacket, end) : null,
+        ack: ack ? ref(ack, lastPacket, end) : null,
+        rtt: syn && ack ? diff(ack, syn) : null,
+        serverRtt: syn && synAck ? diff(synAck, syn) : null,
+        clientRtt: synAck && ack ? diff(ack, synAck) : null,
+      },
+      options: this.optionPairs.value(r.get(C.options, row)),
+      synData: r.get(C.synData, row),
+      simultaneousOpen: (flags & SIMULTANEOUS_OPEN) !== 0,
+      portReuse: (flags & PORT_REUSE) !== 0,
+      reset: RESETS[(flags >> RESET_SHIFT) & 3],
+      fin: FINS[((flags & FIN_CLIENT) !== 0 ? 1 : 0) + ((flags & FIN_SERVER) !== 0 ? 2 : 0)],
+      state: STATES[r.get(C.state, row)],
+      history: this.histories.value(r.get(C.history, row)),
+      completeness: r.get(C.completeness, row),
+      findings,
+    };
+  }
+}
+
+function diff(a: ReadPoint, b: ReadPoint): number {
+  return diffSeconds(a.sec, a.ns, b.sec, b.ns);
+}
+
+function v4(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+}
+
+/** IPv6 addresses, 16 bytes each, in one growing buffer (not interned: a flood's are all different). */
+class V6List {
+  private buf = new Uint8Array(0);
+  private n = 0;
+
+  add(bytes: Uint8Array, at: number): number {
+    if ((this.n + 1) * 16 > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(256, this.buf.length * 2));
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf.set(bytes.subarray(at, at + 16), this.n * 16);
+    return this.n++;
+  }
+
+  format(i: number): string {
+    return formatAddress(this.buf, 6, i * 16);
+  }
+
+  bytes(): number {
+    return this.buf.byteLength;
+  }
+}
