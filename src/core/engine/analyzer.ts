@@ -548,8 +548,12 @@ export class Analyzer {
     return {
       size: n,
       get: (id) => store.flow(id),
-      forEach(fn) {
+      forEach(fn, keep) {
         for (let id = 1; id <= n; id++) {
+          if (keep) {
+            const g = store.glance(id);
+            if (!g || !keep(g)) continue;
+          }
           const f = store.flow(id);
           if (f) fn(f);
         }

@@ -10,10 +10,11 @@
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
 import { formatAddress } from '../decode/address';
-import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '../engine/buildFlow';
+import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
-import type { ConnState, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import type { ConnState, Endpoint, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import type { FlowGlance } from '../stories/context';
 import { decideRoles } from '../engine/roles';
 import { diffSeconds, formatPoint, fracToNs } from '../engine/time';
 import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
@@ -30,33 +31,23 @@ const LAYOUT = defineLayout({
   addr: perSide('u32'),
   port: perSide('u16'),
   flags: perFlow('u16'),
-  /** Interned (VLAN ids, interface ids). */
-  lists: perFlow('u16'),
-  state: perFlow('u8'),
-  history: perFlow('u16'),
-  /** Interned pair of option sets (client's, server's). */
-  options: perFlow('u16'),
-  completeness: perFlow('u8'),
+  /** Interned Shape: what flows of a capture mostly have in common. */
+  shape: perFlow('u32'),
   firstPacket: perFlow('f64'),
   firstSec: perFlow('u32'),
   firstFrac: perFlow('u32'),
-  firstUps: perFlow('u8'),
   lastPacket: perFlow('u32'),
   lastSec: perFlow('u16'),
   lastFrac: perFlow('u32'),
-  lastUps: perFlow('u8'),
   synPacket: perFlow('u32'),
   synSec: perFlow('u16'),
   synFrac: perFlow('u32'),
-  synUps: perFlow('u8'),
   synAckPacket: perFlow('u32'),
   synAckSec: perFlow('u16'),
   synAckFrac: perFlow('u32'),
-  synAckUps: perFlow('u8'),
   ackPacket: perFlow('u32'),
   ackSec: perFlow('u16'),
   ackFrac: perFlow('u32'),
-  ackUps: perFlow('u8'),
   packets: perSide('u16'),
   payload: perSide('u32'),
   exchanges: perFlow('u16'),
@@ -86,22 +77,33 @@ const HAS_INTERVALS = 1 << 13;
 
 const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
 const RESETS: readonly Flow['reset'][] = [null, 'client', 'server', 'both'];
-const STATES: readonly ConnState[] = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
+/** A time point's columns; `at`: its resolution's place in Shape.ups. */
 interface Point {
   packet: Column;
   sec: Column;
   frac: Column;
-  ups: Column;
+  at: number;
 }
-const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, ups: C.lastUps };
-const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, ups: C.synUps };
-const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, ups: C.synAckUps };
-const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, ups: C.ackUps };
+const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, at: 1 };
+const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, at: 2 };
+const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, at: 3 };
+const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, at: 4 };
 
-interface Lists {
+/**
+ * A flow's values that are drawn from a small set in any capture: a few histories, stacks
+ * (option sets), VLAN/interface lists and resolutions. One interned object per distinct
+ * combination, one index per flow.
+ */
+interface Shape {
+  state: ConnState;
+  completeness: number;
+  history: string;
+  options: { client: TcpOptionsSeen; server: TcpOptionsSeen };
   vlan: number[];
   interfaces: number[];
+  /** Resolution (units per second) of the first, last, SYN, SYN-ACK and ACK points (0: none). */
+  ups: number[];
 }
 
 /** A point read back: what formatting and time differences need. */
@@ -122,17 +124,12 @@ export class FlowStore {
   /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
   private readonly rowOf = new RowIndex();
   private readonly v6 = new V6List();
-  private readonly histories = new Interner<string>((h) => h);
+  private readonly shapes = new Interner<Shape>((x) => `${x.state} ${x.completeness} ${this.optionPairs.intern(x.options)} ${x.vlan.join(',')}|${x.interfaces.join(',')} ${x.ups.join(',')} ${x.history}`);
   private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
-  private readonly lists = new Interner<Lists>((l) => `${l.vlan.join(',')}|${l.interfaces.join(',')}`);
-  private readonly upsList = new Interner<number>((u) => String(u));
+  /** The shapes seen last per history, tried before building an intern key (a flood's flows share one). */
+  private readonly recentShapes = new Map<string, number>();
   private readonly intervals = new Map<number, [number[], number[]]>();
   private readonly facts: FlowFacts = newFlowFacts();
-
-  constructor() {
-    // Index 0 is what nearly every flow has: no VLAN, interface 0.
-    this.lists.intern({ vlan: NONE as number[], interfaces: [0] });
-  }
 
   /** Flows stored. */
   get size(): number {
@@ -187,22 +184,14 @@ export class FlowStore {
     r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, at + s * 16) : v4(addrs, at + s * 16));
     r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
     r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
-    const ifs = f.interfaces;
-    const lists = f.vlan.length === 0 && ifs.length === 1 && ifs[0] === 0 ? 0
-      : this.lists.intern({ vlan: f.vlan as number[], interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y) });
-    r.set(C.lists, row, lists);
     const zeek = f.zeek;
-    r.set(C.state, row, STATES.indexOf(zeek.connState()));
-    r.set(C.history, row, this.histories.intern(zeek.history));
-    r.set(C.options, row, this.optionPairs.intern({ client: k.clientOptions, server: k.serverOptions }));
-    r.set(C.completeness, row, completenessOf(f));
+    r.set(C.shape, row, this.shapeOf(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
     const firstPacket = f.pointPacket(P_FIRST);
     const firstSec = f.pointSec(P_FIRST);
     r.set(C.firstPacket, row, firstPacket);
     r.set(C.firstSec, row, firstSec);
     r.set(C.firstFrac, row, a[o + P_FIRST + 3]);
-    r.set(C.firstUps, row, this.upsList.intern(a[o + P_FIRST + 4]));
-    this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac, f.lastUps);
+    this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac);
     if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
     if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
     if (f.hasAck) this.setSlabPoint(row, ACK, f, P_ACK, firstPacket, firstSec);
@@ -218,26 +207,54 @@ export class FlowStore {
     r.set(C.synData, row, a[o + V_SYN_DATA + c]);
   }
 
+  private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
+    const a = f.s.a;
+    const o = f.o;
+    const ups0 = a[o + P_FIRST + 4];
+    const ups1 = f.lastUps;
+    const ups2 = hasSyn ? a[o + P_SYN + 4] : 0;
+    const ups3 = hasSynAck ? a[o + P_SYNACK + 4] : 0;
+    const ups4 = f.hasAck ? a[o + P_ACK + 4] : 0;
+    const options = optionsPair(k.clientOptions, k.serverOptions);
+    const completeness = completenessOf(f);
+    const ifs = f.interfaces;
+    const recent = this.recentShapes.get(history);
+    if (recent !== undefined) {
+      const x = this.shapes.value(recent);
+      const u = x.ups;
+      if (x.state === state && x.completeness === completeness && x.options === options && x.vlan === f.vlan &&
+        (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
+        u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent;
+    }
+    const i = this.shapes.intern({
+      state, completeness, history, options,
+      vlan: f.vlan as number[],
+      interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
+      ups: [ups0, ups1, ups2, ups3, ups4],
+    });
+    if (this.recentShapes.size < 4096 || this.recentShapes.has(history)) this.recentShapes.set(history, i);
+    return i;
+  }
+
   private setSlabPoint(row: number, p: Point, f: FlowState, at: number, firstPacket: number, firstSec: number): void {
     const a = f.s.a;
     const o = f.o + at;
-    this.setPoint(row, p, a[o] - firstPacket, a[o + 1] - firstSec, a[o + 3], a[o + 4]);
+    this.setPoint(row, p, a[o] - firstPacket, a[o + 1] - firstSec, a[o + 3]);
   }
 
-  private setPoint(row: number, p: Point, packets: number, secs: number, frac: number, ups: number): void {
+  private setPoint(row: number, p: Point, packets: number, secs: number, frac: number): void {
     const r = this.rows;
     r.set(p.packet, row, packets);
     r.set(p.sec, row, secs);
     r.set(p.frac, row, frac);
-    r.set(p.ups, row, this.upsList.intern(ups));
   }
 
-  private readPoint(row: number, p: Point, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
+  private readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
     const r = this.rows;
     out.packet = firstPacket + r.get(p.packet, row);
     out.sec = firstSec + r.get(p.sec, row);
     out.frac = r.get(p.frac, row);
-    out.ups = this.upsList.value(r.get(p.ups, row));
+    out.ups = shape.ups[p.at];
     out.ns = fracToNs(out.frac, out.ups);
     return out;
   }
@@ -246,6 +263,52 @@ export class FlowStore {
     const x = this.rows.get(col, row);
     // join(): one flat string, as formatAddress makes (a template makes a rope).
     return v6 ? this.v6.format(x) : [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+  }
+
+  /**
+   * A few fields of flow `id` without building it (stories decide from these which flows to
+   * build); false when the id is not stored.
+   */
+  glance(id: number): FlowGlance | undefined {
+    const row = this.rowOf.get(id);
+    if (row < 0) return undefined;
+    this.glancer.row = row;
+    return this.glancer;
+  }
+  private readonly glancer = new Glance(this);
+
+  /** For Glance: the parts of a row it reads, each built only when asked for. */
+  serverOf(row: number): Endpoint {
+    const r = this.rows;
+    const v6 = (r.get(C.flags, row) & V6) !== 0;
+    const addr = r.get(C.addr.server, row);
+    const port = r.get(C.port.server, row);
+    const last = this.lastServer;
+    // A flood's flows share one server: one endpoint object for a run of them.
+    if (last && !v6 && !this.lastServerV6 && this.lastServerAddr === addr && last.port === port) return last;
+    this.lastServerAddr = addr;
+    this.lastServerV6 = v6;
+    return (this.lastServer = { ip: this.address(row, C.addr.server, v6), port });
+  }
+  private lastServer: Endpoint | null = null;
+  private lastServerAddr = -1;
+  private lastServerV6 = false;
+
+  startOf(row: number): string {
+    const r = this.rows;
+    return formatPoint({ sec: r.get(C.firstSec, row), frac: r.get(C.firstFrac, row), ups: this.shapes.value(r.get(C.shape, row)).ups[0] });
+  }
+
+  synTimeOf(row: number): string | null {
+    const r = this.rows;
+    const flags = r.get(C.flags, row);
+    if ((flags & HAS_SYN) === 0) return null;
+    if (r.get(SYN.packet, row) === 0) return this.startOf(row);
+    return formatPoint(this.readPoint(row, SYN, this.shapes.value(r.get(C.shape, row)), 0, r.get(C.firstSec, row), newReadPoint()));
+  }
+
+  completeOf(row: number): boolean {
+    return (this.rows.get(C.flags, row) & COMPLETE) !== 0;
   }
 
   /**
@@ -261,18 +324,18 @@ export class FlowStore {
     const firstPacket = r.get(C.firstPacket, row);
     const firstSec = r.get(C.firstSec, row);
     const firstFrac = r.get(C.firstFrac, row);
-    const firstUps = this.upsList.value(r.get(C.firstUps, row));
+    const shape = this.shapes.value(r.get(C.shape, row));
+    const firstUps = shape.ups[0];
     const start = formatPoint({ sec: firstSec, frac: firstFrac, ups: firstUps });
-    const last = this.readPoint(row, LAST, firstPacket, firstSec, newReadPoint());
+    const last = this.readPoint(row, LAST, shape, firstPacket, firstSec, newReadPoint());
     const lastPacket = last.packet;
     const end = lastPacket === firstPacket ? start : formatPoint(last);
     const hasSyn = (flags & HAS_SYN) !== 0;
     const hasSynAck = (flags & HAS_SYNACK) !== 0;
     const hasAck = (flags & HAS_ACK) !== 0;
-    const syn = hasSyn ? this.readPoint(row, SYN, firstPacket, firstSec, newReadPoint()) : null;
-    const synAck = hasSynAck ? this.readPoint(row, SYNACK, firstPacket, firstSec, newReadPoint()) : null;
-    const ack = hasAck ? this.readPoint(row, ACK, firstPacket, firstSec, newReadPoint()) : null;
-    const lists = this.lists.value(r.get(C.lists, row));
+    const syn = hasSyn ? this.readPoint(row, SYN, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const synAck = hasSynAck ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const ack = hasAck ? this.readPoint(row, ACK, shape, firstPacket, firstSec, newReadPoint()) : null;
     const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row)! : null;
     const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
     return {
@@ -280,8 +343,8 @@ export class FlowStore {
       client: { ip: this.address(row, C.addr.client, v6), port: r.get(C.port.client, row) },
       server: { ip: this.address(row, C.addr.server, v6), port: r.get(C.port.server, row) },
       roleBasis: BASES[(flags >> ROLE_SHIFT) & 3],
-      vlan: lists.vlan,
-      interfaces: lists.interfaces,
+      vlan: shape.vlan,
+      interfaces: shape.interfaces,
       firstPacket: int(firstPacket),
       lastPacket: int(lastPacket),
       start,
@@ -304,18 +367,28 @@ export class FlowStore {
         serverRtt: syn && synAck ? diff(synAck, syn) : null,
         clientRtt: synAck && ack ? diff(ack, synAck) : null,
       },
-      options: this.optionPairs.value(r.get(C.options, row)),
+      options: shape.options,
       synData: r.get(C.synData, row),
       simultaneousOpen: (flags & SIMULTANEOUS_OPEN) !== 0,
       portReuse: (flags & PORT_REUSE) !== 0,
       reset: RESETS[(flags >> RESET_SHIFT) & 3],
       fin: FINS[((flags & FIN_CLIENT) !== 0 ? 1 : 0) + ((flags & FIN_SERVER) !== 0 ? 2 : 0)],
-      state: STATES[r.get(C.state, row)],
-      history: this.histories.value(r.get(C.history, row)),
-      completeness: r.get(C.completeness, row),
+      state: shape.state,
+      history: shape.history,
+      completeness: shape.completeness,
       findings,
     };
   }
+}
+
+/** One reused view of a stored flow for filters: each field read from the columns when asked. */
+class Glance implements FlowGlance {
+  row = 0;
+  constructor(private readonly store: FlowStore) {}
+  get server(): Endpoint { return this.store.serverOf(this.row); }
+  get start(): string { return this.store.startOf(this.row); }
+  get synTime(): string | null { return this.store.synTimeOf(this.row); }
+  get complete(): boolean { return this.store.completeOf(this.row); }
 }
 
 function diff(a: ReadPoint, b: ReadPoint): number {

@@ -1,5 +1,5 @@
 /** What every story builder gets: the finished result, thresholds, a clock, and a finding sink. */
-import type { AnalysisResult, Finding, FindingCode, Flow, Severity } from '../engine/result';
+import type { AnalysisResult, Endpoint, Finding, FindingCode, Flow, Severity } from '../engine/result';
 import { Clock } from './clock';
 import { STORY_FLOW_CAP, StoryConfig } from './config';
 
@@ -9,15 +9,30 @@ import { STORY_FLOW_CAP, StoryConfig } from './config';
  */
 export interface FlowSource {
   readonly size: number;
-  forEach(fn: (f: Flow) => void): void;
+  /** Each flow in id order; with `keep`, only those it keeps (asked before the flow is built). */
+  forEach(fn: (f: Flow) => void, keep?: FlowFilter): void;
   get(id: number): Flow | undefined;
 }
+
+/** What a FlowFilter decides on: a few fields, cheap to read without building the flow. */
+export interface FlowGlance {
+  readonly server: Endpoint;
+  readonly start: string;
+  /** The client's first SYN's time, or null. */
+  readonly synTime: string | null;
+  readonly complete: boolean;
+}
+export type FlowFilter = (f: FlowGlance) => boolean;
 
 export function listedFlows(flows: readonly Flow[]): FlowSource {
   let byId: Map<number, Flow> | null = null;
   return {
     size: flows.length,
-    forEach: (fn) => flows.forEach((f) => fn(f)),
+    forEach: (fn, keep) => {
+      for (const f of flows) {
+        if (!keep || keep({ server: f.server, start: f.start, synTime: f.handshake.syn?.time ?? null, complete: f.handshake.complete })) fn(f);
+      }
+    },
     get: (id) => (byId ??= new Map(flows.map((f) => [f.id, f]))).get(id),
   };
 }

@@ -10,7 +10,7 @@
 import type { AnalysisResult, Finding, FindingCode, Severity, Story } from '../engine/result';
 import { connectionStorms } from './connectionStorm';
 import { collectConnects } from './connects';
-import { createContext, listedFlows, type FlowSource } from './context';
+import { createContext, listedFlows, type FlowFilter, type FlowSource } from './context';
 
 export type { FlowSource } from './context';
 import { StoryConfig, storyConfigFrom } from './config';
@@ -37,8 +37,22 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
   const source = flows ?? listedFlows(result.flows);
   const ctx = createContext(result, source, storyConfigFrom(config), config?.severities ?? {},
     typeof max === 'number' && max >= 0 ? max : undefined);
-  const connects = collectConnects(source, ctx.clock, ctx.captureEndNs);
   const flood = synFloods(ctx);
+  // Connects inside a flood window (the flood's own) are the flood's story, unless they completed
+  // (a connection storm counts completed handshakes only).
+  const windows = flood.windows;
+  const keep: FlowFilter | undefined = windows.length === 0 ? undefined : (f) => {
+    if (f.complete) return true;
+    const { ip, port } = f.server;
+    const flooded = windows.filter((w) => w.server === ip && (w.port === null || w.port === port));
+    if (flooded.length === 0) return true;
+    // As collectConnects times a connect: from its first packet or its SYN, whichever is first.
+    const start = f.start;
+    const syn = f.synTime;
+    const t = syn === null || syn === start ? ctx.clock.ns(start) : Math.min(ctx.clock.ns(start), ctx.clock.ns(syn));
+    return !flooded.some((w) => t >= w.startNs && t <= w.endNs);
+  };
+  const connects = collectConnects(source, ctx.clock, ctx.captureEndNs, keep);
   const connectStories = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];
   const total = result.summary.flows;
   if (total > source.size) {
