@@ -15,6 +15,7 @@ import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState }
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
 import type { ConnState, Endpoint, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
 import type { FlowGlance } from '../stories/context';
+import type { Clock } from '../stories/clock';
 import { decideRoles } from '../engine/roles';
 import { diffSeconds, formatPoint, fracToNs } from '../engine/time';
 import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
@@ -294,17 +295,18 @@ export class FlowStore {
   private lastServerAddr = -1;
   private lastServerV6 = false;
 
-  startOf(row: number): string {
+  /**
+   * connectStartNs of the row's flow, from the numbers when its times print as whole seconds and
+   * nine decimals (what the clock reads back exactly), else from the printed times.
+   */
+  connectNsOf(row: number, clock: Clock): number {
     const r = this.rows;
-    return formatPoint({ sec: r.get(C.firstSec, row), frac: r.get(C.firstFrac, row), ups: this.shapes.value(r.get(C.shape, row)).ups[0] });
-  }
-
-  synTimeOf(row: number): string | null {
-    const r = this.rows;
-    const flags = r.get(C.flags, row);
-    if ((flags & HAS_SYN) === 0) return null;
-    if (r.get(SYN.packet, row) === 0) return this.startOf(row);
-    return formatPoint(this.readPoint(row, SYN, this.shapes.value(r.get(C.shape, row)), 0, r.get(C.firstSec, row), newReadPoint()));
+    const shape = this.shapes.value(r.get(C.shape, row));
+    const firstSec = r.get(C.firstSec, row);
+    const first: ReadPoint = { packet: 0, sec: firstSec, frac: r.get(C.firstFrac, row), ups: shape.ups[0], ns: 0 };
+    const syn = (r.get(C.flags, row) & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, 0, firstSec, newReadPoint()) : null;
+    const a = clockNs(clock, first);
+    return syn === null || syn.packet === 0 ? a : Math.min(a, clockNs(clock, syn));
   }
 
   completeOf(row: number): boolean {
@@ -386,10 +388,19 @@ class Glance implements FlowGlance {
   row = 0;
   constructor(private readonly store: FlowStore) {}
   get server(): Endpoint { return this.store.serverOf(this.row); }
-  get start(): string { return this.store.startOf(this.row); }
-  get synTime(): string | null { return this.store.synTimeOf(this.row); }
+  connectNs(clock: Clock): number { return this.store.connectNsOf(this.row, clock); }
   get complete(): boolean { return this.store.completeOf(this.row); }
 }
+
+/** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
+function clockNs(clock: Clock, p: ReadPoint): number {
+  const toNs = DECIMAL_TO_NS.get(p.ups);
+  if (toNs !== undefined && p.sec >= 0 && p.sec < 1e15 && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.ups) {
+    return (p.sec - clock.baseSec) * 1e9 + p.frac * toNs;
+  }
+  return clock.ns(formatPoint(p));
+}
+const DECIMAL_TO_NS = new Map<number, number>([[1, 1e9], [10, 1e8], [100, 1e7], [1e3, 1e6], [1e4, 1e5], [1e5, 1e4], [1e6, 1e3], [1e7, 100], [1e8, 10], [1e9, 1]]);
 
 function diff(a: ReadPoint, b: ReadPoint): number {
   return diffSeconds(a.sec, a.ns, b.sec, b.ns);

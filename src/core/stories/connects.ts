@@ -4,7 +4,7 @@
  */
 import type { Endpoint, Flow, PacketRef } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
-import type { FlowFilter, FlowSource } from './context';
+import { connectStartNs, type FlowFilter, type FlowSource } from './context';
 
 export type ConnectOutcome =
   /** A SYN-ACK came back (possibly late). */
@@ -81,7 +81,7 @@ function slim(f: Flow): ConnectFlow {
 
 function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | null {
   // For a flow that opens with the client's SYN, its first packet is that SYN.
-  const startNs = Math.min(clock.ns(flow.start), clock.ns(flow.handshake.syn!.time));
+  const startNs = connectStartNs(clock, flow.start, flow.handshake.syn!.time);
   const endNs = clock.ns(flow.end);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
   const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);

@@ -17,12 +17,15 @@ export interface FlowSource {
 /** What a FlowFilter decides on: a few fields, cheap to read without building the flow. */
 export interface FlowGlance {
   readonly server: Endpoint;
-  readonly start: string;
-  /** The client's first SYN's time, or null. */
-  readonly synTime: string | null;
+  /** When the connect started as collectConnects times it (its first packet or its SYN, the earlier), on `clock`. */
+  connectNs(clock: Clock): number;
   readonly complete: boolean;
 }
 export type FlowFilter = (f: FlowGlance) => boolean;
+
+export function connectStartNs(clock: Clock, start: string, synTime: string | null): number {
+  return synTime === null || synTime === start ? clock.ns(start) : Math.min(clock.ns(start), clock.ns(synTime));
+}
 
 export function listedFlows(flows: readonly Flow[]): FlowSource {
   let byId: Map<number, Flow> | null = null;
@@ -30,7 +33,7 @@ export function listedFlows(flows: readonly Flow[]): FlowSource {
     size: flows.length,
     forEach: (fn, keep) => {
       for (const f of flows) {
-        if (!keep || keep({ server: f.server, start: f.start, synTime: f.handshake.syn?.time ?? null, complete: f.handshake.complete })) fn(f);
+        if (!keep || keep({ server: f.server, connectNs: (clock) => connectStartNs(clock, f.start, f.handshake.syn?.time ?? null), complete: f.handshake.complete })) fn(f);
       }
     },
     get: (id) => (byId ??= new Map(flows.map((f) => [f.id, f]))).get(id),

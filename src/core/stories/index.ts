@@ -46,10 +46,7 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
     const { ip, port } = f.server;
     const flooded = windows.filter((w) => w.server === ip && (w.port === null || w.port === port));
     if (flooded.length === 0) return true;
-    // As collectConnects times a connect: from its first packet or its SYN, whichever is first.
-    const start = f.start;
-    const syn = f.synTime;
-    const t = syn === null || syn === start ? ctx.clock.ns(start) : Math.min(ctx.clock.ns(start), ctx.clock.ns(syn));
+    const t = f.connectNs(ctx.clock);
     return !flooded.some((w) => t >= w.startNs && t <= w.endNs);
   };
   const connects = collectConnects(source, ctx.clock, ctx.captureEndNs, keep);
