@@ -116,9 +116,12 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   }
   bytesRead = summary.bytesRead;
   report(true);
-  const r = a.finish(summary, m.displayPath);
+  // No Flow objects in the result: the table pages through the store (every flow), and the
+  // JSON export builds the listed ones when asked (exportJson).
+  const r = a.finish(summary, m.displayPath, 0);
   result = r;
-  index = new FlowIndex(r.flows, r.findings);
+  const all = a.flowList();
+  index = new FlowIndex(all, r.findings);
   const flowEndpoints: Record<number, string> = {};
   for (const f of r.findings) {
     const id = f.flows[0];
@@ -126,7 +129,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
     const flow = index.flow(id);
     if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
   }
-  post({ type: 'done', overview: buildOverview(r, chartRenderer, Date.now() - t0), findings: r.findings, flowEndpoints });
+  post({ type: 'done', overview: buildOverview(r, chartRenderer, Date.now() - t0, all), findings: r.findings, flowEndpoints });
 }
 
 function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer } {
@@ -147,7 +150,11 @@ const handlers: RequestHandlers<WorkerRequests> = {
   queryFlows: ({ query, offset, limit }) => ready().index.page(query, offset, limit),
   locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
   flowDetail: ({ flowId, timeDisplay }) => detailOf(flowId, timeDisplay),
-  exportFindings: ({ format }) => exportFindings(ready().result, format),
+  exportFindings: ({ format }) => {
+    const { result: r, analyzer: a } = ready();
+    // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
+    return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
+  },
   exportDiagram: ({ flowId, format, timeDisplay }) => {
     const { index: ix, analyzer: a } = ready();
     const flow = ix.flow(flowId);

@@ -1,5 +1,6 @@
 /** Builds the summary header's data from a finished result (pure; charts come in as a renderer). */
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
+import type { FlowList } from '../core/store/flowList';
 import type { Overview, StoryView } from '../protocol/messages';
 import { seriesLabel } from '../render/format';
 
@@ -10,10 +11,12 @@ export interface ChartRenderer {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number): Overview {
+/** `flows`: every flow of the capture (the engine's store), else the result's listed flows. */
+export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number, flows: FlowList = result.flows): Overview {
   const states: Record<string, number> = {};
   const rtts: number[] = [];
-  for (const f of result.flows) {
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows.at(i)!;
     states[f.state] = (states[f.state] ?? 0) + 1;
     if (f.handshake.rtt !== null) rtts.push(f.handshake.rtt * 1000);
   }

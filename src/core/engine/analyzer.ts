@@ -28,6 +28,7 @@ import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './time
 import { PairSet } from './pairSet';
 import { FlowStore } from '../store/flowStore';
 import { findingsIndex } from '../store/findingsIndex';
+import type { FlowList } from '../store/flowList';
 
 export interface DecodeCounts {
   tcp: number;
@@ -475,8 +476,12 @@ export class Analyzer {
     return [];
   }
 
-  /** Close every flow, decide findings and stories, and return the result. Idempotent. */
-  finish(read: ReadSummary, path: string): AnalysisResult {
+  /**
+   * Close every flow, decide findings and stories, and return the result. Idempotent.
+   * `listed`: how many flows the result carries as Flow objects (default maxFlows); the editor
+   * asks for none and pages through flowList() instead.
+   */
+  finish(read: ReadSummary, path: string, listed = this.config.maxFlows): AnalysisResult {
     if (this.finished) return this.finished;
     for (const f of this.table.flows) if (f) this.retire(f, false);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
@@ -514,12 +519,8 @@ export class Analyzer {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     result.stories = told.stories;
-    const findingsOf = findingsIndex(result.findings);
-    const listed = Math.min(this.config.maxFlows, this.nextId - 1);
-    for (let id = 1; id <= listed; id++) {
-      const flow = this.store.flow(id, findingsOf.get(id));
-      if (flow) result.flows.push(flow);
-    }
+    this.findingsOf = findingsIndex(result.findings);
+    result.flows = this.listedFlows(listed);
     this.finished = result;
     this.dropWorkingState();
     return result;
@@ -539,6 +540,31 @@ export class Analyzer {
     this.targets.clear();
     this.pending.clear();
     releaseSharedZeek();
+  }
+
+  /** Flow id → its findings' ids, once findings are decided. */
+  private findingsOf = new Map<number, number[]>();
+
+  /** The first `n` flows, built from the store (with their findings once the analysis is finished). */
+  listedFlows(n: number): Flow[] {
+    const out: Flow[] = [];
+    const last = Math.min(n, this.nextId - 1);
+    for (let id = 1; id <= last; id++) {
+      const flow = this.store.flow(id, this.findingsOf.get(id));
+      if (flow) out.push(flow);
+    }
+    return out;
+  }
+
+  /** Every flow of a finished analysis by position (id − 1), each built when asked. */
+  flowList(): FlowList & { idAt(i: number): number } {
+    const store = this.store;
+    const findingsOf = this.findingsOf;
+    return {
+      length: this.finished ? this.nextId - 1 : 0,
+      at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
+      idAt: (i) => i + 1,
+    };
   }
 
   /** Every finished flow, in id order, built from the store one at a time. */

@@ -11,7 +11,8 @@ import { Analyzer } from '../../../src/core/engine/analyzer';
 import type { AnalysisConfig } from '../../../src/core/engine/config';
 import type { AnalysisResult } from '../../../src/core/engine/result';
 import { closeFin, exchange, handshake, LINUX_SYN, ms, Scenario, sec, us } from '../../../src/gen';
-import type { HostToWorker, WorkerToHost } from '../../../src/protocol/messages';
+import type { HostToWorker, WorkerRequests, WorkerToHost } from '../../../src/protocol/messages';
+import { RequestChannel } from '../../../src/protocol/messageChannel';
 
 const HEALTHY = 12_000;
 const STORM = 500;
@@ -99,6 +100,20 @@ test('the editor (its analysis worker, listing 10 flows) tells the same stories,
     assert.deepEqual(m.overview.summary, all.summary);
     assert.deepEqual(m.findings, all.findings);
     assert.deepEqual(m.overview.stories.map((v) => v.story), all.stories);
+    // The state counts cover every flow, not the 10 listed.
+    assert.equal(Object.values(m.overview.states).reduce((a, b) => a + b, 0), HEALTHY + STORM);
+
+    // The table pages through every flow, and any flow opens, listed or not.
+    const channel = new RequestChannel<WorkerRequests>((msg) => post(msg));
+    worker.on('message', (msg: WorkerToHost) => { if (msg.type === 'response') channel.handleResponse(msg); });
+    const query = { sort: { key: 'id' as const, dir: 'desc' as const }, filter: {} };
+    const page = await channel.request('queryFlows', { query, offset: 0, limit: 3 });
+    assert.equal(page.total, HEALTHY + STORM);
+    assert.deepEqual(page.rows.map((r) => r.id), [12_500, 12_499, 12_498]);
+    assert.equal(page.rows[0].client, '10.1.1.5:35499');
+    const detail = await channel.request('flowDetail', { flowId: 12_345, timeDisplay: 'relative' });
+    assert.ok(detail);
+    assert.deepEqual(detail.flow, all.flows[12_344]);
   } finally {
     await worker.terminate();
   }
