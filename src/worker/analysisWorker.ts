@@ -8,7 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import { readCaptureChunks, readCaptureFile } from '../core/capture/readCapture';
 import type { PacketRecord, ReadSummary } from '../core/capture/types';
 import { Analyzer } from '../core/engine/analyzer';
-import type { AnalysisResult } from '../core/engine/result';
+import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
+import { rereadFlowEvents } from '../core/store/rereadFlow';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
 import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
@@ -32,6 +33,8 @@ let analyzer: Analyzer | null = null;
 let result: AnalysisResult | null = null;
 let index: FlowIndex | null = null;
 let bytesRead = 0;
+/** The capture's file, to read an unlisted flow's packets again; null for a capture posted in chunks. */
+let capturePath: string | null = null;
 
 /** Chunks posted by the host, consumed as an async iterable by the reader. */
 class ChunkQueue implements AsyncIterable<Uint8Array> {
@@ -76,6 +79,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   const t0 = Date.now();
   const a = new Analyzer(m.config);
   analyzer = a;
+  capturePath = m.source.kind === 'file' ? m.source.path : null;
   let lastPost = 0;
   let sentPartial = 0;
   let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
@@ -137,11 +141,22 @@ function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer
   return { index, result, analyzer };
 }
 
-function detailOf(flowId: number, timeDisplay: TimeDisplay) {
-  const { index: ix, analyzer: a } = ready();
+/**
+ * A flow's diagram packets: kept while reading for the first synscope.maxFlows flows, read again
+ * from the file for any other (a capture posted in chunks has no file to read: no packets then).
+ */
+async function eventsOf(flow: Flow): Promise<FlowEvent[]> {
+  const { analyzer: a } = ready();
+  const kept = a.flowEvents(flow.id);
+  if (kept.length > 0 || flow.id <= a.config.maxFlows || capturePath === null) return kept;
+  return rereadFlowEvents(capturePath, flow, a.config, a.checkpoints);
+}
+
+async function detailOf(flowId: number, timeDisplay: TimeDisplay) {
+  const { index: ix } = ready();
   const flow = ix.flow(flowId);
   if (!flow) return null;
-  const events = a.flowEvents(flowId);
+  const events = await eventsOf(flow);
   const findings = ix.findingsOf(flow);
   return { flow, events, findings, svg: diagramSvg(flow, events, findings, timeDisplay) };
 }
@@ -155,11 +170,11 @@ const handlers: RequestHandlers<WorkerRequests> = {
     // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
     return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
   },
-  exportDiagram: ({ flowId, format, timeDisplay }) => {
-    const { index: ix, analyzer: a } = ready();
+  exportDiagram: async ({ flowId, format, timeDisplay }) => {
+    const { index: ix } = ready();
     const flow = ix.flow(flowId);
     if (!flow) return null;
-    const events = a.flowEvents(flowId);
+    const events = await eventsOf(flow);
     const findings = ix.findingsOf(flow);
     return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true) : diagramMermaid(flow, events, findings);
   },

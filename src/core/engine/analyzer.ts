@@ -29,6 +29,7 @@ import { PairSet } from './pairSet';
 import { FlowStore } from '../store/flowStore';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
+import { Checkpoints } from '../store/checkpoints';
 
 export interface DecodeCounts {
   tcp: number;
@@ -59,6 +60,8 @@ export class Analyzer {
   readonly decoded: DecodeCounts = { tcp: 0, notTcp: 0, fragments: 0, unknownLinkType: 0, malformed: 0 };
   private first: TimePoint | null = null;
   private last: TimePoint | null = null;
+  /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
+  readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
   private readonly store = new FlowStore();
   /**
@@ -119,6 +122,7 @@ export class Analyzer {
   /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
   addPacket(rec: PacketRecord): void {
     const pt = this.stamp(rec.index, rec.sec, rec.frac, rec.unitsPerSecond, rec.interfaceId);
+    this.checkpoints.note(rec);
     const r = this.reassembler.decode(rec, this.seg);
     switch (r) {
       case DecodeResult.Tcp:

@@ -101,7 +101,7 @@ test('the editor (its analysis worker, listing 10 flows) tells the same stories,
     assert.deepEqual(m.findings, all.findings);
     assert.deepEqual(m.overview.stories.map((v) => v.story), all.stories);
     // The state counts cover every flow, not the 10 listed.
-    assert.equal(Object.values(m.overview.states).reduce((a, b) => a + b, 0), HEALTHY + STORM);
+    assert.equal(Object.values(m.overview.states).reduce((a, b) => (a ?? 0) + (b ?? 0), 0), HEALTHY + STORM);
 
     // The table pages through every flow, and any flow opens, listed or not.
     const channel = new RequestChannel<WorkerRequests>((msg) => post(msg));
