@@ -10,25 +10,26 @@ import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories, type FlowSource } from '../stories/index';
-import { formatAddress } from '../decode/address';
 import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
-import { assembleFindings, type PendingBucket } from './endFindings';
-import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
+import { assembleFindings } from './endFindings';
+import { FLOOD_ABSORBED, findingCodes, flowFindings } from './flowFindings';
 import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
-import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
+import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
+import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
+import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
 import { Checkpoints } from '../store/checkpoints';
 
 export interface DecodeCounts {
@@ -69,17 +70,10 @@ export class Analyzer {
    * extension draws one at a time, so they are turned into FlowEvents only on request.
    */
   private readonly events = new EventLog();
-  private readonly targets = new Map<number | string, TargetAgg>();
-  /** What all servers' source sets and samples may hold together. */
-  private readonly targetBudgets = new TargetBudgets();
-  /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
-  private flowsNotAggregated = 0;
-  /** Set when pruning freed too little: later new servers are not aggregated at all. */
-  private targetsFull = false;
+  /** Per-server aggregates and the per-flow findings waiting for the end. */
+  private readonly aggs: ServerAggregates;
   /** Per-flow findings kept with their messages so far, per code (bounded). */
   private readonly storedCandidates = new Map<FindingCode, number>();
-  /** Per-flow findings waiting for the end (per target where a flood would absorb them). */
-  private readonly pending = new Map<TargetAgg | null, PendingBucket>();
   private readonly summary: Summary = {
     flows: 0, handshakesComplete: 0, syn: 0, synRetransmissions: 0, synAck: 0, synAckRetransmissions: 0,
     refused: 0, halfOpen: 0, reset: 0, findings: {},
@@ -99,6 +93,7 @@ export class Analyzer {
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
+    this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
     this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
@@ -317,56 +312,6 @@ export class Analyzer {
     return c;
   }
 
-  private target(f: FlowState, serverSide: number): TargetAgg | null {
-    const a = f.s.addrs;
-    const at = f.addrAt + serverSide * 16;
-    const port = serverSide === 0 ? f.port0 : f.port1;
-    const key: number | string = f.ipVersion === 4
-      ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
-      : `${formatAddress(a, 6, at)}|${port}`;
-    let t = this.targets.get(key);
-    if (!t) {
-      if (this.targets.size >= MAX_TRACKED_SERVERS && (this.targetsFull || !this.pruneTargets())) {
-        this.flowsNotAggregated++;
-        return null;
-      }
-      t = new TargetAgg(formatAddress(a, f.ipVersion, at), port, this.targetBudgets);
-      this.targets.set(key, t);
-    }
-    return t;
-  }
-
-  /**
-   * Drops the servers whose aggregates cannot yet lead to a per-server finding: fewer failed
-   * handshakes than a tenth of a flood and fewer RTT samples than the outlier test needs (a
-   * scanned port: one refused or unanswered SYN). Their kept per-flow findings stay, no longer
-   * tied to a server. Returns false when that freed under a quarter of the table.
-   */
-  private pruneTargets(): boolean {
-    const failedToKeep = this.config.floodMinHalfOpen / 10;
-    const rttsToKeep = this.config.slowRttOutlierMinSamples;
-    let orphans = this.pending.get(null);
-    for (const [key, t] of this.targets) {
-      if (t.failed >= failedToKeep || t.rttCount >= rttsToKeep) continue;
-      this.targets.delete(key);
-      t.dispose();
-      this.flowsNotAggregated += t.flows;
-      const bucket = this.pending.get(t);
-      if (!bucket) continue;
-      this.pending.delete(t);
-      if (!orphans) this.pending.set(null, (orphans = new Map()));
-      for (const [code, b] of bucket) {
-        const into = orphans.get(code);
-        if (into) {
-          for (const c of b.items) into.items.push(c);
-          into.more += b.more;
-        } else orphans.set(code, b);
-      }
-    }
-    if (this.targets.size > MAX_TRACKED_SERVERS * 0.75) this.targetsFull = true;
-    return !this.targetsFull;
-  }
-
   private retire(f: FlowState, early: boolean): void {
     if (f.slot >= 0) this.table.remove(f);
     if (early && this.retired) {
@@ -387,7 +332,7 @@ export class Analyzer {
 
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
-      agg = this.target(f, 1 - facts.client);
+      agg = this.aggs.target(f, 1 - facts.client);
       agg?.add(facts, f, outcome);
     }
     const codes = this.codes;
@@ -396,7 +341,7 @@ export class Analyzer {
       let wanted: Set<FindingCode> | null = null;
       for (let i = 0; i < nCodes; i++) {
         const code = codes[i];
-        const b = this.pendingOf(agg, code);
+        const b = this.aggs.pendingOf(agg, code);
         const stored = this.storedCandidates.get(code) ?? 0;
         // Only so many findings with messages are kept, overall and (for those a flood would
         // absorb) per target; the rest are counted.
@@ -411,7 +356,7 @@ export class Analyzer {
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
-          this.pendingOf(agg, c.code).items.push(c);
+          this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }
     }
@@ -421,26 +366,6 @@ export class Analyzer {
     }
     this.slab.release(f.o);
     this.spare.push(f);
-  }
-
-  /**
-   * Where a per-flow finding of a flow to `server` waits for the end: with that server only when
-   * a flood there would absorb it (a scanned port must not cost a bucket of its own), else with
-   * no server.
-   */
-  private pendingOf(server: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
-    const agg = FLOOD_ABSORBED.has(code) ? server : null;
-    let bucket = this.pending.get(agg);
-    if (!bucket) {
-      bucket = new Map();
-      this.pending.set(agg, bucket);
-    }
-    let b = bucket.get(code);
-    if (!b) {
-      b = { items: [], more: 0 };
-      bucket.set(code, b);
-    }
-    return b;
   }
 
   /** Cheap counters for progress UIs. */
@@ -491,8 +416,8 @@ export class Analyzer {
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({
-      config: this.config, targets: [...this.targets.values()], pending: this.pending,
-      problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
+      config: this.config, targets: [...this.aggs.targets.values()], pending: this.aggs.pending,
+      problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.aggs.flowsNotAggregated,
     });
     for (const fd of findings) {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
@@ -541,8 +466,7 @@ export class Analyzer {
     this.slab = new Slab(FLOW_STRIDE, 1, 1);
     this.spare.length = 0;
     this.retired = null;
-    this.targets.clear();
-    this.pending.clear();
+    this.aggs.clear();
     releaseSharedZeek();
   }
 
@@ -551,44 +475,17 @@ export class Analyzer {
 
   /** The first `n` flows, built from the store (with their findings once the analysis is finished). */
   listedFlows(n: number): Flow[] {
-    const out: Flow[] = [];
-    const last = Math.min(n, this.nextId - 1);
-    for (let id = 1; id <= last; id++) {
-      const flow = this.store.flow(id, this.findingsOf.get(id));
-      if (flow) out.push(flow);
-    }
-    return out;
+    return firstFlows(this.store, Math.min(n, this.nextId - 1), this.findingsOf);
   }
 
   /** Every flow of a finished analysis by position (id − 1), each built when asked. */
   flowList(): FlowList & { idAt(i: number): number } {
-    const store = this.store;
-    const findingsOf = this.findingsOf;
-    return {
-      length: this.finished ? this.nextId - 1 : 0,
-      at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
-      idAt: (i) => i + 1,
-    };
+    return storedFlowList(this.store, this.finished ? this.nextId - 1 : 0, this.findingsOf);
   }
 
-  /** Every finished flow, in id order, built from the store one at a time. */
+  /** Every finished flow, in id order, built from the store one at a time (for stories). */
   private allFlows(): FlowSource {
-    const store = this.store;
-    const n = this.nextId - 1;
-    return {
-      size: n,
-      get: (id) => store.flow(id),
-      forEach(fn, keep) {
-        for (let id = 1; id <= n; id++) {
-          if (keep) {
-            const g = store.glance(id);
-            if (!g || !keep(g)) continue;
-          }
-          const f = store.flow(id);
-          if (f) fn(f);
-        }
-      },
-    };
+    return storedFlowSource(this.store, this.nextId - 1);
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

@@ -9,7 +9,6 @@
  * those of the live flow. Strings and small objects that many flows share (histories, option
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
-import { formatAddress } from '../decode/address';
 import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
@@ -21,6 +20,8 @@ import { diffSeconds, formatPoint, fracToNs } from '../engine/time';
 import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
 import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
+import { clockNs, Glance } from './glance';
+import { V6List } from './v6List';
 
 /**
  * A time point other than the first is stored relative to the flow's first packet: packets and
@@ -383,53 +384,10 @@ export class FlowStore {
   }
 }
 
-/** One reused view of a stored flow for filters: each field read from the columns when asked. */
-class Glance implements FlowGlance {
-  row = 0;
-  constructor(private readonly store: FlowStore) {}
-  get server(): Endpoint { return this.store.serverOf(this.row); }
-  connectNs(clock: Clock): number { return this.store.connectNsOf(this.row, clock); }
-  get complete(): boolean { return this.store.completeOf(this.row); }
-}
-
-/** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
-function clockNs(clock: Clock, p: ReadPoint): number {
-  const toNs = DECIMAL_TO_NS.get(p.ups);
-  if (toNs !== undefined && p.sec >= 0 && p.sec < 1e15 && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.ups) {
-    return (p.sec - clock.baseSec) * 1e9 + p.frac * toNs;
-  }
-  return clock.ns(formatPoint(p));
-}
-const DECIMAL_TO_NS = new Map<number, number>([[1, 1e9], [10, 1e8], [100, 1e7], [1e3, 1e6], [1e4, 1e5], [1e5, 1e4], [1e6, 1e3], [1e7, 100], [1e8, 10], [1e9, 1]]);
-
 function diff(a: ReadPoint, b: ReadPoint): number {
   return diffSeconds(a.sec, a.ns, b.sec, b.ns);
 }
 
 function v4(bytes: Uint8Array, at: number): number {
   return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-}
-
-/** IPv6 addresses, 16 bytes each, in one growing buffer (not interned: a flood's are all different). */
-class V6List {
-  private buf = new Uint8Array(0);
-  private n = 0;
-
-  add(bytes: Uint8Array, at: number): number {
-    if ((this.n + 1) * 16 > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(256, this.buf.length * 2));
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
-    this.buf.set(bytes.subarray(at, at + 16), this.n * 16);
-    return this.n++;
-  }
-
-  format(i: number): string {
-    return formatAddress(this.buf, 6, i * 16);
-  }
-
-  bytes(): number {
-    return this.buf.byteLength;
-  }
 }
