@@ -16,7 +16,8 @@ import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings } from './endFindings';
 import { FLOOD_ABSORBED, findingCodes, flowFindings } from './flowFindings';
-import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
+import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { ZeekConn } from './zeek';
 import { Slab } from './slab';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
@@ -85,6 +86,8 @@ export class Analyzer {
    */
   private retired: PairSet | null = null;
   private finished: AnalysisResult | null = null;
+  /** Zeek's state machine, bound to one of this analysis's flows at a time (FlowState.zeek). */
+  private zeek = new ZeekConn();
   /** Objects of finished flows, for new flows to reuse (FlowState.open). */
   private readonly spare: FlowState[] = [];
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
@@ -185,7 +188,7 @@ export class Analyzer {
         if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
         return;
       }
-      f = (this.spare.pop() ?? new FlowState(this.slab)).open(this.nextId++, hash, seg, t);
+      f = (this.spare.pop() ?? new FlowState(this.slab, this.zeek)).open(this.nextId++, hash, seg, t);
       if (reuse || (pureSyn && finishedEarly)) f.portReuse = true;
       this.table.insert(f);
     }
@@ -467,7 +470,8 @@ export class Analyzer {
     this.spare.length = 0;
     this.retired = null;
     this.aggs.clear();
-    releaseSharedZeek();
+    // Its last flow would keep the reading's slab alive.
+    this.zeek = new ZeekConn();
   }
 
   /** Flow id → its findings' ids, once findings are decided. */

@@ -137,17 +137,6 @@ const SLOTS = L.SLOTS;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
-/** One Zeek state machine for every flow, bound to a flow for each use (see ZeekConn). */
-const ZEEK = new ZeekConn();
-
-/**
- * Unbinds the shared Zeek state machine from the last flow it served, which would otherwise keep
- * that flow's whole slab alive after its analysis is done (Analyzer.finish).
- */
-export function releaseSharedZeek(): void {
-  ZEEK.bind({ s: new Slab(ZEEK_SLOTS, 1, 1), zo: 0, history: '' });
-}
-
 /**
  * A flow's mutable state. Its numbers live in the analyzer's slab (a Float64Array reused as
  * flows finish), and this object holds only references: every flow of a capture used to carry
@@ -188,7 +177,11 @@ export class FlowState {
   /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
   o = 0;
 
-  constructor(readonly s: Slab) {}
+  /**
+   * `zeek`: the Zeek state machine of the analysis this flow belongs to, shared by its flows and
+   * bound to one for each use (see ZeekConn); no state is shared between analyses.
+   */
+  constructor(readonly s: Slab, private readonly zeekMachine: ZeekConn = new ZeekConn()) {}
 
   /**
    * Starts this object on a new flow. The analyzer reuses the objects of finished flows: a
@@ -250,7 +243,7 @@ export class FlowState {
 
   /** The Zeek state machine, bound to this flow. */
   get zeek(): ZeekConn {
-    return ZEEK.bind(this);
+    return this.zeekMachine.bind(this);
   }
   /** Offset of this flow's Zeek slots in `s.a`. */
   get zo(): number {
