@@ -92,7 +92,7 @@ function looksForged(flow: Flow): boolean {
  */
 const RETRY_DUE_NS = 1.5 * NS_PER_SECOND;
 /** Connections to a flooded server that did not complete, read for the story (see floodStory). */
-export const FLOOD_SAMPLE = 50_000;
+export const FLOOD_SAMPLE = 10_000;
 /** Flood connections that must show their behaviour before we judge the sources. */
 const MIN_SPOOF_EVIDENCE = 10;
 
@@ -151,7 +151,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const d = f.details;
   // Every completed handshake to the victim (the legitimate clients), and the first
   // FLOOD_SAMPLE of the others: the flood's own connections are judged on a sample (their
-  // counts come exact from the engine), so a flood of 10^7 sources costs no more than 10^5.
+  // counts come exact from the engine), so a flood of 10^7 sources costs no more than 10^4.
   const flows: Flow[] = [];
   let others = 0;
   ctx.flows.forEach((x) => { if (toVictim(x, v)) flows.push(x); },
