@@ -10,18 +10,19 @@
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
 import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
-import { completenessOf, NONE, P_ACK, P_ANSWER, P_FIRST, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
+import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
 import type { ConnState, Endpoint, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
 import type { FlowGlance } from '../stories/context';
 import type { Clock } from '../stories/clock';
 import { decideRoles } from '../engine/roles';
-import { diffSeconds, formatPoint, fracToNs } from '../engine/time';
+import { formatPoint, fracToNs } from '../engine/time';
 import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
 import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { clockNs, Glance } from './glance';
 import { V6List } from './v6List';
+import { AnsweredPoints, handshakeTimes } from './answered';
 
 /**
  * A time point other than the first is stored relative to the flow's first packet: packets and
@@ -50,20 +51,6 @@ const LAYOUT = defineLayout({
   ackPacket: perFlow('u32'),
   ackSec: perFlow('u16'),
   ackFrac: perFlow('u32'),
-  /**
-   * The packets that answered each other (flowState's P_MRU_SYN, P_ANSWER, P_MRU_SYNACK): the
-   * SYN the RTT is measured from, the first SYN-ACK after it, the SYN-ACK the ACK acknowledged.
-   * Absent when the shape's resolution for the point is 0.
-   */
-  mruSynPacket: perFlow('u32'),
-  mruSynSec: perFlow('u16'),
-  mruSynFrac: perFlow('u32'),
-  answerPacket: perFlow('u32'),
-  answerSec: perFlow('u16'),
-  answerFrac: perFlow('u32'),
-  mruSynAckPacket: perFlow('u32'),
-  mruSynAckSec: perFlow('u16'),
-  mruSynAckFrac: perFlow('u32'),
   packets: perSide('u16'),
   payload: perSide('u32'),
   exchanges: perFlow('u16'),
@@ -71,9 +58,6 @@ const LAYOUT = defineLayout({
   synRetx: perFlow('u8'),
   synAck: perFlow('u8'),
   synAckRetx: perFlow('u8'),
-  /** Of the retransmissions, copies of the same packet within a millisecond (SPAN duplicates). */
-  synDup: perFlow('u8'),
-  synAckDup: perFlow('u8'),
   synData: perFlow('u16'),
 });
 const C = LAYOUT.cols;
@@ -93,9 +77,8 @@ const HAS_SYN = 1 << 10;
 const HAS_SYNACK = 1 << 11;
 const HAS_ACK = 1 << 12;
 const HAS_INTERVALS = 1 << 13;
-/** The capture ended before the waiting side's next retransmission was due (FlowFacts.cutOff). */
+/** FlowFacts.cutOff (incomplete at the capture's end) and .forced (finished live at maxLiveFlows). */
 const CUT_OFF = 1 << 14;
-/** Finished while still live at the `maxLiveFlows` bound (FlowFacts.forced). */
 const FORCED = 1 << 15;
 
 const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
@@ -112,11 +95,6 @@ const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, at
 const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, at: 2 };
 const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, at: 3 };
 const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, at: 4 };
-const MRU_SYN: Point = { packet: C.mruSynPacket, sec: C.mruSynSec, frac: C.mruSynFrac, at: 5 };
-const ANSWER: Point = { packet: C.answerPacket, sec: C.answerSec, frac: C.answerFrac, at: 6 };
-const MRU_SYNACK: Point = { packet: C.mruSynAckPacket, sec: C.mruSynAckSec, frac: C.mruSynAckFrac, at: 7 };
-/** Slab point → stored point, for the points that may be absent (packet 0 in the slab). */
-const OPTIONAL: readonly (readonly [number, Point])[] = [[P_MRU_SYN, MRU_SYN], [P_ANSWER, ANSWER], [P_MRU_SYNACK, MRU_SYNACK]];
 
 /**
  * A flow's values that are drawn from a small set in any capture: a few histories, stacks
@@ -130,10 +108,7 @@ interface Shape {
   options: { client: TcpOptionsSeen; server: TcpOptionsSeen };
   vlan: number[];
   interfaces: number[];
-  /**
-   * Resolution (units per second) of the first, last, SYN, SYN-ACK and ACK points, then of the
-   * measured SYN, its answer and the acknowledged SYN-ACK (0: none).
-   */
+  /** Resolution (units per second) of the first, last, SYN, SYN-ACK and ACK points (0: none). */
   ups: number[];
 }
 
@@ -160,11 +135,8 @@ export class FlowStore {
   /** The shapes seen last per history, tried before building an intern key (a flood's flows share one). */
   private readonly recentShapes = new Map<string, number>();
   private readonly intervals = new Map<number, [number[], number[]]>();
-  /**
-   * By row: the RTT of a completed handshake without a handshake ACK (a simultaneous open:
-   * tshark's initial_rtt from the first ACK either way), rare enough for a side map.
-   */
-  private readonly openRtts = new Map<number, number>();
+  /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
+  private readonly answered = new AnsweredPoints();
   private readonly facts: FlowFacts = newFlowFacts();
 
   /** Flows stored. */
@@ -178,13 +150,10 @@ export class FlowStore {
 
   /** Bytes held by the columns, index and side tables (interned values not counted). */
   bytes(): number {
-    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.size * 120 + this.openRtts.size * 40;
+    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.size * 120 + this.answered.bytes();
   }
 
-  /**
-   * Stores a finished flow (its state is reused afterwards: everything is copied). `facts`: the
-   * analyzer's for this flow, with what only it knows (cutOff, forced); else derived here.
-   */
+  /** Stores a finished flow (its state is reused afterwards: everything is copied); `facts`: the analyzer's (cutOff, forced). */
   add(f: FlowState, facts?: FlowFacts): void {
     const k = facts ?? flowFacts(f, this.facts);
     const r = this.rows;
@@ -214,7 +183,7 @@ export class FlowStore {
     if (f.hasAck) flags |= HAS_ACK;
     if (k.cutOff) flags |= CUT_OFF;
     if (k.forced) flags |= FORCED;
-    if (!f.hasAck && k.rtt !== null) this.openRtts.set(row, k.rtt);
+    this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (synIv.length > 0 || synAckIv.length > 0) {
       flags |= HAS_INTERVALS;
       this.intervals.set(row, [synIv.slice(), synAckIv.slice()]);
@@ -237,7 +206,6 @@ export class FlowStore {
     if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
     if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
     if (f.hasAck) this.setSlabPoint(row, ACK, f, P_ACK, firstPacket, firstSec);
-    for (const [at, p] of OPTIONAL) if (f.pointPacket(at) !== 0) this.setSlabPoint(row, p, f, at, firstPacket, firstSec);
     r.set(C.packets.client, row, a[o + V_PACKETS + c]);
     r.set(C.packets.server, row, a[o + V_PACKETS + s]);
     r.set(C.payload.client, row, a[o + V_PAYLOAD + c]);
@@ -247,8 +215,6 @@ export class FlowStore {
     r.set(C.synRetx, row, k.synRetx);
     r.set(C.synAck, row, k.synAck);
     r.set(C.synAckRetx, row, k.synAckRetx);
-    r.set(C.synDup, row, k.synDup);
-    r.set(C.synAckDup, row, k.synAckDup);
     r.set(C.synData, row, a[o + V_SYN_DATA + c]);
   }
 
@@ -260,9 +226,6 @@ export class FlowStore {
     const ups2 = hasSyn ? a[o + P_SYN + 4] : 0;
     const ups3 = hasSynAck ? a[o + P_SYNACK + 4] : 0;
     const ups4 = f.hasAck ? a[o + P_ACK + 4] : 0;
-    const ups5 = a[o + P_MRU_SYN] !== 0 ? a[o + P_MRU_SYN + 4] : 0;
-    const ups6 = a[o + P_ANSWER] !== 0 ? a[o + P_ANSWER + 4] : 0;
-    const ups7 = a[o + P_MRU_SYNACK] !== 0 ? a[o + P_MRU_SYNACK + 4] : 0;
     const options = optionsPair(k.clientOptions, k.serverOptions);
     const completeness = completenessOf(f);
     const ifs = f.interfaces;
@@ -272,14 +235,13 @@ export class FlowStore {
       const u = x.ups;
       if (x.state === state && x.completeness === completeness && x.options === options && x.vlan === f.vlan &&
         (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
-        u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4 &&
-        u[5] === ups5 && u[6] === ups6 && u[7] === ups7) return recent;
+        u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent;
     }
     const i = this.shapes.intern({
       state, completeness, history, options,
       vlan: f.vlan as number[],
       interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
-      ups: [ups0, ups1, ups2, ups3, ups4, ups5, ups6, ups7],
+      ups: [ups0, ups1, ups2, ups3, ups4],
     });
     if (this.recentShapes.size < 4096 || this.recentShapes.has(history)) this.recentShapes.set(history, i);
     return i;
@@ -361,6 +323,14 @@ export class FlowStore {
     return (this.rows.get(C.flags, row) & COMPLETE) !== 0;
   }
 
+  /** What the flow's findings were decided on besides its Flow fields (FlowFacts), by id. */
+  factsOf(id: number): { synDup: number; synAckDup: number; cutOff: boolean; forced: boolean } | undefined {
+    const row = this.rowOf.get(id);
+    const flags = row < 0 ? 0 : this.rows.get(C.flags, row);
+    const x = this.answered.of(row);
+    return row < 0 ? undefined : { synDup: x?.synDup ?? 0, synAckDup: x?.synAckDup ?? 0, cutOff: (flags & CUT_OFF) !== 0, forced: (flags & FORCED) !== 0 };
+  }
+
   /**
    * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
    * `findings`: the ids of the findings naming it (the caller's index).
@@ -388,13 +358,6 @@ export class FlowStore {
     const ack = hasAck ? this.readPoint(row, ACK, shape, firstPacket, firstSec, newReadPoint()) : null;
     const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row)! : null;
     const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
-    const optional = (p: Point): ReadPoint | null => shape.ups[p.at] === 0 ? null : this.readPoint(row, p, shape, firstPacket, firstSec, newReadPoint());
-    const mruSyn = optional(MRU_SYN);
-    const answer = optional(ANSWER);
-    const mruSynAck = optional(MRU_SYNACK);
-    const refOf = (p: ReadPoint | null): PacketRef | null => p === null ? null : { packet: int(p.packet), time: formatPoint(p) };
-    // As buildFlow: the times between the packets that answered each other (see its span()).
-    const rtt = !hasSyn ? null : ack ? span(mruSyn, ack) : this.openRtts.get(row) ?? null;
     return {
       id,
       client: { ip: this.address(row, C.addr.client, v6), port: r.get(C.port.client, row) },
@@ -420,13 +383,7 @@ export class FlowStore {
         syn: syn ? ref(syn, firstPacket, start) : null,
         synAck: synAck ? ref(synAck, lastPacket, end) : null,
         ack: ack ? ref(ack, lastPacket, end) : null,
-        rtt,
-        serverRtt: syn && synAck ? span(mruSyn, answer) : null,
-        clientRtt: synAck && ack ? span(mruSynAck, ack) : null,
-        connectTime: syn && ack ? span(syn, ack) : null,
-        measuredSyn: syn ? refOf(mruSyn) : null,
-        measuredSynAck: syn && synAck ? refOf(answer) : null,
-        ackedSynAck: synAck && ack ? refOf(mruSynAck) : null,
+        ...handshakeTimes(this.answered.of(row), syn, synAck, ack),
       },
       options: shape.options,
       synData: r.get(C.synData, row),
@@ -440,13 +397,6 @@ export class FlowStore {
       findings,
     };
   }
-}
-
-/** Seconds from `p` to `q` when both were seen and time did not run backwards (buildFlow's span). */
-function span(p: ReadPoint | null, q: ReadPoint | null): number | null {
-  if (p === null || q === null) return null;
-  const d = diffSeconds(q.sec, q.ns, p.sec, p.ns);
-  return d >= 0 ? d : null;
 }
 
 function v4(bytes: Uint8Array, at: number): number {

@@ -79,7 +79,9 @@ test('a stored flow reads back as the live flow was, wide values and odd times i
   assert.deepEqual(v6.vlan, [7]);
   assert.deepEqual(v6.interfaces, [3]);
   assert.equal(v6.handshake.synAck?.time, '1700000009.999999000');
-  assert.ok(v6.handshake.serverRtt !== null && v6.handshake.serverRtt < 0);
+  // A SYN-ACK stamped before its SYN measures nothing (engfix: no negative durations), stored or live.
+  assert.equal(v6.handshake.serverRtt, null);
+  assert.equal(v6.handshake.measuredSynAck?.time, '1700000009.999999000');
   assert.equal(refused.state, 'REJ');
   assert.equal(refused.reset, 'server');
 });
@@ -87,4 +89,73 @@ test('a stored flow reads back as the live flow was, wide values and odd times i
 test('a stored IPv4 flow takes about 100 bytes of columns', () => {
   // The issue's budget; the id index adds 4.
   assert.ok(FLOW_ROW_BYTES + 4 <= 100, `${FLOW_ROW_BYTES} + 4 bytes`);
+});
+
+test('a stored flow keeps the packets that answered each other: retried SYN, SPAN copies, simultaneous open', () => {
+  // The times are measured between the packets that answered each other (tshark's
+  // tcp.analysis.initial_rtt from the most recent SYN); a flow built from the store must give
+  // the same handshake as the live one, and the values the input below implies.
+  const a = new Analyzer({ maxFlows: 100, idleTimeoutSeconds: 1e9 });
+  const us = (x: number): number => Math.round(x * 1e6);
+  let i = 1;
+  // A SYN retried after 1 s, answered 20 ms later, acknowledged 10 ms after that.
+  i = feed(a, false, 41001, [
+    { fromClient: true, flags: TCP_SYN, seq: 100, sec: 1_700_000_010, frac: 0, ups: 1e6 },
+    { fromClient: true, flags: TCP_SYN, seq: 100, sec: 1_700_000_011, frac: 0, ups: 1e6 },
+    { fromClient: false, flags: TCP_SYN | TCP_ACK, seq: 500, ack: 101, sec: 1_700_000_011, frac: us(0.02), ups: 1e6 },
+    { fromClient: true, flags: TCP_ACK, seq: 101, ack: 501, sec: 1_700_000_011, frac: us(0.03), ups: 1e6 },
+  ], i);
+  // SYN and SYN-ACK each captured twice, 100 µs and 50 µs apart (a SPAN port).
+  i = feed(a, false, 41002, [
+    { fromClient: true, flags: TCP_SYN, seq: 200, sec: 1_700_000_020, frac: 0, ups: 1e6 },
+    { fromClient: true, flags: TCP_SYN, seq: 200, sec: 1_700_000_020, frac: 100, ups: 1e6 },
+    { fromClient: false, flags: TCP_SYN | TCP_ACK, seq: 600, ack: 201, sec: 1_700_000_020, frac: 10_000, ups: 1e6 },
+    { fromClient: false, flags: TCP_SYN | TCP_ACK, seq: 600, ack: 201, sec: 1_700_000_020, frac: 10_050, ups: 1e6 },
+    { fromClient: true, flags: TCP_ACK, seq: 201, ack: 601, sec: 1_700_000_020, frac: 20_000, ups: 1e6 },
+  ], i);
+  // Both sides send a SYN, then a SYN-ACK each way, then an ACK: complete without a handshake ACK.
+  i = feed(a, false, 41003, [
+    { fromClient: true, flags: TCP_SYN, seq: 1, sec: 1_700_000_030, frac: 0, ups: 1e6 },
+    { fromClient: false, flags: TCP_SYN, seq: 100, sec: 1_700_000_030, frac: 1000, ups: 1e6 },
+    { fromClient: true, flags: TCP_SYN | TCP_ACK, seq: 1, ack: 101, sec: 1_700_000_030, frac: 2000, ups: 1e6 },
+    { fromClient: false, flags: TCP_SYN | TCP_ACK, seq: 100, ack: 2, sec: 1_700_000_030, frac: 3000, ups: 1e6 },
+    { fromClient: true, flags: TCP_ACK, seq: 2, ack: 101, sec: 1_700_000_030, frac: 4000, ups: 1e6 },
+  ], i);
+  // A SYN in the capture's last second: its retransmission was not yet due (incomplete-at-end).
+  i = feed(a, false, 41004, [
+    { fromClient: true, flags: TCP_SYN, seq: 9, sec: 1_700_000_040, frac: 0, ups: 1e6 },
+  ], i);
+  const live = a.flowsSnapshot(1, 100);
+  const r = a.finish({ packets: i - 1, bytesRead: 0, problems: [], info: { format: 'pcap', compressed: false, linkTypes: [1] } } as never, 'x');
+  assert.equal(r.flows.length, 4);
+  assert.deepEqual(r.flows.map(withoutFindings), live.map(withoutFindings));
+  const near = (x: number | null, want: number): void => assert.ok(x !== null && Math.abs(x - want) < 1e-9, `${x} vs ${want}`);
+  const [retried, copied, simultaneous] = r.flows;
+  near(retried.handshake.rtt, 0.03);
+  near(retried.handshake.serverRtt, 0.02);
+  near(retried.handshake.clientRtt, 0.01);
+  near(retried.handshake.connectTime, 1.03);
+  assert.equal(retried.handshake.measuredSyn?.packet, 2);
+  assert.equal(retried.handshake.measuredSynAck?.packet, 3);
+  assert.equal(retried.handshake.ackedSynAck?.packet, 3);
+  // The copy is the most recent SYN and SYN-ACK; tshark still counts it a retransmission.
+  assert.equal(copied.synRetransmissions, 1);
+  near(copied.handshake.rtt, 0.0199);
+  near(copied.handshake.serverRtt, 0.0099);
+  near(copied.handshake.clientRtt, 0.00995);
+  assert.equal(copied.handshake.measuredSyn?.packet, 6);
+  assert.equal(copied.handshake.measuredSynAck?.packet, 7);
+  assert.equal(copied.handshake.ackedSynAck?.packet, 8);
+  // No handshake ACK: the first ACK either way minus the most recent SYN (packet-tcp.c).
+  assert.equal(simultaneous.handshake.complete, true);
+  assert.equal(simultaneous.handshake.ack, null);
+  near(simultaneous.handshake.rtt, 0.003);
+  // What the findings were decided on is kept too.
+  const store = (a as unknown as { store: { factsOf(id: number): { synDup: number; synAckDup: number; cutOff: boolean } | undefined } }).store;
+  assert.deepEqual([store.factsOf(2)?.synDup, store.factsOf(2)?.synAckDup], [1, 1]);
+  for (const f of r.flows) {
+    const atEnd = r.findings.some((fd) => fd.code === 'incomplete-at-end' && fd.flows.includes(f.id));
+    assert.equal(store.factsOf(f.id)?.cutOff, atEnd, `flow ${f.id}`);
+  }
+  assert.ok(r.findings.some((fd) => fd.code === 'incomplete-at-end' && fd.flows.includes(4)));
 });
