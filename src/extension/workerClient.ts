@@ -40,7 +40,7 @@ export class AnalysisRun {
     // Node stops a worker that exhausts its heap (the extension host lives on); what the user
     // can do about it is to list fewer flows.
     this.worker.on('error', (e: Error & { code?: string }) => this.fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? 'The analysis ran out of memory. Lower the setting synscope.maxFlows (flows kept in full for the table) and re-analyze'
+      ? 'The analysis ran out of memory. Lower the setting synscope.maxFlows (flows whose diagram packets are kept) and re-analyze'
       : `The analysis worker crashed: ${e.message}`));
     this.worker.on('exit', (code) => {
       this.channel.rejectAll('the analysis worker has stopped');

@@ -9,6 +9,7 @@ import { readCaptureChunks, readCaptureFile } from '../core/capture/readCapture'
 import type { PacketRecord, ReadSummary } from '../core/capture/types';
 import { Analyzer } from '../core/engine/analyzer';
 import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
+import { rereadFlowEvents } from '../core/store/rereadFlow';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
 import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
@@ -33,7 +34,10 @@ let analyzer: Analyzer | null = null;
 let result: AnalysisResult | null = null;
 let index: FlowIndex | null = null;
 let bytesRead = 0;
-/** The capture's path when the worker reads the file itself (needed to re-read a flow's frames). */
+/**
+ * The capture's file when the worker reads it itself: to read an unlisted flow's packets again
+ * and to show every packet; null for a capture posted in chunks.
+ */
 let sourcePath: string | null = null;
 
 /** Chunks posted by the host, consumed as an async iterable by the reader. */
@@ -79,6 +83,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   const t0 = Date.now();
   const a = new Analyzer(m.config);
   analyzer = a;
+  sourcePath = m.source.kind === 'file' ? m.source.path : null;
   let lastPost = 0;
   let sentPartial = 0;
   let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
@@ -111,7 +116,6 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   };
   report(true);
   let summary: ReadSummary;
-  sourcePath = m.source.kind === 'file' ? m.source.path : null;
   if (m.source.kind === 'file') {
     summary = await readCaptureFile(m.source.path, onPacket, { onProgress });
   } else {
@@ -120,9 +124,12 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   }
   bytesRead = summary.bytesRead;
   report(true);
-  const r = a.finish(summary, m.displayPath);
+  // No Flow objects in the result: the table pages through the store (every flow), and the
+  // JSON export builds the listed ones when asked (exportJson).
+  const r = a.finish(summary, m.displayPath, 0);
   result = r;
-  index = new FlowIndex(r.flows, r.findings);
+  const all = a.flowList();
+  index = new FlowIndex(all, r.findings);
   const flowEndpoints: Record<number, string> = {};
   for (const f of r.findings) {
     const id = f.flows[0];
@@ -130,7 +137,9 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
     const flow = index.flow(id);
     if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
   }
-  post({ type: 'done', overview: buildOverview(r, chartRenderer, Date.now() - t0), findings: r.findings, flowEndpoints });
+  // The verdict reads the listed flows (synscope.maxFlows), as it did when the result carried them.
+  const overview = buildOverview({ ...r, flows: a.listedFlows(a.config.maxFlows) }, chartRenderer, Date.now() - t0, all);
+  post({ type: 'done', overview, findings: r.findings, flowEndpoints });
 }
 
 function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer } {
@@ -138,9 +147,17 @@ function ready(): { index: FlowIndex; result: AnalysisResult; analyzer: Analyzer
   return { index, result, analyzer };
 }
 
-/** The flow's events: the recorded ones, or (on request, for file captures) every packet. */
+/**
+ * A flow's diagram packets: kept while reading for the first synscope.maxFlows flows, read again
+ * from the file for any other (a capture posted in chunks has no file to read: no packets then);
+ * on request (file captures only) every packet of the flow.
+ */
 async function eventsOf(flow: Flow, everyPacket: boolean | undefined): Promise<FlowEvent[]> {
-  const recorded = ready().analyzer.flowEvents(flow.id);
+  const { analyzer: a } = ready();
+  const kept = a.flowEvents(flow.id);
+  const recorded = kept.length > 0 || flow.id <= a.config.maxFlows || sourcePath === null
+    ? kept
+    : await rereadFlowEvents(sourcePath, flow, a.config, a.checkpoints);
   if (!everyPacket) return recorded;
   if (!sourcePath) throw new Error('Every packet can be shown only for captures read from a local file.');
   return everyPacketEvents(sourcePath, flow, recorded);
@@ -159,7 +176,11 @@ const handlers: RequestHandlers<WorkerRequests> = {
   queryFlows: ({ query, offset, limit }) => ready().index.page(query, offset, limit),
   locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
   flowDetail: ({ flowId, timeDisplay, everyPacket }) => detailOf(flowId, timeDisplay, everyPacket),
-  exportFindings: ({ format }) => exportFindings(ready().result, format),
+  exportFindings: ({ format }) => {
+    const { result: r, analyzer: a } = ready();
+    // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
+    return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
+  },
   exportDiagram: async ({ flowId, format, timeDisplay, everyPacket }) => {
     const { index: ix } = ready();
     const flow = ix.flow(flowId);
@@ -168,10 +189,10 @@ const handlers: RequestHandlers<WorkerRequests> = {
     const findings = ix.findingsOf(flow);
     return format === 'svg' ? diagramSvg(flow, events, findings, timeDisplay, true, ready().result.capture.start) : diagramMermaid(flow, events, findings);
   },
-  flowSummary: ({ flowId }) => {
-    const { index: ix, analyzer: a, result: r } = ready();
+  flowSummary: async ({ flowId }) => {
+    const { index: ix, result: r } = ready();
     const flow = ix.flow(flowId);
-    return flow ? flowSummaryText(flow, ix.findingsOf(flow), a.flowEvents(flowId), r.capture.start) : null;
+    return flow ? flowSummaryText(flow, ix.findingsOf(flow), await eventsOf(flow, false), r.capture.start) : null;
   },
 };
 

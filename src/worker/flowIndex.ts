@@ -2,9 +2,11 @@
  * Sorting, filtering and paging of the full flow list for the flow table. Runs in the worker,
  * next to the flows, so a million flows never cross a thread boundary: the webview asks for
  * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
- * pages of the same view costs a slice, not a sort.
+ * pages of the same view costs a slice, not a sort. The flows come from a FlowList: the
+ * engine's store builds each when asked, so no list of Flow objects is kept.
  */
 import type { Finding, Flow, Severity } from '../core/engine/result';
+import { idAt, type FlowList } from '../core/store/flowList';
 import { type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
 import { parseFilter } from '../protocol/filterQuery';
 import { extraSortValue, flowRow } from './flowRow';
@@ -42,7 +44,7 @@ export class FlowIndex {
   private readonly views = new Map<string, Uint32Array>();
   private static readonly MAX_VIEWS = 4;
 
-  constructor(private readonly flows: readonly Flow[], findings: readonly Finding[]) {
+  constructor(private readonly flows: FlowList, findings: readonly Finding[]) {
     for (const f of findings) this.findingsById.set(f.id, f);
   }
 
@@ -52,9 +54,10 @@ export class FlowIndex {
 
   /** The flow with this id (ids are 1-based and dense in the engine's result; checked anyway). */
   flow(id: number): Flow | undefined {
-    const guess = this.flows[id - 1];
+    const guess = id >= 1 ? this.flows.at(id - 1) : undefined;
     if (guess && guess.id === id) return guess;
-    return this.flows.find((f) => f.id === id);
+    for (let i = 0; i < this.flows.length; i++) if (idAt(this.flows, i) === id) return this.flows.at(i);
+    return undefined;
   }
 
   findingsOf(flow: Flow): Finding[] {
@@ -69,8 +72,8 @@ export class FlowIndex {
   row(i: number): FlowRow {
     let r = this.rowCache.get(i);
     if (r) return r;
-    const f = this.flows[i]!;
-    r = flowRow(f, this.findingsOf(f), i > 0 ? this.flows[i - 1] : undefined);
+    const f = this.flows.at(i)!;
+    r = flowRow(f, this.findingsOf(f), i > 0 ? this.flows.at(i - 1) : undefined);
     // Rows are small, but a million of them are not: cache only what pages touched recently.
     if (this.rowCache.size > 20_000) this.rowCache.clear();
     this.rowCache.set(i, r);
@@ -90,7 +93,7 @@ export class FlowIndex {
   /** Position of a flow in the query's view, -1 when filtered out or unknown. */
   locate(query: FlowQuery, flowId: number): number {
     const view = this.view(query);
-    for (let k = 0; k < view.length; k++) if (this.flows[view[k]!]!.id === flowId) return k;
+    for (let k = 0; k < view.length; k++) if (idAt(this.flows, view[k]!) === flowId) return k;
     return -1;
   }
 
@@ -121,8 +124,8 @@ export class FlowIndex {
     const out = new Uint32Array(this.flows.length);
     let n = 0;
     for (let i = 0; i < this.flows.length; i++) {
-      const f = this.flows[i]!;
-      if (ids && !ids.has(f.id)) continue;
+      if (ids && !ids.has(idAt(this.flows, i))) continue;
+      const f = this.flows.at(i)!;
       if (filter.state && f.state !== filter.state) continue;
       if (from !== null || to !== null) {
         const t = timeValue(f.start);
@@ -146,7 +149,7 @@ export class FlowIndex {
       // The flow list is already in id order.
       return desc ? idx.reverse() : idx;
     }
-    const ids = this.flows;
+    const list = this.flows;
     const sign = desc ? -1 : 1;
     // Every key is a number (strings become ranks), so a million flows sort in about a second.
     const nums = this.numericKey(key);
@@ -158,7 +161,7 @@ export class FlowIndex {
       const yn = y !== y;
       if (xn !== yn) return xn ? 1 : -1;
       if (!xn && x !== y) return (x - y) * sign;
-      return ids[a]!.id - ids[b]!.id;
+      return idAt(list, a) - idAt(list, b);
     });
   }
 
@@ -170,14 +173,16 @@ export class FlowIndex {
     const get = numericGetter(key, this);
     if (get) {
       for (let i = 0; i < n; i++) {
-        const v = get(this.flows[i]!);
+        const v = get(this.flows.at(i)!);
         arr[i] = v === null ? NaN : v;
       }
     } else if (key === 'client' || key === 'server') {
       endpointKeys(this.flows, key, arr);
     } else {
       const str = key === 'state' ? (f: Flow) => f.state : (f: Flow) => f.history;
-      rankKeys(this.flows.map(str), arr);
+      const values: string[] = [];
+      for (let i = 0; i < n; i++) values.push(str(this.flows.at(i)!));
+      rankKeys(values, arr);
     }
     this.numericKeys.set(key, arr);
     return arr;
@@ -218,15 +223,17 @@ const IPV4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
  * Numeric address order: IPv4 as its 32-bit value × 65536 + port (exact below 2^53); IPv6
  * after all IPv4, ranked by the expanded address (few distinct IPv6 hosts in practice).
  */
-function endpointKeys(flows: readonly Flow[], side: 'client' | 'server', out: Float64Array): void {
+function endpointKeys(flows: FlowList, side: 'client' | 'server', out: Float64Array): void {
   const v6: string[] = [];
+  const v6At = new Map<number, { ip: string; port: number }>();
   for (let i = 0; i < flows.length; i++) {
-    const ep = flows[i]![side];
+    const ep = flows.at(i)![side];
     const m = IPV4.exec(ep.ip);
     if (m) out[i] = ((+m[1]! * 256 + +m[2]!) * 256 + +m[3]!) * 256 * 65536 + +m[4]! * 65536 + ep.port;
     else {
       out[i] = -1;
       v6.push(ep.ip);
+      v6At.set(i, ep);
     }
   }
   if (v6.length === 0) return;
@@ -235,7 +242,7 @@ function endpointKeys(flows: readonly Flow[], side: 'client' | 'server', out: Fl
   const base = 2 ** 48;
   for (let i = 0; i < flows.length; i++) {
     if (out[i] !== -1) continue;
-    const ep = flows[i]![side];
+    const ep = v6At.get(i)!;
     out[i] = base + rank.get(ep.ip)! * 65536 + ep.port;
   }
 }

@@ -1,5 +1,6 @@
 /** Builds the summary header's data from a finished result (pure; charts come in as a renderer). */
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
+import type { FlowList } from '../core/store/flowList';
 import type { Overview, StoryView } from '../protocol/messages';
 import { formatOffset } from '../render/barChart';
 import { formatDuration, seriesLabel } from '../render/format';
@@ -18,13 +19,15 @@ const SUMMARY_CHART_BINS = 80;
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number): Overview {
+/** `flows`: every flow of the capture (the engine's store), else the result's listed flows. */
+export function buildOverview(result: AnalysisResult, charts: ChartRenderer, elapsedMs: number, flows: FlowList = result.flows): Overview {
   const states: Record<string, number> = {};
   const rtts: number[] = [];
   const words = new Map<string, Set<string>>();
   const vlans = new Set<number>();
   const interfaces = new Set<number>();
-  for (const f of result.flows) {
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows.at(i)!;
     states[f.state] = (states[f.state] ?? 0) + 1;
     let w = words.get(f.state);
     if (!w) words.set(f.state, (w = new Set()));

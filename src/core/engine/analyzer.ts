@@ -9,25 +9,31 @@ import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RS
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
-import { tellStories } from '../stories/index';
-import { formatAddress } from '../decode/address';
+import { tellStories, type FlowSource } from '../stories/index';
 import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
-import { assembleFindings, type PendingBucket } from './endFindings';
-import { FLOOD_ABSORBED, findingCodes, flowFindings, type Candidate } from './flowFindings';
-import { FLOW_STRIDE, FlowState, releaseSharedZeek, updateFlow, type PacketTime } from './flowState';
+import { assembleFindings } from './endFindings';
+import { FLOOD_ABSORBED, findingCodes, flowFindings } from './flowFindings';
+import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { ZeekConn } from './zeek';
 import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
 import { isnKey, LiveLimit, retryHorizonNs } from './limits';
 import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
-import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
+import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { PairSet } from './pairSet';
+import { ServerAggregates } from './serverAggregates';
+import { FlowStore } from '../store/flowStore';
+import { findingsIndex } from '../store/findingsIndex';
+import type { FlowList } from '../store/flowList';
+import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
+import { Checkpoints } from '../store/checkpoints';
 
 export interface DecodeCounts {
   tcp: number;
@@ -58,23 +64,19 @@ export class Analyzer {
   readonly decoded: DecodeCounts = { tcp: 0, notTcp: 0, fragments: 0, unknownLinkType: 0, malformed: 0 };
   private first: TimePoint | null = null;
   private last: TimePoint | null = null;
-  private readonly listed = new Map<number, Flow>();
+  /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
+  readonly checkpoints = new Checkpoints();
+  /** Every finished flow, compact; the listed ones become Flow objects at the end. */
+  private readonly store = new FlowStore();
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
    */
   private readonly events = new EventLog();
-  private readonly targets = new Map<number | string, TargetAgg>();
-  /** What all servers' source sets and samples may hold together. */
-  private readonly targetBudgets = new TargetBudgets();
-  /** Flows whose per-server aggregates were dropped or never kept (MAX_TRACKED_SERVERS). */
-  private flowsNotAggregated = 0;
-  /** Set when pruning freed too little: later new servers are not aggregated at all. */
-  private targetsFull = false;
+  /** Per-server aggregates and the per-flow findings waiting for the end. */
+  private readonly aggs: ServerAggregates;
   /** Per-flow findings kept with their messages so far, per code (bounded). */
   private readonly storedCandidates = new Map<FindingCode, number>();
-  /** Per-flow findings waiting for the end (per target where a flood would absorb them). */
-  private readonly pending = new Map<TargetAgg | null, PendingBucket>();
   private readonly summary: Summary = {
     flows: 0, handshakesComplete: 0, syn: 0, synRetransmissions: 0, synAck: 0, synAckRetransmissions: 0,
     refused: 0, halfOpen: 0, reset: 0, findings: {},
@@ -86,6 +88,8 @@ export class Analyzer {
    */
   private retired: PairSet | null = null;
   private finished: AnalysisResult | null = null;
+  /** Zeek's state machine, bound to one of this analysis's flows at a time (FlowState.zeek). */
+  private zeek = new ZeekConn();
   /** Objects of finished flows, for new flows to reuse (FlowState.open). */
   private readonly spare: FlowState[] = [];
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
@@ -98,6 +102,7 @@ export class Analyzer {
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
+    this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
     this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
@@ -124,6 +129,7 @@ export class Analyzer {
   /** Feed one packet from the reader (borrowed record: nothing of it is kept). */
   addPacket(rec: PacketRecord): void {
     const pt = this.stamp(rec.index, rec.sec, rec.frac, rec.unitsPerSecond, rec.interfaceId, rec.noTimestamp);
+    this.checkpoints.note(rec);
     const r = this.reassembler.decode(rec, this.seg);
     switch (r) {
       case DecodeResult.Tcp:
@@ -193,7 +199,7 @@ export class Analyzer {
         if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
         return;
       }
-      f = (this.spare.pop() ?? new FlowState(this.slab)).open(this.nextId++, hash, seg, t);
+      f = (this.spare.pop() ?? new FlowState(this.slab, this.zeek)).open(this.nextId++, hash, seg, t);
       if (reuse || (pureSyn && finishedEarly)) f.portReuse = true;
       this.table.insert(f);
     }
@@ -364,56 +370,6 @@ export class Analyzer {
     return c;
   }
 
-  private target(f: FlowState, serverSide: number): TargetAgg | null {
-    const a = f.s.addrs;
-    const at = f.addrAt + serverSide * 16;
-    const port = serverSide === 0 ? f.port0 : f.port1;
-    const key: number | string = f.ipVersion === 4
-      ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
-      : `${formatAddress(a, 6, at)}|${port}`;
-    let t = this.targets.get(key);
-    if (!t) {
-      if (this.targets.size >= MAX_TRACKED_SERVERS && (this.targetsFull || !this.pruneTargets())) {
-        this.flowsNotAggregated++;
-        return null;
-      }
-      t = new TargetAgg(formatAddress(a, f.ipVersion, at), port, this.targetBudgets);
-      this.targets.set(key, t);
-    }
-    return t;
-  }
-
-  /**
-   * Drops the servers whose aggregates cannot yet lead to a per-server finding: fewer failed
-   * handshakes than a tenth of a flood and fewer RTT samples than the outlier test needs (a
-   * scanned port: one refused or unanswered SYN). Their kept per-flow findings stay, no longer
-   * tied to a server. Returns false when that freed under a quarter of the table.
-   */
-  private pruneTargets(): boolean {
-    const failedToKeep = this.config.floodMinHalfOpen / 10;
-    const rttsToKeep = this.config.slowRttOutlierMinSamples;
-    let orphans = this.pending.get(null);
-    for (const [key, t] of this.targets) {
-      if (t.failed >= failedToKeep || t.rttCount >= rttsToKeep) continue;
-      this.targets.delete(key);
-      t.dispose();
-      this.flowsNotAggregated += t.flows;
-      const bucket = this.pending.get(t);
-      if (!bucket) continue;
-      this.pending.delete(t);
-      if (!orphans) this.pending.set(null, (orphans = new Map()));
-      for (const [code, b] of bucket) {
-        const into = orphans.get(code);
-        if (into) {
-          for (const c of b.items) into.items.push(c);
-          into.more += b.more;
-        } else orphans.set(code, b);
-      }
-    }
-    if (this.targets.size > MAX_TRACKED_SERVERS * 0.75) this.targetsFull = true;
-    return !this.targetsFull;
-  }
-
   private retire(f: FlowState, early: boolean, atEnd = false): void {
     if (this.forced) this.limits.finished(f);
     if (f.slot >= 0) this.table.remove(f);
@@ -441,17 +397,16 @@ export class Analyzer {
 
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
-      agg = this.target(f, 1 - facts.client);
+      agg = this.aggs.target(f, 1 - facts.client);
       agg?.add(facts, f, outcome);
     }
-    let flow: Flow | null = null;
     const codes = this.codes;
     const nCodes = findingCodes(facts, outcome, this.config, codes);
     if (nCodes > 0) {
       let wanted: Set<FindingCode> | null = null;
       for (let i = 0; i < nCodes; i++) {
         const code = codes[i];
-        const b = this.pendingOf(agg, code);
+        const b = this.aggs.pendingOf(agg, code);
         const stored = this.storedCandidates.get(code) ?? 0;
         // Only so many findings with messages are kept, overall and (for those a flood would
         // absorb) per target; the rest are counted.
@@ -462,40 +417,20 @@ export class Analyzer {
         } else b.more++;
       }
       if (wanted) {
-        flow = buildFlow(f, agg?.endpoint);
+        const flow = buildFlow(f, agg?.endpoint);
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
-          this.pendingOf(agg, c.code).items.push(c);
+          this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }
     }
+    this.store.add(f, facts);
     if (f.id <= this.config.maxFlows) {
-      this.listed.set(f.id, flow ?? buildFlow(f, agg?.endpoint));
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);
     this.spare.push(f);
-  }
-
-  /**
-   * Where a per-flow finding of a flow to `server` waits for the end: with that server only when
-   * a flood there would absorb it (a scanned port must not cost a bucket of its own), else with
-   * no server.
-   */
-  private pendingOf(server: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
-    const agg = FLOOD_ABSORBED.has(code) ? server : null;
-    let bucket = this.pending.get(agg);
-    if (!bucket) {
-      bucket = new Map();
-      this.pending.set(agg, bucket);
-    }
-    let b = bucket.get(code);
-    if (!b) {
-      b = { items: [], more: 0 };
-      bucket.set(code, b);
-    }
-    return b;
   }
 
   /** Cheap counters for progress UIs. */
@@ -515,7 +450,7 @@ export class Analyzer {
     for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
     const out: Flow[] = [];
     for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
-      const done = this.listed.get(id);
+      const done = id <= this.config.maxFlows ? this.store.flow(id) : undefined;
       if (done) out.push(done);
       else {
         const a = active.get(id);
@@ -535,22 +470,22 @@ export class Analyzer {
     return [];
   }
 
-  /** Close every flow, decide findings and stories, and return the result. Idempotent. */
-  finish(read: ReadSummary, path: string): AnalysisResult {
+  /**
+   * Close every flow, decide findings and stories, and return the result. Idempotent.
+   * `listed`: how many flows the result carries as Flow objects (default maxFlows); the editor
+   * asks for none and pages through flowList() instead.
+   */
+  finish(read: ReadSummary, path: string, listed = this.config.maxFlows): AnalysisResult {
     if (this.finished) return this.finished;
     for (const f of this.table.flows) if (f) this.retire(f, false, true);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
-    const flows = [...this.listed.values()].sort((a, b) => a.id - b.id);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({
-      config: this.config, targets: [...this.targets.values()], pending: this.pending,
-      problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.flowsNotAggregated,
+      config: this.config, targets: [...this.aggs.targets.values()], pending: this.aggs.pending,
+      problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.aggs.flowsNotAggregated,
       liveLimit: this.limits.candidate(this.config.maxLiveFlows),
     });
-    // The listed flows by id already (building a second map took 0.1 s for 268,060 flows).
-    const byId = this.listed;
     for (const fd of findings) {
-      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     const result: AnalysisResult = {
@@ -568,18 +503,20 @@ export class Analyzer {
         decoded: { ...this.decoded },
       },
       summary: this.summary,
-      flows,
+      flows: [],
       findings,
       timeline: this.timeline.result(),
       stories: [],
     };
-    const told = tellStories(result, this.config);
+    // Stories are told from every flow, not just the listed ones.
+    const told = tellStories(result, this.config, this.allFlows());
     for (const fd of told.findings) {
       result.findings.push(fd);
-      for (const id of fd.flows) byId.get(id)?.findings.push(fd.id);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     result.stories = told.stories;
+    this.findingsOf = findingsIndex(result.findings);
+    result.flows = this.listedFlows(listed);
     this.finished = result;
     this.dropWorkingState();
     return result;
@@ -596,10 +533,27 @@ export class Analyzer {
     this.slab = new Slab(FLOW_STRIDE, 1, 1);
     this.spare.length = 0;
     this.retired = null;
-    this.targets.clear();
-    this.pending.clear();
-    this.listed.clear();
-    releaseSharedZeek();
+    this.aggs.clear();
+    // Its last flow would keep the reading's slab alive.
+    this.zeek = new ZeekConn();
+  }
+
+  /** Flow id → its findings' ids, once findings are decided. */
+  private findingsOf = new Map<number, number[]>();
+
+  /** The first `n` flows, built from the store (with their findings once the analysis is finished). */
+  listedFlows(n: number): Flow[] {
+    return firstFlows(this.store, Math.min(n, this.nextId - 1), this.findingsOf);
+  }
+
+  /** Every flow of a finished analysis by position (id − 1), each built when asked. */
+  flowList(): FlowList & { idAt(i: number): number } {
+    return storedFlowList(this.store, this.finished ? this.nextId - 1 : 0, this.findingsOf);
+  }
+
+  /** Every finished flow, in id order, built from the store one at a time (for stories). */
+  private allFlows(): FlowSource {
+    return storedFlowSource(this.store, this.nextId - 1);
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

@@ -15,7 +15,7 @@ const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted
  * doubles, and a double stored in a Flow field is a 16-byte box of its own: a dozen per flow,
  * and the editor keeps up to a million flows.
  */
-function int(x: number): number {
+export function int(x: number): number {
   return (x | 0) === x ? x | 0 : x;
 }
 
@@ -28,9 +28,9 @@ function int(x: number): number {
 interface Pair<T> { client: T; server: T }
 const SMALL = 4;
 const SMALL_PAIRS: readonly Pair<number>[] = Array.from({ length: SMALL * SMALL }, (_, i) => Object.freeze({ client: i % SMALL, server: (i / SMALL) | 0 }));
-const FINS: readonly Pair<boolean>[] = [false, true].flatMap((server) => [false, true].map((client) => Object.freeze({ client, server })));
+export const FINS: readonly Pair<boolean>[] = [false, true].flatMap((server) => [false, true].map((client) => Object.freeze({ client, server })));
 
-function countPair(client: number, server: number): Pair<number> {
+export function countPair(client: number, server: number): Pair<number> {
   return client >= 0 && client < SMALL && server >= 0 && server < SMALL && Number.isInteger(client) && Number.isInteger(server)
     ? SMALL_PAIRS[client + server * SMALL]
     : { client, server };
@@ -41,7 +41,7 @@ const optionPairs = new Map<TcpOptionsSeen, Map<TcpOptionsSeen, Pair<TcpOptionsS
 let optionPairCount = 0;
 const OPTION_PAIRS_MAX = 4096;
 
-function optionsPair(client: TcpOptionsSeen, server: TcpOptionsSeen): Pair<TcpOptionsSeen> {
+export function optionsPair(client: TcpOptionsSeen, server: TcpOptionsSeen): Pair<TcpOptionsSeen> {
   let byServer = optionPairs.get(client);
   let pair = byServer?.get(server);
   if (pair) return pair;

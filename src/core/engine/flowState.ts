@@ -10,29 +10,97 @@ import { diffSeconds, formatPoint } from './time';
 import { Slab } from './slab';
 import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
+import { PER_FLOW, PER_SIDE, slabOffsets, TIME_POINT } from './slabLayout';
 
-/** Per-side counters live in one Float64Array (`FlowState.v`), two slots each: [X + side]. */
-export const V_PACKETS = 0;
-export const V_PAYLOAD = 2;
-export const V_BASE_SET = 4;
-export const V_BASE_SEQ = 6;
-export const V_SYN = 8;
-export const V_SYN_RETX = 10;
-export const V_SYN_SEQ = 12;
-export const V_SYN_ACK = 14;
-export const V_SYN_ACK_RETX = 16;
-export const V_SYN_ACK_SEQ = 18;
-export const V_SYN_ACK_TSVAL = 20;
-export const V_LAST_SYN_SEC = 22;
-export const V_LAST_SYN_NS = 24;
-export const V_LAST_SYNACK_SEC = 26;
-export const V_LAST_SYNACK_NS = 28;
-export const V_SYNACK_EACH_WAY = 30;
-export const V_SYN_DATA = 32;
-export const V_FIN = 34;
-export const V_RST = 36;
-export const V_DATA_SEEN = 38;
-export const V_TURNS = 40;
+/**
+ * A flow's numbers in the analyzer's slab, declared once (slabLayout.ts derives the offsets):
+ * per-side pairs first, read as [X + side], then per-flow numbers, then time points.
+ */
+const L = slabOffsets({
+  packets: PER_SIDE,
+  payload: PER_SIDE,
+  baseSet: PER_SIDE,
+  baseSeq: PER_SIDE,
+  syn: PER_SIDE,
+  synRetx: PER_SIDE,
+  synSeq: PER_SIDE,
+  synAck: PER_SIDE,
+  synAckRetx: PER_SIDE,
+  synAckSeq: PER_SIDE,
+  synAckTsval: PER_SIDE,
+  lastSynSec: PER_SIDE,
+  lastSynNs: PER_SIDE,
+  lastSynAckSec: PER_SIDE,
+  lastSynAckNs: PER_SIDE,
+  synAckEachWay: PER_SIDE,
+  synData: PER_SIDE,
+  fin: PER_SIDE,
+  rst: PER_SIDE,
+  dataSeen: PER_SIDE,
+  turns: PER_SIDE,
+  port0: PER_FLOW,
+  port1: PER_FLOW,
+  ipVersion: PER_FLOW,
+  firstPacket: PER_FLOW,
+  lastPacket: PER_FLOW,
+  lastSec: PER_FLOW,
+  lastNs: PER_FLOW,
+  lastFrac: PER_FLOW,
+  lastUps: PER_FLOW,
+  firstSynSide: PER_FLOW,
+  firstSynAckSide: PER_FLOW,
+  firstSynAckSeq: PER_FLOW,
+  firstRstSide: PER_FLOW,
+  lastPayloadSide: PER_FLOW,
+  completeness: PER_FLOW,
+  portReuse: PER_FLOW,
+  hasAck: PER_FLOW,
+  /** The first packet, the first pure SYN, the first SYN-ACK, the handshake-completing ACK, the first RST. */
+  pointFirst: TIME_POINT,
+  pointSyn: TIME_POINT,
+  pointSynAck: TIME_POINT,
+  pointAck: TIME_POINT,
+  pointRst: TIME_POINT,
+  /**
+   * The packets that answered each other, frozen by the handshake ACK: the most recent pure SYN
+   * (Wireshark's ts_mru_syn, from which tcp.analysis.initial_rtt is measured), the first SYN-ACK
+   * after it (packet 0: none yet) and the most recent SYN-ACK (the one the ACK acknowledged).
+   */
+  pointMruSyn: TIME_POINT,
+  pointAnswer: TIME_POINT,
+  pointMruSynAck: TIME_POINT,
+  /**
+   * packet-tcp.c's own tcp.analysis.initial_rtt: the first segment with ACK and no SYN, in either
+   * direction, minus the most recent SYN; 0 while unset, as there (a simultaneous open has no
+   * handshake ACK, so its RTT is this).
+   */
+  wiresharkRtt: PER_FLOW,
+  /** Repeats of the SYN / SYN-ACK within DUPLICATE_SECONDS (copies, not retries). */
+  synDup: PER_SIDE,
+  synAckDup: PER_SIDE,
+});
+
+export const V_PACKETS = L.packets;
+export const V_PAYLOAD = L.payload;
+export const V_BASE_SET = L.baseSet;
+export const V_BASE_SEQ = L.baseSeq;
+export const V_SYN = L.syn;
+export const V_SYN_RETX = L.synRetx;
+export const V_SYN_SEQ = L.synSeq;
+export const V_SYN_ACK = L.synAck;
+export const V_SYN_ACK_RETX = L.synAckRetx;
+export const V_SYN_ACK_SEQ = L.synAckSeq;
+export const V_SYN_ACK_TSVAL = L.synAckTsval;
+export const V_LAST_SYN_SEC = L.lastSynSec;
+export const V_LAST_SYN_NS = L.lastSynNs;
+export const V_LAST_SYNACK_SEC = L.lastSynAckSec;
+export const V_LAST_SYNACK_NS = L.lastSynAckNs;
+export const V_SYNACK_EACH_WAY = L.synAckEachWay;
+export const V_SYN_DATA = L.synData;
+export const V_FIN = L.fin;
+export const V_RST = L.rst;
+export const V_DATA_SEEN = L.dataSeen;
+export const V_TURNS = L.turns;
 export const COMPLETE_SYN = 1;
 export const COMPLETE_SYNACK = 2;
 export const COMPLETE_ACK = 4;
@@ -59,51 +127,36 @@ export interface PacketTime {
   interfaceId: number;
 }
 
-// Per-flow numbers, one slot each, after the per-side pairs.
-const F_PORT0 = 42;
-const F_PORT1 = 43;
-const F_IP_VERSION = 44;
-const F_FIRST_PACKET = 45;
-const F_LAST_PACKET = 46;
-const F_LAST_SEC = 47;
-const F_LAST_NS = 48;
-const F_LAST_FRAC = 49;
-const F_LAST_UPS = 50;
-const F_FIRST_SYN_SIDE = 51;
-const F_FIRST_SYNACK_SIDE = 52;
-const F_FIRST_SYNACK_SEQ = 53;
-const F_FIRST_RST_SIDE = 54;
-const F_LAST_PAYLOAD_SIDE = 55;
-const F_COMPLETENESS = 56;
-const F_PORT_REUSE = 57;
-const F_HAS_ACK = 58;
-/**
- * Time points, five slots each (packet, sec, ns, frac, ups): the first packet, the first pure
- * SYN, the first SYN-ACK, the handshake-completing ACK and the first RST.
- */
-export const P_FIRST = 59;
-export const P_SYN = 64;
-export const P_SYNACK = 69;
-export const P_ACK = 74;
-export const P_RST = 79;
-/**
- * The packets that answered each other, frozen by the handshake ACK: the most recent pure SYN
- * (Wireshark's ts_mru_syn, from which tcp.analysis.initial_rtt is measured), the first SYN-ACK
- * after it (packet 0: none yet) and the most recent SYN-ACK (the one the ACK acknowledged).
- */
-export const P_MRU_SYN = 84;
-export const P_ANSWER = 89;
-export const P_MRU_SYNACK = 94;
-/**
- * packet-tcp.c's own tcp.analysis.initial_rtt: the first segment with ACK and no SYN, in either
- * direction, minus the most recent SYN; 0 while unset, as there (a simultaneous open has no
- * handshake ACK, so its RTT is this).
- */
-const F_WIRESHARK_RTT = 99;
-/** Per side: repeats of the SYN / SYN-ACK within DUPLICATE_SECONDS (copies, not retries). */
-export const V_SYN_DUP = 100;
-export const V_SYN_ACK_DUP = 102;
-const SLOTS = 104;
+const F_PORT0 = L.port0;
+const F_PORT1 = L.port1;
+const F_IP_VERSION = L.ipVersion;
+const F_FIRST_PACKET = L.firstPacket;
+const F_LAST_PACKET = L.lastPacket;
+const F_LAST_SEC = L.lastSec;
+const F_LAST_NS = L.lastNs;
+const F_LAST_FRAC = L.lastFrac;
+const F_LAST_UPS = L.lastUps;
+const F_FIRST_SYN_SIDE = L.firstSynSide;
+const F_FIRST_SYNACK_SIDE = L.firstSynAckSide;
+const F_FIRST_SYNACK_SEQ = L.firstSynAckSeq;
+const F_FIRST_RST_SIDE = L.firstRstSide;
+const F_LAST_PAYLOAD_SIDE = L.lastPayloadSide;
+const F_COMPLETENESS = L.completeness;
+const F_PORT_REUSE = L.portReuse;
+const F_HAS_ACK = L.hasAck;
+/** Time points (packet, sec, ns, frac, ups at +0 … +4). */
+export const P_FIRST = L.pointFirst;
+export const P_SYN = L.pointSyn;
+export const P_SYNACK = L.pointSynAck;
+export const P_ACK = L.pointAck;
+export const P_RST = L.pointRst;
+export const P_MRU_SYN = L.pointMruSyn;
+export const P_ANSWER = L.pointAnswer;
+export const P_MRU_SYNACK = L.pointMruSynAck;
+const F_WIRESHARK_RTT = L.wiresharkRtt;
+export const V_SYN_DUP = L.synDup;
+export const V_SYN_ACK_DUP = L.synAckDup;
+const SLOTS = L.SLOTS;
 
 /**
  * A repeated SYN or SYN-ACK (same ISN) this soon after the last one is the same packet captured
@@ -114,17 +167,6 @@ const SLOTS = 104;
 const DUPLICATE_SECONDS = 0.001;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
-
-/** One Zeek state machine for every flow, bound to a flow for each use (see ZeekConn). */
-const ZEEK = new ZeekConn();
-
-/**
- * Unbinds the shared Zeek state machine from the last flow it served, which would otherwise keep
- * that flow's whole slab alive after its analysis is done (Analyzer.finish).
- */
-export function releaseSharedZeek(): void {
-  ZEEK.bind({ s: new Slab(ZEEK_SLOTS, 1, 1), zo: 0, history: '' });
-}
 
 /**
  * A flow's mutable state. Its numbers live in the analyzer's slab (a Float64Array reused as
@@ -166,7 +208,11 @@ export class FlowState {
   /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
   o = 0;
 
-  constructor(readonly s: Slab) {}
+  /**
+   * `zeek`: the Zeek state machine of the analysis this flow belongs to, shared by its flows and
+   * bound to one for each use (see ZeekConn); no state is shared between analyses.
+   */
+  constructor(readonly s: Slab, private readonly zeekMachine: ZeekConn = new ZeekConn()) {}
 
   /**
    * Starts this object on a new flow. The analyzer reuses the objects of finished flows: a
@@ -228,7 +274,7 @@ export class FlowState {
 
   /** The Zeek state machine, bound to this flow. */
   get zeek(): ZeekConn {
-    return ZEEK.bind(this);
+    return this.zeekMachine.bind(this);
   }
   /** Offset of this flow's Zeek slots in `s.a`. */
   get zo(): number {

@@ -2,8 +2,9 @@
  * Every connect a client started (a flow that opens with the client's SYN), with how long the
  * client sat in SYN_SENT and how that ended. Shared by the storm and hanging-connect stories.
  */
-import type { Flow } from '../engine/result';
+import type { Endpoint, Flow, PacketRef } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
+import { connectStartNs, type FlowFilter, type FlowSource } from './context';
 
 export type ConnectOutcome =
   /** A SYN-ACK came back (possibly late). */
@@ -17,8 +18,26 @@ export type ConnectOutcome =
   /** No answer, and the capture ends before the next retry was due: still waiting. */
   | 'pending';
 
+/**
+ * What the connect stories read of a flow: a copy of those fields only, because a capture's
+ * connects are kept together and a whole Flow is ten times larger.
+ */
+export interface ConnectFlow {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  firstPacket: number;
+  start: string;
+  exchanges: number;
+  syn: number;
+  synIntervals: number[];
+  handshake: { syn: PacketRef | null };
+  reset: Flow['reset'];
+  fin: Flow['fin'];
+}
+
 export interface Connect {
-  flow: Flow;
+  flow: ConnectFlow;
   /** First SYN, ns on the story clock. */
   startNs: number;
   lastSynNs: number;
@@ -39,26 +58,37 @@ export interface Connect {
  */
 const FIRST_RETRY_NS = NS_PER_SECOND;
 
-export function collectConnects(flows: readonly Flow[], clock: Clock, captureEndNs: number): Connect[] {
+/**
+ * `keep`: which flows can matter, decided before a flow is built (the engine's store builds each
+ * flow on request: a SYN flood's millions need not be).
+ */
+export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number, keep?: FlowFilter): Connect[] {
   const out: Connect[] = [];
-  for (const flow of flows) {
-    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) continue;
+  flows.forEach((flow) => {
+    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) return;
     const c = classify(flow, clock, captureEndNs);
     if (c) out.push(c);
-  }
+  }, keep);
   return out;
+}
+
+function slim(f: Flow): ConnectFlow {
+  return {
+    id: f.id, client: f.client, server: f.server, firstPacket: f.firstPacket, start: f.start, exchanges: f.exchanges,
+    syn: f.syn, synIntervals: f.synIntervals, handshake: { syn: f.handshake.syn }, reset: f.reset, fin: f.fin,
+  };
 }
 
 function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | null {
   // For a flow that opens with the client's SYN, its first packet is that SYN.
-  const startNs = Math.min(clock.ns(flow.start), clock.ns(flow.handshake.syn!.time));
+  const startNs = connectStartNs(clock, flow.start, flow.handshake.syn!.time);
   const endNs = clock.ns(flow.end);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
   const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
   const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
   const rtt = flow.handshake.complete ? flow.handshake.rtt : null;
   const c: Connect = {
-    flow, startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
+    flow: slim(flow), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
     rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
     lifetimeNs: Math.max(0, endNs - startNs),
   };

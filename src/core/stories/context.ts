@@ -1,10 +1,48 @@
 /** What every story builder gets: the finished result, thresholds, a clock, and a finding sink. */
-import type { AnalysisResult, Finding, FindingCode, Severity } from '../engine/result';
+import type { AnalysisResult, Endpoint, Finding, FindingCode, Flow, Severity } from '../engine/result';
 import { Clock } from './clock';
 import { STORY_FLOW_CAP, StoryConfig } from './config';
 
+/**
+ * The flows stories are told from: every flow of the capture when the engine has them (its
+ * store builds each on request), else the result's listed flows.
+ */
+export interface FlowSource {
+  readonly size: number;
+  /** Each flow in id order; with `keep`, only those it keeps (asked before the flow is built). */
+  forEach(fn: (f: Flow) => void, keep?: FlowFilter): void;
+  get(id: number): Flow | undefined;
+}
+
+/** What a FlowFilter decides on: a few fields, cheap to read without building the flow. */
+export interface FlowGlance {
+  readonly server: Endpoint;
+  /** When the connect started as collectConnects times it (its first packet or its SYN, the earlier), on `clock`. */
+  connectNs(clock: Clock): number;
+  readonly complete: boolean;
+}
+export type FlowFilter = (f: FlowGlance) => boolean;
+
+export function connectStartNs(clock: Clock, start: string, synTime: string | null): number {
+  return synTime === null || synTime === start ? clock.ns(start) : Math.min(clock.ns(start), clock.ns(synTime));
+}
+
+export function listedFlows(flows: readonly Flow[]): FlowSource {
+  let byId: Map<number, Flow> | null = null;
+  return {
+    size: flows.length,
+    forEach: (fn, keep) => {
+      for (const f of flows) {
+        if (!keep || keep({ server: f.server, connectNs: (clock) => connectStartNs(clock, f.start, f.handshake.syn?.time ?? null), complete: f.handshake.complete })) fn(f);
+      }
+    },
+    get: (id) => (byId ??= new Map(flows.map((f) => [f.id, f]))).get(id),
+  };
+}
+
 export interface StoryContext {
   readonly result: AnalysisResult;
+  readonly flows: FlowSource;
   readonly config: StoryConfig;
   readonly clock: Clock;
   readonly captureStartNs: number;
@@ -18,19 +56,19 @@ export interface StoryContext {
 export const DEFAULT_MAX_FINDINGS_PER_CODE = 200;
 
 export function createContext(
-  result: AnalysisResult, config: StoryConfig, severities: Partial<Record<FindingCode, Severity>>,
+  result: AnalysisResult, flows: FlowSource, config: StoryConfig, severities: Partial<Record<FindingCode, Severity>>,
   maxPerCode = DEFAULT_MAX_FINDINGS_PER_CODE,
 ): StoryContext {
-  const clock = new Clock(result.capture.start ?? result.flows[0]?.start ?? result.timeline.start);
+  const clock = new Clock(result.capture.start ?? flows.get(1)?.start ?? result.flows[0]?.start ?? result.timeline.start);
   let startNs = clock.ns(result.capture.start);
   let endNs = clock.ns(result.capture.end);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) {
     // A result without capture times: fall back to the span of its flows.
     startNs = Infinity; endNs = -Infinity;
-    for (const f of result.flows) {
+    flows.forEach((f) => {
       startNs = Math.min(startNs, clock.ns(f.start));
       endNs = Math.max(endNs, clock.ns(f.end));
-    }
+    });
     if (!Number.isFinite(startNs)) { startNs = 0; endNs = 0; }
   }
   let nextId = result.findings.reduce((max, f) => Math.max(max, f.id), 0) + 1;
@@ -38,7 +76,7 @@ export function createContext(
   const perCode = new Map<FindingCode, number>();
   const summaries = new Map<FindingCode, Finding>();
   return {
-    result, config, clock, findings,
+    result, flows, config, clock, findings,
     captureStartNs: startNs,
     captureEndNs: endNs,
     addFinding(f, defaultSeverity) {

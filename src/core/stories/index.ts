@@ -10,7 +10,9 @@
 import type { AnalysisResult, Finding, FindingCode, Severity, Story } from '../engine/result';
 import { connectionStorms } from './connectionStorm';
 import { collectConnects } from './connects';
-import { createContext } from './context';
+import { createContext, listedFlows, type FlowFilter, type FlowSource } from './context';
+
+export type { FlowSource } from './context';
 import { StoryConfig, storyConfigFrom } from './config';
 import { hangingConnects } from './hangingConnects';
 import { synFloods } from './synFlood';
@@ -25,19 +27,34 @@ export type StoryConfigInput = Partial<StoryConfig> & {
   maxFindingsPerCode?: number;
 };
 
-export function tellStories(result: AnalysisResult, config?: StoryConfigInput): { stories: Story[]; findings: Finding[] } {
+/**
+ * `flows`: every flow of the capture (the engine's store); without it, the result's flows. When
+ * those are fewer than the capture has, the connect stories say so, rather than let a partial
+ * count pass for the whole.
+ */
+export function tellStories(result: AnalysisResult, config?: StoryConfigInput, flows?: FlowSource): { stories: Story[]; findings: Finding[] } {
   const max = config?.maxFindingsPerCode;
-  const ctx = createContext(result, storyConfigFrom(config), config?.severities ?? {},
+  const source = flows ?? listedFlows(result.flows);
+  const ctx = createContext(result, source, storyConfigFrom(config), config?.severities ?? {},
     typeof max === 'number' && max >= 0 ? max : undefined);
-  const connects = collectConnects(result.flows, ctx.clock, ctx.captureEndNs);
   const flood = synFloods(ctx);
-  const fromListed = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];
-  // These two are told from the listed flows only. When the result lists fewer flows than the
-  // capture has, the card and the report say so, rather than let a partial count pass for the whole.
+  // Connects inside a flood window (the flood's own) are the flood's story, unless they completed
+  // (a connection storm counts completed handshakes only).
+  const windows = flood.windows;
+  const keep: FlowFilter | undefined = windows.length === 0 ? undefined : (f) => {
+    if (f.complete) return true;
+    const { ip, port } = f.server;
+    const flooded = windows.filter((w) => w.server === ip && (w.port === null || w.port === port));
+    if (flooded.length === 0) return true;
+    const t = f.connectNs(ctx.clock);
+    return !flooded.some((w) => t >= w.startNs && t <= w.endNs);
+  };
+  const connects = collectConnects(source, ctx.clock, ctx.captureEndNs, keep);
+  const connectStories = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];
   const total = result.summary.flows;
-  if (total > result.flows.length) {
-    const note = `the first ${result.flows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows (raise --max-flows / synscope.maxFlows to include all)`;
-    for (const st of fromListed) st.numbers['told from'] = note;
+  if (total > source.size) {
+    const note = `the first ${source.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows (raise --max-flows / synscope.maxFlows to include all)`;
+    for (const st of connectStories) st.numbers['told from'] = note;
   }
-  return { stories: [...flood.stories, ...fromListed], findings: ctx.findings };
+  return { stories: [...flood.stories, ...connectStories], findings: ctx.findings };
 }

@@ -57,10 +57,9 @@ function victimOf(ctx: StoryContext, f: Finding): Victim | null {
     if (m) return { ip: m[1], port: Number(m[2]) };
     if (/^[0-9a-fA-F.:]+$/.test(raw)) return { ip: raw, port: num(d, 'serverPort', 'port') };
   }
-  const byId = new Map(ctx.result.flows.map((x) => [x.id, x]));
   const votes = new Map<string, { v: Victim; n: number }>();
   for (const id of f.flows) {
-    const flow = byId.get(id);
+    const flow = ctx.flows.get(id);
     if (!flow) continue;
     const key = `${flow.server.ip} ${flow.server.port}`;
     const e = votes.get(key) ?? { v: { ip: flow.server.ip, port: flow.server.port }, n: 0 };
@@ -92,6 +91,8 @@ function looksForged(flow: Flow): boolean {
  * behind it (or one that gave up at once, which clients do not do).
  */
 const RETRY_DUE_NS = 1.5 * NS_PER_SECOND;
+/** Connections to a flooded server that did not complete, read for the story (see floodStory). */
+export const FLOOD_SAMPLE = 10_000;
 /** Flood connections that must show their behaviour before we judge the sources. */
 const MIN_SPOOF_EVIDENCE = 10;
 
@@ -148,7 +149,16 @@ function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, ha
 function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; window: FloodWindow; row: { pair: string; text: string } } {
   const { clock } = ctx;
   const d = f.details;
-  const flows = ctx.result.flows.filter((x) => toVictim(x, v));
+  // Every completed handshake to the victim (the legitimate clients), and the first
+  // FLOOD_SAMPLE of the others: the flood's own connections are judged on a sample (their
+  // counts come exact from the engine), so a flood of 10^7 sources costs no more than 10^4.
+  const flows: Flow[] = [];
+  let others = 0;
+  ctx.flows.forEach((x) => { if (toVictim(x, v)) flows.push(x); },
+    (g) => {
+      const s = g.server;
+      return s.ip === v.ip && (v.port === null || s.port === v.port) && (g.complete || others++ < FLOOD_SAMPLE);
+    });
   const forged = flows.filter(looksForged);
   // The flood's span: the engine's (its finding's time is the first failed SYN, spanSeconds runs
   // to the last), else the span of the forged SYNs we can see.

@@ -1,0 +1,114 @@
+/**
+ * The handshake's timing points beyond the first SYN, SYN-ACK and ACK (flowState's P_MRU_SYN,
+ * P_ANSWER, P_MRU_SYNACK: the packets that answered each other), the SPAN-duplicate counts and
+ * a simultaneous open's RTT, for stored flows.
+ *
+ * Nearly every flow has nothing to add: its SYN was not retried, so the SYN the RTT is measured
+ * from is its first SYN, the SYN-ACK answering it is its first SYN-ACK, and the one its ACK
+ * acknowledged is that same SYN-ACK; and no packet was captured twice. Columns for these would
+ * cost every flow 32 bytes (a third of the store's budget), so only the flows that differ keep
+ * an entry here, by row. A point a flow's JSON never shows (the acknowledged SYN-ACK without a
+ * handshake ACK, the answer without a SYN) is not compared: a half-open flood's retransmitted
+ * SYN-ACKs do not put every flood flow in this map.
+ */
+import { int, type FlowFacts } from '../engine/buildFlow';
+import type { Handshake, PacketRef } from '../engine/result';
+import { diffSeconds, formatPoint } from '../engine/time';
+import { P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
+
+export interface StoredPoint {
+  packet: number;
+  sec: number;
+  ns: number;
+  frac: number;
+  ups: number;
+}
+
+export interface Answered {
+  /** The SYN the RTT is measured from (null: none). */
+  mruSyn: StoredPoint | null;
+  /** The first SYN-ACK after it. */
+  answer: StoredPoint | null;
+  /** The SYN-ACK the handshake ACK acknowledged. */
+  mruSynAck: StoredPoint | null;
+  synDup: number;
+  synAckDup: number;
+  /** The RTT of a handshake completed without a handshake ACK (a simultaneous open), else null. */
+  openRtt: number | null;
+}
+
+export class AnsweredPoints {
+  private readonly rare = new Map<number, Answered>();
+
+  get size(): number {
+    return this.rare.size;
+  }
+
+  /** About 200 bytes an entry (the object, its points, the map slot). */
+  bytes(): number {
+    return this.rare.size * 200;
+  }
+
+  /** Keeps what `f` (stored at `row`) has beyond its first SYN / SYN-ACK / ACK, if anything. */
+  note(row: number, f: FlowState, k: FlowFacts, hasSyn: boolean, hasSynAck: boolean): void {
+    const syn = hasSyn ? f.pointPacket(P_SYN) : 0;
+    const synAck = hasSynAck ? f.pointPacket(P_SYNACK) : 0;
+    const mruSyn = hasSyn ? f.pointPacket(P_MRU_SYN) : 0;
+    const answer = hasSyn && hasSynAck ? f.pointPacket(P_ANSWER) : synAck;
+    const acked = hasSynAck && f.hasAck ? f.pointPacket(P_MRU_SYNACK) : synAck;
+    const openRtt = f.hasAck ? null : k.rtt;
+    if (mruSyn === syn && answer === synAck && acked === synAck && k.synDup === 0 && k.synAckDup === 0 && openRtt === null) return;
+    this.rare.set(row, {
+      mruSyn: pointOf(f, P_MRU_SYN, mruSyn),
+      answer: pointOf(f, P_ANSWER, hasSyn && hasSynAck ? answer : 0),
+      mruSynAck: pointOf(f, P_MRU_SYNACK, hasSynAck && f.hasAck ? acked : 0),
+      synDup: k.synDup,
+      synAckDup: k.synAckDup,
+      openRtt,
+    });
+  }
+
+  /** The row's entry, or undefined when its points are its first SYN / SYN-ACK (see above). */
+  of(row: number): Answered | undefined {
+    return this.rare.get(row);
+  }
+}
+
+function pointOf(f: FlowState, p: number, packet: number): StoredPoint | null {
+  if (packet === 0) return null;
+  const a = f.s.a;
+  const at = f.o + p;
+  return { packet: a[at], sec: a[at + 1], ns: a[at + 2], frac: a[at + 3], ups: a[at + 4] };
+}
+
+/**
+ * A stored flow's handshake times and measured packets as buildFlow gives the live flow (flowFacts'
+ * rtt, serverTime, clientTime, span): from its first SYN, SYN-ACK and ACK (null: not seen) and
+ * its entry here, if any.
+ */
+export function handshakeTimes(x: Answered | undefined, syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null):
+  Pick<Handshake, 'rtt' | 'serverRtt' | 'clientRtt' | 'connectTime' | 'measuredSyn' | 'measuredSynAck' | 'ackedSynAck'> {
+  const mruSyn = x ? x.mruSyn : syn;
+  const answer = x ? x.answer : synAck;
+  const acked = x ? x.mruSynAck : synAck;
+  return {
+    rtt: !syn ? null : ack ? span(mruSyn, ack) : x?.openRtt ?? null,
+    serverRtt: syn && synAck ? span(mruSyn, answer) : null,
+    clientRtt: synAck && ack ? span(acked, ack) : null,
+    connectTime: syn && ack ? span(syn, ack) : null,
+    measuredSyn: syn ? refOf(mruSyn) : null,
+    measuredSynAck: syn && synAck ? refOf(answer) : null,
+    ackedSynAck: synAck && ack ? refOf(acked) : null,
+  };
+}
+
+/** Seconds from `p` to `q` when both were seen and time did not run backwards (buildFlow's span). */
+function span(p: StoredPoint | null, q: StoredPoint | null): number | null {
+  if (p === null || q === null) return null;
+  const d = diffSeconds(q.sec, q.ns, p.sec, p.ns);
+  return d >= 0 ? d : null;
+}
+
+function refOf(p: StoredPoint | null): PacketRef | null {
+  return p === null ? null : { packet: int(p.packet), time: formatPoint(p) };
+}

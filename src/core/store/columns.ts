@@ -1,0 +1,150 @@
+/**
+ * Append-only rows of numbers in typed-array chunks, with a declared layout: each column is
+ * declared once (name, type, per flow or per side) and the code reads it by name —
+ * `cols.packets.client` — instead of at a hand-numbered offset.
+ *
+ * Small integer types hold what nearly every flow has (a handful of SYNs, a port, a delta of a
+ * few packets); a value that does not fit (negative, fractional, too large) is stored in a side
+ * map and its slot holds the type's all-ones value, so a column costs its small width for the
+ * common case and stays exact for every case.
+ */
+
+export type ColumnType = 'u8' | 'u16' | 'u32' | 'f64';
+
+export interface ColumnSpec {
+  readonly type: ColumnType;
+  /** 'side': one column for the client and one for the server. */
+  readonly per: 'flow' | 'side';
+}
+
+export function perFlow(type: ColumnType): { type: ColumnType; per: 'flow' } {
+  return { type, per: 'flow' };
+}
+export function perSide(type: ColumnType): { type: ColumnType; per: 'side' } {
+  return { type, per: 'side' };
+}
+
+/** One physical column: its position in a chunk and the value that means "see the side map". */
+export interface Column {
+  readonly name: string;
+  readonly index: number;
+  readonly type: ColumnType;
+  /** All ones for integer types; NaN (never equal) for f64, which holds any number. */
+  readonly escape: number;
+}
+
+export type Columns<S> = {
+  readonly [K in keyof S]: S[K] extends { per: 'side' } ? { readonly client: Column; readonly server: Column } : Column;
+};
+
+export interface Layout<S> {
+  readonly cols: Columns<S>;
+  readonly list: readonly Column[];
+}
+
+const ESCAPE: Record<ColumnType, number> = { u8: 0xff, u16: 0xffff, u32: 0xffffffff, f64: NaN };
+const BYTES: Record<ColumnType, number> = { u8: 1, u16: 2, u32: 4, f64: 8 };
+
+export function defineLayout<S extends Record<string, ColumnSpec>>(spec: S): Layout<S> {
+  const list: Column[] = [];
+  const cols: Record<string, unknown> = {};
+  const add = (name: string, type: ColumnType): Column => {
+    const c: Column = { name, index: list.length, type, escape: ESCAPE[type] };
+    list.push(c);
+    return c;
+  };
+  for (const [name, s] of Object.entries(spec)) {
+    cols[name] = s.per === 'side'
+      ? Object.freeze({ client: add(`${name}.client`, s.type), server: add(`${name}.server`, s.type) })
+      : add(name, s.type);
+  }
+  return { cols: Object.freeze(cols) as Columns<S>, list };
+}
+
+/** Bytes one row takes in the chunks (side-map entries come on top, for the rare values). */
+export function rowBytes(list: readonly Column[]): number {
+  return list.reduce((n, c) => n + BYTES[c.type], 0);
+}
+
+type Chunk = (Uint8Array | Uint16Array | Uint32Array | Float64Array)[];
+
+function newArray(type: ColumnType, n: number): Uint8Array | Uint16Array | Uint32Array | Float64Array {
+  switch (type) {
+    case 'u8': return new Uint8Array(n);
+    case 'u16': return new Uint16Array(n);
+    case 'u32': return new Uint32Array(n);
+    default: return new Float64Array(n);
+  }
+}
+
+/** Rows per chunk: full chunks are never copied again as the store grows. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+/** The first chunk starts this small and doubles, so a capture of ten flows does not take a full chunk. */
+const FIRST_ROWS = 256;
+
+export class ColumnStore {
+  private readonly chunks: Chunk[] = [];
+  private capacity = 0;
+  private rows = 0;
+  /** Values that do not fit their column's type, by row × columns + column. */
+  private readonly wide = new Map<number, number>();
+  private readonly width: number;
+
+  constructor(private readonly list: readonly Column[]) {
+    this.width = list.length;
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Bytes held: the chunks' arrays, and an estimate of the side map (about 40 bytes an entry). */
+  bytes(): number {
+    let n = 0;
+    for (const ch of this.chunks) for (const a of ch) n += a.byteLength;
+    return n + this.wide.size * 40;
+  }
+
+  /** A new zeroed row's index. */
+  addRow(): number {
+    const row = this.rows;
+    if (row === this.capacity) this.grow();
+    this.rows++;
+    return row;
+  }
+
+  private grow(): void {
+    const last = this.chunks.length - 1;
+    const lastRows = last >= 0 ? this.chunks[last][0].length : CHUNK;
+    if (lastRows < CHUNK) {
+      const n = lastRows * 2;
+      this.chunks[last] = this.chunks[last].map((a, i) => {
+        const bigger = newArray(this.list[i].type, n);
+        (bigger as Float64Array).set(a as Float64Array);
+        return bigger;
+      });
+      this.capacity += n - lastRows;
+      return;
+    }
+    const n = this.chunks.length === 0 ? FIRST_ROWS : CHUNK;
+    this.chunks.push(this.list.map((c) => newArray(c.type, n)));
+    this.capacity += n;
+  }
+
+  set(c: Column, row: number, v: number): void {
+    const a = this.chunks[row >>> CHUNK_BITS][c.index];
+    if (c.type !== 'f64' && !((v >>> 0) === v && v < c.escape)) {
+      this.wide.set(row * this.width + c.index, v);
+      a[row & CHUNK_MASK] = c.escape;
+      return;
+    }
+    a[row & CHUNK_MASK] = v;
+  }
+
+  get(c: Column, row: number): number {
+    const v = this.chunks[row >>> CHUNK_BITS][c.index][row & CHUNK_MASK];
+    return v === c.escape ? this.wide.get(row * this.width + c.index)! : v;
+  }
+}

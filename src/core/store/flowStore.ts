@@ -1,0 +1,404 @@
+/**
+ * Every finished flow of a capture, kept in compact columns (about 100 bytes an IPv4 flow), so
+ * stories, findings and charts see every flow while only the flows that are printed or shown
+ * become `Flow` objects (`flow(id)`, built on demand with the same fields and values as
+ * buildFlow gives a live flow).
+ *
+ * A flow is stored client first (roles are decided when it finishes), with its time points as
+ * the file recorded them (seconds, fraction, resolution), so printed times and RTTs are exactly
+ * those of the live flow. Strings and small objects that many flows share (histories, option
+ * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
+ */
+import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
+import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
+import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
+import type { ConnState, Endpoint, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import type { FlowGlance } from '../stories/context';
+import type { Clock } from '../stories/clock';
+import { decideRoles } from '../engine/roles';
+import { formatPoint, fracToNs } from '../engine/time';
+import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
+import { Interner } from './interner';
+import { RowIndex } from './rowIndex';
+import { clockNs, Glance } from './glance';
+import { V6List } from './v6List';
+import { AnsweredPoints, handshakeTimes } from './answered';
+
+/**
+ * A time point other than the first is stored relative to the flow's first packet: packets and
+ * whole seconds since then (a handshake's points are a few packets and seconds apart), its
+ * fraction as recorded, and its resolution's index.
+ */
+const LAYOUT = defineLayout({
+  /** IPv4 address, or for IPv6 the index of the address in the store's IPv6 list. */
+  addr: perSide('u32'),
+  port: perSide('u16'),
+  flags: perFlow('u16'),
+  /** Interned Shape: what flows of a capture mostly have in common. */
+  shape: perFlow('u32'),
+  firstPacket: perFlow('f64'),
+  firstSec: perFlow('u32'),
+  firstFrac: perFlow('u32'),
+  lastPacket: perFlow('u32'),
+  lastSec: perFlow('u16'),
+  lastFrac: perFlow('u32'),
+  synPacket: perFlow('u32'),
+  synSec: perFlow('u16'),
+  synFrac: perFlow('u32'),
+  synAckPacket: perFlow('u32'),
+  synAckSec: perFlow('u16'),
+  synAckFrac: perFlow('u32'),
+  ackPacket: perFlow('u32'),
+  ackSec: perFlow('u16'),
+  ackFrac: perFlow('u32'),
+  packets: perSide('u16'),
+  payload: perSide('u32'),
+  exchanges: perFlow('u16'),
+  syn: perFlow('u8'),
+  synRetx: perFlow('u8'),
+  synAck: perFlow('u8'),
+  synAckRetx: perFlow('u8'),
+  synData: perFlow('u16'),
+});
+const C = LAYOUT.cols;
+
+/** Bytes a stored flow takes in the columns (plus 4 in the id index). */
+export const FLOW_ROW_BYTES = rowBytes(LAYOUT.list);
+
+const V6 = 1;
+const ROLE_SHIFT = 1; // 2 bits
+const COMPLETE = 1 << 3;
+const SIMULTANEOUS_OPEN = 1 << 4;
+const PORT_REUSE = 1 << 5;
+const RESET_SHIFT = 6; // 2 bits
+const FIN_CLIENT = 1 << 8;
+const FIN_SERVER = 1 << 9;
+const HAS_SYN = 1 << 10;
+const HAS_SYNACK = 1 << 11;
+const HAS_ACK = 1 << 12;
+const HAS_INTERVALS = 1 << 13;
+/** FlowFacts.cutOff (incomplete at the capture's end) and .forced (finished live at maxLiveFlows). */
+const CUT_OFF = 1 << 14;
+const FORCED = 1 << 15;
+
+const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
+const RESETS: readonly Flow['reset'][] = [null, 'client', 'server', 'both'];
+
+/** A time point's columns; `at`: its resolution's place in Shape.ups. */
+interface Point {
+  packet: Column;
+  sec: Column;
+  frac: Column;
+  at: number;
+}
+const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, at: 1 };
+const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, at: 2 };
+const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, at: 3 };
+const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, at: 4 };
+
+/**
+ * A flow's values that are drawn from a small set in any capture: a few histories, stacks
+ * (option sets), VLAN/interface lists and resolutions. One interned object per distinct
+ * combination, one index per flow.
+ */
+interface Shape {
+  state: ConnState;
+  completeness: number;
+  history: string;
+  options: { client: TcpOptionsSeen; server: TcpOptionsSeen };
+  vlan: number[];
+  interfaces: number[];
+  /** Resolution (units per second) of the first, last, SYN, SYN-ACK and ACK points (0: none). */
+  ups: number[];
+}
+
+/** A point read back: what formatting and time differences need. */
+interface ReadPoint {
+  packet: number;
+  sec: number;
+  ns: number;
+  frac: number;
+  ups: number;
+}
+
+function newReadPoint(): ReadPoint {
+  return { packet: 0, sec: 0, ns: 0, frac: 0, ups: 1e6 };
+}
+
+export class FlowStore {
+  private readonly rows = new ColumnStore(LAYOUT.list);
+  /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
+  private readonly rowOf = new RowIndex();
+  private readonly v6 = new V6List();
+  private readonly shapes = new Interner<Shape>((x) => `${x.state} ${x.completeness} ${this.optionPairs.intern(x.options)} ${x.vlan.join(',')}|${x.interfaces.join(',')} ${x.ups.join(',')} ${x.history}`);
+  private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
+  /** The shapes seen last per history, tried before building an intern key (a flood's flows share one). */
+  private readonly recentShapes = new Map<string, number>();
+  private readonly intervals = new Map<number, [number[], number[]]>();
+  /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
+  private readonly answered = new AnsweredPoints();
+  private readonly facts: FlowFacts = newFlowFacts();
+
+  /** Flows stored. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  has(id: number): boolean {
+    return this.rowOf.get(id) >= 0;
+  }
+
+  /** Bytes held by the columns, index and side tables (interned values not counted). */
+  bytes(): number {
+    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.size * 120 + this.answered.bytes();
+  }
+
+  /** Stores a finished flow (its state is reused afterwards: everything is copied); `facts`: the analyzer's (cutOff, forced). */
+  add(f: FlowState, facts?: FlowFacts): void {
+    const k = facts ?? flowFacts(f, this.facts);
+    const r = this.rows;
+    const row = r.addRow();
+    this.rowOf.set(f.id, row);
+    const c = k.client;
+    const s = 1 - c;
+    const a = f.s.a;
+    const o = f.o;
+    const roles = decideRoles(f);
+    const hasSyn = f.firstSynSide === c;
+    const hasSynAck = f.firstSynAckSide === s;
+    const finC = a[o + V_FIN + c] > 0;
+    const finS = a[o + V_FIN + s] > 0;
+    const synIv = f.synIntervals?.[c] ?? NONE;
+    const synAckIv = f.synAckIntervals?.[s] ?? NONE;
+    let flags = BASES.indexOf(roles.basis) << ROLE_SHIFT;
+    if (f.ipVersion === 6) flags |= V6;
+    if (k.complete) flags |= COMPLETE;
+    if (k.simultaneousOpen) flags |= SIMULTANEOUS_OPEN;
+    if (k.portReuse) flags |= PORT_REUSE;
+    flags |= RESETS.indexOf(k.reset) << RESET_SHIFT;
+    if (finC) flags |= FIN_CLIENT;
+    if (finS) flags |= FIN_SERVER;
+    if (hasSyn) flags |= HAS_SYN;
+    if (hasSynAck) flags |= HAS_SYNACK;
+    if (f.hasAck) flags |= HAS_ACK;
+    if (k.cutOff) flags |= CUT_OFF;
+    if (k.forced) flags |= FORCED;
+    this.answered.note(row, f, k, hasSyn, hasSynAck);
+    if (synIv.length > 0 || synAckIv.length > 0) {
+      flags |= HAS_INTERVALS;
+      this.intervals.set(row, [synIv.slice(), synAckIv.slice()]);
+    }
+    r.set(C.flags, row, flags);
+    const addrs = f.s.addrs;
+    const at = f.addrAt;
+    r.set(C.addr.client, row, f.ipVersion === 6 ? this.v6.add(addrs, at + c * 16) : v4(addrs, at + c * 16));
+    r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, at + s * 16) : v4(addrs, at + s * 16));
+    r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
+    r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
+    const zeek = f.zeek;
+    r.set(C.shape, row, this.shapeOf(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
+    const firstPacket = f.pointPacket(P_FIRST);
+    const firstSec = f.pointSec(P_FIRST);
+    r.set(C.firstPacket, row, firstPacket);
+    r.set(C.firstSec, row, firstSec);
+    r.set(C.firstFrac, row, a[o + P_FIRST + 3]);
+    this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac);
+    if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
+    if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
+    if (f.hasAck) this.setSlabPoint(row, ACK, f, P_ACK, firstPacket, firstSec);
+    r.set(C.packets.client, row, a[o + V_PACKETS + c]);
+    r.set(C.packets.server, row, a[o + V_PACKETS + s]);
+    r.set(C.payload.client, row, a[o + V_PAYLOAD + c]);
+    r.set(C.payload.server, row, a[o + V_PAYLOAD + s]);
+    r.set(C.exchanges, row, a[o + V_TURNS + c]);
+    r.set(C.syn, row, k.syn);
+    r.set(C.synRetx, row, k.synRetx);
+    r.set(C.synAck, row, k.synAck);
+    r.set(C.synAckRetx, row, k.synAckRetx);
+    r.set(C.synData, row, a[o + V_SYN_DATA + c]);
+  }
+
+  private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
+    const a = f.s.a;
+    const o = f.o;
+    const ups0 = a[o + P_FIRST + 4];
+    const ups1 = f.lastUps;
+    const ups2 = hasSyn ? a[o + P_SYN + 4] : 0;
+    const ups3 = hasSynAck ? a[o + P_SYNACK + 4] : 0;
+    const ups4 = f.hasAck ? a[o + P_ACK + 4] : 0;
+    const options = optionsPair(k.clientOptions, k.serverOptions);
+    const completeness = completenessOf(f);
+    const ifs = f.interfaces;
+    const recent = this.recentShapes.get(history);
+    if (recent !== undefined) {
+      const x = this.shapes.value(recent);
+      const u = x.ups;
+      if (x.state === state && x.completeness === completeness && x.options === options && x.vlan === f.vlan &&
+        (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
+        u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent;
+    }
+    const i = this.shapes.intern({
+      state, completeness, history, options,
+      vlan: f.vlan as number[],
+      interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
+      ups: [ups0, ups1, ups2, ups3, ups4],
+    });
+    if (this.recentShapes.size < 4096 || this.recentShapes.has(history)) this.recentShapes.set(history, i);
+    return i;
+  }
+
+  private setSlabPoint(row: number, p: Point, f: FlowState, at: number, firstPacket: number, firstSec: number): void {
+    const a = f.s.a;
+    const o = f.o + at;
+    this.setPoint(row, p, a[o] - firstPacket, a[o + 1] - firstSec, a[o + 3]);
+  }
+
+  private setPoint(row: number, p: Point, packets: number, secs: number, frac: number): void {
+    const r = this.rows;
+    r.set(p.packet, row, packets);
+    r.set(p.sec, row, secs);
+    r.set(p.frac, row, frac);
+  }
+
+  private readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
+    const r = this.rows;
+    out.packet = firstPacket + r.get(p.packet, row);
+    out.sec = firstSec + r.get(p.sec, row);
+    out.frac = r.get(p.frac, row);
+    out.ups = shape.ups[p.at];
+    out.ns = fracToNs(out.frac, out.ups);
+    return out;
+  }
+
+  private address(row: number, col: Column, v6: boolean): string {
+    const x = this.rows.get(col, row);
+    // join(): one flat string, as formatAddress makes (a template makes a rope).
+    return v6 ? this.v6.format(x) : [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+  }
+
+  /**
+   * A few fields of flow `id` without building it (stories decide from these which flows to
+   * build); false when the id is not stored.
+   */
+  glance(id: number): FlowGlance | undefined {
+    const row = this.rowOf.get(id);
+    if (row < 0) return undefined;
+    this.glancer.row = row;
+    return this.glancer;
+  }
+  private readonly glancer = new Glance(this);
+
+  /** For Glance: the parts of a row it reads, each built only when asked for. */
+  serverOf(row: number): Endpoint {
+    const r = this.rows;
+    const v6 = (r.get(C.flags, row) & V6) !== 0;
+    const addr = r.get(C.addr.server, row);
+    const port = r.get(C.port.server, row);
+    const last = this.lastServer;
+    // A flood's flows share one server: one endpoint object for a run of them.
+    if (last && !v6 && !this.lastServerV6 && this.lastServerAddr === addr && last.port === port) return last;
+    this.lastServerAddr = addr;
+    this.lastServerV6 = v6;
+    return (this.lastServer = { ip: this.address(row, C.addr.server, v6), port });
+  }
+  private lastServer: Endpoint | null = null;
+  private lastServerAddr = -1;
+  private lastServerV6 = false;
+
+  /**
+   * connectStartNs of the row's flow, from the numbers when its times print as whole seconds and
+   * nine decimals (what the clock reads back exactly), else from the printed times.
+   */
+  connectNsOf(row: number, clock: Clock): number {
+    const r = this.rows;
+    const shape = this.shapes.value(r.get(C.shape, row));
+    const firstSec = r.get(C.firstSec, row);
+    const first: ReadPoint = { packet: 0, sec: firstSec, frac: r.get(C.firstFrac, row), ups: shape.ups[0], ns: 0 };
+    const syn = (r.get(C.flags, row) & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, 0, firstSec, newReadPoint()) : null;
+    const a = clockNs(clock, first);
+    return syn === null || syn.packet === 0 ? a : Math.min(a, clockNs(clock, syn));
+  }
+
+  completeOf(row: number): boolean {
+    return (this.rows.get(C.flags, row) & COMPLETE) !== 0;
+  }
+
+  /** What the flow's findings were decided on besides its Flow fields (FlowFacts), by id. */
+  factsOf(id: number): { synDup: number; synAckDup: number; cutOff: boolean; forced: boolean } | undefined {
+    const row = this.rowOf.get(id);
+    const flags = row < 0 ? 0 : this.rows.get(C.flags, row);
+    const x = this.answered.of(row);
+    return row < 0 ? undefined : { synDup: x?.synDup ?? 0, synAckDup: x?.synAckDup ?? 0, cutOff: (flags & CUT_OFF) !== 0, forced: (flags & FORCED) !== 0 };
+  }
+
+  /**
+   * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
+   * `findings`: the ids of the findings naming it (the caller's index).
+   */
+  flow(id: number, findings: number[] = []): Flow | undefined {
+    const row = this.rowOf.get(id);
+    if (row < 0) return undefined;
+    const r = this.rows;
+    const flags = r.get(C.flags, row);
+    const v6 = (flags & V6) !== 0;
+    const firstPacket = r.get(C.firstPacket, row);
+    const firstSec = r.get(C.firstSec, row);
+    const firstFrac = r.get(C.firstFrac, row);
+    const shape = this.shapes.value(r.get(C.shape, row));
+    const firstUps = shape.ups[0];
+    const start = formatPoint({ sec: firstSec, frac: firstFrac, ups: firstUps });
+    const last = this.readPoint(row, LAST, shape, firstPacket, firstSec, newReadPoint());
+    const lastPacket = last.packet;
+    const end = lastPacket === firstPacket ? start : formatPoint(last);
+    const hasSyn = (flags & HAS_SYN) !== 0;
+    const hasSynAck = (flags & HAS_SYNACK) !== 0;
+    const hasAck = (flags & HAS_ACK) !== 0;
+    const syn = hasSyn ? this.readPoint(row, SYN, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const synAck = hasSynAck ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const ack = hasAck ? this.readPoint(row, ACK, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row)! : null;
+    const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
+    return {
+      id,
+      client: { ip: this.address(row, C.addr.client, v6), port: r.get(C.port.client, row) },
+      server: { ip: this.address(row, C.addr.server, v6), port: r.get(C.port.server, row) },
+      roleBasis: BASES[(flags >> ROLE_SHIFT) & 3],
+      vlan: shape.vlan,
+      interfaces: shape.interfaces,
+      firstPacket: int(firstPacket),
+      lastPacket: int(lastPacket),
+      start,
+      end,
+      packets: countPair(r.get(C.packets.client, row), r.get(C.packets.server, row)),
+      payloadBytes: countPair(r.get(C.payload.client, row), r.get(C.payload.server, row)),
+      exchanges: r.get(C.exchanges, row),
+      syn: r.get(C.syn, row),
+      synRetransmissions: r.get(C.synRetx, row),
+      synAck: r.get(C.synAck, row),
+      synAckRetransmissions: r.get(C.synAckRetx, row),
+      synIntervals: iv && iv[0].length > 0 ? iv[0].slice() : (NONE as number[]),
+      synAckIntervals: iv && iv[1].length > 0 ? iv[1].slice() : (NONE as number[]),
+      handshake: {
+        complete: (flags & COMPLETE) !== 0,
+        syn: syn ? ref(syn, firstPacket, start) : null,
+        synAck: synAck ? ref(synAck, lastPacket, end) : null,
+        ack: ack ? ref(ack, lastPacket, end) : null,
+        ...handshakeTimes(this.answered.of(row), syn, synAck, ack),
+      },
+      options: shape.options,
+      synData: r.get(C.synData, row),
+      simultaneousOpen: (flags & SIMULTANEOUS_OPEN) !== 0,
+      portReuse: (flags & PORT_REUSE) !== 0,
+      reset: RESETS[(flags >> RESET_SHIFT) & 3],
+      fin: FINS[((flags & FIN_CLIENT) !== 0 ? 1 : 0) + ((flags & FIN_SERVER) !== 0 ? 2 : 0)],
+      state: shape.state,
+      history: shape.history,
+      completeness: shape.completeness,
+      findings,
+    };
+  }
+}
+
+function v4(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+}

@@ -1,0 +1,43 @@
+/**
+ * The store's flows as the engine's callers read them: the first n as Flow objects (the
+ * result's listed flows), every flow by position (the editor's table), every flow in id order
+ * behind a filter (stories). Flow ids are dense from 1, so position i is flow i + 1.
+ */
+import type { Flow } from '../engine/result';
+import type { FlowSource } from '../stories/context';
+import type { FlowList } from './flowList';
+import type { FlowStore } from './flowStore';
+
+export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, number[]>): Flow[] {
+  const out: Flow[] = [];
+  for (let id = 1; id <= n; id++) {
+    const flow = store.flow(id, findingsOf.get(id));
+    if (flow) out.push(flow);
+  }
+  return out;
+}
+
+export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number } {
+  return {
+    length: n,
+    at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
+    idAt: (i) => i + 1,
+  };
+}
+
+export function storedFlowSource(store: FlowStore, n: number): FlowSource {
+  return {
+    size: n,
+    get: (id) => store.flow(id),
+    forEach(fn, keep) {
+      for (let id = 1; id <= n; id++) {
+        if (keep) {
+          const g = store.glance(id);
+          if (!g || !keep(g)) continue;
+        }
+        const f = store.flow(id);
+        if (f) fn(f);
+      }
+    },
+  };
+}
