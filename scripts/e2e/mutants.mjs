@@ -70,14 +70,12 @@ export const MUTANTS = [
     caughtBy: /flow table rows/,
   },
   {
-    // Waits for the verdict line (another branch). After that merge: point `file`/`find` at the
-    // line that renders the verdict, make `replace` drop it, and move 'verdict' into pending.mjs's
-    // DEFAULT; the check it needs is verdictScenario (scenarios/verdict.mjs).
+    // The verdict is computed and sent as before; the line that shows it stays hidden.
     name: 'verdict line missing',
     pending: 'verdict',
-    file: null,
-    find: null,
-    replace: null,
+    file: 'webview/main.ts',
+    find: '  verdictLine.hidden = false;',
+    replace: '  verdictLine.hidden = true;',
     args: ['--only=verdicts', '--samples=refused.pcap'],
     caughtBy: /verdict line/,
   },

@@ -41,8 +41,14 @@ export async function retransmittedSynScenario(ctx) {
     const w = await openCapture(page, SAMPLE);
     // As a user finds a flow by number: F1 → Show Flow… → its number.
     await paletteCommand(page, titleOf('synscope.showFlow'));
-    const input = page.locator('.quick-input-widget input');
+    // The flow pick replaces the palette in the same widget: type only once it is there (its
+    // placeholder), and press Enter once the flow is listed, as a user reads before choosing.
+    const input = page.locator('.quick-input-widget input[placeholder^="Address, port"]');
+    await input.waitFor({ timeout: 10_000 });
     await input.fill(String(flow.id));
+    // The first row must be the flow typed (flows whose addresses hold the digits come after).
+    const first = page.locator('.quick-input-list .monaco-list-row').first();
+    await eventually(async () => assert.match(await first.innerText(), new RegExp(`^${flow.id}\\s`), 'the first row of the pick'), 10_000);
     await input.press('Enter');
     await w.locator(`svg[data-testid="sequence-diagram"][data-flow-id="${flow.id}"]`).first().waitFor({ timeout: 20_000 });
     await eventually(async () => {
