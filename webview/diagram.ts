@@ -20,6 +20,7 @@ export class DiagramPane {
   private readonly findings = h('ul', { class: 'flow-findings' });
   private readonly buttons = h('div', { class: 'diagram-actions' });
   private readonly fewer = h('vscode-button', { secondary: true, title: 'Draw only the packets that tell the handshake', 'data-testid': 'handshake-only' }, 'Handshake only');
+  private readonly wireshark: HTMLElement;
   private flowId: number | null = null;
 
   constructor(actions: DiagramActions) {
@@ -28,13 +29,15 @@ export class DiagramPane {
       b.addEventListener('click', () => this.flowId !== null && run(this.flowId));
       return b;
     };
+    this.wireshark = button('Open in Wireshark', 'Open the capture in Wireshark filtered to this flow, at its first frame', 'open-in-wireshark', actions.openInWireshark);
+    this.wireshark.hidden = true;
     this.fewer.addEventListener('click', () => this.flowId !== null && actions.showPackets(this.flowId, false));
     this.buttons.append(
       this.fewer,
       button('Export…', 'Save the diagram as SVG or Mermaid', 'export-diagram', actions.exportDiagram),
       button('Copy summary', 'Copy a plain-text summary of this flow', 'copy-summary', actions.copySummary),
       button('Copy Wireshark filter', 'Copy this flow\'s display filter (tcp.stream eq N and its endpoints) to paste into Wireshark', 'copy-wireshark-filter', actions.copyFilter),
-      button('Open in Wireshark', 'Open the capture in Wireshark filtered to this flow', 'open-in-wireshark', actions.openInWireshark),
+      this.wireshark,
     );
     this.buttons.hidden = true;
     // The "⋯ N packets not drawn" marker: a click (or Enter) draws every packet of the flow.
@@ -50,6 +53,11 @@ export class DiagramPane {
     this.element = h('section', { class: 'diagram-pane', 'aria-label': 'Sequence diagram' },
       h('div', { class: 'diagram-head' }, this.title, this.buttons), this.body, this.findings);
     this.showMessage('Select a flow to see its handshake.');
+  }
+
+  /** Offers "Open in Wireshark" only where it can work (the host says). */
+  set wiresharkInstalled(on: boolean) {
+    this.wireshark.hidden = !on;
   }
 
   showMessage(text: string): void {

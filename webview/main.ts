@@ -274,6 +274,7 @@ function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       fileName = m.fileName;
+      diagram.wiresharkInstalled = m.wireshark === true;
       if (timeMode === null) timeMode = menuChoice(m.timeDisplay) ?? 'sinceCapture';
       applyTime();
       title.textContent = fileName;

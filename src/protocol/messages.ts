@@ -109,7 +109,8 @@ export type WebviewToHost =
 
 export type HostToWebview =
   /** First message after `ready`. */
-  | { type: 'init'; fileName: string; timeDisplay: TimeDisplay }
+  /** `wireshark`: the Wireshark GUI is installed and the capture is a local file (Open in Wireshark works). */
+  | { type: 'init'; fileName: string; timeDisplay: TimeDisplay; wireshark?: boolean }
   /** Analysis (re)started: drop rows and summary. */
   | { type: 'started' }
   /** Counters while reading. */
