@@ -90,7 +90,7 @@ const diagram = new DiagramPane({
 
 // How the table and the diagram write times: the synscope.timeDisplay setting's choices,
 // starting from the setting; a choice made here stays with this editor.
-const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Times shown as', title: 'How the table\'s Start column and the diagram write times (setting: synscope.timeDisplay)' }) as HTMLElement & { value: string };
+const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Times shown as', title: 'How the diagram and the table\'s Start column write times (setting: synscope.timeDisplay). "Since flow start" counts the diagram from the flow\'s first packet; the table\'s Start column then counts from the capture\'s start.' }) as HTMLElement & { value: string };
 for (const t of TIME_MENU) timeSelect.append(h('vscode-option', { value: t.display }, `Time: ${t.label}`));
 let timeMode: TimeDisplay | null = menuChoice(view.timeMode);
 timeSelect.addEventListener('change', () => {

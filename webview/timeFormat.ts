@@ -16,7 +16,7 @@ export type TimeMode = 'sinceStart' | 'timeOfDay' | 'delta' | 'epoch';
 export const TIME_MENU: { display: TimeDisplay; label: string; table: TimeMode }[] = [
   { display: 'sinceCapture', label: 'since capture start', table: 'sinceStart' },
   { display: 'timeOfDay', label: 'time of day (UTC)', table: 'timeOfDay' },
-  { display: 'relative', label: 'since the flow starts', table: 'sinceStart' },
+  { display: 'relative', label: 'since flow start', table: 'sinceStart' },
   { display: 'delta', label: 'since the previous one', table: 'delta' },
   { display: 'absolute', label: 'epoch seconds', table: 'epoch' },
 ];

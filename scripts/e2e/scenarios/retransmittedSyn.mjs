@@ -36,6 +36,10 @@ export async function retransmittedSynScenario(ctx) {
     let lastSyn = null;
     for (const [n, fr] of frames) if (n < synAck.packet && fr.stream === stream && fr.flags.join() === 'SYN') lastSyn = n;
     const serverTime = secondsBetween(frames, lastSyn, synAck.packet);
+    // What the application waited: its first SYN to the handshake's ACK, retries included.
+    let firstSyn = null;
+    for (const [n, fr] of frames) if (firstSyn === null && fr.stream === stream && fr.flags.join() === 'SYN') firstSyn = n;
+    const connectTime = secondsBetween(frames, firstSyn, ack.packet);
     const initialRtt = frames.get(ack.packet).initialRtt;
     assert.ok(initialRtt !== null, `tshark gives no initial RTT at frame ${ack.packet}`);
     const w = await openCapture(page, SAMPLE);
@@ -55,6 +59,12 @@ export async function retransmittedSynScenario(ctx) {
       const d = await diagramOnScreen(w);
       assertDuration(bracketValue(d.texts, /^server[ -]?(side|time|rtt)\b/i) ?? '', serverTime, `flow ${flow.id}: server-side bracket`, `tshark (frame ${lastSyn} → ${synAck.packet})`);
       assertDuration(bracketValue(d.texts, /^(handshake|initial) RTT$/i) ?? '', initialRtt, `flow ${flow.id}: handshake RTT bracket`, 'tshark\'s initial_rtt');
+      assertDuration(bracketValue(d.texts, /^connect time$/i) ?? '', connectTime, `flow ${flow.id}: connect-time bracket`, `tshark (frame ${firstSyn} → ${ack.packet})`);
     });
+    // For the screenshot: the brackets in view, not under a Problems panel left open.
+    if (await page.locator('.part.panel').isVisible().catch(() => false)) {
+      await page.locator('.part.panel .action-label[aria-label^="Hide Panel"], .part.panel .action-label[aria-label^="Close Panel"]').first().click().catch(() => {});
+    }
+    await w.locator('[data-testid="rtt"], [data-testid="rtt-bracket"]').first().scrollIntoViewIfNeeded().catch(() => {});
   });
 }
