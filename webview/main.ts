@@ -8,14 +8,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './styles.css';
 import type { FlowFilter, FlowQuery } from '../src/protocol/flowTable';
-import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, ViewState } from '../src/protocol/messages';
+import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, TimeDisplay, ViewState } from '../src/protocol/messages';
 import { DiagramPane } from './diagram';
 import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
 import { countOf, describeDamage, fmtDuration } from './format';
 import { FlowTable } from './flowTable';
 import { COLUMNS } from './columns';
-import { TIME_MODES, modeFromSetting, spansDays, type TimeMode } from './timeFormat';
+import { TIME_MENU, menuChoice, spansDays, tableMode } from './timeFormat';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
 import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
@@ -32,6 +32,10 @@ let done = false;
 let overview: Overview | null = null;
 let detailSeq = 0;
 let detailTimer: ReturnType<typeof setTimeout> | undefined;
+/** The diagram draws every packet of the flow (the omitted-packets marker was clicked). */
+let everyPacket = false;
+/** The flow the diagram shows; another flow goes back to the handshake's packets. */
+let detailFlowId: number | null = null;
 
 // ------------------------------------------------------------------ layout
 const title = h('h1', { class: 'file-name' });
@@ -76,24 +80,34 @@ const table = new FlowTable(view.query, { getPage: (q, offset, limit) => request
 const diagram = new DiagramPane({
   exportDiagram: (flowId) => send({ type: 'command', command: 'exportDiagram', flowId }),
   copySummary: (flowId) => send({ type: 'command', command: 'copyFlowSummary', flowId }),
+  copyFilter: (flowId) => send({ type: 'command', command: 'copyWiresharkFilter', flowId }),
+  openInWireshark: (flowId) => send({ type: 'command', command: 'openInWireshark', flowId }),
+  showPackets: (flowId, every) => {
+    everyPacket = every;
+    loadDetail(flowId, 0);
+  },
 });
 
-// How the table writes times; the diagram follows the synscope.timeDisplay setting.
-const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Time column shows', title: 'How the Start column writes times' }) as HTMLElement & { value: string };
-for (const t of TIME_MODES) timeSelect.append(h('vscode-option', { value: t.mode }, `Time: ${t.label}`));
-let timeMode: TimeMode | null = (TIME_MODES.find((t) => t.mode === view.timeMode)?.mode) ?? null;
+// How the table and the diagram write times: the synscope.timeDisplay setting's choices,
+// starting from the setting; a choice made here stays with this editor.
+const timeSelect = h('vscode-single-select', { class: 'f-time', 'aria-label': 'Times shown as', title: 'How the diagram and the table\'s Start column write times (setting: synscope.timeDisplay). "Since flow start" counts the diagram from the flow\'s first packet; the table\'s Start column then counts from the capture\'s start.' }) as HTMLElement & { value: string };
+for (const t of TIME_MENU) timeSelect.append(h('vscode-option', { value: t.display }, `Time: ${t.label}`));
+let timeMode: TimeDisplay | null = menuChoice(view.timeMode);
 timeSelect.addEventListener('change', () => {
-  timeMode = timeSelect.value as TimeMode;
+  const picked = menuChoice(timeSelect.value);
+  if (!picked || picked === timeMode) return;
+  timeMode = picked;
   view.timeMode = timeMode;
   persist();
   applyTime();
+  if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
 });
 
 function applyTime(): void {
-  const mode = timeMode ?? 'sinceStart';
+  const mode = timeMode ?? 'sinceCapture';
   timeSelect.value = mode;
   const c = overview?.capture;
-  table.setTimeContext({ mode, captureStart: c?.start ?? null, spansDays: spansDays(c?.start ?? null, c?.end ?? null) });
+  table.setTimeContext({ mode: tableMode(mode), captureStart: c?.start ?? null, spansDays: spansDays(c?.start ?? null, c?.end ?? null) });
 }
 
 // Hidden while a file that could not be read is shown: an empty table and "Select a flow"
@@ -166,11 +180,14 @@ function loadDetail(flowId: number | null, delayMs: number): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
   const seq = ++detailSeq;
+  if (flowId !== detailFlowId) everyPacket = false;
+  detailFlowId = flowId;
+  const every = everyPacket;
   detailTimer = setTimeout(() => {
-    request('getFlowDetail', { flowId }).then(
+    request('getFlowDetail', { flowId, everyPacket: every, timeDisplay: timeMode ?? undefined }).then(
       (d) => {
         if (seq !== detailSeq) return;
-        if (d) diagram.show(d, focusFinding);
+        if (d) diagram.show(d, focusFinding, every);
         else diagram.showMessage(`There is no flow ${flowId}.`);
         focusFinding = undefined;
       },
@@ -257,7 +274,8 @@ function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       fileName = m.fileName;
-      if (timeMode === null) timeMode = modeFromSetting(m.timeDisplay);
+      diagram.wiresharkInstalled = m.wireshark === true;
+      if (timeMode === null) timeMode = menuChoice(m.timeDisplay) ?? 'sinceCapture';
       applyTime();
       title.textContent = fileName;
       document.title = fileName;
@@ -312,6 +330,11 @@ function onMessage(m: HostToWebview): void {
       void reveal(m.flowId, m.findingId).then(() => send({ type: 'revealed', seq: m.seq }));
       break;
     case 'settings':
+      // Changing the setting is a choice too: the menu follows it.
+      timeMode = menuChoice(m.timeDisplay) ?? timeMode;
+      view.timeMode = timeMode ?? undefined;
+      persist();
+      applyTime();
       if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
       break;
   }

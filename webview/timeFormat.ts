@@ -3,18 +3,33 @@
  * midnight), seconds since the capture started, or the step from the previous flow; epoch
  * seconds stay available for matching the JSON. No DOM (unit-tested in test/unit/extension).
  */
+import type { TimeDisplay } from '../src/protocol/messages';
+
 export type TimeMode = 'sinceStart' | 'timeOfDay' | 'delta' | 'epoch';
 
-export const TIME_MODES: { mode: TimeMode; label: string }[] = [
-  { mode: 'sinceStart', label: 'since capture start' },
-  { mode: 'timeOfDay', label: 'time of day (UTC)' },
-  { mode: 'delta', label: 'since previous flow' },
-  { mode: 'epoch', label: 'epoch seconds' },
+/**
+ * The editor's time menu: the synscope.timeDisplay setting's five choices, one menu for the
+ * table and the diagram. The table writes each flow's start; a flow's start "since the flow's
+ * first packet" would always read 0, so that choice keeps the table since the capture's start.
+ * "Since the previous one" is the previous flow in the table and the previous packet in the diagram.
+ */
+export const TIME_MENU: { display: TimeDisplay; label: string; table: TimeMode }[] = [
+  { display: 'sinceCapture', label: 'since capture start', table: 'sinceStart' },
+  { display: 'timeOfDay', label: 'time of day (UTC)', table: 'timeOfDay' },
+  { display: 'relative', label: 'since flow start', table: 'sinceStart' },
+  { display: 'delta', label: 'since the previous one', table: 'delta' },
+  { display: 'absolute', label: 'epoch seconds', table: 'epoch' },
 ];
 
-/** The editor's setting (diagram times) → the table's starting mode. */
-export function modeFromSetting(setting: string | undefined): TimeMode {
-  return setting === 'absolute' ? 'epoch' : setting === 'timeOfDay' ? 'timeOfDay' : setting === 'delta' ? 'delta' : 'sinceStart';
+/** A persisted or configured value → a menu choice (older states stored the table's mode). */
+export function menuChoice(value: string | undefined): TimeDisplay | null {
+  const old: Record<string, TimeDisplay> = { sinceStart: 'sinceCapture', epoch: 'absolute' };
+  const v = old[value ?? ''] ?? value;
+  return TIME_MENU.find((t) => t.display === v)?.display ?? null;
+}
+
+export function tableMode(display: TimeDisplay): TimeMode {
+  return TIME_MENU.find((t) => t.display === display)?.table ?? 'sinceStart';
 }
 
 export interface TimeContext {

@@ -1,6 +1,7 @@
 // `npm run test:mutants`: proof that the E2E checks read what the user sees. Each mutant is a
 // deliberate breakage of what is on screen (empty table cells, a diagram without arrows, a
-// missing story card, a Problems click that reveals nothing, an RTT in the wrong unit), applied
+// missing story card, a Problems click that reveals nothing, an RTT in the wrong unit, a hidden
+// verdict line), applied
 // to a temporary copy of the checkout — never to the working tree — and built there; the E2E
 // then runs (scripts/e2e/run.mjs --ext=<copy> --bail) with only the steps that should catch it,
 // while the expected values still come from the unmutated CLI of the checkout. The harness
@@ -29,7 +30,7 @@ export const MUTANTS = [
   {
     name: 'empty table cells',
     file: 'webview/flowTable.ts',
-    find: 'const text = COLUMNS[c]!.text(row);',
+    find: 'const text = col.text(row, this.time);',
     replace: "const text = '';",
     args: ['--only=main', '--samples=refused.pcap'],
     caughtBy: /flow table rows/,
@@ -70,14 +71,12 @@ export const MUTANTS = [
     caughtBy: /flow table rows/,
   },
   {
-    // Waits for the verdict line (another branch). After that merge: point `file`/`find` at the
-    // line that renders the verdict, make `replace` drop it, and move 'verdict' into pending.mjs's
-    // DEFAULT; the check it needs is verdictScenario (scenarios/verdict.mjs).
+    // The verdict is computed and sent as before; the line that shows it stays hidden.
     name: 'verdict line missing',
     pending: 'verdict',
-    file: null,
-    find: null,
-    replace: null,
+    file: 'webview/main.ts',
+    find: '  verdictLine.hidden = false;',
+    replace: '  verdictLine.hidden = true;',
     args: ['--only=verdicts', '--samples=refused.pcap'],
     caughtBy: /verdict line/,
   },

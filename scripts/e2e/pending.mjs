@@ -8,7 +8,7 @@
 //             answered) and initial RTT (needs tshark and the RTT change of issue 22);
 //   problems-order — on each story sample, Problems lists the story's findings first.
 // Once the branch a check waits for is merged, it moves to the default set (DEFAULT below).
-const DEFAULT = [];
+const DEFAULT = ['layout', 'verdict', 'initial-rtt', 'problems-order'];
 
 const on = new Set([...DEFAULT, ...(process.env.SYNSCOPE_E2E_PENDING ?? '').split(',').map((s) => s.trim()).filter(Boolean)]);
 

@@ -29,6 +29,8 @@ import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { verdictScenario } from './scenarios/verdict.mjs';
 import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
+import { filterScenario } from './scenarios/filters.mjs';
+import { diagramActionsScenario } from './scenarios/diagramActions.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -43,10 +45,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -107,6 +109,8 @@ try {
       await verdictScenario(ctx, opts.samples ? opts.samples.split(',') : samples.map((f) => f.name));
     }
     if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
+    if (ready && only.has('filters')) await filterScenario(ctx);
+    if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);

@@ -8,6 +8,7 @@ import { answerRequest, type RequestHandlers, type RequestMessage } from '../pro
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewRequests, type WebviewToHost } from '../protocol/messages';
 import { CaptureDocument, type CaptureHost } from './captureDocument';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { findWireshark } from './wireshark';
 
 export const VIEW_TYPE = 'synscope.captureEditor';
 
@@ -83,7 +84,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
         switch (m.type) {
           case 'ready':
             ready = true;
-            void webview.postMessage({ type: 'init', fileName: doc.fileName, timeDisplay: this.host.settings().timeDisplay } satisfies HostToWebview);
+            void webview.postMessage({
+              type: 'init', fileName: doc.fileName, timeDisplay: this.host.settings().timeDisplay,
+              // The button appears where the command can work: the GUI installed, a local file.
+              wireshark: doc.uri.scheme === 'file' && findWireshark() !== null,
+            } satisfies HostToWebview);
             for (const s of doc.snapshotMessages()) post(s);
             if (doc.isDone && doc.lastReveal && doc.lastReveal.seq > revealAcked) {
               const r = doc.lastReveal;
@@ -119,7 +124,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     return {
       getFlows: (p) => doc.request('queryFlows', p),
       locateFlow: (p) => doc.request('locateFlow', p),
-      getFlowDetail: ({ flowId, everyPacket }) => doc.request('flowDetail', { flowId, timeDisplay: this.host.settings().timeDisplay, everyPacket }),
+      getFlowDetail: ({ flowId, everyPacket, timeDisplay }) => doc.request('flowDetail', { flowId, timeDisplay: timeDisplay ?? this.host.settings().timeDisplay, everyPacket }),
     };
   }
 }

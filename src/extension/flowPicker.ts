@@ -17,8 +17,11 @@ interface FlowItem extends vscode.QuickPickItem {
 function itemOf(row: FlowRow): FlowItem {
   return {
     flowId: row.id,
-    label: `#${row.id}  ${row.client} → ${row.server}`,
-    description: `tcp.stream ${tcpStreamOf(row.id)} · ${row.state} ${row.history}`,
+    // The flow number leads the label: VS Code sorts a typed pick by label, prefix matches
+    // first, so typing "121" puts flow 121 above the flows whose addresses hold "121"
+    // ("#121" would not be a prefix match, and its natural order put #54 and #94 first).
+    label: `${row.id}  ${row.client} → ${row.server}`,
+    description: `flow ${row.id} · tcp.stream ${tcpStreamOf(row.id)} · ${row.state} ${row.history}`,
     detail: row.findings.length > 0 ? row.findings.join(', ') : undefined,
     // The worker already matched; the pick's own label filter would drop "tcp.stream eq 4".
     alwaysShow: true,
@@ -49,12 +52,15 @@ export function pickFlow(doc: CaptureDocument, title: string): Promise<number | 
   qp.placeholder = 'Address, port, #flow or tcp.stream eq N';
   qp.matchOnDescription = true;
   let seq = 0;
+  /** Set by Enter pressed while the search for what was typed is still running. */
+  let acceptWhenDone = false;
   const refresh = (value: string): void => {
     const mine = ++seq;
     qp.busy = true;
     search(doc, value).then(
       ({ items, total }) => {
         if (mine !== seq) return;
+        if (acceptWhenDone) return accept(items[0]);
         qp.items = items;
         qp.busy = false;
         qp.title = total > items.length ? `${title} (first ${items.length} of ${total} matches)` : title;
@@ -69,14 +75,20 @@ export function pickFlow(doc: CaptureDocument, title: string): Promise<number | 
       },
     );
   };
+  let accept: (item: FlowItem | undefined) => void = () => {};
   return new Promise((resolve) => {
     let done = false;
+    accept = (item) => {
+      done = true;
+      resolve(item?.flowId);
+      qp.hide();
+    };
     qp.onDidChangeValue(refresh);
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0] ?? qp.activeItems[0];
-      done = true;
-      resolve(picked?.flowId);
-      qp.hide();
+      // Typed "121" and pressed Enter at once: the list still shows the previous search, so
+      // its first item would be some other flow. Take the answer to what was typed instead.
+      if (qp.busy) acceptWhenDone = true;
+      else accept(qp.selectedItems[0] ?? qp.activeItems[0]);
     });
     qp.onDidHide(() => {
       if (!done) resolve(undefined);

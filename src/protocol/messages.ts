@@ -82,8 +82,9 @@ export type WebviewRequests = {
    * The selected flow's events, findings and diagram; null for an unknown id. `everyPacket`
    * re-reads the flow's frames so the diagram draws all of them, not only the handshake's
    * (file captures; the diagram's "⋯ N packets not drawn" marker is what it replaces).
+   * `timeDisplay`: the editor's time menu; absent = the synscope.timeDisplay setting.
    */
-  getFlowDetail: { params: { flowId: number; everyPacket?: boolean }; result: FlowDetail | null };
+  getFlowDetail: { params: { flowId: number; everyPacket?: boolean; timeDisplay?: TimeDisplay }; result: FlowDetail | null };
 };
 
 /** Persisted with the webview's setState so a hidden/restored editor comes back as it was. */
@@ -91,7 +92,7 @@ export interface ViewState {
   selectedFlowId: number | null;
   query: FlowQuery;
   scrollTop: number;
-  /** How the table writes times (webview/timeFormat.ts TimeMode); absent = from the setting. */
+  /** The time menu's choice (a TimeDisplay), for the table and the diagram; absent = the setting. */
   timeMode?: string;
 }
 
@@ -108,7 +109,8 @@ export type WebviewToHost =
 
 export type HostToWebview =
   /** First message after `ready`. */
-  | { type: 'init'; fileName: string; timeDisplay: TimeDisplay }
+  /** `wireshark`: the Wireshark GUI is installed and the capture is a local file (Open in Wireshark works). */
+  | { type: 'init'; fileName: string; timeDisplay: TimeDisplay; wireshark?: boolean }
   /** Analysis (re)started: drop rows and summary. */
   | { type: 'started' }
   /** Counters while reading. */

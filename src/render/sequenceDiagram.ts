@@ -265,6 +265,9 @@ export function renderSequenceDiagram(
   body += lifeline(cx, breakBands, rowsBottom);
   body += lifeline(sx, breakBands, rowsBottom);
   for (const [a, b, i] of breaks) body += gapBreak(rows[i].step ?? 0, rows[i].ev.packet, [cx, sx], a, b);
+  // The numbers beside the arrows are Wireshark's frame numbers ("No."), said once over the
+  // column: "#" already names flows in the table.
+  if (rows.length > 0) body += text(cx - 8, FIRST_ROW - 4, 'frame', { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL, 'text-anchor': 'end', 'data-testid': 'frame-header' });
 
   rows.forEach((row, i) => {
     const L = layout[i];
@@ -273,7 +276,7 @@ export function renderSequenceDiagram(
     let g = title(arrowTooltip(flow, row));
     g += text(PAD, L.arrowY + 4, times[i][0], { class: 'ss-text', fill: 'currentColor', 'data-testid': 'time' });
     g += text(PAD, L.arrowY + 4 + LINE, times[i][1], { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL });
-    g += text(cx - 8, L.arrowY + 4, `#${row.ev.packet}`, { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL, 'text-anchor': 'end' });
+    g += text(cx - 8, L.arrowY + 4, String(row.ev.packet), { class: 'ss-muted', fill: FALLBACK.muted, 'font-size': FS_SMALL, 'text-anchor': 'end', 'data-testid': 'frame' });
     g += text(mid, L.top + 11, truncateEnd(row.label, maxChars), { class: 'ss-text', fill: 'currentColor', 'text-anchor': 'middle', 'data-testid': 'label' });
     g += arrowShape(row, x1, L.arrowY, x2, L.arrowY + SLANT);
     let ly = L.arrowY + SLANT + LINE + 1;

@@ -140,7 +140,7 @@ export function omittedMarker(run: OmittedRun, x1: number, x2: number, top: numb
   return el('g', {
     'data-testid': 'omitted', 'data-count': run.count, 'data-frames': run.frames ? run.frames.join(',') : undefined,
     'data-span': `${run.span[0]}-${run.span[1]}`, 'data-action': 'every-packet',
-  }, title(`${label}. The diagram draws the packets that tell the handshake: SYNs, SYN-ACKs, the handshake ACK, each side's first data, the first FIN of each side and every RST. To draw every packet: "synscope: Export Sequence Diagram…", then "every packet".`) +
+  }, title(`${label}. The diagram draws the packets that tell the handshake: SYNs, SYN-ACKs, the handshake ACK, each side's first data, the first FIN of each side and every RST. In the editor, click here to draw every packet; to save them all: "synscope: Export Sequence Diagram…", then "every packet".`) +
     el('line', { class: 'ss-muted', x1: x1 + 4, y1: y - 4, x2: x2 - 4, y2: y - 4, stroke: FALLBACK.muted, 'stroke-width': 1, 'stroke-dasharray': '2 4' }) +
     text((x1 + x2) / 2, y + 7, label, { class: 'ss-muted', fill: FALLBACK.muted, 'text-anchor': 'middle', 'font-size': 10, 'font-style': 'italic' }));
 }

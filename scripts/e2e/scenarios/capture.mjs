@@ -159,14 +159,26 @@ export async function captureScenario(ctx, name, { exportCheck = false } = {}) {
       const same = result.findings.filter((f) => oneLine(f.message) === texts[i]);
       if (same.length === 1 && same[0].flows.length > 0) { pick = i; target = same[0]; }
     }
-    assert.ok(target, `no Problems row matches a single finding with a flow; rows: ${JSON.stringify(texts.slice(0, 5))}`);
-    const flowId = target.flows[0];
+    // Findings grouped into one entry ("4 flows to …") list each flow as a related line below
+    // it ("…findings[Ln 5, Col 1]: flow 7: Handshake … took …"); clicking one shows that flow.
+    let rowLocator = rows;
+    let flowId = target?.flows[0];
+    if (!target) {
+      rowLocator = page.locator('.markers-panel .monaco-list-row[aria-level="3"]');
+      const related = await rowLocator.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      for (let i = related.length - 1; i >= 0 && pick < 0; i--) {
+        const m = /\bflow (\d+): (.+)$/.exec(oneLine(related[i]));
+        const f = m && result.findings.find((x) => x.flows.includes(Number(m[1])) && m[2].startsWith(oneLine(x.message).slice(0, 40)));
+        if (f) { pick = i; target = f; flowId = Number(m[1]); }
+      }
+      assert.ok(target, `no Problems row names a single finding's flow; rows: ${JSON.stringify([...texts, ...related].slice(0, 6))}`);
+    }
     const flow = result.flows.find((f) => f.id === flowId);
     // Show another flow first, so only the reveal can bring this one on screen.
     const other = result.flows.find((f) => f.id !== flowId && visible.has(f.id));
     if (other) await w.locator(`[data-testid="flow-row"][data-flow-id="${other.id}"]`).first().click();
     if (other) await w.locator(`svg[data-testid="sequence-diagram"][data-flow-id="${other.id}"]`).first().waitFor({ timeout: 20_000 });
-    await rows.nth(pick).click();
+    await rowLocator.nth(pick).click();
     await eventually(async () => {
       const d = await diagramOnScreen(w);
       // Revealed: the headline naming the flow is inside the webview's visible area.

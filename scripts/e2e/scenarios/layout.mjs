@@ -17,6 +17,13 @@ export async function layoutScenario(ctx, w, name, result, flow, visible) {
   for (const [width, height] of SIZES) {
     await steps.run(`${name}: at ${width}×${height} a clicked row's diagram is in view`, page, async () => {
       await page.setViewportSize({ width, height });
+      // The window as a user opens it: the editor alone, no panel left open by an earlier step
+      // (an open Problems panel halves the editor's height).
+      if (await page.locator('.part.panel').isVisible().catch(() => false)) {
+        // The panel's own "Hide Panel (Ctrl+J)" button (named "Close Panel" in older VS Code).
+        await page.locator('.part.panel .action-label[aria-label^="Hide Panel"], .part.panel .action-label[aria-label^="Close Panel"]').first().click();
+        await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5_000 });
+      }
       // From the top of the editor, as after opening the capture; the test scrolls nothing
       // afterwards (the click may scroll its row into view, as a user's would).
       await w.locator('body').evaluate(() => { scrollTo(0, 0); document.scrollingElement.scrollTop = 0; });

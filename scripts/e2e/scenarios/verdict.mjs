@@ -1,8 +1,6 @@
 // "Every sample shows a verdict line": open each sample and read the one-line verdict at the
-// top of the editor — rendered, in view without scrolling, not empty. Written ahead of the
-// verdict line (pending.mjs: SYNSCOPE_E2E_PENDING=verdict). After that branch merges, set
-// SELECTOR to the element it renders, and consider comparing its words with the CLI (the
-// flows, findings or story the verdict names).
+// top of the editor — rendered, in view without scrolling, not empty. SELECTOR is the <p>
+// webview/main.ts renders the verdict into (src/core/stories/verdict.ts words it).
 import assert from 'node:assert/strict';
 import { shownText } from '../screen.mjs';
 import { eventually } from '../workbench.mjs';

@@ -246,3 +246,18 @@ test('a long finding message wraps between the lifelines (at most three lines) i
   for (const l of lines) assert.ok(l.texts.join('').length * 6 < room, 'fits between the lifelines at 10 px monospace');
   assert.ok(tooltip(f).includes('RST/ACK the server answered'), 'full message on hover');
 });
+
+test('frame numbers read as frames: a "frame" header over the column, no "#" (which names flows in the table)', () => {
+  const s = cleanHandshake();
+  const svg = render(s);
+  const header = byTestId(svg, 'frame-header');
+  assert.equal(header.length, 1);
+  assert.equal(visibleText(header[0]).trim(), 'frame');
+  const as = arrows(svg);
+  as.forEach((a, i) => {
+    const n = s.events[i]!.packet;
+    assert.equal(visibleText(byTestId(a, 'frame')[0]).trim(), String(n));
+    assert.ok(!visibleText(a).includes('#'), `arrow ${i + 1} still writes "#": ${visibleText(a)}`);
+    assert.match(tooltip(a), new RegExp(`^Frame ${n} · `));
+  });
+});
