@@ -9,6 +9,7 @@
  * those of the live flow. Strings and small objects that many flows share (histories, option
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
+import { IntervalPool } from './intervalPool';
 import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
@@ -134,7 +135,7 @@ export class FlowStore {
   private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
   /** The shapes seen last per history, tried before building an intern key (a flood's flows share one). */
   private readonly recentShapes = new Map<string, number>();
-  private readonly intervals = new Map<number, [number[], number[]]>();
+  private readonly intervals = new IntervalPool();
   /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
   private readonly answered = new AnsweredPoints();
   private readonly facts: FlowFacts = newFlowFacts();
@@ -150,7 +151,7 @@ export class FlowStore {
 
   /** Bytes held by the columns, index and side tables (interned values not counted). */
   bytes(): number {
-    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.size * 120 + this.answered.bytes();
+    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.bytes() + this.answered.bytes();
   }
 
   /** Stores a finished flow (its state is reused afterwards: everything is copied); `facts`: the analyzer's (cutOff, forced). */
@@ -186,7 +187,7 @@ export class FlowStore {
     this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (synIv.length > 0 || synAckIv.length > 0) {
       flags |= HAS_INTERVALS;
-      this.intervals.set(row, [synIv.slice(), synAckIv.slice()]);
+      this.intervals.add(row, synIv, synAckIv);
     }
     r.set(C.flags, row, flags);
     const addrs = f.s.addrs;
@@ -356,7 +357,7 @@ export class FlowStore {
     const syn = hasSyn ? this.readPoint(row, SYN, shape, firstPacket, firstSec, newReadPoint()) : null;
     const synAck = hasSynAck ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, newReadPoint()) : null;
     const ack = hasAck ? this.readPoint(row, ACK, shape, firstPacket, firstSec, newReadPoint()) : null;
-    const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row)! : null;
+    const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row) : null;
     const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
     return {
       id,
@@ -376,8 +377,8 @@ export class FlowStore {
       synRetransmissions: r.get(C.synRetx, row),
       synAck: r.get(C.synAck, row),
       synAckRetransmissions: r.get(C.synAckRetx, row),
-      synIntervals: iv && iv[0].length > 0 ? iv[0].slice() : (NONE as number[]),
-      synAckIntervals: iv && iv[1].length > 0 ? iv[1].slice() : (NONE as number[]),
+      synIntervals: iv && iv[0].length > 0 ? iv[0] : (NONE as number[]),
+      synAckIntervals: iv && iv[1].length > 0 ? iv[1] : (NONE as number[]),
       handshake: {
         complete: (flags & COMPLETE) !== 0,
         syn: syn ? ref(syn, firstPacket, start) : null,
