@@ -119,6 +119,7 @@ function measure(cmd, args, { timeoutS = 600, discardStdout = false } = {}) {
       const m = /__BENCH__ (\d+) ([\d.]+) ([\d.]+)/.exec(err);
       let json = null;
       try { json = out ? JSON.parse(out) : null; } catch { /* not JSON */ }
+      // %M is in KiB, so maxRssMB is in MiB (the field keeps its old name for earlier result files).
       resolve({ seconds, status, timedOut, timeoutS, maxRssMB: m ? Number(m[1]) / 1024 : null, cpuSeconds: m ? Number(m[2]) + Number(m[3]) : null, json, stderr: err.replace(/__BENCH__.*\n?/, '').trim().slice(0, 400) });
     });
   });
@@ -221,7 +222,7 @@ function goals(r) {
   const minimal = by(MINIMAL);
   const out = [];
   if (reader) out.push(`reader throughput ${fmt(reader.xBare, 2)} × bare read (goal ≥ 0.7)`);
-  if (cli) out.push(`analyze throughput ${fmt(cli.xBare, 2)} × bare read (goal ≥ 0.5); peak RSS ${fmt(cli.maxRssMB, 0)} MB (goal ≤ 210 MB = 200 MiB)`);
+  if (cli) out.push(`analyze throughput ${fmt(cli.xBare, 2)} × bare read (goal ≥ 0.5); peak RSS ${fmt(cli.maxRssMB, 0)} MiB (goal ≤ 200 MiB)`);
   else out.push('analyze: no time (capped or failed)');
   if (cli && minimal) out.push(`analyze CPU ${fmt(cli.cpuSeconds / minimal.cpuSeconds, 2)} × the minimal pass's (${fmt(cli.cpuSeconds, 2)} s against ${fmt(minimal.cpuSeconds, 2)} s; goal ≤ 2)`);
   if (cli && conv) out.push(`vs tshark -z conv,tcp: ${fmt(conv.seconds / cli.seconds, 1)} × faster by wall time, ${fmt(conv.cpuSeconds / cli.cpuSeconds, 1)} × by CPU time (goal ≥ 20)`);
@@ -237,7 +238,7 @@ function rssGrowth() {
   for (const big of results.filter((r) => r.set === 'mix-1GiB')) {
     const a = rss(results.find((r) => r.set === 'mix-100MB' && r.format === big.format));
     const b = rss(big);
-    if (a && b) out.push(`CLI peak RSS, ${big.format}: ${fmt(b, 0)} MB on 1 GiB against ${fmt(a, 0)} MB on 100 MB = ${fmt(b / a, 2)} × (goal ≤ 1.1)`);
+    if (a && b) out.push(`CLI peak RSS, ${big.format}: ${fmt(b, 0)} MiB on 1 GiB against ${fmt(a, 0)} MiB on 100 MB = ${fmt(b / a, 2)} × (goal ≤ 1.1)`);
   }
   return out;
 }
@@ -250,7 +251,7 @@ const lines = [];
 for (const r of results) {
   lines.push('');
   lines.push(`${r.input}: ${r.format}, ${(r.bytes / MB).toFixed(1)} MB, ${r.packets?.toLocaleString('en-US') ?? '?'} packets`);
-  lines.push('| tool | wall (s) | CPU (s) | MB/s | packets/s | throughput ÷ bare read | peak RSS (MB) | first flow (ms) |');
+  lines.push('| tool | wall (s) | CPU (s) | MB/s | packets/s | throughput ÷ bare read | peak RSS (MiB) | first flow (ms) |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const x of r.rows) {
     if (x.na || x.note) {
