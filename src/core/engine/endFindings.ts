@@ -7,7 +7,8 @@
 import type { CaptureProblem } from '../capture/types';
 import { severityOf, type AnalysisConfig } from './config';
 import { count, dur, ep } from './describe';
-import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
+import type { Candidate } from './flowFindings';
+import { FLOOD_ABSORBED } from './findings/registry';
 import type { Finding, FindingCode } from './result';
 import { MAX_TRACKED_SERVERS, type TargetAgg } from './targets';
 import { formatPoint } from './time';

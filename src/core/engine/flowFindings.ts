@@ -19,11 +19,6 @@ export interface Candidate {
   details: Record<string, unknown>;
 }
 
-/** Codes dropped for flows that belong to a flood target's failed attempts. */
-export const FLOOD_ABSORBED: ReadonlySet<FindingCode> = new Set<FindingCode>([
-  'unanswered-syn', 'half-open', 'incomplete-at-end', 'reset-during-handshake', 'syn-retransmission', 'synack-retransmission',
-]);
-
 function at(flow: Flow, which: 'syn' | 'synAck' | 'ack'): { packet: number; time: string | null } {
   const r = flow.handshake[which];
   return r ? { packet: r.packet, time: r.time } : { packet: flow.firstPacket, time: flow.start };
