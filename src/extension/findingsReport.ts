@@ -16,7 +16,7 @@
  * that explains them; a group of one stays a plain entry.
  */
 import type { Finding, FindingCode, Severity } from '../core/engine/result';
-import { FINDING_TITLES } from '../core/output/findingDocs';
+import { FINDING_TITLES } from '../core/engine/findings/registry';
 import { plural } from '../render/format';
 
 export const REPORT_HEADER_LINES = 2;

@@ -3,6 +3,10 @@ import type { Endpoint } from '../core/engine/result';
 import {
   TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
 } from '../core/decode/types';
+import { formatDuration } from '../core/engine/describe';
+
+/** Durations are written alike in findings, reports and diagrams: one formatter, in core. */
+export { formatDuration };
 
 /**
  * An integer with thousands separators, as `toLocaleString('en-US')` writes it, without ICU:
@@ -37,35 +41,6 @@ export function secondsBetween(a: string | null | undefined, b: string | null | 
 export function fractionDigits(s: string | null | undefined): number {
   const m = typeof s === 'string' ? /\.(\d+)/.exec(s) : null;
   return m ? Math.min(m[1].length, 9) : 0;
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-}
-
-/**
- * A duration for people: "50 µs", "1.25 ms", "2.0 s". Three significant digits below a
- * second; seconds keep one decimal so a backoff chain reads 1.0, 2.0, 4.0 … like RFC 6298.
- */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const sign = seconds < 0 ? '−' : '';
-  const s = Math.abs(seconds);
-  if (s === 0) return '0 s';
-  if (s >= 3600) return `${sign}${trimZeros((s / 3600).toFixed(1))} h`;
-  if (s >= 1000) return `${sign}${s.toFixed(0)} s`;
-  if (s >= 1) return `${sign}${s.toFixed(1)} s`;
-  // Rounding can carry into the next unit (999.96 µs → "1000 µs"); step up when it does.
-  const units: Array<[number, string]> = [[1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns']];
-  for (const [scale, unit] of units) {
-    if (s >= scale * 0.9995 || unit === 'ns') {
-      const v = Number((s / scale).toPrecision(3));
-      if (v >= 1000 && unit === 'ms') return `${sign}1.0 s`;
-      if (v >= 1000) continue;
-      return `${sign}${trimZeros(String(v))} ${unit}`;
-    }
-  }
-  return `${sign}${s} s`;
 }
 
 /** "+2.0 s": a step from the previous packet. */

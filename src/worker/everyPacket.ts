@@ -42,7 +42,7 @@ export async function everyPacketEvents(path: string, flow: Flow, recorded: read
       else return;
       const other = 1 - side;
       const isAck = (seg.flags & TCP_ACK) !== 0;
-      // The engine's rule (flowState.updateFlow): a side's base is its first sequence number
+      // The engine's rule (updateFlow.ts): a side's base is its first sequence number
       // (minus one unless it is a SYN), or the peer's first ACK number minus one.
       if (!baseSet[side]) {
         baseSet[side] = true;

@@ -5,7 +5,7 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ } from './flowState';
+import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
@@ -15,19 +15,21 @@ import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings } from './endFindings';
-import { FLOOD_ABSORBED, findingCodes, flowFindings } from './flowFindings';
-import { FLOW_STRIDE, FlowState, updateFlow, type PacketTime } from './flowState';
+import { findingCodes, flowFindings } from './flowFindings';
+import { FLOOD_ABSORBED } from './findings/registry';
+import { FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
+import { updateFlow } from './updateFlow';
+import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
 import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
-import { isnKey, LiveLimit, retryHorizonNs } from './limits';
-import { FlowTable, newHashSeed, segmentHash, tupleHash2 } from './flowTable';
+import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
+import { FlowTable, newHashSeed, segmentHash } from './flowTable';
 import { outcomeOf } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
-import { PairSet } from './pairSet';
 import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
 import { findingsIndex } from '../store/findingsIndex';
@@ -43,11 +45,6 @@ export interface DecodeCounts {
   malformed: number;
 }
 
-/** Nanoseconds from the capture's first second to the flow's last packet: exact below 2^53 ns (about 104 days). */
-function ageNs(f: FlowState, base: number): number {
-  return (f.lastSec - base) * 1e9 + f.lastNs;
-}
-
 export class Analyzer {
   readonly config: AnalysisConfig;
   private table: FlowTable;
@@ -55,6 +52,8 @@ export class Analyzer {
   private readonly hashSeed = newHashSeed();
   private slab: Slab;
   private readonly seg: TcpSegment = newTcpSegment();
+  /** Option sets and pairs of them, shared between this analysis's flows. */
+  private readonly options = new OptionSets();
   /** One per capture: decodes from the reader's buffer (no view per packet) and rebuilds IP fragments as tshark does. */
   private readonly reassembler = new Reassembler();
   private readonly pt: PacketTime = { index: 0, sec: 0, ns: 0, frac: 0, ups: 1e6, interfaceId: 0 };
@@ -67,7 +66,7 @@ export class Analyzer {
   /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
   readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
-  private readonly store = new FlowStore();
+  private readonly store = new FlowStore(this.options);
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
@@ -82,11 +81,6 @@ export class Analyzer {
     refused: 0, halfOpen: 0, reset: 0, findings: {},
   };
   private readonly timeline: TimelineBuilder;
-  /**
-   * 4-tuples of flows finished early for memory (their later packets are not new flows; a new
-   * SYN on one is port reuse): the table hash and an independent second hash, as one pair.
-   */
-  private retired: PairSet | null = null;
   private finished: AnalysisResult | null = null;
   /** Zeek's state machine, bound to one of this analysis's flows at a time (FlowState.zeek). */
   private zeek = new ZeekConn();
@@ -95,10 +89,8 @@ export class Analyzer {
   /** Scratch for retire(), which runs once per flow: its facts and finding codes, reused. */
   private readonly facts = newFlowFacts();
   private readonly codes: FindingCode[] = [];
-  /** The table size that triggers the next sweep (see sweep: it grows with the flows that must stay). */
-  private sweepAt: number;
-  /** Live flows finished early because `maxLiveFlows` was reached (see limits.ts). */
-  private readonly limits = new LiveLimit();
+  /** Eviction: which live flows are finished before the end, and their late packets (sweep.ts). */
+  private readonly sweeper: Sweeper;
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
@@ -107,7 +99,7 @@ export class Analyzer {
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
     this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
-    this.sweepAt = this.config.maxActiveFlows;
+    this.sweeper = new Sweeper(this.config, this.hashSeed, this.timeline, (f) => this.retire(f, true));
   }
 
   /** Counts a packet and fills the reused time point for it (both entry points share this). */
@@ -187,26 +179,16 @@ export class Analyzer {
       }
     }
     if (!f) {
-      const finishedEarly = this.retired !== null &&
-        this.retired.has(hash, tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion));
-      if (finishedEarly && this.quietAttempt(seg, hash, t)) return;
-      if (finishedEarly && !pureSyn) {
-        this.limits.latePacket();
-        // A later packet of a flow finished early for memory: still that connection (tshark keeps
-        // one tcp.stream), so no new flow — else every connection outliving the active-flow
-        // limit would be counted twice. It still counts in the timeline.
-        if (flags & TCP_SYN) this.timeline.add(TL_SYNACK, t.sec, t.ns);
-        if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
-        return;
-      }
+      const retired = this.sweeper.lookupRetired(seg, hash, t, pureSyn);
+      if (retired === LATE_PACKET) return;
       f = (this.spare.pop() ?? new FlowState(this.slab, this.zeek)).open(this.nextId++, hash, seg, t);
-      if (reuse || (pureSyn && finishedEarly)) f.portReuse = true;
+      if (reuse || retired === REUSED_TUPLE) f.portReuse = true;
       this.table.insert(f);
     }
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
-    const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events);
-    if (this.table.size > this.sweepAt) this.sweep(t);
+    const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events, this.options);
+    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -215,174 +197,12 @@ export class Analyzer {
     }
   }
 
-  /**
-   * Finishes the flows nothing more can change: closed, idle past `idleTimeoutSeconds`, and
-   * handshake attempts quiet past any retransmission still to come (retryHorizonNs). A live
-   * flow is finished early only above `maxLiveFlows`, and the result then says so
-   * (capture-limits): a SYN from the current microsecond must not become a finding.
-   */
-  private sweep(t: PacketTime): void {
-    // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
-    this.retired ??= new PairSet(1 << 16, 1 << 21);
-    const flows = this.table.flows;
-    const idle = this.config.idleTimeoutSeconds;
-    let left = this.table.size;
-    this.reserveSweepScratch(flows.length);
-    const { picked, ages } = this;
-    const base = this.first ? this.first.sec : 0;
-    const now = (t.sec - base) * 1e9 + t.ns;
-    let dead = 0;
-    // Index loops over the table itself (retire() only empties slots, and nothing is inserted
-    // during a sweep), so a sweep allocates nothing per flow.
-    for (let i = 0; i < flows.length; i++) {
-      const f = flows[i];
-      if (f === null) continue;
-      const a = f.s.a;
-      const o = f.o;
-      const closed = a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]);
-      if (closed || t.sec - f.lastSec > idle) {
-        this.retire(f, true);
-        left--;
-      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1]) && now - ageNs(f, base) > retryHorizonNs(f)) {
-        picked[dead] = i;
-        ages[dead++] = ageNs(f, base);
-      }
-    }
-    // Finished oldest first: the order findings and flood flow lists are filled in.
-    this.quiet = true;
-    left -= this.retireOldest(dead, dead);
-    this.quiet = false;
-    const max = this.config.maxLiveFlows;
-    if (left > max) {
-      // The bound is truly hit: the oldest handshake attempts, then the least recently active
-      // flows, are finished while still live, and the result says how many (capture-limits).
-      const target = Math.floor(max * 0.75);
-      let m = 0;
-      for (let i = 0; i < flows.length; i++) {
-        const f = flows[i];
-        if (f === null || f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1]) continue;
-        picked[m] = i;
-        ages[m++] = ageNs(f, base);
-      }
-      this.forced = true;
-      this.limits.hit(t.index, formatPoint(t));
-      left -= this.retireOldest(left - target, m);
-      if (left > target) {
-        m = 0;
-        for (let i = 0; i < flows.length; i++) {
-          const f = flows[i];
-          if (f === null) continue;
-          picked[m] = i;
-          ages[m++] = ageNs(f, base);
-        }
-        left -= this.retireOldest(left - target, m);
-      }
-      this.forced = false;
-    }
-    // The flows that must stay are not swept again until the table grows by a quarter: a sweep
-    // per new flow over tens of thousands of live ones would be quadratic.
-    this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.25)), max);
-  }
-
-  /** Set while sweep() finishes live flows for the `maxLiveFlows` bound. */
-  private forced = false;
-  /** Set while sweep() finishes handshake attempts quiet past their retry horizon. */
-  private quiet = false;
-
-  /**
-   * Whether `seg` belongs to a handshake attempt finished as quiet (its client ISN is in the
-   * retired set: the SYN's seq, the client's later seq − 1, the SYN-ACK's ack − 1): then it is
-   * that connection's late packet, counted in capture-limits and in the timeline only. A SYN
-   * with the same ISN is the same connection for tshark, not port reuse.
-   */
-  private quietAttempt(seg: TcpSegment, hash: number, t: PacketTime): boolean {
-    const h2 = tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion);
-    const r = this.retired!;
-    const match = r.has(hash, isnKey(h2, seg.seq)) || r.has(hash, isnKey(h2, (seg.seq - 1) >>> 0)) ||
-      ((seg.flags & TCP_ACK) !== 0 && r.has(hash, isnKey(h2, (seg.ack - 1) >>> 0)));
-    if (!match) return false;
-    this.limits.lateForQuiet(t.index, formatPoint(t));
-    if (seg.flags & TCP_SYN) this.timeline.add(seg.flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
-    if (seg.flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
-    return true;
-  }
-
-  /** Reused by sweeps: table slots considered, their ages, the ages sorted, the slots chosen. */
-  private picked = new Int32Array(0);
-  private ages = new Float64Array(0);
-  private sortedAges = new Float64Array(0);
-  private chosen = new Int32Array(0);
-
-  private reserveSweepScratch(slots: number): void {
-    if (this.picked.length >= slots) return;
-    const cap = Math.max(1024, slots * 2);
-    this.picked = new Int32Array(cap);
-    this.ages = new Float64Array(cap);
-    this.sortedAges = new Float64Array(cap);
-    this.chosen = new Int32Array(cap);
-  }
-
-  /**
-   * Finishes the `count` least recently active of the `m` flows in `picked` (table slots, in
-   * table order) with their `ages`, ties in table order — what a stable sort by last activity
-   * picks, but the cut-off comes from natively sorted ages. Returns how many were finished.
-   */
-  private retireOldest(count: number, m: number): number {
-    const flows = this.table.flows;
-    const { picked, ages } = this;
-    const n = Math.min(Math.ceil(count), m);
-    if (n <= 0) return 0;
-    const sorted = this.sortedAges.subarray(0, m);
-    sorted.set(ages.subarray(0, m));
-    sorted.sort();
-    const cut = sorted[n - 1];
-    let below = 0;
-    for (let i = 0; i < m; i++) if (ages[i] < cut) below++;
-    let equalLeft = n - below;
-    let c = 0;
-    for (let i = 0; i < m; i++) {
-      const k = ages[i];
-      if (k < cut || (k === cut && equalLeft-- > 0)) this.chosen[c++] = i;
-    }
-    // Finished oldest first (the order findings and flood flow lists are filled in), ties in
-    // table order.
-    const chosen = this.chosen.subarray(0, c);
-    const keys = this.sortedAges.subarray(0, c);
-    let min = Infinity;
-    let integral = true;
-    for (let j = 0; j < c; j++) {
-      const age = ages[chosen[j]];
-      if (age < min) min = age;
-      if (!Number.isInteger(age)) integral = false;
-    }
-    // When (age − oldest) × scale + position is an exact double (integer ages within ~2^53 /
-    // scale ns of each other: days for a flood), one native numeric sort of those keys gives
-    // that order without a comparator call per comparison; else the comparator sort.
-    const scale = 2 ** Math.ceil(Math.log2(c + 1));
-    if (integral && (cut - min + 1) * scale < Number.MAX_SAFE_INTEGER) {
-      for (let j = 0; j < c; j++) keys[j] = (ages[chosen[j]] - min) * scale + j;
-      keys.sort();
-      for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[keys[j] % scale]]]!, true);
-    } else {
-      chosen.sort((a, b) => ages[a] - ages[b] || a - b);
-      for (let j = 0; j < c; j++) this.retire(flows[picked[chosen[j]]]!, true);
-    }
-    return c;
-  }
-
   private retire(f: FlowState, early: boolean, atEnd = false): void {
-    if (this.forced) this.limits.finished(f);
+    this.sweeper.noteFinished(f, early);
     if (f.slot >= 0) this.table.remove(f);
-    if (early && this.retired) {
-      const h2 = tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16);
-      this.retired.add(f.hash, h2);
-      // An attempt finished as quiet is also known by its client's ISN, to recognise a late retry.
-      const isn = f.firstSynSide >= 0 ? f.s.a[f.o + V_SYN_SEQ + f.firstSynSide] : -1;
-      if (this.quiet && isn >= 0) this.retired.add(f.hash, isnKey(h2, isn));
-    }
     const facts = flowFacts(f, this.facts);
     if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
-    facts.forced = this.forced;
+    facts.forced = this.sweeper.forced;
     const outcome = outcomeOf(facts);
     const s = this.summary;
     s.flows++;
@@ -417,7 +237,7 @@ export class Analyzer {
         } else b.more++;
       }
       if (wanted) {
-        const flow = buildFlow(f, agg?.endpoint);
+        const flow = buildFlow(f, this.options, agg?.endpoint);
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
         for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
@@ -454,7 +274,7 @@ export class Analyzer {
       if (done) out.push(done);
       else {
         const a = active.get(id);
-        if (a && id <= this.config.maxFlows) out.push(buildFlow(a));
+        if (a && id <= this.config.maxFlows) out.push(buildFlow(a, this.options));
       }
     }
     return out;
@@ -483,7 +303,7 @@ export class Analyzer {
     const findings = assembleFindings({
       config: this.config, targets: [...this.aggs.targets.values()], pending: this.aggs.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.aggs.flowsNotAggregated,
-      liveLimit: this.limits.candidate(this.config.maxLiveFlows),
+      liveLimit: this.sweeper.limits.candidate(this.config.maxLiveFlows),
     });
     for (const fd of findings) {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
@@ -532,7 +352,7 @@ export class Analyzer {
     this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
     this.slab = new Slab(FLOW_STRIDE, 1, 1);
     this.spare.length = 0;
-    this.retired = null;
+    this.sweeper.clear();
     this.aggs.clear();
     // Its last flow would keep the reading's slab alive.
     this.zeek = new ZeekConn();

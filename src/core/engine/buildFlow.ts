@@ -7,6 +7,7 @@ import {
 import type { Endpoint, Flow, PacketRef, TcpOptionsSeen } from './result';
 import { clientSideOf, decideRoles } from './roles';
 import { formatPoint } from './time';
+import type { OptionSets } from './optionSets';
 
 const NO_OPTIONS: TcpOptionsSeen = { mss: null, windowScale: null, sackPermitted: false, timestamps: false, fastOpen: null };
 
@@ -36,24 +37,6 @@ export function countPair(client: number, server: number): Pair<number> {
     : { client, server };
 }
 
-/** Option-set pairs by client set, then server set (option sets are interned, so few). */
-const optionPairs = new Map<TcpOptionsSeen, Map<TcpOptionsSeen, Pair<TcpOptionsSeen>>>();
-let optionPairCount = 0;
-const OPTION_PAIRS_MAX = 4096;
-
-export function optionsPair(client: TcpOptionsSeen, server: TcpOptionsSeen): Pair<TcpOptionsSeen> {
-  let byServer = optionPairs.get(client);
-  let pair = byServer?.get(server);
-  if (pair) return pair;
-  pair = Object.freeze({ client, server });
-  if (optionPairCount < OPTION_PAIRS_MAX) {
-    if (!byServer) optionPairs.set(client, (byServer = new Map()));
-    byServer.set(server, pair);
-    optionPairCount++;
-  }
-  return pair;
-}
-
 /**
  * Time point `p` as a PacketRef; its time string is `same` when the point is that packet (a
  * flow's SYN is usually its first packet, a flood flow's SYN-ACK its last).
@@ -62,9 +45,6 @@ function ref(f: FlowState, p: number, samePacket: number, same: string): { packe
   const packet = f.pointPacket(p);
   return { packet: int(packet), time: packet === samePacket ? same : f.pointTime(p) };
 }
-
-/** Scratch for buildFlow's facts: read before it returns, and buildFlow never runs re-entrantly. */
-const FACTS = newFlowFacts();
 
 /** The handful of facts findings and aggregates need, without building strings. */
 export interface FlowFacts {
@@ -161,11 +141,11 @@ function refOf(f: FlowState, p: number): PacketRef | null {
  * `server`: the server's endpoint when the caller has it already (its target's), so the flows
  * of one server share one object instead of each formatting its own.
  */
-export function buildFlow(f: FlowState, server?: Endpoint): Flow {
+export function buildFlow(f: FlowState, sets: OptionSets, server?: Endpoint): Flow {
   // The facts every finished flow gets; the flow record adds strings and time points to them.
   // Everything below reads the slab directly: this runs for every listed flow (a million in
   // the editor), and each time-point object or address view it used to make was garbage at once.
-  const k = flowFacts(f, FACTS);
+  const k = flowFacts(f, newFlowFacts());
   const c = k.client;
   const s = 1 - c;
   const syn = f.firstSynSide === c;
@@ -210,7 +190,7 @@ export function buildFlow(f: FlowState, server?: Endpoint): Flow {
       measuredSynAck: syn && synAck ? refOf(f, P_ANSWER) : null,
       ackedSynAck: synAck && ack ? refOf(f, P_MRU_SYNACK) : null,
     },
-    options: optionsPair(k.clientOptions, k.serverOptions),
+    options: sets.pair(k.clientOptions, k.serverOptions),
     synData: int(f.s.a[f.o + V_SYN_DATA + c]),
     simultaneousOpen: k.simultaneousOpen,
     portReuse: k.portReuse,

@@ -4,6 +4,7 @@
  * users in docs/findings.md.
  */
 import type { FindingCode, Severity } from './result';
+import { DEFAULT_SEVERITIES } from './findings/registry';
 import { DEFAULT_STORY_CONFIG, type StoryConfig } from '../stories/config';
 
 /** Story thresholds (stormMinConnections, slowConnectMs, pileupMinPending, …) are documented on StoryConfig and in docs/stories.md. */
@@ -68,26 +69,8 @@ export interface AnalysisConfig extends StoryConfig {
   severities: Partial<Record<FindingCode, Severity>>;
 }
 
-export const DEFAULT_SEVERITIES: Record<FindingCode, Severity> = {
-  'syn-flood': 'error',
-  'half-open': 'warning',
-  'incomplete-at-end': 'info',
-  'unanswered-syn': 'warning',
-  'syn-retransmission': 'warning',
-  'synack-retransmission': 'warning',
-  'slow-handshake': 'warning',
-  refused: 'warning',
-  'reset-during-handshake': 'warning',
-  'simultaneous-open': 'info',
-  'port-reuse': 'info',
-  'options-mismatch': 'info',
-  'capture-damaged': 'error',
-  'server-limit': 'info',
-  'capture-limits': 'warning',
-  'connection-churn': 'warning',
-  'slow-connect': 'warning',
-  'connect-pileup': 'warning',
-};
+/** Per code in the finding registry (findings/registry.ts). */
+export { DEFAULT_SEVERITIES };
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
   ...DEFAULT_STORY_CONFIG,

@@ -6,8 +6,9 @@
  */
 import type { CaptureProblem } from '../capture/types';
 import { severityOf, type AnalysisConfig } from './config';
-import { count, dur, ep } from './describe';
-import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
+import { count, ep, formatDuration } from './describe';
+import type { Candidate } from './flowFindings';
+import { FLOOD_ABSORBED } from './findings/registry';
 import type { Finding, FindingCode } from './result';
 import { MAX_TRACKED_SERVERS, type TargetAgg } from './targets';
 import { formatPoint } from './time';
@@ -72,7 +73,7 @@ export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec
     ? 'the server answered none of them'
     : synCookies === 'likely' ? 'the server answered with SYN cookies' : `the server answered ${count(t.answeredFailed, 'of them', 'of them')}`;
   const from = sourcesExact ? count(sources, 'source') : lowerBound ? `at least ${count(sources, 'source')}` : `about ${count(sources, 'source')} (estimated)`;
-  const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${from} at ${rateText} over ${dur(Math.max(0, span))}; ${answer}; ` +
+  const message = `SYN flood on ${target}: ${count(t.failed, 'half-open connection')} from ${from} at ${rateText} over ${formatDuration(Math.max(0, span))}; ${answer}; ` +
     `${count(legit, 'legitimate handshake')} still completed`;
   return {
     code: 'syn-flood',
@@ -124,7 +125,7 @@ export function outlierFindings(t: TargetAgg, config: AnalysisConfig): Candidate
       const at = t.rttAck(i);
       out.push({
         code: 'slow-handshake', flows: [t.rttFlow(i)], packet: at.packet, time: formatPoint(at),
-        message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${dur(rtt)}, ${(rtt / med).toFixed(1)}× this server's median of ${dur(med)}`,
+        message: `Handshake with ${ep({ ip: t.ip, port: t.port })} took ${formatDuration(rtt)}, ${(rtt / med).toFixed(1)}× this server's median of ${formatDuration(med)}`,
         details: { rtt, serverMedianRtt: med, factor: rtt / med, samples: n, basis: 'outlier' },
       });
     }

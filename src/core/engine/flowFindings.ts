@@ -4,7 +4,7 @@
  * finding instead of getting its own.
  */
 import type { AnalysisConfig } from './config';
-import { count, dur, ep, intervals } from './describe';
+import { count, ep, formatDuration, intervals } from './describe';
 import type { FlowFacts } from './buildFlow';
 import type { Outcome } from './outcome';
 import type { FindingCode, Flow, TcpOptionsSeen } from './result';
@@ -18,11 +18,6 @@ export interface Candidate {
   time: string | null;
   details: Record<string, unknown>;
 }
-
-/** Codes dropped for flows that belong to a flood target's failed attempts. */
-export const FLOOD_ABSORBED: ReadonlySet<FindingCode> = new Set<FindingCode>([
-  'unanswered-syn', 'half-open', 'incomplete-at-end', 'reset-during-handshake', 'syn-retransmission', 'synack-retransmission',
-]);
 
 function at(flow: Flow, which: 'syn' | 'synAck' | 'ack'): { packet: number; time: string | null } {
   const r = flow.handshake[which];
@@ -79,7 +74,7 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
     out.push({
       ...base, code: 'unanswered-syn', ...at(flow, 'syn'),
       message: retries > 0
-        ? `${s} never answered ${c}: ${count(retries + 1, 'SYN')} over ${dur(waited)} (retries after ${intervals(flow.synIntervals)})`
+        ? `${s} never answered ${c}: ${count(retries + 1, 'SYN')} over ${formatDuration(waited)} (retries after ${intervals(flow.synIntervals)})`
         : `${s} never answered the SYN from ${c}`,
       details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals },
     });
@@ -106,7 +101,7 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
   if (codes.has('refused')) {
     out.push({
       ...base, code: 'refused', packet: rstPacket || flow.firstPacket, time: rstTime ?? flow.start,
-      message: `${s} refused the connection from ${c} (RST${rstDelay !== null ? ` after ${dur(rstDelay)}` : ''}): nothing listens on port ${flow.server.port}, or a firewall rejects it`,
+      message: `${s} refused the connection from ${c} (RST${rstDelay !== null ? ` after ${formatDuration(rstDelay)}` : ''}): nothing listens on port ${flow.server.port}, or a firewall rejects it`,
       details: { syns: flow.syn, rstAfter: rstDelay },
     });
   }
@@ -139,10 +134,10 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, outcom
   const took = hs.serverRtt !== null && hs.clientRtt !== null ? hs.serverRtt + hs.clientRtt : hs.rtt;
   if (codes.has('slow-handshake') && took !== null) {
     const parts = hs.serverRtt !== null && hs.clientRtt !== null
-      ? `; the server answered the SYN after ${dur(hs.serverRtt)}, the client acknowledged the SYN-ACK after ${dur(hs.clientRtt)}` : '';
+      ? `; the server answered the SYN after ${formatDuration(hs.serverRtt)}, the client acknowledged the SYN-ACK after ${formatDuration(hs.clientRtt)}` : '';
     out.push({
       ...base, code: 'slow-handshake', ...at(flow, 'ack'),
-      message: `Handshake ${c} → ${s} took ${dur(took)} (threshold ${config.slowRttMs} ms${parts})`,
+      message: `Handshake ${c} → ${s} took ${formatDuration(took)} (threshold ${config.slowRttMs} ms${parts})`,
       details: { handshakeTime: took, rtt: hs.rtt, serverRtt: hs.serverRtt, clientRtt: hs.clientRtt, connectTime: hs.connectTime, thresholdMs: config.slowRttMs, basis: 'absolute' },
     });
   }
@@ -177,9 +172,9 @@ function synAckAnswer(flow: Flow): string {
   if (!hs.ack || !hs.synAck || hs.clientRtt === null) return '';
   const lastSynAck = Number(hs.synAck.time) + flow.synAckIntervals.reduce((a, b) => a + b, 0);
   if (Number(hs.ack.time) < lastSynAck) {
-    return `; the client's ACK (frame ${hs.ack.packet}, ${dur(hs.clientRtt)} after the SYN-ACK) is in the capture: it was lost on the way to the server`;
+    return `; the client's ACK (frame ${hs.ack.packet}, ${formatDuration(hs.clientRtt)} after the SYN-ACK) is in the capture: it was lost on the way to the server`;
   }
-  return `; the client acknowledged the last one after ${dur(hs.clientRtt)}`;
+  return `; the client acknowledged the last one after ${formatDuration(hs.clientRtt)}`;
 }
 
 /** Seconds the retries cost: first SYN → the SYN the handshake went on with (0 when the first one did). */
@@ -209,8 +204,8 @@ function synRetryMessage(flow: Flow, c: string, s: string): string {
   const first = answeredEarlier
     ? `the server's SYN-ACK to ${lost} never reached the client (it is in the capture)`
     : `${lost} went unanswered`;
-  const answer = hs.serverRtt !== null ? `; ${s} answered the retry in ${dur(hs.serverRtt)}` : '';
-  return `${c} sent its SYN to ${s} ${times} (${retries}): ${first}${answer}; connecting took ${dur(retryDelay(flow))} longer`;
+  const answer = hs.serverRtt !== null ? `; ${s} answered the retry in ${formatDuration(hs.serverRtt)}` : '';
+  return `${c} sent its SYN to ${s} ${times} (${retries}): ${first}${answer}; connecting took ${formatDuration(retryDelay(flow))} longer`;
 }
 
 /**

@@ -1,14 +1,12 @@
 /**
- * Mutable per-flow state, updated once per segment with no allocation on the common path
- * (handshake packets of listed flows go to the typed-array event log). Sides are 0 = the
- * sender of the flow's first packet and 1 = the other; client/server are decided at the end
- * (roles.ts), because the first packet is not always the client's.
+ * Mutable per-flow state and where its numbers sit in the slab; updateFlow.ts applies each
+ * segment to it. Sides are 0 = the sender of the flow's first packet and 1 = the other;
+ * client/server are decided at the end (roles.ts), because the first packet is not always the client's.
  */
-import { FastOpen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
+import type { TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, formatPoint } from './time';
 import { Slab } from './slab';
-import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 import { PER_FLOW, PER_SIDE, slabOffsets, TIME_POINT } from './slabLayout';
 
@@ -108,9 +106,6 @@ export const COMPLETE_DATA = 8;
 export const COMPLETE_FIN = 16;
 export const COMPLETE_RST = 32;
 
-/** Backoff intervals kept per side (the pattern is clear after a handful). */
-const MAX_INTERVALS = 16;
-
 /**
  * Shared, never mutated: most flows have no VLAN and interface 0 (saves two arrays per flow). A
  * flow's vlan and interface lists are replaced, never changed in place, so finished Flows share them.
@@ -127,23 +122,23 @@ export interface PacketTime {
   interfaceId: number;
 }
 
-const F_PORT0 = L.port0;
-const F_PORT1 = L.port1;
-const F_IP_VERSION = L.ipVersion;
-const F_FIRST_PACKET = L.firstPacket;
-const F_LAST_PACKET = L.lastPacket;
-const F_LAST_SEC = L.lastSec;
-const F_LAST_NS = L.lastNs;
-const F_LAST_FRAC = L.lastFrac;
-const F_LAST_UPS = L.lastUps;
-const F_FIRST_SYN_SIDE = L.firstSynSide;
-const F_FIRST_SYNACK_SIDE = L.firstSynAckSide;
-const F_FIRST_SYNACK_SEQ = L.firstSynAckSeq;
-const F_FIRST_RST_SIDE = L.firstRstSide;
-const F_LAST_PAYLOAD_SIDE = L.lastPayloadSide;
-const F_COMPLETENESS = L.completeness;
-const F_PORT_REUSE = L.portReuse;
-const F_HAS_ACK = L.hasAck;
+export const F_PORT0 = L.port0;
+export const F_PORT1 = L.port1;
+export const F_IP_VERSION = L.ipVersion;
+export const F_FIRST_PACKET = L.firstPacket;
+export const F_LAST_PACKET = L.lastPacket;
+export const F_LAST_SEC = L.lastSec;
+export const F_LAST_NS = L.lastNs;
+export const F_LAST_FRAC = L.lastFrac;
+export const F_LAST_UPS = L.lastUps;
+export const F_FIRST_SYN_SIDE = L.firstSynSide;
+export const F_FIRST_SYNACK_SIDE = L.firstSynAckSide;
+export const F_FIRST_SYNACK_SEQ = L.firstSynAckSeq;
+export const F_FIRST_RST_SIDE = L.firstRstSide;
+export const F_LAST_PAYLOAD_SIDE = L.lastPayloadSide;
+export const F_COMPLETENESS = L.completeness;
+export const F_PORT_REUSE = L.portReuse;
+export const F_HAS_ACK = L.hasAck;
 /** Time points (packet, sec, ns, frac, ups at +0 … +4). */
 export const P_FIRST = L.pointFirst;
 export const P_SYN = L.pointSyn;
@@ -153,18 +148,11 @@ export const P_RST = L.pointRst;
 export const P_MRU_SYN = L.pointMruSyn;
 export const P_ANSWER = L.pointAnswer;
 export const P_MRU_SYNACK = L.pointMruSynAck;
-const F_WIRESHARK_RTT = L.wiresharkRtt;
+export const F_WIRESHARK_RTT = L.wiresharkRtt;
 export const V_SYN_DUP = L.synDup;
 export const V_SYN_ACK_DUP = L.synAckDup;
 const SLOTS = L.SLOTS;
 
-/**
- * A repeated SYN or SYN-ACK (same ISN) this soon after the last one is the same packet captured
- * twice (a SPAN port, two capture points), not a retransmission: no stack retransmits a SYN
- * within a millisecond (Linux's shortest timeout is 200 ms, its SYN timeout 1 s). Still counted
- * as a retransmission, as tshark does, but it is no retry and no backoff interval.
- */
-const DUPLICATE_SECONDS = 0.001;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
@@ -194,7 +182,7 @@ export class FlowState {
   synIntervals: number[][] | null = null;
   synAckIntervals: number[][] | null = null;
 
-  /** Options of side 0's and side 1's SYN (or SYN-ACK); shared frozen objects (see optionsOf). */
+  /** Options of side 0's and side 1's SYN (or SYN-ACK); shared frozen objects (optionSets.ts). */
   options0: TcpOptionsSeen | null = null;
   options1: TcpOptionsSeen | null = null;
 
@@ -352,209 +340,6 @@ export function completenessOf(f: FlowState): number {
   return f.completeness;
 }
 
-function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
-  if (side === 0) f.options0 = o;
-  else f.options1 = o;
-}
-
 export function optionsOfSide(f: FlowState, side: number): TcpOptionsSeen | null {
   return side === 0 ? f.options0 : f.options1;
-}
-
-/**
- * Option sets are few (a handful of stacks per capture), so equal ones are shared: one frozen
- * object per distinct set instead of one per SYN, which in a flood was one per flow. Bounded so
- * a capture with every possible combination cannot grow it without limit.
- */
-const optionsCache = new Map<number, TcpOptionsSeen>();
-const OPTIONS_CACHE_MAX = 4096;
-
-export function optionsOf(seg: TcpSegment): TcpOptionsSeen {
-  const key = (((seg.mss + 1) * 512 + (seg.windowScale + 1)) * 16 + (seg.sackPermitted ? 8 : 0) + (seg.tsVal >= 0 ? 4 : 0)) * 4 + seg.fastOpen;
-  let o = optionsCache.get(key);
-  if (o === undefined) {
-    o = Object.freeze(newOptions(seg));
-    if (optionsCache.size < OPTIONS_CACHE_MAX) optionsCache.set(key, o);
-  }
-  return o;
-}
-
-function newOptions(seg: TcpSegment): TcpOptionsSeen {
-  return {
-    mss: seg.mss >= 0 ? seg.mss : null,
-    windowScale: seg.windowScale >= 0 ? seg.windowScale : null,
-    sackPermitted: seg.sackPermitted,
-    timestamps: seg.tsVal >= 0,
-    fastOpen: seg.fastOpen === FastOpen.CookieRequest ? 'request' : seg.fastOpen === FastOpen.Cookie ? 'cookie' : null,
-  };
-}
-
-/**
- * Apply one segment from `side`. Returns bits telling the analyzer what happened (for the
- * timeline): 1 = handshake completed with this packet.
- */
-export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: PacketTime, comment: string | undefined, maxEvents: number, log: EventLog): number {
-  const flags = seg.flags;
-  const other = 1 - side;
-  const len = seg.payloadLen;
-  const isSyn = (flags & TCP_SYN) !== 0;
-  const isAck = (flags & TCP_ACK) !== 0;
-  let result = 0;
-  let eventNotes = 0;
-  let wantEvent = false;
-  const a = f.s.a;
-  const o = f.o;
-
-  a[o + V_PACKETS + side]++;
-  a[o + V_PAYLOAD + side] += len;
-  a[o + F_LAST_PACKET] = t.index;
-  a[o + F_LAST_SEC] = t.sec;
-  a[o + F_LAST_NS] = t.ns;
-  a[o + F_LAST_FRAC] = t.frac;
-  a[o + F_LAST_UPS] = t.ups;
-  const ifs = f.interfaces;
-  if ((ifs.length !== 1 || ifs[0] !== t.interfaceId) && ifs.indexOf(t.interfaceId) < 0) f.interfaces = [...ifs, t.interfaceId];
-  for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
-
-  // A SYN-ACK whose ISN differs from the base already known for its direction: Wireshark
-  // flags tcp.analysis.reused_ports on it (without starting a new stream).
-  if (isSyn && isAck && a[o + V_BASE_SET + side] && seg.seq !== a[o + V_BASE_SEQ + side]) a[o + F_PORT_REUSE] = 1;
-
-  // Wireshark's base sequence numbers (relative seq/ack in events, reuse detection).
-  if (!a[o + V_BASE_SET + side]) {
-    a[o + V_BASE_SET + side] = 1;
-    a[o + V_BASE_SEQ + side] = isSyn ? seg.seq : (seg.seq - 1) >>> 0;
-  }
-  if (!a[o + V_BASE_SET + other] && isAck) {
-    a[o + V_BASE_SET + other] = 1;
-    a[o + V_BASE_SEQ + other] = (seg.ack - 1) >>> 0;
-  }
-
-  // Wireshark tcp.completeness (as tshark 4.0 reports it: the SYN bit only when the SYN opens
-  // the stream; a lone non-SYN packet reports 0, see completenessOf()).
-  if (isSyn) {
-    if (isAck) a[o + F_COMPLETENESS] |= COMPLETE_SYNACK;
-    else if (a[o + V_PACKETS] + a[o + V_PACKETS + 1] === 1) a[o + F_COMPLETENESS] |= COMPLETE_SYN;
-  } else if (isAck && len === 0) a[o + F_COMPLETENESS] |= COMPLETE_ACK;
-  if (len > 0 && !(isSyn && isAck)) a[o + F_COMPLETENESS] |= COMPLETE_DATA;
-  if ((flags & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) a[o + F_COMPLETENESS] |= COMPLETE_FIN;
-  // tshark leaves the RST bit out for a segment with both SYN and RST (a lone SYN+RST is 1).
-  if ((flags & TCP_RST) && !isSyn) a[o + F_COMPLETENESS] |= COMPLETE_RST;
-
-  if (isSyn && !isAck) {
-    wantEvent = true;
-    a[o + V_SYN + side]++;
-    if (a[o + V_SYN + side] === 1) {
-      a[o + V_SYN_SEQ + side] = seg.seq;
-      setOptions(f, side, optionsOf(seg));
-      a[o + V_SYN_DATA + side] = len;
-      if (f.firstSynSide < 0) {
-        a[o + F_FIRST_SYN_SIDE] = side;
-        f.setPoint(P_SYN, t);
-      }
-    } else {
-      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]);
-      const same = seg.seq === a[o + V_SYN_SEQ + side];
-      if (same) {
-        a[o + V_SYN_RETX + side]++;
-        eventNotes = NOTE_RETRANSMISSION;
-      }
-      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_DUP + side]++;
-      else {
-        f.synIntervals ??= [[], []];
-        if (f.synIntervals[side].length < MAX_INTERVALS) f.synIntervals[side].push(gap);
-      }
-    }
-    a[o + V_LAST_SYN_SEC + side] = t.sec;
-    a[o + V_LAST_SYN_NS + side] = t.ns;
-    if (a[o + F_HAS_ACK] === 0) {
-      f.setPoint(P_MRU_SYN, t);
-      a[o + P_ANSWER] = 0;
-    }
-  } else if (isSyn && isAck) {
-    wantEvent = true;
-    a[o + V_SYN_ACK + side]++;
-    a[o + V_SYNACK_EACH_WAY + side] = 1;
-    if (a[o + V_SYN_ACK + side] === 1) {
-      a[o + V_SYN_ACK_SEQ + side] = seg.seq;
-      a[o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
-      if (!optionsOfSide(f, side) || a[o + V_SYN + side] === 0) setOptions(f, side, optionsOf(seg));
-      if (f.firstSynAckSide < 0) {
-        a[o + F_FIRST_SYNACK_SIDE] = side;
-        f.setPoint(P_SYNACK, t);
-        a[o + F_FIRST_SYNACK_SEQ] = seg.seq;
-      }
-    } else {
-      // Any ISN this side already answered with (a flow can see two: anycast, cookies).
-      f.synAckSeqs ??= [[], []];
-      const seen = f.synAckSeqs[side];
-      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]);
-      const same = seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0;
-      if (same) {
-        a[o + V_SYN_ACK_RETX + side]++;
-        eventNotes = NOTE_RETRANSMISSION;
-      } else if (seen.length < 8) {
-        seen.push(seg.seq);
-      }
-      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_ACK_DUP + side]++;
-      else {
-        f.synAckIntervals ??= [[], []];
-        if (f.synAckIntervals[side].length < MAX_INTERVALS) f.synAckIntervals[side].push(gap);
-      }
-    }
-    a[o + V_LAST_SYNACK_SEC + side] = t.sec;
-    a[o + V_LAST_SYNACK_NS + side] = t.ns;
-    if (a[o + F_HAS_ACK] === 0) {
-      if (a[o + P_ANSWER] === 0 && a[o + P_MRU_SYN] !== 0) f.setPoint(P_ANSWER, t);
-      f.setPoint(P_MRU_SYNACK, t);
-    }
-  } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
-    (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
-    a[o + F_HAS_ACK] = 1;
-    f.setPoint(P_ACK, t);
-    wantEvent = true;
-    eventNotes = NOTE_HANDSHAKE_ACK;
-    result |= 1;
-  }
-
-  if (isAck && !isSyn && a[o + F_WIRESHARK_RTT] === 0 && a[o + P_MRU_SYN] !== 0) {
-    a[o + F_WIRESHARK_RTT] = diffSeconds(t.sec, t.ns, a[o + P_MRU_SYN + 1], a[o + P_MRU_SYN + 2]);
-  }
-
-  if (len > 0) {
-    if (!a[o + V_DATA_SEEN + side]) {
-      a[o + V_DATA_SEEN + side] = 1;
-      wantEvent = true;
-      eventNotes |= NOTE_FIRST_DATA;
-    }
-    if (f.lastPayloadSide !== side) {
-      a[o + V_TURNS + side]++;
-      a[o + F_LAST_PAYLOAD_SIDE] = side;
-    }
-  }
-  if (flags & TCP_FIN) {
-    if (!a[o + V_FIN + side]) wantEvent = true;
-    a[o + V_FIN + side] = 1;
-  }
-  if (flags & TCP_RST) {
-    wantEvent = true;
-    a[o + V_RST + side] = 1;
-    if (f.firstRstSide < 0) {
-      f.setPoint(P_RST, t);
-      a[o + F_FIRST_RST_SIDE] = side;
-    }
-  }
-
-  f.zeek.packet(side, seg);
-
-  if ((wantEvent || comment !== undefined) && f.eventCount < maxEvents) {
-    const i = log.append(f.eventsTail, t, side, seg,
-      a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
-      isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,
-      eventNotes, comment);
-    if (f.eventsHead < 0) f.eventsHead = i;
-    f.eventsTail = i;
-    f.eventCount++;
-  }
-  return result;
 }

@@ -7,7 +7,8 @@
 import { formatAddress } from '../decode/address';
 import type { AnalysisConfig } from './config';
 import type { PendingBucket } from './endFindings';
-import { FLOOD_ABSORBED, type Candidate } from './flowFindings';
+import type { Candidate } from './flowFindings';
+import { FLOOD_ABSORBED } from './findings/registry';
 import type { FlowState } from './flowState';
 import type { FindingCode } from './result';
 import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';

@@ -4,7 +4,7 @@
  * the result's properties, since a capture has no lines).
  */
 import type { AnalysisResult, FindingCode, Severity } from '../engine/result';
-import { FINDING_TITLES, findingDocUrl } from './findingDocs';
+import { FINDING_TITLES, findingDocUrl } from '../engine/findings/registry';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

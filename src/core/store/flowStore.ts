@@ -10,123 +10,31 @@
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
 import { IntervalPool } from './intervalPool';
-import { countPair, FINS, flowFacts, int, newFlowFacts, optionsPair, type FlowFacts } from '../engine/buildFlow';
+import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '../engine/buildFlow';
+import { OptionSets } from '../engine/optionSets';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
-import type { ConnState, Endpoint, Flow, PacketRef, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import type { ConnState, Endpoint, Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
 import type { FlowGlance } from '../stories/context';
 import type { Clock } from '../stories/clock';
 import { decideRoles } from '../engine/roles';
 import { formatPoint, fracToNs } from '../engine/time';
-import { ColumnStore, defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
+import { ColumnStore, type Column } from './columns';
+import {
+  LAYOUT, C, V6, ROLE_SHIFT, COMPLETE, SIMULTANEOUS_OPEN, PORT_REUSE, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS, CUT_OFF, FORCED, BASES, RESETS, LAST, SYN, SYNACK, ACK, newReadPoint,
+  type Point, type Shape, type ReadPoint,
+} from './rowLayout';
+export { FLOW_ROW_BYTES } from './rowLayout';
 import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { clockNs, Glance } from './glance';
 import { V6List } from './v6List';
 import { AnsweredPoints, handshakeTimes } from './answered';
 
-/**
- * A time point other than the first is stored relative to the flow's first packet: packets and
- * whole seconds since then (a handshake's points are a few packets and seconds apart), its
- * fraction as recorded, and its resolution's index.
- */
-const LAYOUT = defineLayout({
-  /** IPv4 address, or for IPv6 the index of the address in the store's IPv6 list. */
-  addr: perSide('u32'),
-  port: perSide('u16'),
-  flags: perFlow('u16'),
-  /** Interned Shape: what flows of a capture mostly have in common. */
-  shape: perFlow('u32'),
-  firstPacket: perFlow('f64'),
-  firstSec: perFlow('u32'),
-  firstFrac: perFlow('u32'),
-  lastPacket: perFlow('u32'),
-  lastSec: perFlow('u16'),
-  lastFrac: perFlow('u32'),
-  synPacket: perFlow('u32'),
-  synSec: perFlow('u16'),
-  synFrac: perFlow('u32'),
-  synAckPacket: perFlow('u32'),
-  synAckSec: perFlow('u16'),
-  synAckFrac: perFlow('u32'),
-  ackPacket: perFlow('u32'),
-  ackSec: perFlow('u16'),
-  ackFrac: perFlow('u32'),
-  packets: perSide('u16'),
-  payload: perSide('u32'),
-  exchanges: perFlow('u16'),
-  syn: perFlow('u8'),
-  synRetx: perFlow('u8'),
-  synAck: perFlow('u8'),
-  synAckRetx: perFlow('u8'),
-  synData: perFlow('u16'),
-});
-const C = LAYOUT.cols;
-
-/** Bytes a stored flow takes in the columns (plus 4 in the id index). */
-export const FLOW_ROW_BYTES = rowBytes(LAYOUT.list);
-
-const V6 = 1;
-const ROLE_SHIFT = 1; // 2 bits
-const COMPLETE = 1 << 3;
-const SIMULTANEOUS_OPEN = 1 << 4;
-const PORT_REUSE = 1 << 5;
-const RESET_SHIFT = 6; // 2 bits
-const FIN_CLIENT = 1 << 8;
-const FIN_SERVER = 1 << 9;
-const HAS_SYN = 1 << 10;
-const HAS_SYNACK = 1 << 11;
-const HAS_ACK = 1 << 12;
-const HAS_INTERVALS = 1 << 13;
-/** FlowFacts.cutOff (incomplete at the capture's end) and .forced (finished live at maxLiveFlows). */
-const CUT_OFF = 1 << 14;
-const FORCED = 1 << 15;
-
-const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
-const RESETS: readonly Flow['reset'][] = [null, 'client', 'server', 'both'];
-
-/** A time point's columns; `at`: its resolution's place in Shape.ups. */
-interface Point {
-  packet: Column;
-  sec: Column;
-  frac: Column;
-  at: number;
-}
-const LAST: Point = { packet: C.lastPacket, sec: C.lastSec, frac: C.lastFrac, at: 1 };
-const SYN: Point = { packet: C.synPacket, sec: C.synSec, frac: C.synFrac, at: 2 };
-const SYNACK: Point = { packet: C.synAckPacket, sec: C.synAckSec, frac: C.synAckFrac, at: 3 };
-const ACK: Point = { packet: C.ackPacket, sec: C.ackSec, frac: C.ackFrac, at: 4 };
-
-/**
- * A flow's values that are drawn from a small set in any capture: a few histories, stacks
- * (option sets), VLAN/interface lists and resolutions. One interned object per distinct
- * combination, one index per flow.
- */
-interface Shape {
-  state: ConnState;
-  completeness: number;
-  history: string;
-  options: { client: TcpOptionsSeen; server: TcpOptionsSeen };
-  vlan: number[];
-  interfaces: number[];
-  /** Resolution (units per second) of the first, last, SYN, SYN-ACK and ACK points (0: none). */
-  ups: number[];
-}
-
-/** A point read back: what formatting and time differences need. */
-interface ReadPoint {
-  packet: number;
-  sec: number;
-  ns: number;
-  frac: number;
-  ups: number;
-}
-
-function newReadPoint(): ReadPoint {
-  return { packet: 0, sec: 0, ns: 0, frac: 0, ups: 1e6 };
-}
-
 export class FlowStore {
+  /** `sets`: the analysis's shared option sets (a store of its own when used alone). */
+  constructor(private readonly sets: OptionSets = new OptionSets()) {}
+
   private readonly rows = new ColumnStore(LAYOUT.list);
   /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
   private readonly rowOf = new RowIndex();
@@ -227,7 +135,7 @@ export class FlowStore {
     const ups2 = hasSyn ? a[o + P_SYN + 4] : 0;
     const ups3 = hasSynAck ? a[o + P_SYNACK + 4] : 0;
     const ups4 = f.hasAck ? a[o + P_ACK + 4] : 0;
-    const options = optionsPair(k.clientOptions, k.serverOptions);
+    const options = this.sets.pair(k.clientOptions, k.serverOptions);
     const completeness = completenessOf(f);
     const ifs = f.interfaces;
     const recent = this.recentShapes.get(history);
