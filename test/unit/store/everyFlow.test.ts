@@ -56,7 +56,8 @@ function told(r: AnalysisResult) {
   return { summary: r.summary, findings: r.findings, stories: r.stories, timeline: r.timeline };
 }
 
-test('the storm after 12,000 flows is told, and the same with 10, 10,000 or every flow listed', async () => {
+test('the storm after 12,000 flows is told, and the same with 0, 10, 10,000 or every flow listed', async () => {
+  const none = await analyze({ maxFlows: 0 });
   const few = await analyze({ maxFlows: 10 });
   const usual = await analyze({});
   const all = await analyze({ maxFlows: Number.MAX_SAFE_INTEGER });
@@ -73,6 +74,9 @@ test('the storm after 12,000 flows is told, and the same with 10, 10,000 or ever
   assert.ok(storms[0].flows.every((id) => id > HEALTHY));
   assert.equal(storms[0].numbers['told from'], undefined, 'told from every flow, so no partial-count note');
 
+  // `--max-flows 0` lists nothing and still tells everything (issue 17: the storm vanished).
+  assert.equal(none.flows.length, 0);
+  assert.deepEqual(told(none), told(all));
   assert.deepEqual(told(few), told(all));
   assert.deepEqual(told(usual), told(all));
   // The listed flows are the first of all flows, the same objects as JSON.
