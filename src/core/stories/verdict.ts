@@ -11,7 +11,8 @@
  */
 import type { AnalysisResult, Flow, Severity } from '../engine/result';
 import type { FlowList } from '../store/flowList';
-import { fmtSeconds, plural } from './format';
+import { plural } from './format';
+import { formatDuration } from '../engine/describe';
 
 export type VerdictTone = 'error' | 'warning' | 'info' | 'good';
 
@@ -31,7 +32,7 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
  * `flows`: every flow of the capture (the editor passes the engine's store, whose flows are
  * built one at a time: hence one pass); by default the result's listed flows.
  */
-export function verdict(r: AnalysisResult, duration: (seconds: number) => string = fmtSeconds, flows: FlowList = r.flows): Verdict {
+export function verdict(r: AnalysisResult, duration: (seconds: number) => string = formatDuration, flows: FlowList = r.flows): Verdict {
   const s = r.summary;
   const damage = r.capture.problems[0];
   const damaged = damage ? `capture damaged at byte offset ${damage.offset}${damage.packet > 0 ? ` (after frame ${damage.packet})` : ''}` : '';
