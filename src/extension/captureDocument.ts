@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/engine/result';
 import type { FlowRow } from '../protocol/flowTable';
-import type { HostToWebview, Overview, ProgressInfo, WorkerRequests } from '../protocol/messages';
+import type { HostToWebview, Overview, ProgressInfo, TimeDisplay, WorkerRequests } from '../protocol/messages';
 import { buildFindingsReport, type FindingsReport } from './findingsReport';
 import { plural } from '../render/format';
 import type { ExtensionSettings } from './settings';
@@ -32,6 +32,12 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly panels = new Set<vscode.WebviewPanel>();
   /** Flow the user last selected in any panel (for commands without an argument). */
   selectedFlowId: number | null = null;
+  /**
+   * The time mode of the diagram last drawn in any panel (its Time menu, sent with each
+   * getFlowDetail; the webview redraws when the menu changes), so Export Sequence Diagram saves
+   * the diagram as shown; null until one is drawn (the synscope.timeDisplay setting then).
+   */
+  timeDisplay: TimeDisplay | null = null;
   /** A flow to reveal as soon as the analysis is done (Problems click on a restored report). */
   pendingReveal: { flowId: number; findingId?: number } | null = null;
   /**

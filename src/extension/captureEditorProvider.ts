@@ -124,7 +124,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     return {
       getFlows: (p) => doc.request('queryFlows', p),
       locateFlow: (p) => doc.request('locateFlow', p),
-      getFlowDetail: ({ flowId, everyPacket, timeDisplay }) => doc.request('flowDetail', { flowId, timeDisplay: timeDisplay ?? this.host.settings().timeDisplay, everyPacket }),
+      getFlowDetail: ({ flowId, everyPacket, timeDisplay }) => {
+        if (timeDisplay) doc.timeDisplay = timeDisplay;
+        return doc.request('flowDetail', { flowId, timeDisplay: timeDisplay ?? this.host.settings().timeDisplay, everyPacket });
+      },
     };
   }
 }

@@ -116,7 +116,7 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
           );
       if (!picked) return undefined;
       const { format, everyPacket } = picked;
-      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: currentTimeDisplay(), everyPacket });
+      const text = await doc.request('exportDiagram', { flowId, format, timeDisplay: doc.timeDisplay ?? currentTimeDisplay(), everyPacket });
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.flow-${flowId}.${DIAGRAM_EXT[format]}`));
     }),

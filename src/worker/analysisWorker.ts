@@ -137,8 +137,8 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
     const flow = index.flow(id);
     if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
   }
-  // The verdict reads the listed flows (synscope.maxFlows), as it did when the result carried them.
-  const overview = buildOverview({ ...r, flows: a.listedFlows(a.config.maxFlows) }, chartRenderer, Date.now() - t0, all);
+  // The verdict, like the summary and findings, reads every flow (the store), not the listed ones.
+  const overview = buildOverview(r, chartRenderer, Date.now() - t0, all);
   post({ type: 'done', overview, findings: r.findings, flowEndpoints });
 }
 

@@ -64,7 +64,7 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
   return {
     capture: result.capture,
     summary: result.summary,
-    verdict: verdict(result, formatDuration),
+    verdict: verdict(result, formatDuration, flows),
     stories,
     vlans: [...vlans].sort((a, b) => a - b),
     interfaces: [...interfaces].sort((a, b) => a - b),

@@ -6,7 +6,8 @@ import type { Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
 import { Connect, formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
-import { fmt, fmtMs, fmtSeconds, plural } from './format';
+import { fmt, plural } from './format';
+import { formatDuration } from '../engine/describe';
 import { groupStories, Told } from './group';
 import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 
@@ -88,8 +89,8 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
     sentence: `${client.ip} opened ${list.length} new TCP connections to ${target} in ${seconds} s `
       + `(${fmt(meanPerSecond)}/s on average, ${peak.count} in the busiest second), carrying about `
       + `${plural(perConnection, 'request')} each. Every one paid a full handshake `
-      + `(median ${fmtMs(rttS)}, ${sharePct}); reusing connections would have saved about `
-      + `${fmtSeconds(savedS)} of waiting.`,
+      + `(median ${formatDuration(rttS)}, ${sharePct}); reusing connections would have saved about `
+      + `${formatDuration(savedS)} of waiting.`,
     numbers: {
       'connections': list.length,
       'peak connections/s (1 s window)': peak.count,

@@ -7,16 +7,6 @@ export function fmt(n: number): string {
   return Math.abs(r) >= 10_000 ? r.toLocaleString('en-US') : String(r);
 }
 
-export function fmtMs(seconds: number): string {
-  return `${fmt(seconds * 1000)} ms`;
-}
-
-/** Milliseconds below a second, seconds above. */
-export function fmtSeconds(seconds: number): string {
-  // 0.9998 s would print as "1000 ms": switch to seconds where the milliseconds round to 1000.
-  return round(seconds * 1000, seconds < 0.1 ? 2 : 1) < 1000 ? fmtMs(seconds) : `${fmt(seconds)} s`;
-}
-
 /** "1 request", "3 requests". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${fmt(n)} ${n === 1 ? word : many}`;

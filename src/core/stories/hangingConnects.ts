@@ -7,7 +7,8 @@ import type { Finding, Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
 import { Connect, ConnectOutcome, formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
-import { fmt, fmtSeconds, plural } from './format';
+import { fmt, plural } from './format';
+import { formatDuration } from '../engine/describe';
 import { groupStories, PairRow, Told } from './group';
 import { binWidthFor, concurrency, Interval, round } from './stats';
 
@@ -94,7 +95,7 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
     findings.push(ctx.addFinding({
       code: 'connect-pileup',
       message: `${stale.peak} connects to ${target} were pending at once, each for more than `
-        + `${fmtSeconds(ctx.config.slowConnectMs / 1000)}: `
+        + `${thresholdText(ctx)}: `
         + (droppedSyns ? 'the server answers only retransmitted SYNs (full listen queue?)' : 'clients keep waiting instead of failing fast'),
       flows: capFlows(slow.map((c) => c.flow.id)),
       packet: 0, time: ctx.clock.format(stale.peakAt),
@@ -110,7 +111,8 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   const outcomes = countOutcomes(slow);
   const clients = [...byClient.keys()];
   const who = clients.length === 1 ? clients[0] : `${clients.length} clients`;
-  const thresholdText = fmtSeconds(ctx.config.slowConnectMs / 1000);
+  const threshold = thresholdText(ctx);
+  // A list with one unit, like its key 'its backoff intervals (s)': "1, 2, 4 s apart".
   const intervalsText = chain.flow.synIntervals.map((x) => fmt(x)).join(', ');
   const one = slow.length === 1;
   const chainText = chain.flow.synIntervals.length
@@ -120,27 +122,27 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   const start = ctx.clock.format(from);
   const binSeconds = binNs / NS_PER_SECOND;
   const pileText = pileup
-    ? ` Up to ${stale.peak} of them were pending at once, each for more than ${thresholdText}`
+    ? ` Up to ${stale.peak} of them were pending at once, each for more than ${threshold}`
       + `${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
     : pending.peak > 1 ? ` At most ${pending.peak} connects were pending at once.` : '';
   // One row per target (its per-pair numbers are in the slow-connect findings).
-  const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, thresholdText) }];
+  const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, threshold) }];
   const story: Story = {
     kind: 'hanging-connects',
     title: clients.length === 1 ? `Hanging connects: ${clients[0]} → ${target}` : `Hanging connects to ${target} from ${clients.length} clients`,
     sentence: `${slow.length === list.length ? (list.length === 1 ? 'The only' : `All ${list.length}`) : `${slow.length} of ${list.length}`} `
-      + `connect${list.length === 1 ? '' : 's'} from ${who} to ${target} waited longer than ${thresholdText}${one ? ':' : ';'} ${chainText}.${pileText}`,
+      + `connect${list.length === 1 ? '' : 's'} from ${who} to ${target} waited longer than ${threshold}${one ? ':' : ';'} ${chainText}.${pileText}`,
     numbers: {
       'clients': clients.length,
       'connects': list.length,
-      [`connects slower than ${thresholdText}`]: slow.length,
+      [`connects slower than ${threshold}`]: slow.length,
       'longest wait (s)': round(longest.waitNs / NS_PER_SECOND, 3),
       'longest retry chain (SYNs)': chain.flow.syn,
       'its backoff intervals (s)': intervalsText || 'none',
       'how it ended': OUTCOME_WORDS[chain.outcome],
       ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [OUTCOME_WORDS[k as ConnectOutcome], v])),
       'peak pending connects': pending.peak,
-      [`peak pending longer than ${thresholdText}`]: stale.peak,
+      [`peak pending longer than ${threshold}`]: stale.peak,
     },
     advice: droppedSyns
       ? `${server.ip} answered only retransmitted SYNs on port ${server.port}: its listen queue was full (the `
@@ -156,17 +158,26 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
     flowCount: flows.length,
     series: [
       { label: 'pending connects', unit: 'connects', start, binSeconds, values: pending.perBin },
-      { label: `pending longer than ${thresholdText}`, unit: 'connects', start, binSeconds, values: stale.perBin },
+      { label: `pending longer than ${threshold}`, unit: 'connects', start, binSeconds, values: stale.perBin },
     ],
   };
   return { story, rows, pairs: byClient.size, unanswered: left };
 }
 
 /** "14 of 20 connects over 3 s, longest 5.2 s, 12 still pending": one client → target pair. */
-function pairText(slow: readonly Connect[], total: number, thresholdText: string): string {
+/**
+ * The configured threshold as the user wrote it (3000 ms → "3 s"), not as a measurement
+ * ("3.0 s"): it also names story numbers and series ("connects slower than 3 s"), keys that
+ * front ends and scripts look up.
+ */
+function thresholdText(ctx: StoryContext): string {
+  return `${fmt(ctx.config.slowConnectMs / 1000)} s`;
+}
+
+function pairText(slow: readonly Connect[], total: number, threshold: string): string {
   const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
   const outcomes = Object.entries(countOutcomes(slow)).map(([k, v]) => `${v} ${OUTCOME_WORDS[k as ConnectOutcome]}`);
-  return `${slow.length} of ${plural(total, 'connect')} over ${thresholdText}, longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}; `
+  return `${slow.length} of ${plural(total, 'connect')} over ${threshold}, longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}; `
     + outcomes.join(', ');
 }
 
@@ -191,7 +202,7 @@ function countOutcomes(list: readonly Connect[]): Partial<Record<ConnectOutcome,
 
 /** How a connect's wait ended, as the end of a sentence. */
 function endingText(c: Connect): string {
-  const after = fmtSeconds(c.waitNs / NS_PER_SECOND);
+  const after = formatDuration(c.waitNs / NS_PER_SECOND);
   switch (c.outcome) {
     case 'pending': return `was still waiting when the capture ended, ${after} after its first SYN`;
     case 'gave-up': return `then went quiet: the client gave up after its last SYN, ${after} after the first`;
@@ -208,7 +219,7 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
   return ctx.addFinding({
     code: 'slow-connect',
     message: `${plural(slow.length, 'connect')} from ${client} to ${target} took or stayed pending longer than `
-      + `${fmtSeconds(ctx.config.slowConnectMs / 1000)} (longest ${fmtSeconds(longest.waitNs / NS_PER_SECOND)}, `
+      + `${thresholdText(ctx)} (longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}, `
       + `${plural(chain.flow.syn, 'SYN')})`
       + waitVerdict(slow),
     flows: capFlows(slow.map((c) => c.flow.id)),
@@ -233,6 +244,6 @@ function waitVerdict(slow: readonly Connect[]): string {
   const longest = unanswered.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
   // Still pending: all we know is that the client's timeout (if any) is longer than the wait so far.
   return longest.outcome === 'pending'
-    ? `: no answer, and the client was still waiting after ${fmtSeconds(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`
-    : `: no answer, and the client kept retrying for ${fmtSeconds(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`;
+    ? `: no answer, and the client was still waiting after ${formatDuration(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`
+    : `: no answer, and the client kept retrying for ${formatDuration(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`;
 }

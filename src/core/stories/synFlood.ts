@@ -8,7 +8,8 @@ import type { Finding, Flow, Story, StorySeries } from '../engine/result';
 import { NS_PER_SECOND, secondsToNs } from './clock';
 import { formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
-import { fmt, fmtSeconds, plural } from './format';
+import { fmt, plural } from './format';
+import { formatDuration } from '../engine/describe';
 import { groupStories, Told } from './group';
 import type { FloodWindow } from './hangingConnects';
 import { median, round } from './stats';
@@ -207,7 +208,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const slower = Number.isFinite(rttIn) && Number.isFinite(rttOut) && rttOut > 0 ? rttIn / rttOut : NaN;
 
   const target = v.port === null ? v.ip : formatEndpoint(v.ip, v.port);
-  const offset = (ns: number) => fmtSeconds(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
+  const offset = (ns: number) => formatDuration(Math.max(0, (ns - ctx.captureStartNs) / NS_PER_SECOND));
   const wall = utc(clock.baseSec + Math.floor(startNs / NS_PER_SECOND));
   const from = startNs - ctx.captureStartNs < NS_PER_SECOND / 2 ? 'from the start of the capture' : `from ${offset(startNs)} into the capture`;
   // Two sentences: what hit the server, and how the server and its real clients fared. The
@@ -220,7 +221,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
       ? ' (whether spoofed cannot be told: the capture ends too soon after them to see a retry)'
       : ' (whether spoofed is unclear)';
   }
-  const first = `${target} was SYN-flooded for ${fmtSeconds(durationS)}, ${from}${wall ? ` (${wall})` : ''}: ${who}.`;
+  const first = `${target} was SYN-flooded for ${formatDuration(durationS)}, ${from}${wall ? ` (${wall})` : ''}: ${who}.`;
   const server = cookies === 'yes' ? 'The server answered with SYN cookies'
     : answered === 0 ? 'The server answered none of the flood SYNs'
       : `The server answered ${plural(answered, 'flood SYN')} with a SYN-ACK`;
@@ -281,7 +282,7 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
     flowCount: Math.max(halfOpen, ids.length),
     series: floodSeries(ctx, legit),
   };
-  const row = { pair: target, text: `${plural(syns, 'SYN')} from ${sourcesApprox ? 'about ' : ''}${plural(sources, 'source')} over ${fmtSeconds(durationS)}` };
+  const row = { pair: target, text: `${plural(syns, 'SYN')} from ${sourcesApprox ? 'about ' : ''}${plural(sources, 'source')} over ${formatDuration(durationS)}` };
   return { story, window: { server: v.ip, port: v.port, startNs, endNs }, row };
 }
 

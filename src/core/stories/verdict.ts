@@ -5,10 +5,14 @@
  *
  * The counts come from the result's summary and flow states (the same numbers the summary
  * tiles and the CLI print), never from a story's own figures, so one screen never shows two
- * different counts for the same thing.
+ * different counts for the same thing. The per-flow counts and the median RTT read every flow
+ * (the editor passes the engine's store), not only the listed ones (synscope.maxFlows), as the
+ * summary, findings and stories do.
  */
 import type { AnalysisResult, Flow, Severity } from '../engine/result';
-import { fmtSeconds, plural } from './format';
+import type { FlowList } from '../store/flowList';
+import { plural } from './format';
+import { formatDuration } from '../engine/describe';
 
 export type VerdictTone = 'error' | 'warning' | 'info' | 'good';
 
@@ -25,12 +29,15 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 /**
  * `duration` formats seconds; the editor passes the diagram's formatter so the verdict's
  * "median 460 µs" reads exactly like the histogram and the diagram next to it.
+ * `flows`: every flow of the capture (the editor passes the engine's store, whose flows are
+ * built one at a time: hence one pass); by default the result's listed flows.
  */
-export function verdict(r: AnalysisResult, duration: (seconds: number) => string = fmtSeconds): Verdict {
+export function verdict(r: AnalysisResult, duration: (seconds: number) => string = formatDuration, flows: FlowList = r.flows): Verdict {
   const s = r.summary;
   const damage = r.capture.problems[0];
   const damaged = damage ? `capture damaged at byte offset ${damage.offset}${damage.packet > 0 ? ` (after frame ${damage.packet})` : ''}` : '';
-  const flowId = worstFlow(r);
+  const t = tally(r, flows);
+  const flowId = t.worstFlow;
   if (s.flows === 0) {
     const tcp = r.capture.decoded?.tcp;
     const none = tcp === 0 && r.capture.packets > 0
@@ -42,13 +49,13 @@ export function verdict(r: AnalysisResult, duration: (seconds: number) => string
     const text = `no handshakes in this capture: it starts mid-stream (${plural(s.flows, 'flow')} already open)`;
     return { tone: damaged ? 'error' : 'info', text: join(damaged, text), flowId };
   }
-  const problems = problemPhrases(r, duration);
+  const problems = problemPhrases(r, t, duration);
   const worst = worstSeverity(r);
   const story = [...(r.stories ?? [])].sort((a, b) => storyRank(b.kind) - storyRank(a.kind))[0];
-  const hs = handshakePhrase(r, duration);
+  const hs = handshakePhrase(r, t, duration);
   if (problems.length === 0 && !story && (worst === null || worst === 'info')) {
-    const notes = infoNotes(r);
-    const text = `healthy: ${hs}${vlanNote(r)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+    const notes = infoNotes(t);
+    const text = `healthy: ${hs}${vlanNote(t)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
     return { tone: damaged ? 'error' : 'good', text: join(damaged, text), flowId };
   }
   const head = story ? `${story.title}: ` : '';
@@ -65,44 +72,101 @@ function storyRank(kind: string): number {
   return kind === 'syn-flood' ? 3 : kind === 'hanging-connects' ? 2 : 1;
 }
 
-/** Flows that sent a SYN: the connects the capture saw being attempted. */
-function attempts(r: AnalysisResult): number {
-  let n = 0;
-  for (const f of r.flows) if (f.handshake.syn !== null) n++;
-  return n;
+/** Flows named by findings of a code: how many, and the figures the phrases quote. */
+interface Marked { flows: number; synAckResent: number; slowest: number }
+
+/** What the verdict needs from the flows, gathered in one pass. */
+interface Tally {
+  /** Flows that sent a SYN: the connects the capture saw being attempted. */
+  attempts: number;
+  unanswered: number;
+  /** Handshake RTTs (ACK − SYN) of complete handshakes, seconds. */
+  rtts: number[];
+  vlans: Set<number>;
+  fastOpen: number;
+  marked: Map<string, Marked>;
+  worstFlow: number | null;
 }
 
+const MARKED_CODES = ['synack-retransmission', 'slow-handshake', 'syn-retransmission', 'port-reuse', 'simultaneous-open'];
+
+function tally(r: AnalysisResult, flows: FlowList): Tally {
+  const codesOf = new Map<number, string[]>();
+  for (const fd of r.findings) {
+    if (!MARKED_CODES.includes(fd.code)) continue;
+    for (const id of fd.flows) {
+      const codes = codesOf.get(id);
+      if (!codes) codesOf.set(id, [fd.code]);
+      else if (!codes.includes(fd.code)) codes.push(fd.code);
+    }
+  }
+  const sev = new Map<number, number>();
+  for (const fd of r.findings) sev.set(fd.id, RANK[fd.severity]);
+  const t: Tally = { attempts: 0, unanswered: 0, rtts: [], vlans: new Set(), fastOpen: 0, marked: new Map(), worstFlow: null };
+  // The flow to show first: the one with the most severe finding (more findings break ties,
+  // then the earlier flow); with no findings, the slowest handshake; else the first flow.
+  let best: Flow | null = null;
+  let bestKey = -1;
+  let slow: Flow | null = null;
+  let first: Flow | null = null;
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows.at(i)!;
+    first ??= f;
+    if (f.handshake.syn !== null) t.attempts++;
+    if (f.state === 'S0' && f.syn > 0) t.unanswered++;
+    if (f.handshake.complete && f.handshake.rtt !== null) t.rtts.push(f.handshake.rtt);
+    for (const v of f.vlan) t.vlans.add(v);
+    if (f.synData > 0 || f.options.client.fastOpen !== null) t.fastOpen++;
+    for (const code of codesOf.get(f.id) ?? []) {
+      let m = t.marked.get(code);
+      if (!m) t.marked.set(code, (m = { flows: 0, synAckResent: 0, slowest: 0 }));
+      m.flows++;
+      m.synAckResent += f.synAckRetransmissions;
+      m.slowest = Math.max(m.slowest, f.handshake.rtt ?? f.handshake.serverRtt ?? 0);
+    }
+    let w = 0;
+    for (const id of f.findings) w = Math.max(w, sev.get(id) ?? 0);
+    const key = w * 1000 + Math.min(f.findings.length, 999);
+    if (key > bestKey) {
+      best = f;
+      bestKey = key;
+    }
+    if (f.handshake.rtt !== null && (slow === null || f.handshake.rtt > slow.handshake.rtt!)) slow = f;
+  }
+  t.worstFlow = best && bestKey > 0 ? best.id : (slow ?? first)?.id ?? null;
+  return t;
+}
+
+const NONE: Marked = { flows: 0, synAckResent: 0, slowest: 0 };
+
 /** What went wrong, worst first, each with its count from the summary or the flow states. */
-function problemPhrases(r: AnalysisResult, duration: (seconds: number) => string): string[] {
+function problemPhrases(r: AnalysisResult, t: Tally, duration: (seconds: number) => string): string[] {
   const s = r.summary;
   const out: string[] = [];
-  const tried = attempts(r);
+  const tried = t.attempts;
   const of = (n: number): string => (tried > n ? `${n.toLocaleString('en-US')} of ${plural(tried, 'connect')}` : plural(n, 'connect'));
   if (s.halfOpen > 0) out.push(`${s.halfOpen.toLocaleString('en-US')} half-open (SYN-ACK sent, no final ACK)`);
   if (s.refused > 0) out.push(`${of(s.refused)} refused`);
-  const unanswered = r.flows.filter((f) => f.state === 'S0' && f.syn > 0).length;
-  if (unanswered > 0) out.push(`${of(unanswered)} never answered`);
+  if (t.unanswered > 0) out.push(`${of(t.unanswered)} never answered`);
   const resetLate = s.reset - s.refused;
   if (resetLate > 0 && out.length > 0) out.push(`${resetLate.toLocaleString('en-US')} reset`);
-  const lostAck = flowsWith(r, 'synack-retransmission');
-  if (lostAck.length > 0) {
-    const resent = lostAck.reduce((a, f) => a + f.synAckRetransmissions, 0);
-    out.push(`the server resent its SYN-ACK ${resent === 1 ? 'once' : `${resent} times`}${lostAck.length > 1 ? ` on ${plural(lostAck.length, 'flow')}` : ''}: the final ACK was lost or late`);
+  const lostAck = t.marked.get('synack-retransmission') ?? NONE;
+  if (lostAck.flows > 0) {
+    const resent = lostAck.synAckResent;
+    out.push(`the server resent its SYN-ACK ${resent === 1 ? 'once' : `${resent} times`}${lostAck.flows > 1 ? ` on ${plural(lostAck.flows, 'flow')}` : ''}: the final ACK was lost or late`);
   }
-  const slow = flowsWith(r, 'slow-handshake');
-  if (slow.length > 0) {
-    const slowest = Math.max(...slow.map((f) => f.handshake.rtt ?? f.handshake.serverRtt ?? 0));
-    out.push(slow.length === 1 ? `1 slow handshake (${duration(slowest)})` : `${plural(slow.length, 'slow handshake')} (slowest ${duration(slowest)})`);
+  const slow = t.marked.get('slow-handshake') ?? NONE;
+  if (slow.flows > 0) {
+    out.push(slow.flows === 1 ? `1 slow handshake (${duration(slow.slowest)})` : `${plural(slow.flows, 'slow handshake')} (slowest ${duration(slow.slowest)})`);
   }
-  const synRetx = flowsWith(r, 'syn-retransmission');
-  if (synRetx.length > 0) out.push(`${plural(synRetx.length, 'connect')} had to resend the SYN`);
+  const synRetx = (t.marked.get('syn-retransmission') ?? NONE).flows;
+  if (synRetx > 0) out.push(`${plural(synRetx, 'connect')} had to resend the SYN`);
   return out;
 }
 
 /** "20 handshakes, median 21 ms" (RTT = ACK − SYN of complete handshakes). */
-function handshakePhrase(r: AnalysisResult, duration: (seconds: number) => string): string {
-  const rtts: number[] = [];
-  for (const f of r.flows) if (f.handshake.complete && f.handshake.rtt !== null) rtts.push(f.handshake.rtt);
+function handshakePhrase(r: AnalysisResult, t: Tally, duration: (seconds: number) => string): string {
+  const rtts = t.rtts;
   const n = r.summary.handshakesComplete;
   if (n === 0) return 'no handshake completed';
   const count = plural(n, 'handshake');
@@ -113,58 +177,24 @@ function handshakePhrase(r: AnalysisResult, duration: (seconds: number) => strin
   return rtts.length === 1 ? `${count} in ${duration(median)}` : `${count}, median ${duration(median)}`;
 }
 
-function vlanNote(r: AnalysisResult): string {
-  const ids = new Set<number>();
-  for (const f of r.flows) for (const v of f.vlan) ids.add(v);
-  if (ids.size === 0) return '';
-  const list = [...ids].sort((a, b) => a - b);
+function vlanNote(t: Tally): string {
+  if (t.vlans.size === 0) return '';
+  const list = [...t.vlans].sort((a, b) => a - b);
   return ` on VLAN${list.length > 1 ? 's' : ''} ${list.join(', ')}`;
 }
 
 /** Harmless things worth a word on an otherwise healthy capture. */
-function infoNotes(r: AnalysisResult): string[] {
+function infoNotes(t: Tally): string[] {
   const notes: string[] = [];
-  const reuse = flowsWith(r, 'port-reuse').length;
+  const reuse = (t.marked.get('port-reuse') ?? NONE).flows;
   if (reuse > 0) notes.push(`${reuse} reused ${reuse === 1 ? 'port' : 'ports'}`);
-  if (flowsWith(r, 'simultaneous-open').length > 0) notes.push('simultaneous open');
-  const tfo = r.flows.filter((f) => f.synData > 0 || f.options.client.fastOpen !== null).length;
-  if (tfo > 0) notes.push(`TCP Fast Open on ${plural(tfo, 'flow')}`);
+  if ((t.marked.get('simultaneous-open') ?? NONE).flows > 0) notes.push('simultaneous open');
+  if (t.fastOpen > 0) notes.push(`TCP Fast Open on ${plural(t.fastOpen, 'flow')}`);
   return notes;
-}
-
-function flowsWith(r: AnalysisResult, code: string): Flow[] {
-  const ids = new Set<number>();
-  for (const fd of r.findings) if (fd.code === code) for (const id of fd.flows) ids.add(id);
-  return r.flows.filter((f) => ids.has(f.id));
 }
 
 function worstSeverity(r: AnalysisResult): Severity | null {
   let worst: Severity | null = null;
   for (const fd of r.findings) if (worst === null || RANK[fd.severity] > RANK[worst]) worst = fd.severity;
   return worst;
-}
-
-/**
- * The flow to show first: the one with the most severe finding (more findings break ties,
- * then the earlier flow); with no findings, the slowest handshake; else the first flow.
- */
-function worstFlow(r: AnalysisResult): number | null {
-  if (r.flows.length === 0) return null;
-  const sev = new Map<number, number>();
-  for (const fd of r.findings) sev.set(fd.id, RANK[fd.severity]);
-  let best: Flow | null = null;
-  let bestKey = -1;
-  for (const f of r.flows) {
-    let w = 0;
-    for (const id of f.findings) w = Math.max(w, sev.get(id) ?? 0);
-    const key = w * 1000 + Math.min(f.findings.length, 999);
-    if (key > bestKey) {
-      best = f;
-      bestKey = key;
-    }
-  }
-  if (best && bestKey > 0) return best.id;
-  let slow: Flow | null = null;
-  for (const f of r.flows) if (f.handshake.rtt !== null && (slow === null || f.handshake.rtt > slow.handshake.rtt!)) slow = f;
-  return (slow ?? r.flows[0]!).id;
 }

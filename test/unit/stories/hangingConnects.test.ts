@@ -186,7 +186,7 @@ test('many hanging targets make one card: the worst target heads it, the other p
   assert.equal(s.flowCount, 16);
   assert.equal(s.numbers['more client → target pairs'], 2);
   // SYNs at 0, 1, 3, 7 s and nothing until 60 s: given up after the last SYN, 7 s after the first.
-  assert.equal(s.numbers['10.0.0.6 → 10.0.0.10:5432'], '2 of 2 connects over 3 s, longest 7 s; 2 given up after the last SYN');
+  assert.equal(s.numbers['10.0.0.6 → 10.0.0.10:5432'], '2 of 2 connects over 3 s, longest 7.0 s; 2 given up after the last SYN');
   assert.match(s.sentence, /The same on 2 more client → target pairs: 10\.0\.0\.6 → 10\.0\.0\.10:5432 \(2 of 2 connects/);
   // The Problems panel keeps one slow-connect finding per pair (no pile-up: each waits 3 … 7 s, 1 s apart).
   assert.deepEqual(findings.filter((f) => f.code === 'slow-connect').map((f) => f.details.server),

@@ -78,7 +78,7 @@ test('the flood story tells span, rate, spoofed sources and how legitimate clien
   assert.equal(s.flowCount, 400);
   assert.match(s.sentence, /likely spoofed/);
   // BASE is 1700000000 = 2023-11-14 22:13:20 UTC; the flood starts 3 s later.
-  assert.match(s.sentence, /from 3 s into the capture \(2023-11-14 22:13:23 UTC\)/);
+  assert.match(s.sentence, /from 3.0 s into the capture \(2023-11-14 22:13:23 UTC\)/);
   // Every 50th of the 400 sources is live: 8 RSTs.
   assert.match(String(s.numbers['spoofing evidence']), /8 SYN-ACKs drew a RST/);
   assert.match(s.advice, /SYN cookies/);
