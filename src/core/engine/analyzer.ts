@@ -305,6 +305,8 @@ export class Analyzer {
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.aggs.flowsNotAggregated,
       liveLimit: this.sweeper.limits.candidate(this.config.maxLiveFlows),
     });
+    // The reading's tables and slab (tens of MB) go before stories and listed flows take their share.
+    this.dropWorkingState();
     for (const fd of findings) {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
@@ -338,7 +340,6 @@ export class Analyzer {
     this.findingsOf = findingsIndex(result.findings);
     result.flows = this.listedFlows(listed);
     this.finished = result;
-    this.dropWorkingState();
     return result;
   }
 
