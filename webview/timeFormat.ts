@@ -4,6 +4,7 @@
  * seconds stay available for matching the JSON. No DOM (unit-tested in test/unit/extension).
  */
 import type { TimeDisplay } from '../src/protocol/messages';
+import { formatTimeOfDay, secondsBetween } from '../src/render/format';
 
 export type TimeMode = 'sinceStart' | 'timeOfDay' | 'delta' | 'epoch';
 
@@ -47,27 +48,15 @@ function parts(epoch: string): [number, number] | null {
   return [Number(m[1]), Number((m[2] ?? '').slice(0, 9).padEnd(9, '0'))];
 }
 
-/** Seconds from `a` to `b`, exact to the nanosecond before the final division. */
-export function secondsFrom(a: string, b: string): number | null {
-  const x = parts(a);
-  const y = parts(b);
-  if (!x || !y) return null;
-  return (y[0] - x[0]) + (y[1] - x[1]) / 1e9;
-}
-
 export function spansDays(start: string | null, end: string | null): boolean {
   const a = start ? parts(start) : null;
   const b = end ? parts(end) : null;
   return !!a && !!b && Math.floor(a[0] / 86400) !== Math.floor(b[0] / 86400);
 }
 
-/** "14:03:07.123456" (UTC), or "2026-01-01 14:03:07.123456" when `withDate`. */
+/** "14:03:07.123456" (UTC), or "2026-01-01 14:03:07.123456" when `withDate` (the diagram's formatter). */
 export function timeOfDay(epoch: string, withDate: boolean): string {
-  const p = parts(epoch);
-  if (!p) return epoch;
-  const iso = new Date(p[0] * 1000).toISOString();
-  const micros = String(Math.floor(p[1] / 1000)).padStart(6, '0');
-  return `${withDate ? `${iso.slice(0, 10)} ` : ''}${iso.slice(11, 19)}.${micros}`;
+  return formatTimeOfDay(epoch, withDate ? null : epoch, 6) ?? epoch;
 }
 
 /** A flow's start in the chosen mode; `previous` = the start of the flow before it (delta). */
@@ -77,11 +66,11 @@ export function formatStart(epoch: string, previous: string | null, ctx: TimeCon
     case 'timeOfDay': return timeOfDay(epoch, ctx.spansDays);
     case 'delta': {
       if (previous === null) return '0.000000';
-      const d = secondsFrom(previous, epoch);
+      const d = secondsBetween(previous, epoch);
       return d === null ? '—' : `+${d.toFixed(6)}`;
     }
     case 'sinceStart': {
-      const d = ctx.captureStart ? secondsFrom(ctx.captureStart, epoch) : null;
+      const d = ctx.captureStart ? secondsBetween(ctx.captureStart, epoch) : null;
       return d === null ? '—' : d.toFixed(6);
     }
   }
