@@ -3,7 +3,7 @@ import type { Endpoint } from '../core/engine/result';
 import {
   TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
 } from '../core/decode/types';
-import { formatDuration } from '../core/engine/describe';
+import { count, formatDuration } from '../core/engine/describe';
 
 /** Durations are written alike in findings, reports and diagrams: one formatter, in core. */
 export { formatDuration };
@@ -110,10 +110,8 @@ export function seriesLabel(label: string, unit: string): string {
   return label.endsWith(')') ? `${label.slice(0, -1)}, ${u})` : `${label} (${u})`;
 }
 
-/** "1 error", "2 errors", "1,000 flows": a count with its noun, singular only for exactly one. */
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${groupDigits(n)} ${n === 1 ? singular : pluralForm}`;
-}
+/** "1 error", "2 errors", "1,000 flows": the findings' own count-with-noun, so counts read alike everywhere. */
+export const plural = count;
 
 /**
  * An epoch string as UTC time of day, "00:00:01.000084", with the date in front
