@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Severity } from '../core/engine/result';
-import { findingDocUrl, type FindingsReport } from './findingsReport';
+import { findingDocUrl } from '../core/engine/findings/registry';
+import type { FindingsReport } from './findingsReport';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -23,7 +24,7 @@ export class FindingDiagnostics implements vscode.Disposable {
     const list = report.diagnostics.map((d) => {
       const diag = new vscode.Diagnostic(new vscode.Range(d.line, 0, d.line, d.length), d.message, SEVERITY[d.severity]);
       diag.source = 'synscope';
-      diag.code = { value: d.code, target: vscode.Uri.parse(findingDocUrl(this.repositoryUrl, d.code)) };
+      diag.code = { value: d.code, target: vscode.Uri.parse(findingDocUrl(d.code, this.repositoryUrl)) };
       if (d.related && d.related.length > 0) {
         diag.relatedInformation = d.related.map((r) =>
           new vscode.DiagnosticRelatedInformation(new vscode.Location(reportUri, new vscode.Range(r.line, 0, r.line, r.length)), r.message));

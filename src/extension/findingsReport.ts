@@ -16,7 +16,7 @@
  * that explains them; a group of one stays a plain entry.
  */
 import type { Finding, FindingCode, Severity } from '../core/engine/result';
-import { FINDING_TITLES } from '../core/engine/findings/registry';
+import { FINDING_RULE } from '../core/engine/findings/registry';
 import { plural } from '../render/format';
 
 export const REPORT_HEADER_LINES = 2;
@@ -26,6 +26,7 @@ export const MAX_RELATED = 200;
 export interface RelatedSpec {
   line: number;
   length: number;
+  /** The finding's message as the JSON, the CSV and the diagram give it (its report line names the flow). */
   message: string;
 }
 
@@ -89,13 +90,11 @@ export function findingIdOfLine(line: string): number | null {
 }
 
 /**
- * Findings that explain many flows (or the capture): the story detectors' codes, and any
+ * Findings that explain many flows (or the capture): the codes the registry says do, and any
  * finding about more or fewer than one flow. A story about one flow is still a story.
  */
-const STORY_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['syn-flood', 'connection-churn', 'slow-connect', 'connect-pileup', 'capture-damaged', 'server-limit']);
-
 function isStory(f: Finding): boolean {
-  return f.flows.length !== 1 || STORY_CODES.has(f.code);
+  return f.flows.length !== 1 || FINDING_RULE[f.code]?.explainsMany === true;
 }
 
 /** Per-flow findings of one code, severity and target. */
@@ -154,7 +153,7 @@ function groupMessage(g: Group): string {
 }
 
 function groupSentence(g: Group): string {
-  const title = FINDING_TITLES[g.code] ?? g.code;
+  const title = FINDING_RULE[g.code]?.title ?? g.code;
   return `${title} (${flowList(g.members.map((m) => m.flows[0]!))})${g.story ? `; see #${g.story.id} ${g.story.code}` : ''}`;
 }
 
@@ -225,7 +224,7 @@ export function buildFindingsReport(
       const line = addFinding(f, '    ');
       if (line === null) break;
       ids.push(f.id);
-      if (related.length < MAX_RELATED) related.push({ line, length: lines[line]!.length, message: `flow ${f.flows[0]}: ${oneLine(f.message)}` });
+      if (related.length < MAX_RELATED) related.push({ line, length: lines[line]!.length, message: oneLine(f.message) });
     }
     groupAtLine.set(heading, ids);
     entry({
@@ -251,12 +250,6 @@ export function buildFindingsReport(
     });
   }
   return { text: lines.join('\n') + '\n', findingAtLine, groupAtLine, lineOfFinding, diagnostics };
-}
-
-/** Documentation link for a finding code: docs/findings.md#<code> in the repository. */
-export function findingDocUrl(repositoryUrl: string, code: string): string {
-  const base = repositoryUrl.replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/$/, '');
-  return `${base}/blob/main/docs/findings.md#${code}`;
 }
 
 function oneLine(s: string): string {

@@ -37,9 +37,10 @@ export function stateCodeWords(state: string): string {
 }
 
 /** Finding codes in a few plain words, short enough for a table cell ("SYN-ACK resent +1"). */
-const FINDING_WORDS: Record<string, string> = {
+export const FINDING_WORDS: Readonly<Record<string, string>> = {
   'syn-flood': 'SYN flood',
   'half-open': 'half-open',
+  'incomplete-at-end': 'in progress at end',
   'unanswered-syn': 'no answer',
   'syn-retransmission': 'SYN resent',
   'synack-retransmission': 'SYN-ACK resent',
@@ -51,6 +52,7 @@ const FINDING_WORDS: Record<string, string> = {
   'options-mismatch': 'options mismatch',
   'capture-damaged': 'capture damaged',
   'server-limit': 'server limit',
+  'capture-limits': 'capture limits',
   'connection-churn': 'connection churn',
   'slow-connect': 'slow connect',
   'connect-pileup': 'connect pile-up',

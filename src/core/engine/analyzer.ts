@@ -240,7 +240,8 @@ export class Analyzer {
         const flow = buildFlow(f, this.options, agg?.endpoint);
         const rst = f.firstRstSide >= 0;
         const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
-        for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
+        const x = { config: this.config, outcome, rstPacket: rst ? f.pointPacket(P_RST) : 0, rstTime: rst ? f.pointTime(P_RST) : null, rstDelay };
+        for (const c of flowFindings(flow, wanted, x)) {
           this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }
@@ -303,7 +304,7 @@ export class Analyzer {
     const findings = assembleFindings({
       config: this.config, targets: [...this.aggs.targets.values()], pending: this.aggs.pending,
       problems: read.problems, captureEndSec: endSec, flowsNotAggregated: this.aggs.flowsNotAggregated,
-      liveLimit: this.sweeper.limits.candidate(this.config.maxLiveFlows),
+      liveLimit: this.sweeper.limits.facts(this.config.maxLiveFlows),
     });
     // The reading's tables and slab (tens of MB) go before stories and listed flows take their share.
     this.dropWorkingState();

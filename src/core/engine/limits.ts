@@ -5,8 +5,7 @@
  * was dropped and the first packet affected. Also when a handshake attempt may be finished at
  * all (retryHorizonNs).
  */
-import { count } from './describe';
-import type { Candidate } from './flowFindings';
+import type { LiveLimitFacts } from './findings/rule';
 import type { FlowState } from './flowState';
 
 /**
@@ -78,23 +77,12 @@ export class LiveLimit {
     if (this.flows > 0) this.late++;
   }
 
-  candidate(maxLiveFlows: number): Candidate | null {
-    if (this.flows === 0) {
-      if (this.afterQuiet === 0) return null;
-      return {
-        code: 'capture-limits', flows: [], packet: this.afterQuietPacket, time: this.afterQuietTime,
-        message: `${count(this.afterQuiet, 'packet')} came for handshake attempts already finished because they had been quiet longer than ` +
-          `any retransmission timeout (twice the last backoff, or 1 s after a SYN-ACK and 3 s after a lone SYN, plus slack), from packet ${this.afterQuietPacket} on: ` +
-          'a stack with a slower timer; those packets are not in the counts of their flows',
-        details: { packetsAfterQuiet: this.afterQuiet, firstPacket: this.afterQuietPacket, liveFlowsFinished: 0, maxLiveFlows },
-      };
-    }
+  /** What the bound did, for the capture-limits rule (findings/captureRules.ts). */
+  facts(maxLiveFlows: number): LiveLimitFacts {
     return {
-      code: 'capture-limits', flows: [], packet: this.firstPacket, time: this.firstTime,
-      message: `More than ${maxLiveFlows.toLocaleString('en-US')} flows were live at once (maxLiveFlows): ` +
-        `${count(this.flows, 'live flow')} (${count(this.attempts, 'handshake')} still in progress) were finished early, from packet ${this.firstPacket} on; ` +
-        `${count(this.late, 'later packet')} of flows finished early counted only in the timeline, so their counts and outcomes may be incomplete. Raise maxLiveFlows (memory) for exact answers`,
-      details: { liveFlowsFinished: this.flows, handshakesInProgress: this.attempts, firstPacket: this.firstPacket, laterPackets: this.late, packetsAfterQuiet: this.afterQuiet, maxLiveFlows },
+      maxLiveFlows, liveFlowsFinished: this.flows, handshakesInProgress: this.attempts, firstPacket: this.firstPacket,
+      firstTime: this.firstTime, laterPackets: this.late, packetsAfterQuiet: this.afterQuiet,
+      afterQuietPacket: this.afterQuietPacket, afterQuietTime: this.afterQuietTime,
     };
   }
 }

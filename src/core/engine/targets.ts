@@ -8,7 +8,7 @@ import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import type { Endpoint } from './result';
 import { formatAddress } from '../decode/address';
-import { handshakeTime } from './flowFindings';
+import { handshakeTime } from './findings/slowHandshake';
 import type { FlowFacts } from './buildFlow';
 import { diffSeconds, type TimePoint } from './time';
 import { SetBudget, U32Set } from './u32Set';

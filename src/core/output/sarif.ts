@@ -4,7 +4,7 @@
  * the result's properties, since a capture has no lines).
  */
 import type { AnalysisResult, FindingCode, Severity } from '../engine/result';
-import { FINDING_TITLES, findingDocUrl } from '../engine/findings/registry';
+import { FINDING_RULE } from '../engine/findings/registry';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -49,9 +49,9 @@ export function toSarif(result: AnalysisResult, opts: SarifOptions = {}): object
           rules: codes.map((code) => ({
             id: code,
             name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-            shortDescription: { text: FINDING_TITLES[code] },
-            helpUri: findingDocUrl(code),
-            help: { text: `${FINDING_TITLES[code]}. See ${findingDocUrl(code)}` },
+            shortDescription: { text: FINDING_RULE[code].title },
+            helpUri: FINDING_RULE[code].doc,
+            help: { text: `${FINDING_RULE[code].title}. See ${FINDING_RULE[code].doc}` },
             defaultConfiguration: { level: LEVEL[severityOf.get(code) ?? 'warning'] },
           })),
         },

@@ -33,6 +33,14 @@ export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]
   return groupStories(told, ['client → server pair', 'client → server pairs']);
 }
 
+/** What a connection-churn finding says (its rule in findings/registry.ts). */
+export interface Churn { client: string; target: string; connections: number; peakPerSecond: number; requestsPerConnection: number }
+
+export function churnMessage(c: Churn): string {
+  return `${c.client} opened ${c.connections} new connections to ${c.target} (peak ${c.peakPerSecond}/s), `
+    + `about ${plural(c.requestsPerConnection, 'request')} each: no connection reuse`;
+}
+
 function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   const { config } = ctx;
   if (list.length < config.stormMinConnections) return null;
@@ -76,11 +84,10 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   };
   const finding = ctx.addFinding({
     code: 'connection-churn',
-    message: `${client.ip} opened ${list.length} new connections to ${target} (peak ${peak.count}/s), `
-      + `about ${plural(perConnection, 'request')} each: no connection reuse`,
+    message: churnMessage({ client: client.ip, target, connections: list.length, peakPerSecond: peak.count, requestsPerConnection: perConnection }),
     flows: capFlows(flows), packet: first.flow.handshake.syn?.packet ?? first.flow.firstPacket,
     time: first.flow.handshake.syn?.time ?? first.flow.start, details,
-  }, 'warning');
+  });
 
   const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';
   const story: Story = {

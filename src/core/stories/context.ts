@@ -47,8 +47,8 @@ export interface StoryContext {
   readonly clock: Clock;
   readonly captureStartNs: number;
   readonly captureEndNs: number;
-  /** Adds a finding with the next free id (after the engine's) and returns it. */
-  addFinding(f: Omit<Finding, 'id' | 'severity'>, defaultSeverity: Severity): Finding;
+  /** Adds a finding with the next free id (after the engine's) and its code's severity, and returns it. */
+  addFinding(f: Omit<Finding, 'id' | 'severity'>): Finding;
   readonly findings: Finding[];
 }
 
@@ -56,7 +56,7 @@ export interface StoryContext {
 export const DEFAULT_MAX_FINDINGS_PER_CODE = 200;
 
 export function createContext(
-  result: AnalysisResult, flows: FlowSource, config: StoryConfig, severities: Partial<Record<FindingCode, Severity>>,
+  result: AnalysisResult, flows: FlowSource, config: StoryConfig, severities: Readonly<Record<FindingCode, Severity>>,
   maxPerCode = DEFAULT_MAX_FINDINGS_PER_CODE,
 ): StoryContext {
   const clock = new Clock(result.capture.start ?? flows.get(1)?.start ?? result.flows[0]?.start ?? result.timeline.start);
@@ -79,7 +79,7 @@ export function createContext(
     result, flows, config, clock, findings,
     captureStartNs: startNs,
     captureEndNs: endNs,
-    addFinding(f, defaultSeverity) {
+    addFinding(f) {
       const n = perCode.get(f.code) ?? 0;
       perCode.set(f.code, n + 1);
       if (n >= maxPerCode) {
@@ -87,7 +87,7 @@ export function createContext(
         let sum = summaries.get(f.code);
         if (!sum) {
           sum = {
-            id: nextId++, code: f.code, severity: severities[f.code] ?? defaultSeverity, message: '',
+            id: nextId++, code: f.code, severity: severities[f.code], message: '',
             flows: [], packet: 0, time: null, details: { more: 0, summary: true },
           };
           summaries.set(f.code, sum);
@@ -100,7 +100,7 @@ export function createContext(
         return sum;
       }
       const finding: Finding = {
-        id: nextId++, code: f.code, severity: severities[f.code] ?? defaultSeverity, message: f.message,
+        id: nextId++, code: f.code, severity: severities[f.code], message: f.message,
         flows: f.flows, packet: f.packet, time: f.time, details: f.details,
       };
       findings.push(finding);

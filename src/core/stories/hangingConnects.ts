@@ -94,16 +94,14 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   if (pileup) {
     findings.push(ctx.addFinding({
       code: 'connect-pileup',
-      message: `${stale.peak} connects to ${target} were pending at once, each for more than `
-        + `${thresholdText(ctx)}: `
-        + (droppedSyns ? 'the server answers only retransmitted SYNs (full listen queue?)' : 'clients keep waiting instead of failing fast'),
+      message: pileupMessage({ target, peak: stale.peak, threshold: thresholdText(ctx), droppedSyns }),
       flows: capFlows(slow.map((c) => c.flow.id)),
       packet: 0, time: ctx.clock.format(stale.peakAt),
       details: {
         server: target, peakPendingOverThreshold: stale.peak, peakAt: ctx.clock.format(stale.peakAt),
         peakPending: pending.peak, thresholdMs: ctx.config.slowConnectMs, clients: byClient.size,
       },
-    }, 'warning'));
+    }));
   }
 
   const chain = longestChain(slow);
@@ -212,16 +210,33 @@ function endingText(c: Connect): string {
   }
 }
 
+/** What a connect-pileup finding says (its rule in findings/registry.ts). */
+export interface Pileup { target: string; peak: number; threshold: string; droppedSyns: boolean }
+
+export function pileupMessage(p: Pileup): string {
+  return `${p.peak} connects to ${p.target} were pending at once, each for more than ${p.threshold}: `
+    + (p.droppedSyns ? 'the server answers only retransmitted SYNs (full listen queue?)' : 'clients keep waiting instead of failing fast');
+}
+
+/** What a slow-connect finding says: one client's slow connects to one target. */
+export interface SlowConnects { client: string; target: string; slow: readonly Connect[]; threshold: string }
+
+export function slowConnectMessage(s: SlowConnects): string {
+  const chain = longestChain(s.slow);
+  const longest = s.slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  return `${plural(s.slow.length, 'connect')} from ${s.client} to ${s.target} took or stayed pending longer than `
+    + `${s.threshold} (longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}, `
+    + `${plural(chain.flow.syn, 'SYN')})`
+    + waitVerdict(s.slow);
+}
+
 function slowConnectFinding(ctx: StoryContext, client: string, target: string, slow: Connect[], total: number): Finding {
   const chain = longestChain(slow);
   const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
   const first = slow[0].flow;
   return ctx.addFinding({
     code: 'slow-connect',
-    message: `${plural(slow.length, 'connect')} from ${client} to ${target} took or stayed pending longer than `
-      + `${thresholdText(ctx)} (longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}, `
-      + `${plural(chain.flow.syn, 'SYN')})`
-      + waitVerdict(slow),
+    message: slowConnectMessage({ client, target, slow, threshold: thresholdText(ctx) }),
     flows: capFlows(slow.map((c) => c.flow.id)),
     packet: first.handshake.syn?.packet ?? first.firstPacket,
     time: first.handshake.syn?.time ?? first.start,
@@ -234,7 +249,7 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
       },
       outcomes: countOutcomes(slow),
     },
-  }, 'warning');
+  });
 }
 
 /** What the waits say about the client: a connect timeout it lacks, or a server that drops SYNs. */

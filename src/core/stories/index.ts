@@ -8,6 +8,7 @@
  * (their ids continue after the engine's) and stores the stories.
  */
 import type { AnalysisResult, Finding, FindingCode, Severity, Story } from '../engine/result';
+import { DEFAULT_SEVERITIES } from '../engine/findings/registry';
 import { connectionStorms } from './connectionStorm';
 import { collectConnects } from './connects';
 import { createContext, listedFlows, type FlowFilter, type FlowSource } from './context';
@@ -35,7 +36,7 @@ export type StoryConfigInput = Partial<StoryConfig> & {
 export function tellStories(result: AnalysisResult, config?: StoryConfigInput, flows?: FlowSource): { stories: Story[]; findings: Finding[] } {
   const max = config?.maxFindingsPerCode;
   const source = flows ?? listedFlows(result.flows);
-  const ctx = createContext(result, source, storyConfigFrom(config), config?.severities ?? {},
+  const ctx = createContext(result, source, storyConfigFrom(config), { ...DEFAULT_SEVERITIES, ...config?.severities },
     typeof max === 'number' && max >= 0 ? max : undefined);
   const flood = synFloods(ctx);
   // Connects inside a flood window (the flood's own) are the flood's story, unless they completed

@@ -2,7 +2,8 @@
 // lines, capped with one summary entry, and a line that identifies its finding on its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REPORT_HEADER_LINES, buildFindingsReport, findingDocUrl, findingIdOfLine } from '../../../src/extension/findingsReport';
+import { REPORT_HEADER_LINES, buildFindingsReport, findingIdOfLine } from '../../../src/extension/findingsReport';
+import { findingDocUrl } from '../../../src/core/engine/findings/registry';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
@@ -91,8 +92,8 @@ test('no findings: a friendly report and no diagnostics', () => {
 });
 
 test('documentation link is docs/findings.md#<code> in the repository', () => {
-  assert.equal(findingDocUrl('https://github.com/synscope/synscope.git', 'syn-flood'), 'https://github.com/synscope/synscope/blob/main/docs/findings.md#syn-flood');
-  assert.equal(findingDocUrl('git+https://github.com/o/r', 'refused'), 'https://github.com/o/r/blob/main/docs/findings.md#refused');
+  assert.equal(findingDocUrl('syn-flood', 'https://github.com/synscope/synscope.git'), 'https://github.com/synscope/synscope/blob/main/docs/findings.md#syn-flood');
+  assert.equal(findingDocUrl('refused', 'git+https://github.com/o/r'), 'https://github.com/o/r/blob/main/docs/findings.md#refused');
 });
 
 test('a capture with one finding says "1 finding (1 error, 0 warnings, 0 info)"', () => {

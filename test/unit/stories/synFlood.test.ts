@@ -199,7 +199,7 @@ test('a capture that ends before any retry was due cannot tell spoofed from real
 
 test('SYN cookie evidence reads as plain words, for every code the engine gives', () => {
   // The codes straight from the engine's source, so a new code without words fails here.
-  const engine = readFileSync('src/core/engine/endFindings.ts', 'utf8');
+  const engine = readFileSync('src/core/engine/findings/synFlood.ts', 'utf8');
   const codes = [...engine.matchAll(/evidence\.push\('([a-z-]+)'\)/g)].map((m) => m[1]);
   assert.deepEqual(codes, ['no-synack-retransmissions', 'few-synack-retransmissions', 'options-dropped', 'timestamp-encoded-options']);
   const flows = capture();
