@@ -46,7 +46,7 @@ const FINDING_WORDS = {
   'syn-flood': 'SYN flood', 'half-open': 'half-open', 'unanswered-syn': 'no answer', 'syn-retransmission': 'SYN resent',
   'synack-retransmission': 'SYN-ACK resent', 'slow-handshake': 'slow handshake', refused: 'refused',
   'reset-during-handshake': 'reset in handshake', 'simultaneous-open': 'simultaneous open', 'port-reuse': 'port reused',
-  'options-mismatch': 'options mismatch',
+  'options-mismatch': 'options mismatch', 'incomplete-at-end': 'in progress at end', 'capture-limits': 'capture limits',
 };
 
 function codesOf(result, flow) {
