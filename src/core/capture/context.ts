@@ -1,4 +1,4 @@
-import type { CaptureInfo, CaptureProblem, InterfaceInfo, PacketRecord } from './types';
+import type { CaptureInfo, CaptureProblem, HeaderBlock, InterfaceInfo, PacketRecord } from './types';
 
 /** Problems listed individually; beyond this they are counted in one closing entry. */
 export const MAX_LISTED_PROBLEMS = 200;
@@ -23,6 +23,7 @@ export class ReaderRecord implements PacketRecord {
   unitsPerSecond = 1e6;
   comment: string | undefined = undefined;
   noTimestamp: boolean | undefined = undefined;
+  header: HeaderBlock | null = null;
   buffer: Uint8Array = new Uint8Array(0);
   dataOffset = 0;
   declare readonly data: Uint8Array;

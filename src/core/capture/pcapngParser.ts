@@ -159,6 +159,7 @@ export class PcapngParser implements RecordParser {
     const v = w.view, ctx = this.ctx;
     this.sawShb = true;
     this.ifaces = [];
+    ctx.rec.header = { offset: w.base + p, length: blockLen, previous: null };
     this.interfaceLimitReported = false;
     this.skippingSection = false;
     ctx.info.format = 'pcapng';
@@ -247,6 +248,7 @@ export class PcapngParser implements RecordParser {
     if (o.code < 0) ctx.problem(w.base + q, `interface description at offset ${w.base + p}: option at offset ${w.base + q} runs past the block`);
     const globalId = this.interfacesSeen++;
     this.ifaces.push({ globalId, linkType, snapLen, units, tsOffset });
+    ctx.rec.header = { offset: w.base + p, length: blockLen, previous: ctx.rec.header };
     ctx.addInterface({ id: globalId, linkType, snapLen, name, description, unitsPerSecond: units });
   }
 

@@ -41,10 +41,23 @@ export interface PacketRecord extends Timestamp {
   /** pcapng opt_comment values joined with "\n", if any. */
   comment?: string;
   /**
+   * The last block before this record that its section needs to be read at all (pcap: the file
+   * header; pcapng: the section header, then each interface description), linked back to the
+   * section's start. A reader entered mid-file reads these blocks first (store/rereadFlow.ts).
+   */
+  header?: HeaderBlock | null;
+  /**
    * True for packets stored without a timestamp (pcapng Simple Packet Block): sec/frac are then 0
    * and Wireshark shows no time. Undefined otherwise.
    */
   noTimestamp?: boolean;
+}
+
+/** A header block's place in the (uncompressed) stream, and the one before it in its section. */
+export interface HeaderBlock {
+  readonly offset: number;
+  readonly length: number;
+  readonly previous: HeaderBlock | null;
 }
 
 /** Damage found while reading: the reader never throws for these. */
