@@ -101,7 +101,7 @@ export class PcapParser implements RecordParser {
       ctx.problem(w.base + p + 20, `pcap link-type reserved bits not zero (0x${(network >>> 0).toString(16).padStart(8, '0')}); using link type ${this.linkType}`);
     }
     const rec = ctx.rec;
-    rec.header = { offset: w.base + p, length: FILE_HEADER, previous: null };
+    rec.header = { offset: w.base + p, length: FILE_HEADER, previous: null, depth: 1 };
     rec.linkType = this.linkType;
     rec.interfaceId = 0;
     rec.unitsPerSecond = this.units;
@@ -191,7 +191,7 @@ export class PcapParser implements RecordParser {
       rec.interfaceId = ctx.info.interfaces.length;
       ctx.addInterface({ id: rec.interfaceId, linkType: this.linkType, snapLen: this.snapLen, unitsPerSecond: this.units });
     }
-    rec.header = { offset: w.base + p, length: FILE_HEADER, previous: null };
+    rec.header = { offset: w.base + p, length: FILE_HEADER, previous: null, depth: 1 };
     rec.linkType = this.linkType;
     rec.unitsPerSecond = this.units;
   }

@@ -159,7 +159,7 @@ export class PcapngParser implements RecordParser {
     const v = w.view, ctx = this.ctx;
     this.sawShb = true;
     this.ifaces = [];
-    ctx.rec.header = { offset: w.base + p, length: blockLen, previous: null };
+    ctx.rec.header = { offset: w.base + p, length: blockLen, previous: null, depth: 1 };
     this.interfaceLimitReported = false;
     this.skippingSection = false;
     ctx.info.format = 'pcapng';
@@ -248,7 +248,8 @@ export class PcapngParser implements RecordParser {
     if (o.code < 0) ctx.problem(w.base + q, `interface description at offset ${w.base + p}: option at offset ${w.base + q} runs past the block`);
     const globalId = this.interfacesSeen++;
     this.ifaces.push({ globalId, linkType, snapLen, units, tsOffset });
-    ctx.rec.header = { offset: w.base + p, length: blockLen, previous: ctx.rec.header };
+    const previous = ctx.rec.header;
+    ctx.rec.header = { offset: w.base + p, length: blockLen, previous, depth: (previous?.depth ?? 0) + 1 };
     ctx.addInterface({ id: globalId, linkType, snapLen, name, description, unitsPerSecond: units });
   }
 

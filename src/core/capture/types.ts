@@ -58,6 +58,8 @@ export interface HeaderBlock {
   readonly offset: number;
   readonly length: number;
   readonly previous: HeaderBlock | null;
+  /** Blocks in the chain up to this one (1 for a section's first). */
+  readonly depth: number;
 }
 
 /** Damage found while reading: the reader never throws for these. */

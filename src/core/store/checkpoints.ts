@@ -2,12 +2,18 @@ import type { HeaderBlock, PacketRecord } from '../capture/types';
 
 /** Records between checkpoints. */
 export const CHECKPOINT_EVERY = 1024;
+/**
+ * Header chains longer than this are not kept (the flow is then read from the start): a
+ * section may declare 65,536 interfaces, and a checkpoint in each of many such sections would
+ * otherwise hold every one of their blocks.
+ */
+export const MAX_KEPT_HEADER_BLOCKS = 64;
 
 /** Where reading may start again: a record's frame number and byte offset, and the header blocks to read first. */
 export interface Checkpoint {
   index: number;
   offset: number;
-  /** The last header block in effect at the record (its section's chain); null if the reader gave none. */
+  /** The last header block in effect at the record (its section's chain); null: read from the start. */
   header: HeaderBlock | null;
 }
 
@@ -24,7 +30,8 @@ export class Checkpoints {
     if ((rec.index - 1) % CHECKPOINT_EVERY === 0 && rec.index > 0) {
       const k = (rec.index - 1) / CHECKPOINT_EVERY;
       this.offsets[k] = rec.offset;
-      this.headers[k] = rec.header ?? null;
+      const header = rec.header ?? null;
+      this.headers[k] = header && header.depth <= MAX_KEPT_HEADER_BLOCKS ? header : null;
     }
   }
 
