@@ -281,24 +281,21 @@ export class PcapngParser implements RecordParser {
   }
 
   private enhancedPacket(w: Window, p: number, blockLen: number): void {
-    const v = w.view, le = this.le;
-    if (blockLen < 32) { this.ctx.problem(w.base + p, `enhanced packet block at offset ${w.base + p} is ${blockLen} bytes, shorter than 32; skipped`); return; }
-    const ifIndex = v.getUint32(p + 8, le);
-    const capLen = v.getUint32(p + 20, le);
-    if (!this.checkInterface(w, p, ifIndex, 'enhanced packet block')) return;
-    if (!this.checkCapLen(w, p, capLen, blockLen - 32, 'enhanced packet block')) return;
-    this.packet(w, p, ifIndex, v.getUint32(p + 12, le), v.getUint32(p + 16, le), p + 28, capLen, v.getUint32(p + 24, le));
-    this.comments(w, p + 28 + ((capLen + 3) & ~3), p + blockLen - 4);
-    this.ctx.emit();
+    this.packetBlock(w, p, blockLen, 'enhanced packet block', w.view.getUint32(p + 8, this.le));
   }
 
+  /** The obsolete Packet Block: an EPB whose interface id is 16 bits (a drops count follows). */
   private obsoletePacket(w: Window, p: number, blockLen: number): void {
+    this.packetBlock(w, p, blockLen, 'packet block', w.view.getUint16(p + 8, this.le));
+  }
+
+  /** An EPB or PB: interface, timestamp, captured and original length, data, options. */
+  private packetBlock(w: Window, p: number, blockLen: number, what: string, ifIndex: number): void {
     const v = w.view, le = this.le;
-    if (blockLen < 32) { this.ctx.problem(w.base + p, `packet block at offset ${w.base + p} is ${blockLen} bytes, shorter than 32; skipped`); return; }
-    const ifIndex = v.getUint16(p + 8, le);
+    if (blockLen < 32) { this.ctx.problem(w.base + p, `${what} at offset ${w.base + p} is ${blockLen} bytes, shorter than 32; skipped`); return; }
     const capLen = v.getUint32(p + 20, le);
-    if (!this.checkInterface(w, p, ifIndex, 'packet block')) return;
-    if (!this.checkCapLen(w, p, capLen, blockLen - 32, 'packet block')) return;
+    if (!this.checkInterface(w, p, ifIndex, what)) return;
+    if (!this.checkCapLen(w, p, capLen, blockLen - 32, what)) return;
     this.packet(w, p, ifIndex, v.getUint32(p + 12, le), v.getUint32(p + 16, le), p + 28, capLen, v.getUint32(p + 24, le));
     this.comments(w, p + 28 + ((capLen + 3) & ~3), p + blockLen - 4);
     this.ctx.emit();

@@ -158,8 +158,8 @@ export function buildFlow(f: FlowState, sets: OptionSets, server?: Endpoint): Fl
   const end = lastPacket === firstPacket ? start : formatPoint({ sec: f.lastSec, frac: f.lastFrac, ups: f.lastUps });
   return {
     id: f.id,
-    client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + c * 16), port: c === 0 ? f.port0 : f.port1 },
-    server: server ?? { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrAt + s * 16), port: s === 0 ? f.port0 : f.port1 },
+    client: { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrOf(c)), port: c === 0 ? f.port0 : f.port1 },
+    server: server ?? { ip: formatAddress(f.s.addrs, f.ipVersion, f.addrOf(s)), port: s === 0 ? f.port0 : f.port1 },
     roleBasis: decideRoles(f).basis,
     // The flow's own lists: replaced, never changed in place (flowState.ts), so shared as they are.
     vlan: f.vlan as number[],

@@ -7,7 +7,8 @@
 import { FastOpen, type TcpSegment } from '../decode/types';
 import type { FlowEvent } from './result';
 import type { PacketTime } from './flowState';
-import { diffSeconds, formatPoint } from './time';
+import { PER_FLOW, slabOffsets, TIME_POINT } from './slabLayout';
+import { diffSeconds, formatPoint, readPoint, writePoint } from './time';
 
 /** What the engine recognised on a packet (FlowEvent.notes, in this order). */
 export const NOTE_RETRANSMISSION = 1;
@@ -19,11 +20,17 @@ const NOTE_NAMES: readonly [number, string][] = [
 
 const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;
-/** Per record: packet, sec, ns (fractional for binary resolutions), frac, units per second. */
-const F64 = 5;
-/** Per record: meta (side, notes, comment, flags, TFO cookie length), seq, ack, len, window, options, next. */
-const U32 = 7;
+/** Per record in Float64 chunks: the packet's time point (ns fractional for binary resolutions). */
+const F64 = TIME_POINT;
+/** Per record in Uint32 chunks: what `packMeta` and `packOptions` pack, the numbers shown, the next record. */
+const W = slabOffsets({ meta: PER_FLOW, seq: PER_FLOW, ack: PER_FLOW, len: PER_FLOW, window: PER_FLOW, options: PER_FLOW, next: PER_FLOW });
+const U32 = W.SLOTS;
 const NO_NEXT = 0xffffffff;
+
+/** Bits of a record's meta word: side, notes, a comment, the TCP flags, the TFO cookie length. */
+const META = { side: 1, notesShift: 1, comment: 1 << 4, flagsShift: 8, flagsMask: 0xfff, cookieShift: 20, cookieMask: 0xff } as const;
+/** Bits of a record's options word: MSS + 1 and window scale + 1 (0: absent), SACK, TS, MPTCP, TFO. */
+const OPT = { mssMask: 0x1ffff, wsShift: 17, wsMask: 0x1ff, sack: 1 << 26, ts: 1 << 27, mptcp: 1 << 28, tfoShift: 29, tfoMask: 3 } as const;
 
 export class EventLog {
   private readonly f64: Float64Array[] = [];
@@ -51,24 +58,19 @@ export class EventLog {
     const d = this.f64[c];
     const u = this.u32[c];
     const at = i & (CHUNK - 1);
-    const x = at * F64;
-    d[x] = t.index;
-    d[x + 1] = t.sec;
-    d[x + 2] = t.ns;
-    d[x + 3] = t.frac;
-    d[x + 4] = t.ups;
+    writePoint(d, at * F64, t);
     const y = at * U32;
-    u[y] = side | (notes << 1) | (comment !== undefined ? 16 : 0) | (seg.flags << 8) | (Math.min(seg.fastOpenCookieLen, 255) << 20);
-    u[y + 1] = seq;
-    u[y + 2] = ack;
-    u[y + 3] = seg.payloadLen;
-    u[y + 4] = seg.window;
-    // mss+1 (17 bits), ws+1 (9 bits), SACK, TS, MPTCP, TFO (2 bits): 0 where an option is absent.
-    u[y + 5] = (seg.mss + 1) | ((seg.windowScale + 1) << 17) | (seg.sackPermitted ? 1 << 26 : 0) |
-      (seg.tsVal >= 0 ? 1 << 27 : 0) | (seg.mptcp ? 1 << 28 : 0) | (seg.fastOpen << 29);
-    u[y + 6] = NO_NEXT;
+    u[y + W.meta] = side | (notes << META.notesShift) | (comment !== undefined ? META.comment : 0) | (seg.flags << META.flagsShift) |
+      (Math.min(seg.fastOpenCookieLen, META.cookieMask) << META.cookieShift);
+    u[y + W.seq] = seq;
+    u[y + W.ack] = ack;
+    u[y + W.len] = seg.payloadLen;
+    u[y + W.window] = seg.window;
+    u[y + W.options] = (seg.mss + 1) | ((seg.windowScale + 1) << OPT.wsShift) | (seg.sackPermitted ? OPT.sack : 0) |
+      (seg.tsVal >= 0 ? OPT.ts : 0) | (seg.mptcp ? OPT.mptcp : 0) | (seg.fastOpen << OPT.tfoShift);
+    u[y + W.next] = NO_NEXT;
     if (comment !== undefined) this.comments.set(i, comment);
-    if (tail >= 0) this.u32[tail >>> CHUNK_BITS][(tail & (CHUNK - 1)) * U32 + 6] = i;
+    if (tail >= 0) this.u32[tail >>> CHUNK_BITS][(tail & (CHUNK - 1)) * U32 + W.next] = i;
     return i;
   }
 
@@ -99,28 +101,27 @@ export class EventLog {
     for (let i = head; i >= 0 && i !== NO_NEXT;) {
       const d = this.f64[i >>> CHUNK_BITS];
       const u = this.u32[i >>> CHUNK_BITS];
-      const x = (i & (CHUNK - 1)) * F64;
+      const p = readPoint(d, (i & (CHUNK - 1)) * F64);
       const y = (i & (CHUNK - 1)) * U32;
-      const sec = d[x + 1];
-      const meta = u[y];
+      const meta = u[y + W.meta];
       const notes: string[] = [];
-      for (const [bit, name] of NOTE_NAMES) if ((meta >>> 1) & bit) notes.push(name);
+      for (const [bit, name] of NOTE_NAMES) if ((meta >>> META.notesShift) & bit) notes.push(name);
       const ev: FlowEvent = {
-        packet: d[x],
-        time: formatPoint({ sec, frac: d[x + 3], ups: d[x + 4] }),
-        rel: diffSeconds(sec, d[x + 2], firstSec, firstNs),
-        dir: (meta & 1) === client ? 'c2s' : 's2c',
-        flags: (meta >>> 8) & 0xfff,
-        seq: u[y + 1],
-        ack: u[y + 2],
-        len: u[y + 3],
-        window: u[y + 4],
-        options: optionsText(u[y + 5], (meta >>> 20) & 0xff),
+        packet: p.packet,
+        time: formatPoint(p),
+        rel: diffSeconds(p.sec, p.ns, firstSec, firstNs),
+        dir: (meta & META.side) === client ? 'c2s' : 's2c',
+        flags: (meta >>> META.flagsShift) & META.flagsMask,
+        seq: u[y + W.seq],
+        ack: u[y + W.ack],
+        len: u[y + W.len],
+        window: u[y + W.window],
+        options: optionsText(u[y + W.options], (meta >>> META.cookieShift) & META.cookieMask),
         notes,
       };
-      if (meta & 16) ev.comment = this.comments.get(i);
+      if (meta & META.comment) ev.comment = this.comments.get(i);
       out.push(ev);
-      i = u[y + 6];
+      i = u[y + W.next];
     }
     return out;
   }
@@ -134,15 +135,15 @@ function grow<T extends Float64Array | Uint8Array | Uint32Array>(old: T, next: T
 /** The option summary a packet's SYN options give, e.g. "MSS=1460 WS=7 SACK_PERM TS TFO-req". */
 function optionsText(o: number, tfoCookieLen: number): string {
   const parts: string[] = [];
-  const mss = (o & 0x1ffff) - 1;
-  const ws = ((o >>> 17) & 0x1ff) - 1;
+  const mss = (o & OPT.mssMask) - 1;
+  const ws = ((o >>> OPT.wsShift) & OPT.wsMask) - 1;
   if (mss >= 0) parts.push(`MSS=${mss}`);
   if (ws >= 0) parts.push(`WS=${ws}`);
-  if (o & (1 << 26)) parts.push('SACK_PERM');
-  if (o & (1 << 27)) parts.push('TS');
-  const tfo = (o >>> 29) & 3;
+  if (o & OPT.sack) parts.push('SACK_PERM');
+  if (o & OPT.ts) parts.push('TS');
+  const tfo = (o >>> OPT.tfoShift) & OPT.tfoMask;
   if (tfo === FastOpen.CookieRequest) parts.push('TFO-req');
   else if (tfo === FastOpen.Cookie) parts.push(`TFO-cookie(${tfoCookieLen})`);
-  if (o & (1 << 28)) parts.push('MPTCP');
+  if (o & OPT.mptcp) parts.push('MPTCP');
   return parts.join(' ');
 }

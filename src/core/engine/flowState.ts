@@ -5,8 +5,8 @@
  */
 import type { TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
-import { diffSeconds, formatPoint } from './time';
-import { Slab } from './slab';
+import { diffSeconds, formatPoint, POINT, writePoint } from './time';
+import { ADDR_BYTES, Slab } from './slab';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 import { PER_FLOW, PER_SIDE, slabOffsets, TIME_POINT } from './slabLayout';
 
@@ -232,7 +232,7 @@ export class FlowState {
     const addrs = s.addrs;
     for (let i = 0; i < n; i++) {
       addrs[this.addrAt + i] = seg.src[i];
-      addrs[this.addrAt + 16 + i] = seg.dst[i];
+      addrs[this.addrAt + ADDR_BYTES + i] = seg.dst[i];
     }
     a[o + F_PORT0] = seg.srcPort;
     a[o + F_PORT1] = seg.dstPort;
@@ -299,14 +299,14 @@ export class FlowState {
   }
   // A time point (P_*) read straight from the slab: finishing a flow must not make objects.
   /** Its packet number, seconds and nanoseconds. */
-  pointPacket(p: number): number { return this.s.a[this.o + p]; }
-  pointSec(p: number): number { return this.s.a[this.o + p + 1]; }
-  pointNs(p: number): number { return this.s.a[this.o + p + 2]; }
+  pointPacket(p: number): number { return this.s.a[this.o + p + POINT.packet]; }
+  pointSec(p: number): number { return this.s.a[this.o + p + POINT.sec]; }
+  pointNs(p: number): number { return this.s.a[this.o + p + POINT.ns]; }
   /** As printed (the file's precision). */
   pointTime(p: number): string {
     const a = this.s.a;
     const at = this.o + p;
-    return formatPoint({ sec: a[at + 1], frac: a[at + 3], ups: a[at + 4] });
+    return formatPoint({ sec: a[at + POINT.sec], frac: a[at + POINT.frac], ups: a[at + POINT.ups] });
   }
   /** Seconds from time point `q` to `p`. */
   pointDiff(p: number, q: number): number {
@@ -314,13 +314,12 @@ export class FlowState {
   }
 
   setPoint(p: number, t: PacketTime): void {
-    const a = this.s.a;
-    const at = this.o + p;
-    a[at] = t.index;
-    a[at + 1] = t.sec;
-    a[at + 2] = t.ns;
-    a[at + 3] = t.frac;
-    a[at + 4] = t.ups;
+    writePoint(this.s.a, this.o + p, t);
+  }
+
+  /** Byte offset of side `side`'s address in `s.addrs`. */
+  addrOf(side: number): number {
+    return this.addrAt + side * ADDR_BYTES;
   }
 
   /** Side of a segment already known to belong to this flow. */

@@ -80,9 +80,10 @@ export function flowMatches(f: FlowState, seg: TcpSegment, useVlan: boolean): bo
   }
   const n = seg.ipVersion === 6 ? 16 : 4;
   const a = f.s.addrs;
-  const at = f.addrAt;
-  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, a, at, n) && sameAddr(seg.dst, a, at + 16, n)) return true;
-  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, a, at + 16, n) && sameAddr(seg.dst, a, at, n);
+  const at0 = f.addrOf(0);
+  const at1 = f.addrOf(1);
+  if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, a, at0, n) && sameAddr(seg.dst, a, at1, n)) return true;
+  return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, a, at1, n) && sameAddr(seg.dst, a, at0, n);
 }
 
 const EMPTY = 0;

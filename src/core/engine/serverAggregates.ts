@@ -25,7 +25,7 @@ export class ServerAggregates {
   readonly pending = new Map<TargetAgg | null, PendingBucket>();
   target(f: FlowState, serverSide: number): TargetAgg | null {
     const a = f.s.addrs;
-    const at = f.addrAt + serverSide * 16;
+    const at = f.addrOf(serverSide);
     const port = serverSide === 0 ? f.port0 : f.port1;
     const key: number | string = f.ipVersion === 4
       ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port

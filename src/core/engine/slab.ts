@@ -1,3 +1,6 @@
+/** Bytes each side's address takes in `Slab.addrs` (an IPv6 address; IPv4 uses the first 4). */
+export const ADDR_BYTES = 16;
+
 /**
  * Numbers of all live flows in one Float64Array, a fixed stride per flow. A typed array per
  * flow costs an ArrayBuffer, a backing-store allocation and a zero fill each; with hundreds of
@@ -6,7 +9,7 @@
 export class Slab {
   a: Float64Array;
   /**
-   * Both addresses of each record's flow, 32 bytes per record (side 0 at +0, side 1 at +16), at
+   * Both addresses of each record's flow, ADDR_BYTES per side (side 0 first), at
    * byte offset `addrAt(o)`: one shared buffer instead of a Uint8Array per flow.
    */
   addrs: Uint8Array;
@@ -20,12 +23,12 @@ export class Slab {
    */
   constructor(readonly stride: number, initialRecords = 1024, private readonly maxRecords = Infinity) {
     this.a = new Float64Array(stride * initialRecords);
-    this.addrs = new Uint8Array(32 * initialRecords);
+    this.addrs = new Uint8Array(2 * ADDR_BYTES * initialRecords);
   }
 
   /** Byte offset of record `o`'s addresses in `addrs`. */
   addrAt(o: number): number {
-    return (o / this.stride) * 32;
+    return (o / this.stride) * 2 * ADDR_BYTES;
   }
 
   /** Offset of a zeroed record. */
@@ -40,14 +43,14 @@ export class Slab {
         const bigger = new Float64Array(grown * this.stride);
         bigger.set(this.a);
         this.a = bigger;
-        const addrs = new Uint8Array(grown * 32);
+        const addrs = new Uint8Array(grown * 2 * ADDR_BYTES);
         addrs.set(this.addrs);
         this.addrs = addrs;
       }
     } else {
       this.a.fill(0, o, o + this.stride);
       const at = this.addrAt(o);
-      this.addrs.fill(0, at, at + 32);
+      this.addrs.fill(0, at, at + 2 * ADDR_BYTES);
     }
     return o;
   }

@@ -103,7 +103,7 @@ export class Sweeper {
   noteFinished(f: FlowState, early: boolean): void {
     if (this.forced) this.limits.finished(f);
     if (!early || !this.retired) return;
-    const h2 = tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrAt, f.addrAt + 16);
+    const h2 = tupleHash2(this.hashSeed, f.s.addrs, f.port0, f.s.addrs, f.port1, f.ipVersion, f.addrOf(0), f.addrOf(1));
     this.retired.add(f.hash, h2);
     // An attempt finished as quiet is also known by its client's ISN, to recognise a late retry.
     const isn = f.firstSynSide >= 0 ? f.s.a[f.o + V_SYN_SEQ + f.firstSynSide] : -1;

@@ -10,7 +10,8 @@ import type { Endpoint } from './result';
 import { formatAddress } from '../decode/address';
 import { handshakeTime } from './findings/slowHandshake';
 import type { FlowFacts } from './buildFlow';
-import { diffSeconds, type TimePoint } from './time';
+import { PER_FLOW, slabOffsets, TIME_POINT } from './slabLayout';
+import { diffSeconds, readPoint, type TimePoint } from './time';
 import { SetBudget, U32Set } from './u32Set';
 
 /**
@@ -62,12 +63,11 @@ export class TargetBudgets {
 const NONE = EMPTY as number[];
 
 /**
- * Per RTT sample: the RTT, the flow id and the completing ACK's time point (five numbers, as in
- * the slab; formatted only if the sample becomes a finding). As objects a sample cost ~200
- * bytes, and a long capture fills MAX_RTT_SAMPLES for every busy server.
+ * Per RTT sample: the RTT, the flow id and the completing ACK's time point (as in the slab;
+ * formatted only if the sample becomes a finding). As objects a sample cost ~200 bytes, and a
+ * long capture fills MAX_RTT_SAMPLES for every busy server.
  */
-const RTT_SLOTS = 7;
-const POINT_SLOTS = 5;
+const SAMPLE = slabOffsets({ rtt: PER_FLOW, flow: PER_FLOW, ack: TIME_POINT });
 
 export class TargetAgg {
   flows = 0;
@@ -198,31 +198,29 @@ export class TargetAgg {
 
   private addRtt(rtt: number, state: FlowState): void {
     let b = this.rttBuf;
-    if (!b || b.length < (this.rttCount + 1) * RTT_SLOTS) {
-      const next = new Float64Array(Math.min(MAX_RTT_SAMPLES, Math.max(8, this.rttCount * 2)) * RTT_SLOTS);
+    if (!b || b.length < (this.rttCount + 1) * SAMPLE.SLOTS) {
+      const next = new Float64Array(Math.min(MAX_RTT_SAMPLES, Math.max(8, this.rttCount * 2)) * SAMPLE.SLOTS);
       if (b) next.set(b);
       this.rttBuf = b = next;
     }
-    const o = this.rttCount++ * RTT_SLOTS;
-    b[o] = rtt;
-    b[o + 1] = state.id;
+    const o = this.rttCount++ * SAMPLE.SLOTS;
+    b[o + SAMPLE.rtt] = rtt;
+    b[o + SAMPLE.flow] = state.id;
     const a = state.s.a;
-    const p = state.o + P_ACK;
-    for (let i = 0; i < POINT_SLOTS; i++) b[o + 2 + i] = a[p + i];
+    const from = state.o + P_ACK;
+    for (let i = 0; i < TIME_POINT; i++) b[o + SAMPLE.ack + i] = a[from + i];
   }
 
   /** The i-th RTT sample (seconds), its flow, and the ACK that completed the handshake. */
-  rtt(i: number): number { return this.rttBuf![i * RTT_SLOTS]; }
-  rttFlow(i: number): number { return this.rttBuf![i * RTT_SLOTS + 1]; }
+  rtt(i: number): number { return this.rttBuf![i * SAMPLE.SLOTS + SAMPLE.rtt]; }
+  rttFlow(i: number): number { return this.rttBuf![i * SAMPLE.SLOTS + SAMPLE.flow]; }
   rttAck(i: number): TimePoint {
-    const b = this.rttBuf!;
-    const o = i * RTT_SLOTS + 2;
-    return { packet: b[o], sec: b[o + 1], ns: b[o + 2], frac: b[o + 3], ups: b[o + 4] };
+    return readPoint(this.rttBuf!, i * SAMPLE.SLOTS + SAMPLE.ack);
   }
 
   private addSource(state: FlowState, clientSide: number): void {
     const a = state.s.addrs;
-    const o = state.addrAt + clientSide * 16;
+    const o = state.addrOf(clientSide);
     let key: number;
     if (state.ipVersion === 4) key = ((a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3]) >>> 0;
     else {
@@ -235,7 +233,7 @@ export class TargetAgg {
     const counts = (this.sourceCounts ??= new Map());
     const c = counts.get(key);
     if (c !== undefined) c.flows++;
-    else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.s.addrs, state.ipVersion, state.addrAt + clientSide * 16), flows: 1 });
+    else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.s.addrs, state.ipVersion, o), flows: 1 });
   }
 
   private cookieEvidence(f: FlowFacts, tsVal: number, synSec: number): void {

@@ -5,6 +5,7 @@
  * 0.00064897… that subtracting two epoch floats gives.
  */
 import { formatTimestamp } from '../capture/timestamp';
+import { PER_FLOW, slabOffsets } from './slabLayout';
 
 /** Fraction of a second in nanoseconds (exact for decimal resolutions up to 1e9). */
 export function fracToNs(frac: number, unitsPerSecond: number): number {
@@ -33,6 +34,26 @@ export interface TimePoint {
   /** The fraction as recorded, for printing with full precision. */
   frac: number;
   ups: number;
+}
+
+/**
+ * Where a stored time point keeps each of its TIME_POINT numbers, wherever one is stored (the
+ * slab's P_* points, the per-server RTT samples, the event log).
+ */
+export const POINT = slabOffsets({ packet: PER_FLOW, sec: PER_FLOW, ns: PER_FLOW, frac: PER_FLOW, ups: PER_FLOW });
+
+/** The time point stored at `at`. */
+export function readPoint(a: ArrayLike<number>, at: number): TimePoint {
+  return { packet: a[at + POINT.packet], sec: a[at + POINT.sec], ns: a[at + POINT.ns], frac: a[at + POINT.frac], ups: a[at + POINT.ups] };
+}
+
+/** Stores a packet's time at `at`. */
+export function writePoint(a: Float64Array, at: number, t: { index: number; sec: number; ns: number; frac: number; ups: number }): void {
+  a[at + POINT.packet] = t.index;
+  a[at + POINT.sec] = t.sec;
+  a[at + POINT.ns] = t.ns;
+  a[at + POINT.frac] = t.frac;
+  a[at + POINT.ups] = t.ups;
 }
 
 export function formatPoint(t: { sec: number; frac: number; ups: number }): string {

@@ -7,7 +7,7 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import type { OptionSets } from './optionSets';
-import { diffSeconds } from './time';
+import { diffSeconds, POINT } from './time';
 import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import {
   COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST, COMPLETE_SYN, COMPLETE_SYNACK, F_COMPLETENESS, F_FIRST_RST_SIDE, F_FIRST_SYNACK_SEQ, F_FIRST_SYNACK_SIDE, F_FIRST_SYN_SIDE, F_HAS_ACK, F_LAST_FRAC, F_LAST_NS, F_LAST_PACKET, F_LAST_PAYLOAD_SIDE, F_LAST_SEC, F_LAST_UPS, F_PORT_REUSE, F_WIRESHARK_RTT, P_ACK, P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_RST, P_SYN, P_SYNACK, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_LAST_SYNACK_NS, V_LAST_SYNACK_SEC, V_LAST_SYN_NS, V_LAST_SYN_SEC, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYNACK_EACH_WAY, V_SYN_ACK, V_SYN_ACK_DUP, V_SYN_ACK_RETX, V_SYN_ACK_SEQ, V_SYN_ACK_TSVAL, V_SYN_DATA, V_SYN_DUP, V_SYN_RETX, V_SYN_SEQ, V_TURNS,
@@ -158,7 +158,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   }
 
   if (isAck && !isSyn && a[o + F_WIRESHARK_RTT] === 0 && a[o + P_MRU_SYN] !== 0) {
-    a[o + F_WIRESHARK_RTT] = diffSeconds(t.sec, t.ns, a[o + P_MRU_SYN + 1], a[o + P_MRU_SYN + 2]);
+    a[o + F_WIRESHARK_RTT] = diffSeconds(t.sec, t.ns, a[o + P_MRU_SYN + POINT.sec], a[o + P_MRU_SYN + POINT.ns]);
   }
 
   if (len > 0) {

@@ -8,6 +8,7 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { ConnState } from './result';
 import type { Slab } from './slab';
+import { PER_FLOW, PER_SIDE, slabOffsets } from './slabLayout';
 
 export const enum ZState {
   Inactive = 0,
@@ -56,27 +57,33 @@ const H_RST = 1 << 5;
 const H_MULTI = 1 << 6;
 const H_FINRST = 1 << 7;
 
-// A flow's Zeek slots in the slab, from its `zo`: per-side pairs [X + side], and two singles.
-const STATE = 0;
-const PREV = 2;
-const START_SEQ = 4;
-/** The originator's side, and the history letters seen so far (H_* bits). */
-const ORIG = 6;
-const SEEN = 7;
-const LAST_SYN = 8;
-const LAST_FIN = 10;
-const LAST_RST = 12;
-/** Data bytes per side, for REJ's "no data either way" test. */
-const SIZE = 14;
-/** Highest sequence number sent + 1 per side (Zeek's last_seq), for retransmissions. */
-const LAST_SEQ = 16;
-/** Scaled history counters (Zeek's ScaledHistoryEntry): count and next threshold, per side. */
-const RXMT_CNT = 18;
-const RXMT_TH = 20;
-const WIN0_CNT = 22;
-const WIN0_TH = 24;
+/** A flow's Zeek slots in the slab, from its `zo` (per side: read at `X + side`). */
+const Z = slabOffsets({
+  state: PER_SIDE,
+  prev: PER_SIDE,
+  startSeq: PER_SIDE,
+  /** The originator's side, and the history letters seen so far (H_* bits). */
+  orig: PER_FLOW,
+  seen: PER_FLOW,
+  lastSyn: PER_SIDE,
+  lastFin: PER_SIDE,
+  lastRst: PER_SIDE,
+  /** Data bytes per side, for REJ's "no data either way" test. */
+  size: PER_SIDE,
+  /** Highest sequence number sent + 1 per side (Zeek's last_seq), for retransmissions. */
+  lastSeq: PER_SIDE,
+  /** Scaled history counters (Zeek's ScaledHistoryEntry): count and next threshold, per side. */
+  rxmtCnt: PER_SIDE,
+  rxmtTh: PER_SIDE,
+  win0Cnt: PER_SIDE,
+  win0Th: PER_SIDE,
+});
+const {
+  state: STATE, prev: PREV, startSeq: START_SEQ, orig: ORIG, seen: SEEN, lastSyn: LAST_SYN, lastFin: LAST_FIN, lastRst: LAST_RST,
+  size: SIZE, lastSeq: LAST_SEQ, rxmtCnt: RXMT_CNT, rxmtTh: RXMT_TH, win0Cnt: WIN0_CNT, win0Th: WIN0_TH,
+} = Z;
 /** Slab slots a flow's Zeek state uses. */
-export const ZEEK_SLOTS = 26;
+export const ZEEK_SLOTS = Z.SLOTS;
 /** The responder's letters (toLowerCase() would make a new string each time). */
 const LOWER: Readonly<Record<string, string>> = { S: 's', H: 'h', A: 'a', D: 'd', F: 'f', R: 'r', Q: 'q', I: 'i', T: 't', W: 'w', C: 'c', G: 'g', '^': '^' };
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */

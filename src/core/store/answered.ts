@@ -13,16 +13,10 @@
  */
 import { int, type FlowFacts } from '../engine/buildFlow';
 import type { Handshake, PacketRef } from '../engine/result';
-import { diffSeconds, formatPoint } from '../engine/time';
+import { diffSeconds, formatPoint, readPoint, type TimePoint } from '../engine/time';
 import { P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 
-export interface StoredPoint {
-  packet: number;
-  sec: number;
-  ns: number;
-  frac: number;
-  ups: number;
-}
+export type StoredPoint = TimePoint;
 
 export interface Answered {
   /** The SYN the RTT is measured from (null: none). */
@@ -75,10 +69,7 @@ export class AnsweredPoints {
 }
 
 function pointOf(f: FlowState, p: number, packet: number): StoredPoint | null {
-  if (packet === 0) return null;
-  const a = f.s.a;
-  const at = f.o + p;
-  return { packet: a[at], sec: a[at + 1], ns: a[at + 2], frac: a[at + 3], ups: a[at + 4] };
+  return packet === 0 ? null : readPoint(f.s.a, f.o + p);
 }
 
 /**

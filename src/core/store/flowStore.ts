@@ -18,7 +18,7 @@ import type { ConnState, Endpoint, Flow, PacketRef, TcpOptionsSeen } from '../en
 import type { FlowGlance } from '../stories/context';
 import type { Clock } from '../stories/clock';
 import { decideRoles } from '../engine/roles';
-import { formatPoint, fracToNs } from '../engine/time';
+import { formatPoint, fracToNs, POINT } from '../engine/time';
 import { ColumnStore, type Column } from './columns';
 import {
   LAYOUT, C, V6, ROLE_SHIFT, COMPLETE, SIMULTANEOUS_OPEN, PORT_REUSE, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS, CUT_OFF, FORCED, BASES, RESETS, LAST, SYN, SYNACK, ACK, newReadPoint,
@@ -99,9 +99,8 @@ export class FlowStore {
     }
     r.set(C.flags, row, flags);
     const addrs = f.s.addrs;
-    const at = f.addrAt;
-    r.set(C.addr.client, row, f.ipVersion === 6 ? this.v6.add(addrs, at + c * 16) : v4(addrs, at + c * 16));
-    r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, at + s * 16) : v4(addrs, at + s * 16));
+    r.set(C.addr.client, row, f.ipVersion === 6 ? this.v6.add(addrs, f.addrOf(c)) : v4(addrs, f.addrOf(c)));
+    r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, f.addrOf(s)) : v4(addrs, f.addrOf(s)));
     r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
     r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
     const zeek = f.zeek;
@@ -110,7 +109,7 @@ export class FlowStore {
     const firstSec = f.pointSec(P_FIRST);
     r.set(C.firstPacket, row, firstPacket);
     r.set(C.firstSec, row, firstSec);
-    r.set(C.firstFrac, row, a[o + P_FIRST + 3]);
+    r.set(C.firstFrac, row, a[o + P_FIRST + POINT.frac]);
     this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac);
     if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
     if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
@@ -130,11 +129,11 @@ export class FlowStore {
   private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
     const a = f.s.a;
     const o = f.o;
-    const ups0 = a[o + P_FIRST + 4];
+    const ups0 = a[o + P_FIRST + POINT.ups];
     const ups1 = f.lastUps;
-    const ups2 = hasSyn ? a[o + P_SYN + 4] : 0;
-    const ups3 = hasSynAck ? a[o + P_SYNACK + 4] : 0;
-    const ups4 = f.hasAck ? a[o + P_ACK + 4] : 0;
+    const ups2 = hasSyn ? a[o + P_SYN + POINT.ups] : 0;
+    const ups3 = hasSynAck ? a[o + P_SYNACK + POINT.ups] : 0;
+    const ups4 = f.hasAck ? a[o + P_ACK + POINT.ups] : 0;
     const options = this.sets.pair(k.clientOptions, k.serverOptions);
     const completeness = completenessOf(f);
     const ifs = f.interfaces;
@@ -159,7 +158,7 @@ export class FlowStore {
   private setSlabPoint(row: number, p: Point, f: FlowState, at: number, firstPacket: number, firstSec: number): void {
     const a = f.s.a;
     const o = f.o + at;
-    this.setPoint(row, p, a[o] - firstPacket, a[o + 1] - firstSec, a[o + 3]);
+    this.setPoint(row, p, a[o + POINT.packet] - firstPacket, a[o + POINT.sec] - firstSec, a[o + POINT.frac]);
   }
 
   private setPoint(row: number, p: Point, packets: number, secs: number, frac: number): void {
