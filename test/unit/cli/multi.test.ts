@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisResult, Summary } from '../../../src/core/engine/result';
 import { Duck, sqlString } from '../output/duckdb';
+import { validate } from './jsonSchema';
 import { ROOT, runCli, TMP } from './runCli';
 
 const sample = (name: string): string => join(ROOT, 'samples', name);
@@ -104,6 +105,11 @@ test('a damaged and an unreadable capture among good ones: named with path and o
   // The damaged one is reported up to its damage, as alone; the good ones as alone.
   for (const i of [0, 1, 4]) assert.equal(`${JSON.stringify(m.files[i].result, null, 2)}\n`, single(inputs[i]));
   assert.equal(m.files[2].result, null);
+  // The documented shapes: docs/synscope-multi.schema.json, and synscope/1 for each result.
+  const multiSchema = JSON.parse(readFileSync(join(ROOT, 'docs', 'synscope-multi.schema.json'), 'utf8')) as Record<string, unknown>;
+  const oneSchema = JSON.parse(readFileSync(join(ROOT, 'docs', 'synscope.schema.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(validate(multiSchema, m), []);
+  for (const f of m.files) if (f.result) assert.deepEqual(validate(oneSchema, f.result), [], f.path);
   assert.equal(m.files[2].error?.offset, 0);
   // samples/truncated.pcap is refused.pcap cut inside record 9 (samples/README.md): the damage
   // is where that record starts, counted here from the pcap record headers themselves.
