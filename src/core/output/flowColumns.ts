@@ -8,10 +8,10 @@
 import type { Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
 
 /**
- * `timestamp` holds an epoch string of the contract, written as TIMESTAMP(MICROS, UTC) for SQL
- * (`date_trunc('hour', start_ts)`); the exact string is always in a sibling column.
+ * `epoch` is an epoch string of the contract, written as a string, exactly; `timestamp` holds
+ * the same string written as TIMESTAMP(MICROS, UTC) for SQL (`date_trunc('hour', start_ts)`).
  */
-export type ColumnKind = 'string' | 'int32' | 'int64' | 'double' | 'bool' | 'timestamp' | 'int32[]' | 'int64[]' | 'double[]' | 'string[]';
+export type ColumnKind = 'string' | 'epoch' | 'int32' | 'int64' | 'double' | 'bool' | 'timestamp' | 'int32[]' | 'int64[]' | 'double[]' | 'string[]';
 
 /** What a row needs besides its flow: the capture it came from and the findings' codes. */
 export interface RowContext {
@@ -37,7 +37,7 @@ const col = (name: string, kind: ColumnKind, source: string, get: FlowColumn['ge
 function packetRef(key: string, snake: string, pick: (f: Flow) => PacketRef | null): FlowColumn[] {
   return [
     col(`handshake_${snake}_packet`, 'int64', `handshake.${key}.packet`, (f) => pick(f)?.packet ?? null, true),
-    col(`handshake_${snake}_time`, 'string', `handshake.${key}.time`, (f) => pick(f)?.time ?? null, true),
+    col(`handshake_${snake}_time`, 'epoch', `handshake.${key}.time`, (f) => pick(f)?.time ?? null, true),
   ];
 }
 
@@ -54,8 +54,8 @@ function options(side: 'client' | 'server'): FlowColumn[] {
 
 export const FLOW_COLUMNS: readonly FlowColumn[] = [
   col('capture_path', 'string', 'capture.path', (_f, c) => c.capturePath),
-  col('capture_start', 'string', 'capture.start', (_f, c) => c.captureStart, true),
-  col('capture_end', 'string', 'capture.end', (_f, c) => c.captureEnd, true),
+  col('capture_start', 'epoch', 'capture.start', (_f, c) => c.captureStart, true),
+  col('capture_end', 'epoch', 'capture.end', (_f, c) => c.captureEnd, true),
   col('capture_start_ts', 'timestamp', 'capture.start', (_f, c) => c.captureStart, true),
   col('capture_end_ts', 'timestamp', 'capture.end', (_f, c) => c.captureEnd, true),
   col('id', 'int64', 'id', (f) => f.id),
@@ -68,8 +68,8 @@ export const FLOW_COLUMNS: readonly FlowColumn[] = [
   col('interfaces', 'int32[]', 'interfaces', (f) => f.interfaces),
   col('first_packet', 'int64', 'firstPacket', (f) => f.firstPacket),
   col('last_packet', 'int64', 'lastPacket', (f) => f.lastPacket),
-  col('start', 'string', 'start', (f) => f.start),
-  col('end', 'string', 'end', (f) => f.end),
+  col('start', 'epoch', 'start', (f) => f.start),
+  col('end', 'epoch', 'end', (f) => f.end),
   col('start_ts', 'timestamp', 'start', (f) => f.start),
   col('end_ts', 'timestamp', 'end', (f) => f.end),
   col('packets_client', 'int64', 'packets.client', (f) => f.packets.client),
