@@ -122,11 +122,13 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
     tmp = mkdtempSync(join(tmpdir(), 'synscope-multi-'));
     targets = inputs.map((_, i) => join(tmp!, `${i}.out`));
   }
+  const cleanUp = removeOnSignal(tmp);
   try {
     const heapMb = heapMbFor(o);
+    const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
     const jobs = o.jobs ?? availableParallelism();
     const outcomes = await pool(inputs, jobs, (inp, i) => runInWorker({
-      path: inp.path, format: o.format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width: 100,
+      path: inp.path, format: o.format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width,
       captureColumn: o.format === 'csv' || o.format === 'findings-csv',
     }, heapMb), progress(inputs.length));
     const files: FileEntry[] = inputs.map((inp, i) => ({ path: inp.path, outcome: outcomes[i] }));
@@ -150,8 +152,31 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
     }
     return 0;
   } finally {
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    cleanUp();
   }
+}
+
+/**
+ * The captures' reports wait in a temporary folder until all are done: removed at the end, and
+ * on Ctrl+C or kill too (then the process ends by that signal, as it would have).
+ */
+function removeOnSignal(tmp: string | undefined): () => void {
+  const remove = (): void => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
+    const h = (): void => {
+      remove();
+      process.removeListener(sig, h);
+      process.kill(process.pid, sig);
+    };
+    process.once(sig, h);
+    return [sig, h] as const;
+  });
+  return () => {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+    remove();
+  };
 }
 
 /** Each capture's report in order, then the combined part, in the format asked for. */

@@ -2,14 +2,15 @@
 // analysed alone, in the order given, plus what they add up to; a damaged or unreadable capture
 // is named with its path and byte offset, the others are still reported, and exit 3 says so.
 // The expected per-capture values are each capture's own single-file report (the JSON contract).
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisResult, Summary } from '../../../src/core/engine/result';
 import { Duck, sqlString } from '../output/duckdb';
 import { validate } from './jsonSchema';
-import { ROOT, runCli, TMP } from './runCli';
+import { CLI, ROOT, runCli, TMP } from './runCli';
 
 const sample = (name: string): string => join(ROOT, 'samples', name);
 
@@ -183,4 +184,23 @@ test('parquet of a folder: one file per capture under --output, every flow whate
   const clash = runCli(['analyze', sample('refused.pcap'), join(dir, 'host-a', 'trace.pcap'), join(dir, 'host-b', 'trace.pcap'), '--format', 'parquet', '-o', join(TMP, 'clash')]);
   assert.equal(clash.code, 2);
   assert.match(clash.err, /would both be written to .*trace\.pcap\.parquet/);
+});
+
+test('Ctrl+C during a multi-capture run: ends by SIGINT and leaves no temporary reports behind', async () => {
+  const tmp = join(TMP, 'sigint-tmp');
+  mkdirSync(tmp, { recursive: true });
+  const inputs = Array.from({ length: 40 }, () => sample('syn-flood-cookies.pcap'));
+  const child = spawn(process.execPath, [CLI, 'analyze', ...inputs, '--format', 'json', '--jobs', '1'], {
+    env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore',
+  });
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // The reports' folder exists once the captures are being analysed.
+  const started = Date.now();
+  while (!readdirSync(tmp).some((n) => n.startsWith('synscope-multi-'))) {
+    if (Date.now() - started > 60_000) assert.fail('the multi-capture run never started');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGINT');
+  assert.equal(await ended, 'SIGINT');
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('synscope-multi-')), []);
 });
