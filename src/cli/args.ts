@@ -8,19 +8,24 @@ import type { AnalysisConfig } from '../core/engine/config';
 import type { Severity } from '../core/engine/result';
 import { printable } from '../core/output/printable';
 
-export const FORMATS = ['table', 'json', 'csv', 'findings-csv', 'sarif'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'findings-csv', 'sarif', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** A mistake in how synscope was called: printed as one line, never as a stack trace. */
 export class UsageError extends Error {}
 
 export interface Options {
+  /** The first capture (the only one unless `captures` has more). */
   capture: string;
+  /** Every capture path or folder given, in order (several, or a folder: docs/fleet.md). */
+  captures: string[];
   format: Format;
   config: Partial<AnalysisConfig>;
   maxFlows?: number;
   failOn?: Severity;
   output?: string;
+  /** Captures analysed at once when several are given (default: the available cores). */
+  jobs?: number;
 }
 
 const OPTIONS = {
@@ -30,6 +35,7 @@ const OPTIONS = {
   'max-flows': { type: 'string' },
   'fail-on': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -178,7 +184,6 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
     throw new UsageError(`unknown command "${printable(command)}" (${hint})`);
   }
   if (!capture) throw new UsageError('analyze: missing <capture> path');
-  if (rest.length) throw new UsageError(`unexpected argument "${printable(rest[0])}" (one capture per run)`);
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format)) {
     const guess = closest(format, FORMATS);
@@ -206,5 +211,14 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   }
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
-  return { capture, format: format as Format, config, maxFlows, failOn, output: values.output };
+  // Parquet is binary and one file per capture: never to a terminal or a pipe by accident.
+  if (format === 'parquet' && (values.output === undefined || values.output === '-')) {
+    throw new UsageError('--format parquet needs --output <file.parquet> (a folder when several captures are given)');
+  }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!/^\s*\d+\s*$/.test(values.jobs) || !Number.isSafeInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number ≥ 1');
+  }
+  return { capture, captures: [capture, ...rest], format: format as Format, config, maxFlows, failOn, output: values.output, jobs };
 }

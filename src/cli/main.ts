@@ -1,20 +1,16 @@
 /**
- * `synscope analyze <capture>`: the engine, headless. Exit codes: 0 ok, 1 findings at or above
- * --fail-on, 2 unreadable input, usage error or a report that could not be written. The report
- * goes to stdout (or --output); a progress bar goes to stderr only when stderr is a terminal.
+ * `synscope analyze <capture>…`: the engine, headless. Exit codes: 0 ok, 1 findings at or above
+ * --fail-on, 2 unreadable input, usage error or a report that could not be written, 3 (several
+ * captures) some were unreadable or damaged, the rest reported. The report goes to stdout (or
+ * --output); a progress bar goes to stderr only when stderr is a terminal.
  */
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { CaptureFormatError } from '../core/capture/types';
-import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
-import type { AnalysisResult, Severity } from '../core/engine/result';
-import { findingsToCsv, flowsToCsv } from '../core/output/csv';
-import { writeJson } from '../core/output/json';
-import { printable } from '../core/output/printable';
-import { formatSarif } from '../core/output/sarif';
-import { formatTable } from '../core/output/table';
+import type { AnalyzeProgress } from '../core/engine/analyzeFile';
+import type { Severity } from '../core/engine/result';
 import { parse, plainError, type Options } from './args';
+import { isMultiRun, runMany } from './multi';
+import { isFileWorker, runFileWorker } from './multiWorker';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
+import { analyzeOne, version } from './report';
 
 export { parseDuration } from './args';
 
@@ -22,36 +18,29 @@ const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip 
 
 Usage:
   synscope analyze <capture> [options]
+  synscope analyze <capture|folder>… [options]   several captures at once (docs/fleet.md)
   synscope --help | --version
 
 Options:
   --format <f>              table (default), json, csv (one row per flow),
-                            findings-csv (one row per finding) or sarif
+                            findings-csv (one row per finding), sarif, or parquet
+                            (every flow, columnar; needs --output)
   --slow-rtt <duration>     slow-handshake threshold with its unit: 200ms, 0.5s, 800us
                             (default 200ms)
   --config <file.json>      analysis settings (see docs/findings.md; - reads stdin),
                             overridden by flags
   --max-flows <N>           flows listed in the output (counts always cover every flow)
   --fail-on warning|error   exit 1 when a finding has at least this severity
-  -o, --output <file>       write the report to a file instead of stdout
+  -o, --output <file>       write the report to a file instead of stdout (parquet with
+                            several captures: a folder, one .parquet per capture)
+  --jobs <N>                captures analysed at once (default: the available cores)
   -h, --help                show this help
   -v, --version             show the version
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable input, usage error or
-the report could not be written.
+the report could not be written, 3 several captures given and some were unreadable or
+damaged (each named on stderr with its byte offset; the others are reported).
 `;
-
-function version(): string {
-  for (const p of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', 'package.json')]) {
-    try {
-      const v = (JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string });
-      if (v.name === 'synscope' && v.version) return v.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
 
 function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -66,46 +55,6 @@ function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ` +
       `${p.packets.toLocaleString('en-US')} packets  ${p.flows.toLocaleString('en-US')} flows  `);
   };
-}
-
-function render(result: AnalysisResult, o: Options): string {
-  switch (o.format) {
-    case 'csv': return flowsToCsv(result);
-    case 'findings-csv': return findingsToCsv(result);
-    case 'sarif': return formatSarif(result, { toolVersion: version() });
-    case 'table': {
-      const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
-      return formatTable(result, { maxFlows: o.maxFlows, width });
-    }
-    default: throw new Error(`no text renderer for ${o.format}`);
-  }
-}
-
-/** Why a capture path cannot be analysed, said plainly, or undefined when it looks readable. */
-function unreadable(path: string): string | undefined {
-  try {
-    if (statSync(path).isDirectory()) return `${printable(path)} is a directory; give a capture file (.pcap, .pcapng, .pcap.gz)`;
-    return undefined;
-  } catch (e) {
-    return `cannot read ${printable(path)}: ${plainError(e)}`;
-  }
-}
-
-/** Writes the report to --output; false (after saying why) when it could not be written. */
-function writeToFile(path: string, emit: (write: (s: string) => void) => void): boolean {
-  let fd = -1;
-  try {
-    fd = openSync(path, 'w');
-    emit((s) => writeSync(fd, s));
-    closeSync(fd);
-    fd = -1;
-    return true;
-  } catch (e) {
-    process.stderr.write(`synscope: cannot write ${printable(path)}: ${plainError(e)}\n`);
-    return false;
-  } finally {
-    if (fd >= 0) closeSync(fd);
-  }
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -127,43 +76,14 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  const shownPath = printable(o.capture);
-  const why = unreadable(o.capture);
-  if (why) {
-    process.stderr.write(`synscope: ${why}\n`);
-    return 2;
-  }
+  if (isMultiRun(o)) return runMany(o, RANK);
   const onProgress = progressBar();
-  let result: AnalysisResult;
-  try {
-    result = (await analyzeFile(o.capture, o.config, { onProgress })).result;
-  } catch (e) {
-    if (onProgress) process.stderr.write('\n');
-    const where = e instanceof CaptureFormatError ? ` (byte ${e.offset})` : '';
-    const msg = e instanceof CaptureFormatError ? printable(e.message) : plainError(e);
-    process.stderr.write(`synscope: cannot read ${shownPath}${where}: ${msg}\n`);
-    return 2;
-  }
-  if (onProgress) process.stderr.write('\r\x1b[K');
-  for (const p of result.capture.problems) {
-    if (p.kind === 'undecoded') process.stderr.write(`synscope: ${shownPath}: ${printable(p.message)}\n`);
-    else process.stderr.write(`synscope: ${shownPath}: damaged at byte ${p.offset}${p.packet ? ` (after packet ${p.packet})` : ''}: ${printable(p.message)}\n`);
-  }
-  if (o.format === 'csv' && result.flows.length < result.summary.flows) {
-    process.stderr.write(`synscope: the CSV lists ${result.flows.length.toLocaleString('en-US')} of ${result.summary.flows.toLocaleString('en-US')} flows (raise --max-flows to list more)\n`);
-  }
-  // JSON is streamed piece by piece: the JSON of a large result never exists as one string.
-  const emit = o.format === 'json'
-    ? (write: (s: string) => void) => writeJson(result, write)
-    : (write: (s: string) => void) => write(render(result, o as Options));
-  if (o.output) {
-    if (!writeToFile(o.output, emit)) return 2;
-  } else {
-    emit((s) => process.stdout.write(s));
-  }
+  const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
+  const outcome = await analyzeOne({ path: o.capture, format: o.format, config: o.config, maxFlows: o.maxFlows, output: o.output, width, onProgress });
+  if (outcome.status === 'unreadable' || outcome.writeFailed) return 2;
   if (o.failOn) {
     const threshold = RANK[o.failOn];
-    if (result.findings.some((f) => RANK[f.severity] >= threshold)) return 1;
+    if ((Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= threshold && outcome.severities[s] > 0)) return 1;
   }
   return 0;
 }
@@ -195,7 +115,8 @@ async function run(argv: string[]): Promise<void> {
     } catch {
       parsed = undefined; // main parses again and explains the mistake
     }
-    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed)) {
+    // Several captures: each worker thread gets its own heap cap (multi.ts), the launcher none.
+    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed) && !isMultiRun(parsed)) {
       const r = await relaunch(__filename, argv, parsed);
       if (r) return endLike(r);
     }
@@ -203,7 +124,9 @@ async function run(argv: string[]): Promise<void> {
   process.exitCode = await main(argv, parsed);
 }
 
-if (require.main === module) {
+if (isFileWorker()) {
+  runFileWorker();
+} else if (require.main === module) {
   run(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(`synscope: internal error: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 2;

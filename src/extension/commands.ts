@@ -1,7 +1,7 @@
 /**
  * The synscope.* commands. Each works from the palette (asking for what it needs) and from
  * code/tests with arguments (no dialogs then): showFlow(flowId, captureUri?),
- * reanalyze(captureUri?), exportFindings(format?, targetUri?), exportDiagram(flowId?, format?,
+ * reanalyze(captureUri?), exportFindings(format?, targetUri?), exportFlows(format?, targetUri?), exportDiagram(flowId?, format?,
  * targetUri?, everyPacket?), copyFlowSummary(flowId?), showReport(captureUri?), copyWiresharkFilter(flowId?),
  * openInWireshark(flowId?).
  */
@@ -96,6 +96,21 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       const text = await doc.request('exportFindings', { format });
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.findings.${FINDINGS_EXT[format]}`));
     }),
+    reg('synscope.exportFlows', async (formatArg, targetArg) => {
+      const doc = docFor(undefined);
+      const format = isOneOf(formatArg, ['parquet', 'csv'] as const)
+        ? formatArg
+        : (await vscode.window.showQuickPick(
+            [
+              { label: 'Parquet', description: 'every flow, columnar, for DuckDB, Spark, pandas (docs/parquet-output.md)', format: 'parquet' as const },
+              { label: 'CSV', description: 'one row per flow (synscope.maxFlows flows), as the CLI\'s --format csv', format: 'csv' as const },
+            ],
+            { title: 'synscope: export flows as' },
+          ))?.format;
+      if (!format) return undefined;
+      const bytes = await doc.request('exportFlows', { format });
+      return save(bytes, toUri(targetArg), siblingUri(doc.uri, `.flows.${format}`));
+    }),
     reg('synscope.exportDiagram', async (flowArg, formatArg, targetArg, everyPacketArg) => {
       const doc = docFor(undefined);
       const flowId = await flowIdFor(doc, flowArg, 'export the diagram of');
@@ -168,10 +183,10 @@ function currentTimeDisplay(): TimeDisplay {
   return v === 'absolute' || v === 'timeOfDay' || v === 'sinceCapture' || v === 'delta' ? v : 'relative';
 }
 
-async function save(text: string, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {
+async function save(content: string | Uint8Array, target: vscode.Uri | null, suggested: vscode.Uri): Promise<vscode.Uri | undefined> {
   const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: suggested }));
   if (!uri) return undefined;
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.workspace.fs.writeFile(uri, typeof content === 'string' ? new TextEncoder().encode(content) : content);
   if (!target) void vscode.window.showInformationMessage(`synscope: saved ${uri.toString(true)}`);
   return uri;
 }

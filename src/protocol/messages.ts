@@ -143,6 +143,11 @@ export type WorkerRequests = {
   flowDetail: { params: { flowId: number; timeDisplay: TimeDisplay; everyPacket?: boolean }; result: FlowDetail | null };
   /** Findings in a file format (JSON = the full synscope/1 result). */
   exportFindings: { params: { format: 'json' | 'csv' | 'sarif' }; result: string };
+  /**
+   * Every flow as a file: Parquet (`synscope-flows/1`, every flow in the store) or CSV (the
+   * CLI's `--format csv`: the first synscope.maxFlows flows).
+   */
+  exportFlows: { params: { format: 'parquet' | 'csv' }; result: Uint8Array };
   /** A flow's diagram as SVG or Mermaid; null for an unknown id. */
   exportDiagram: { params: { flowId: number; format: 'svg' | 'mermaid'; timeDisplay: TimeDisplay; everyPacket?: boolean }; result: string | null };
   /** Plain-text summary of a flow for the clipboard; null for an unknown id. */

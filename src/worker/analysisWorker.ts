@@ -14,7 +14,7 @@ import { answerRequest, type RequestHandlers, type RequestMessage, type Response
 import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
 import { everyPacketEvents } from './everyPacket';
-import { exportFindings } from './exporters';
+import { exportFindings, exportFlows } from './exporters';
 import { FlowIndex } from './flowIndex';
 import { flowSummaryText } from './flowText';
 import { buildOverview } from './overview';
@@ -180,6 +180,10 @@ const handlers: RequestHandlers<WorkerRequests> = {
     const { result: r, analyzer: a } = ready();
     // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
     return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
+  },
+  exportFlows: ({ format }) => {
+    const { result: r, analyzer: a } = ready();
+    return exportFlows(r, a, format);
   },
   exportDiagram: async ({ flowId, format, timeDisplay, everyPacket }) => {
     const { index: ix } = ready();

@@ -123,6 +123,21 @@ suite('synscope commands with arguments (no dialogs)', () => {
     assert.equal(lines.length, expected.findings.length + 1);
   });
 
+  test('exportFlows writes a Parquet file of the synscope-flows/1 schema and a CSV with one row per flow', async () => {
+    const out = target('parquet');
+    await vscode.commands.executeCommand('synscope.exportFlows', 'parquet', out);
+    const bytes = await vscode.workspace.fs.readFile(out);
+    const text = new TextDecoder('latin1').decode(bytes);
+    // A Parquet file starts and ends with PAR1 (the DuckDB read-back is in the unit tests).
+    assert.equal(text.slice(0, 4), 'PAR1');
+    assert.equal(text.slice(-4), 'PAR1');
+    assert.ok(text.includes('synscope-flows/1'));
+    const csv = target('flows.csv');
+    await vscode.commands.executeCommand('synscope.exportFlows', 'csv', csv);
+    const lines = (await read(csv)).split(/\r?\n/).filter((l) => l.length > 0);
+    assert.equal(lines.length, expected.summary.flows + 1);
+  });
+
   test('exportDiagram writes an SVG and a Mermaid diagram of a flow', async () => {
     const flowId = expected.flows[0]!.id;
     const svg = target('svg');

@@ -16,13 +16,17 @@ export interface AnalyzeProgress {
 export async function analyzeFile(
   path: string,
   config?: Partial<AnalysisConfig>,
-  opts?: Omit<ReadOptions, 'onProgress'> & { onProgress?: (p: AnalyzeProgress) => void },
+  opts?: Omit<ReadOptions, 'onProgress'> & {
+    onProgress?: (p: AnalyzeProgress) => void;
+    /** Flows built into `result.flows` (default maxFlows); 0 when every flow is read from `analyzer.flowList()`. */
+    listed?: number;
+  },
 ): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
   const analyzer = new Analyzer(config);
-  const onProgress = opts?.onProgress;
+  const { onProgress, listed, ...readOpts } = opts ?? {};
   const read = await readCaptureFile(path, (p) => analyzer.addPacket(p), {
-    ...opts,
+    ...readOpts,
     onProgress: onProgress ? (bytesRead, totalBytes) => onProgress({ bytesRead, totalBytes, ...analyzer.progress() }) : undefined,
   });
-  return { result: analyzer.finish(read, path), analyzer };
+  return { result: analyzer.finish(read, path, listed), analyzer };
 }

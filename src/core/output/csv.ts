@@ -18,9 +18,17 @@ export const FLOW_CSV_COLUMNS = [
   'completeness', 'reset', 'port_reuse', 'simultaneous_open', 'vlan', 'findings',
 ];
 
-export function flowsToCsv(result: AnalysisResult): string {
+/** `captureColumn`: rows start with the capture's path, so the CSVs of several captures can be joined. */
+export interface CsvOptions { captureColumn?: boolean }
+
+function withCapture(result: AnalysisResult, o: CsvOptions, header: string[], data: unknown[][]): string {
+  if (!o.captureColumn) return rows(header, data);
+  return rows(['capture', ...header], data.map((r) => [result.capture.path, ...r]));
+}
+
+export function flowsToCsv(result: AnalysisResult, o: CsvOptions = {}): string {
   const codes = new Map(result.findings.map((f) => [f.id, f.code]));
-  return rows(FLOW_CSV_COLUMNS, result.flows.map((f) => [
+  return withCapture(result, o, FLOW_CSV_COLUMNS, result.flows.map((f) => [
     f.id, f.client.ip, f.client.port, f.server.ip, f.server.port, f.roleBasis, f.start, f.end, f.firstPacket, f.lastPacket,
     f.packets.client, f.packets.server, f.payloadBytes.client, f.payloadBytes.server, f.syn, f.synRetransmissions, f.synAck,
     f.synAckRetransmissions, f.handshake.complete, f.handshake.rtt, f.handshake.serverRtt, f.handshake.clientRtt, f.state,
@@ -31,6 +39,6 @@ export function flowsToCsv(result: AnalysisResult): string {
 
 export const FINDING_CSV_COLUMNS = ['id', 'severity', 'code', 'message', 'packet', 'time', 'flows'];
 
-export function findingsToCsv(result: AnalysisResult): string {
-  return rows(FINDING_CSV_COLUMNS, result.findings.map((f) => [f.id, f.severity, f.code, f.message, f.packet, f.time, f.flows.join(' ')]));
+export function findingsToCsv(result: AnalysisResult, o: CsvOptions = {}): string {
+  return withCapture(result, o, FINDING_CSV_COLUMNS, result.findings.map((f) => [f.id, f.severity, f.code, f.message, f.packet, f.time, f.flows.join(' ')]));
 }

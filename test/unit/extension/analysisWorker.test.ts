@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { SAMPLES, buildSample } from '../../../src/gen/samples';
 import type { HostToWorker, WorkerRequests, WorkerToHost } from '../../../src/protocol/messages';
 import { RequestChannel } from '../../../src/protocol/messageChannel';
+import { Duck, sqlString } from '../output/duckdb';
 
 const WORKER = join(__dirname, '..', '..', '..', '..', 'dist', 'worker.js');
 
@@ -74,6 +75,37 @@ test('chunks posted by the host give the same analysis as the worker reading the
     const sarif = JSON.parse(await a.channel.request('exportFindings', { format: 'sarif' })) as { version: string };
     assert.equal(sarif.version, '2.1.0');
     await Promise.all([a.stop(), b.stop()]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Export Flows: Parquet holds every flow whatever synscope.maxFlows lists, CSV the listed ones', async () => {
+  const flood = SAMPLES.find((s) => s.file === 'syn-flood-cookies.pcap')!;
+  const dir = mkdtempSync(join(tmpdir(), 'synscope-worker-'));
+  try {
+    const path = join(dir, flood.file);
+    writeFileSync(path, buildSample(flood).bytes);
+    const w = start();
+    w.post({ type: 'analyze', source: { kind: 'file', path }, displayPath: 'shown/as/this.pcap', config: { maxFlows: 5 }, timeDisplay: 'relative' });
+    const done = await w.done;
+    assert.equal(done.type, 'done');
+    if (done.type !== 'done') return;
+    const flows = done.overview.summary.flows;
+    assert.ok(flows > 5);
+    const parquet = await w.channel.request('exportFlows', { format: 'parquet' });
+    const file = join(dir, 'flows.parquet');
+    writeFileSync(file, parquet);
+    const duck = await Duck.open();
+    try {
+      const rows = await duck.rows(`SELECT capture_path, count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet(${sqlString(file)}) GROUP BY 1`);
+      assert.deepEqual(rows, [{ capture_path: 'shown/as/this.pcap', n: flows, ids: flows }]);
+    } finally {
+      duck.close();
+    }
+    const csv = new TextDecoder().decode(await w.channel.request('exportFlows', { format: 'csv' }));
+    assert.equal(csv.trimEnd().split('\r\n').length, 1 + 5, 'a header and the 5 listed flows');
+    await w.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
