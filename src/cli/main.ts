@@ -14,6 +14,7 @@ import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 import { parse, plainError, type Options } from './args';
+import { correlateMain } from './correlate';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 
 export { parseDuration } from './args';
@@ -22,6 +23,7 @@ const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip 
 
 Usage:
   synscope analyze <capture> [options]
+  synscope correlate <A> <B> [options]    (see synscope correlate --help)
   synscope --help | --version
 
 Options:
@@ -111,6 +113,7 @@ function writeToFile(path: string, emit: (write: (s: string) => void) => void): 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
+  if (argv[0] === 'correlate' && parsed === undefined) return correlateMain(argv.slice(1), version());
   let o: Options | 'help' | 'version';
   try {
     o = parsed ?? parse(argv);
@@ -189,6 +192,10 @@ function guardStdio(): void {
 async function run(argv: string[]): Promise<void> {
   guardStdio();
   let parsed: Options | 'help' | 'version' | undefined = optionsFromLauncher();
+  if (!parsed && argv[0] === 'correlate') {
+    process.exitCode = await main(argv);
+    return;
+  }
   if (!parsed) {
     try {
       parsed = parse(argv);
