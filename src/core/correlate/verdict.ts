@@ -86,22 +86,24 @@ export function judge(x: Attempt | null, y: Attempt | null, ctx: Context): Judge
   return out('incomplete', null, proxied);
 }
 
+/**
+ * A RST seen at one point only, weighed by its TTL against the TTL the claimed sender's packets
+ * usually arrive with there: a higher one started nearer, i.e. between the points.
+ */
+function resetEvidence(from: 'client' | 'server', at: 'A' | 'B', ttl: number, usual: number | undefined): string {
+  const other = at === 'A' ? 'B' : 'A';
+  const base = `RST from the ${from}'s side seen at ${at} (TTL ${ttl}) and never at ${other}`;
+  if (usual === undefined) return `${base}; no packet of this ${from} reached ${at} to compare its TTL with`;
+  const usualText = `the ${from}'s packets reach ${at} with TTL ${usual}`;
+  if (ttl > usual) return `${base}; ${usualText}: the RST started ${ttl - usual} hop(s) nearer ${at} than the ${from} — sent by a box between A and B`;
+  if (ttl === usual) return `${base}; its TTL matches: the ${from} may have sent it and ${other} missed it`;
+  return `${base}; ${usualText}: the RST came from farther away`;
+}
+
 function resetAtA(x: Attempt, ctx: Context): string {
-  const usual = ctx.serverTtlAtA.get(x.serverIp);
-  const ttl = x.wire.rstTtl;
-  const base = `RST from the server's side seen at A (TTL ${ttl}) and never at B`;
-  if (usual === undefined) return `${base}; no packet of this server reached A to compare its TTL with`;
-  if (ttl > usual) return `${base}; the server's packets reach A with TTL ${usual}: the RST started ${ttl - usual} hop(s) nearer A than the server — sent by a box between A and B`;
-  if (ttl === usual) return `${base}; its TTL matches the server's packets at A (${usual}): the server may have sent it and B missed it`;
-  return `${base}; the server's packets reach A with TTL ${usual}: the RST came from farther away`;
+  return resetEvidence('server', 'A', x.wire.rstTtl, ctx.serverTtlAtA.get(x.serverIp));
 }
 
 function resetAtB(y: Attempt, ctx: Context): string {
-  const usual = ctx.clientTtlAtB.get(y.clientIp);
-  const ttl = y.wire.rstTtl;
-  const base = `RST from the client's side seen at B (TTL ${ttl}) and never at A`;
-  if (usual === undefined) return `${base}; no packet of this client reached B to compare its TTL with`;
-  if (ttl > usual) return `${base}; the client's packets reach B with TTL ${usual}: the RST started ${ttl - usual} hop(s) nearer B than the client — sent by a box between A and B`;
-  if (ttl === usual) return `${base}; its TTL matches the client's packets at B (${usual})`;
-  return `${base}; the client's packets reach B with TTL ${usual}: the RST came from farther away`;
+  return resetEvidence('client', 'B', y.wire.rstTtl, ctx.clientTtlAtB.get(y.clientIp));
 }
