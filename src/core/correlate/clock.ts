@@ -92,7 +92,8 @@ function slope(s: ClockSample[]): number {
 function clock(theta: number, uncertainty: number | null, drift: number | null, ref: number, method: ClockEstimate['method'], samples: number): Clock {
   const k = drift ?? 0;
   return {
-    offset: round(theta), uncertainty: uncertainty === null ? null : round(uncertainty),
+    // The bound is rounded up: a true offset inside it must stay inside after rounding.
+    offset: round(theta), uncertainty: uncertainty === null ? null : Math.ceil(uncertainty * 1e6 - 1e-6) / 1e6 + (round(theta) !== theta ? 1e-6 : 0),
     driftPpm: drift === null ? null : Math.round(drift * 1e7) / 10, method, samples,
     toB: (t) => t + theta + k * (t - ref),
     toA: (t) => t - theta - k * (t - ref),
