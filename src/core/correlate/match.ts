@@ -2,8 +2,9 @@
  * Which attempt at A is which at B. First by the client's ISN, which NATs and load balancers
  * pass through: 32 random bits, so a shared ISN is the same SYN (the same 4-tuple too makes it
  * certain). Those pairs set the clock; then each A attempt takes its ISN twin whose time fits,
- * and attempts left over are paired by time, server port and IPv4 id (a middlebox that
- * rewrites the client's ISN keeps those). Never more than one partner each.
+ * and attempts left over are paired by time and server port, the IPv4 id deciding between
+ * several (a box that rewrites the client's ISN, or a proxy opening its own connection). Never
+ * more than one partner each.
  */
 import { newAttempt, type Attempt } from '../store/attempt';
 import { clockSample, estimateClock, type Clock, type ClockSample } from './clock';
@@ -102,6 +103,9 @@ function timingWindow(clock: Clock): number {
   return 0.01 + 4 * (clock.uncertainty ?? 0.01);
 }
 
+/** How long after the client's ACK at A a proxy may open its own connection to the server. */
+const PROXY_WAIT = 0.5;
+
 function byTiming(a: Vantage, b: Vantage, clock: Clock, bOf: Int32Array, aOf: Int32Array, method: (MatchMethod | null)[]): void {
   const free: number[] = [];
   for (let j = 0; j < b.size; j++) if (aOf[j] < 0 && b.synTime[j] >= 0) free.push(j);
@@ -110,25 +114,31 @@ function byTiming(a: Vantage, b: Vantage, clock: Clock, bOf: Int32Array, aOf: In
   const idx = free.map((_, k) => k).sort((x, y) => at[x] - at[y]);
   const sortedT = idx.map((k) => at[k]);
   const win = timingWindow(clock);
+  // Each unmatched A attempt's candidates: SYNs at B to its server port from just before its SYN
+  // to a proxy's wait after its ACK; the same IPv4 id (a NAT keeps it) narrows them down.
+  const choice = new Map<number, { j: number; ipid: boolean }>();
+  const claims = new Map<number, number>();
   for (let i = 0; i < a.size; i++) {
     if (bOf[i] >= 0 || !(a.synTime[i] >= 0)) continue;
     const t = a.synTime[i];
-    let lo = lowerBound(sortedT, t - win);
+    const until = Math.max(t, a.ackTime[i] >= 0 ? a.ackTime[i] + PROXY_WAIT : t) + win;
     const found: number[] = [];
-    for (; lo < sortedT.length && sortedT[lo] <= t + win; lo++) {
-      const j = free[idx[lo]];
-      if (aOf[j] >= 0 || b.serverPort[j] !== a.serverPort[i]) continue;
-      const ida = a.ipId[i];
-      const idb = b.ipId[j];
-      if (ida >= 0 && idb >= 0 && ida !== idb) continue;
-      found.push(j);
+    for (let k = lowerBound(sortedT, t - win); k < sortedT.length && sortedT[k] <= until; k++) {
+      const j = free[idx[k]];
+      if (b.serverPort[j] === a.serverPort[i]) found.push(j);
     }
-    // Only an unambiguous partner: two SYNs to one port within the window could be either.
-    if (found.length !== 1) continue;
-    const j = found[0];
-    bOf[i] = j;
-    aOf[j] = i;
-    method[i] = a.ipId[i] >= 0 && b.ipId[j] >= 0 ? 'timing+ipid' : 'timing';
+    for (const j of found) claims.set(j, (claims.get(j) ?? 0) + 1);
+    const sameId = found.filter((j) => a.ipId[i] >= 0 && a.ipId[i] === b.ipId[j]);
+    if (sameId.length === 1) choice.set(i, { j: sameId[0], ipid: true });
+    else if (found.length === 1) choice.set(i, { j: found[0], ipid: false });
+  }
+  // Only pairs unambiguous both ways: two SYNs to one port close together could be either.
+  for (const [i, c] of choice) {
+    if (!c.ipid && claims.get(c.j) !== 1) continue;
+    if (aOf[c.j] >= 0) continue;
+    bOf[i] = c.j;
+    aOf[c.j] = i;
+    method[i] = c.ipid ? 'timing+ipid' : 'timing';
   }
 }
 

@@ -40,7 +40,7 @@ export function changesOf(x: Attempt, y: Attempt, proxied: boolean, hops: { toSe
   const ci = [x.wire.clientIsn, y.wire.clientIsn];
   const si = [x.wire.serverIsn, y.wire.serverIsn];
   if (ci[0] >= 0 && ci[1] >= 0 && ci[0] !== ci[1]) {
-    out.push({ code: 'isn-rewritten', key: 'isn client', message: 'the client\'s ISN is rewritten between A and B (a sequence-number randomiser)', details: { side: 'client' } });
+    out.push({ code: 'isn-rewritten', key: 'isn client', message: 'the client\'s ISN differs at A and B (a sequence-number randomiser, or a proxy\'s own connection to the server)', details: { side: 'client' } });
   }
   if (si[0] >= 0 && si[1] >= 0 && si[0] !== si[1]) {
     out.push({ code: 'isn-rewritten', key: 'isn server', message: 'the server\'s ISN differs at A and B (a SYN proxy or a sequence-number randomiser answers in its place)', details: { side: 'server' } });

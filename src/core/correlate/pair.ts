@@ -36,7 +36,8 @@ export function buildPair(id: number, x: Attempt | null, y: Attempt | null, meth
   const sameServer = !!x && !!y && x.wire.serverIsn === y.wire.serverIsn;
   const syn: PacketKind = {
     a: seen(x?.syn ?? 0, x?.synTime ?? NaN), b: seen(y?.syn ?? 0, y?.synTime ?? NaN), lost: j.lost.syn,
-    delay: x && y ? delay(j.lost.syn === 0, x.synTime, clock.toA(y.synTime)) : null,
+    // Behind a proxy B's SYN is the proxy's own, not the client's: no delay between them.
+    delay: x && y ? delay(j.lost.syn === 0 && !j.proxied, x.synTime, clock.toA(y.synTime)) : null,
   };
   const synAck: PacketKind = {
     a: seen(x?.synAck ?? 0, x?.synAckTime ?? NaN), b: seen(y?.synAck ?? 0, y?.synAckTime ?? NaN), lost: j.lost.synAck,

@@ -13,12 +13,13 @@ export interface CaptureSpan {
 }
 
 export class Vantage {
-  /** Per attempt (index i): its flow id, client ISN (-1: none), first/last packet, first SYN time, server port, SYN IPv4 id. */
+  /** Per attempt (index i): its flow id, client ISN (-1: none), first/last packet, first SYN and handshake ACK times, server port, SYN IPv4 id. */
   readonly ids: number[] = [];
   readonly isn: number[] = [];
   readonly first: number[] = [];
   readonly last: number[] = [];
   readonly synTime: number[] = [];
+  readonly ackTime: number[] = [];
   readonly serverPort: number[] = [];
   readonly ipId: number[] = [];
   readonly start: number;
@@ -36,6 +37,7 @@ export class Vantage {
       this.first.push(x.first);
       this.last.push(x.last);
       this.synTime.push(x.synTime);
+      this.ackTime.push(x.ackTime);
       this.serverPort.push(x.serverPort);
       this.ipId.push(x.wire.clientIpId);
     }

@@ -104,15 +104,19 @@ test('TTL: one router between the points; the injected RST carries the router\'s
   assert.match(reset.evidence ?? '', new RegExp(`started ${FACTS.hopsBetween} hop\\(s\\) nearer A`));
 });
 
-test('NAT: the mapping to the router\'s address and port range; MSS clamp and SYN proxy values', () => {
+test('NAT: the mapping to the router\'s address and port range; the transparent proxy matched by time; MSS clamp and SYN proxy values', () => {
   const nat = pairOf(conn('nat'));
   assert.equal(nat.match, 'isn', 'the 4-tuple changed: matched by the client ISN');
   const [ip, port] = nat.clientAtB!.split(':');
   assert.equal(ip, FACTS.natTo.ip);
   assert.ok(Number(port) >= FACTS.natTo.ports[0] && Number(port) <= FACTS.natTo.ports[1]);
   const entry = RESULT.middleboxes.find((m) => m.code === 'nat')!;
-  assert.deepEqual(entry.pairs, [nat.id]);
-  assert.deepEqual(entry.details.mappings, [`${nat.client} → ${nat.clientAtB}, ${nat.server} → ${nat.serverAtB}`]);
+  const natted = FACTS.connections.filter((c) => c.changes.includes('nat')).map((c) => pairOf(c));
+  assert.deepEqual(entry.pairs, natted.map((p) => p.id));
+  assert.deepEqual(entry.details.mappings, natted.map((p) => `${p.client} → ${p.clientAtB}, ${p.server} → ${p.serverAtB}`));
+  const relay = pairOf(conn('relay'));
+  assert.equal(relay.match, 'timing', 'the proxy\'s own connection has its own ISN: matched by time and port');
+  assert.equal(relay.clientAtB?.split(':')[0], FACTS.natTo.ip, 'the proxy connects from the router\'s B-side address');
   const mss = RESULT.middleboxes.find((m) => m.code === 'mss-clamped')!;
   assert.equal(mss.details.to, FACTS.mssClampTo);
   const ws = RESULT.middleboxes.find((m) => m.code === 'wscale-changed')!;
