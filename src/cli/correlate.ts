@@ -11,7 +11,7 @@ import { correlateSarif } from '../core/correlate/sarif';
 import { formatCorrelateTable } from '../core/correlate/table';
 import type { CorrelateResult } from '../core/correlate/types';
 import { printable } from '../core/output/printable';
-import { closest, plainError, UsageError } from './args';
+import { closest, plainError, UsageError, type Options } from './args';
 
 export const CORRELATE_HELP = `synscope correlate — match a client-side and a server-side capture of one path
 
@@ -68,6 +68,21 @@ export function parseCorrelate(argv: string[]): CorrelateArgs | 'help' {
     if (!/^\d+$/.test(values['max-pairs']) || !Number.isSafeInteger(maxPairs)) throw new UsageError(`--max-pairs must be a whole number, not "${printable(values['max-pairs'])}"`);
   }
   return { a, b, format: format as CorrelateArgs['format'], maxPairs, output: values.output };
+}
+
+/**
+ * What sizes the heap when the CLI re-runs itself for a correlation (relaunch.ts): no flows are
+ * listed by the two analyses, the pairs listed take about half a listed flow each.
+ */
+export function relaunchOptionsFor(argv: string[]): Options {
+  let maxPairs = 10000;
+  try {
+    const c = parseCorrelate(argv);
+    if (c !== 'help') maxPairs = c.maxPairs;
+  } catch {
+    // correlateMain explains the mistake
+  }
+  return { capture: '', format: 'json', config: { maxFlows: 0 }, maxFlows: Math.ceil(maxPairs / 2) };
 }
 
 function unreadable(path: string): string | undefined {

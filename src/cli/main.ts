@@ -14,7 +14,7 @@ import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 import { parse, plainError, type Options } from './args';
-import { correlateMain } from './correlate';
+import { correlateMain, relaunchOptionsFor } from './correlate';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 
 export { parseDuration } from './args';
@@ -113,7 +113,7 @@ function writeToFile(path: string, emit: (write: (s: string) => void) => void): 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
-  if (argv[0] === 'correlate' && parsed === undefined) return correlateMain(argv.slice(1), version());
+  if (argv[0] === 'correlate' && (parsed === undefined || process.env.SYNSCOPE_CHILD)) return correlateMain(argv.slice(1), version());
   let o: Options | 'help' | 'version';
   try {
     o = parsed ?? parse(argv);
@@ -192,7 +192,13 @@ function guardStdio(): void {
 async function run(argv: string[]): Promise<void> {
   guardStdio();
   let parsed: Options | 'help' | 'version' | undefined = optionsFromLauncher();
-  if (!parsed && argv[0] === 'correlate') {
+  if (argv[0] === 'correlate') {
+    // Two analyses in one process: the same heap cap as analyze's, sized for no listed flows.
+    const o = relaunchOptionsFor(argv.slice(1));
+    if (!process.env.SYNSCOPE_CHILD && wantsRelaunch(o)) {
+      const r = await relaunch(__filename, argv, o);
+      if (r) return endLike(r);
+    }
     process.exitCode = await main(argv);
     return;
   }

@@ -12,16 +12,36 @@ export interface CaptureSpan {
   end: string | null;
 }
 
+/** A growing column of numbers outside the JS heap (a capture's attempts can number millions). */
+class Numbers {
+  private a = new Float64Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = v;
+  }
+
+  /** The values, trimmed to length (a view, no copy). */
+  done(): Float64Array {
+    return this.a.subarray(0, this.length);
+  }
+}
+
 export class Vantage {
   /** Per attempt (index i): its flow id, client ISN (-1: none), first/last packet, first SYN and handshake ACK times, server port, SYN IPv4 id. */
-  readonly ids: number[] = [];
-  readonly isn: number[] = [];
-  readonly first: number[] = [];
-  readonly last: number[] = [];
-  readonly synTime: number[] = [];
-  readonly ackTime: number[] = [];
-  readonly serverPort: number[] = [];
-  readonly ipId: number[] = [];
+  readonly ids: Float64Array;
+  readonly isn: Float64Array;
+  readonly first: Float64Array;
+  readonly last: Float64Array;
+  readonly synTime: Float64Array;
+  readonly ackTime: Float64Array;
+  readonly serverPort: Float64Array;
+  readonly ipId: Float64Array;
   readonly start: number;
   readonly end: number;
   private readonly scratch = newAttempt();
@@ -30,17 +50,20 @@ export class Vantage {
     this.start = span.start === null ? NaN : Number(span.start);
     this.end = span.end === null ? NaN : Number(span.end);
     const x = this.scratch;
+    const cols = Array.from({ length: 8 }, () => new Numbers());
+    const [ids, isn, first, last, syn, ack, port, ipId] = cols;
     for (let id = 1; id <= source.count; id++) {
       if (!source.read(id, x) || (x.syn === 0 && x.synAck === 0)) continue;
-      this.ids.push(id);
-      this.isn.push(x.wire.clientIsn);
-      this.first.push(x.first);
-      this.last.push(x.last);
-      this.synTime.push(x.synTime);
-      this.ackTime.push(x.ackTime);
-      this.serverPort.push(x.serverPort);
-      this.ipId.push(x.wire.clientIpId);
+      ids.push(id);
+      isn.push(x.wire.clientIsn);
+      first.push(x.first);
+      last.push(x.last);
+      syn.push(x.synTime);
+      ack.push(x.ackTime);
+      port.push(x.serverPort);
+      ipId.push(x.wire.clientIpId);
     }
+    [this.ids, this.isn, this.first, this.last, this.synTime, this.ackTime, this.serverPort, this.ipId] = cols.map((c) => c.done());
   }
 
   get size(): number {
