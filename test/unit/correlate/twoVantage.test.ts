@@ -24,6 +24,7 @@ interface Connection {
 }
 interface Facts {
   clockOffsetSeconds: number;
+  variants: { 'b-behind.pcap': { clockOffsetSeconds: number } };
   hopsBetween: number;
   natTo: { ip: string; ports: [number, number] };
   mssClampTo: number;
@@ -127,6 +128,25 @@ test('given the other way round: noticed, and the same verdicts', () => {
   const r = correlate(B, A);
   assert.equal(r.swapped, true);
   assert.equal(r.a.path, A);
+  for (const c of FACTS.connections) assert.equal(pairOf(c, r).verdict, c.verdict, c.name);
+});
+
+test('every packet of A captured twice (a SPAN port): copies are not losses, the same verdicts', () => {
+  const r = correlate(join(DIR, 'a-twice.pcap'), B);
+  assert.equal(r.summary.pairs, FACTS.connections.length);
+  for (const c of FACTS.connections) {
+    const p = pairOf(c, r);
+    const once = pairOf(c);
+    assert.equal(p.verdict, c.verdict, c.name);
+    assert.deepEqual([p.packets.syn.lost, p.packets.synAck.lost, p.packets.ack.lost], [once.packets.syn.lost, once.packets.synAck.lost, once.packets.ack.lost], c.name);
+  }
+});
+
+test('B\'s clock behind A\'s by 1.5 h: found within the uncertainty, the same verdicts', () => {
+  const r = correlate(A, join(DIR, 'b-behind.pcap'));
+  const want = FACTS.variants['b-behind.pcap'].clockOffsetSeconds;
+  assert.ok(r.clock.offset !== null && r.clock.uncertainty !== null);
+  assert.ok(Math.abs(r.clock.offset - want) <= r.clock.uncertainty, `${r.clock.offset} ± ${r.clock.uncertainty} vs ${want}`);
   for (const c of FACTS.connections) assert.equal(pairOf(c, r).verdict, c.verdict, c.name);
 });
 
