@@ -17,9 +17,10 @@ const common = {
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
   { in: 'src/worker/analysisWorker.ts', out: 'dist/worker.js' },
+  { in: 'src/worker/correlateWorker.ts', out: 'dist/correlateWorker.js' },
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
 ];
-const webEntries = [{ in: 'webview/main.ts', out: 'dist/webview.js' }];
+const webEntries = [{ in: 'webview/main.ts', out: 'dist/webview.js' }, { in: 'webview/correlate/main.ts', out: 'dist/correlateView.js' }];
 
 const builds = [];
 for (const e of nodeEntries) {

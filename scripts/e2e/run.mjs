@@ -31,6 +31,7 @@ import { verdictScenario } from './scenarios/verdict.mjs';
 import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
 import { filterScenario } from './scenarios/filters.mjs';
 import { diagramActionsScenario } from './scenarios/diagramActions.mjs';
+import { correlateScenario, FIXTURE_FILES } from './scenarios/correlate.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -45,10 +46,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'correlate', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'correlate'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -69,6 +70,8 @@ ensureServer();
 const samples = sampleFiles();
 const ws = mkdtempSync(join(tmpdir(), 'synscope-e2e-ws-'));
 for (const f of samples) cpSync(f.path, join(ws, f.name));
+// The two-vantage pair for "Correlate Two Captures…" (not samples: the other suites compare every sample with the CLI).
+if (only.has('correlate')) for (const [name, path] of Object.entries(FIXTURE_FILES)) cpSync(path, join(ws, name));
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
 const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
@@ -111,6 +114,7 @@ try {
     if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
     if (ready && only.has('filters')) await filterScenario(ctx);
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
+    if (ready && only.has('correlate')) await correlateScenario(ctx);
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);

@@ -9,6 +9,7 @@ import type { Severity } from '../core/engine/result';
 import { parse, plainError, type Options } from './args';
 import { isMultiRun, runMany } from './multi';
 import { isFileWorker, runFileWorker } from './multiWorker';
+import { correlateMain, relaunchOptionsFor } from './correlate';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 import { analyzeOne, version } from './report';
 
@@ -19,6 +20,7 @@ const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip 
 Usage:
   synscope analyze <capture> [options]
   synscope analyze <capture|folder>… [options]   several captures at once (docs/fleet.md)
+  synscope correlate <A> <B> [options]    (see synscope correlate --help)
   synscope --help | --version
 
 Options:
@@ -60,6 +62,7 @@ function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
+  if (argv[0] === 'correlate' && (parsed === undefined || process.env.SYNSCOPE_CHILD)) return correlateMain(argv.slice(1), version());
   let o: Options | 'help' | 'version';
   try {
     o = parsed ?? parse(argv);
@@ -109,6 +112,16 @@ function guardStdio(): void {
 async function run(argv: string[]): Promise<void> {
   guardStdio();
   let parsed: Options | 'help' | 'version' | undefined = optionsFromLauncher();
+  if (argv[0] === 'correlate') {
+    // Two analyses in one process: the same heap cap as analyze's, sized for no listed flows.
+    const o = relaunchOptionsFor(argv.slice(1));
+    if (!process.env.SYNSCOPE_CHILD && wantsRelaunch(o)) {
+      const r = await relaunch(__filename, argv, o);
+      if (r) return endLike(r);
+    }
+    process.exitCode = await main(argv);
+    return;
+  }
   if (!parsed) {
     try {
       parsed = parse(argv);

@@ -196,7 +196,7 @@ function siblingUri(capture: vscode.Uri, suffix: string): vscode.Uri {
   return capture.with({ path: base + suffix });
 }
 
-function toUri(arg: unknown): vscode.Uri | null {
+export function toUri(arg: unknown): vscode.Uri | null {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && arg.includes(':')) {
     try {

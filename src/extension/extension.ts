@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { CaptureDocument } from './captureDocument';
 import { CaptureEditorProvider, CaptureRegistry, VIEW_TYPE } from './captureEditorProvider';
 import { registerCommands } from './commands';
+import { registerCorrelateCommands } from './correlateCommands';
+import { CorrelateViews } from './correlateView';
 import { FindingDiagnostics } from './diagnostics';
 import { ReportNavigator } from './reportNavigator';
 import { reportUriFor } from './reportUri';
@@ -15,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? 'https://github.com/synscope/synscope';
   const diagnostics = new FindingDiagnostics(repo);
   const navigator = new ReportNavigator(registry);
+  const comparisons = new CorrelateViews(context.extensionUri);
   const settings = () => readSettings((key) => vscode.workspace.getConfiguration('synscope').get(key));
 
   const refresh = (doc: CaptureDocument): void => {
@@ -51,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): void {
       supportsMultipleEditorsPerDocument: true,
     }),
     ...registerCommands(registry),
+    comparisons,
+    ...registerCorrelateCommands(registry, comparisons),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('synscope')) return;
       const display = e.affectsConfiguration('synscope.timeDisplay');

@@ -77,6 +77,8 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: TcpSegm
   }
   if (proto === 6) {
     out.ipVersion = 4;
+    out.ttl = d[off + 8];
+    out.ipId = (d[off + 4] << 8) | d[off + 5];
     const s = out.src, t = out.dst;
     s[0] = d[off + 12]; s[1] = d[off + 13]; s[2] = d[off + 14]; s[3] = d[off + 15];
     t[0] = d[off + 16]; t[1] = d[off + 17]; t[2] = d[off + 18]; t[3] = d[off + 19];
@@ -102,6 +104,8 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: TcpSegm
     switch (next) {
       case 6: {
         out.ipVersion = 6;
+        out.ttl = d[off + 7];
+        out.ipId = -1;
         const s = out.src, t = out.dst;
         for (let i = 0; i < 16; i++) { s[i] = d[off + 8 + i]; t[i] = d[off + 24 + i]; }
         return decodeTcp(d, p, capEnd - p, ipEnd - p, out);

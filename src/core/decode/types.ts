@@ -26,6 +26,10 @@ export const enum FastOpen {
 export interface TcpSegment {
   /** 4 or 6. */
   ipVersion: number;
+  /** IPv4 TTL or IPv6 hop limit of the (innermost) IP header carrying the segment. */
+  ttl: number;
+  /** IPv4 identification; -1 for IPv6 (its fragment header's id is not a per-packet counter). */
+  ipId: number;
   /** Source/destination address bytes; the first 4 (IPv4) or 16 (IPv6) bytes are valid. */
   src: Uint8Array;
   dst: Uint8Array;
@@ -72,7 +76,7 @@ export const enum DecodeResult {
 
 export function newTcpSegment(): TcpSegment {
   return {
-    ipVersion: 0, src: new Uint8Array(16), dst: new Uint8Array(16), srcPort: 0, dstPort: 0,
+    ipVersion: 0, ttl: 0, ipId: -1, src: new Uint8Array(16), dst: new Uint8Array(16), srcPort: 0, dstPort: 0,
     seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, mss: -1, windowScale: -1,
     sackPermitted: false, tsVal: -1, tsEcr: -1, fastOpen: FastOpen.None, fastOpenCookieLen: 0,
     mptcp: false, vlan: new Uint16Array(8), vlanCount: 0, truncated: false,

@@ -32,6 +32,7 @@ import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
+import type { AttemptSource } from '../store/attempt';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
@@ -66,7 +67,7 @@ export class Analyzer {
   /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
   readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
-  private readonly store = new FlowStore(this.options);
+  private readonly store: FlowStore;
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
@@ -94,6 +95,7 @@ export class Analyzer {
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
+    this.store = new FlowStore(this.options, this.config.keepWireFacts);
     this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
@@ -371,6 +373,11 @@ export class Analyzer {
   /** Every flow of a finished analysis by position (id − 1), each built when asked. */
   flowList(): FlowList & { idAt(i: number): number } {
     return storedFlowList(this.store, this.finished ? this.nextId - 1 : 0, this.findingsOf);
+  }
+
+  /** The store's handshake attempts for correlation (src/core/correlate); wire facts only with keepWireFacts. */
+  attempts(): AttemptSource {
+    return { count: this.nextId - 1, read: (id, out) => this.store.attempt(id, out) };
   }
 
   /** Every finished flow, in id order, built from the store one at a time (for stories). */

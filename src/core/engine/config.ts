@@ -65,6 +65,12 @@ export interface AnalysisConfig extends StoryConfig {
   timelineMinBinSeconds: number;
   timelineMaxBins: number;
 
+  /**
+   * Keep what correlating this capture with one from another point of the path needs (ISNs,
+   * TTLs, IP ids, the first RST) for every flow (`synscope correlate`; ~20 bytes a flow).
+   */
+  keepWireFacts: boolean;
+
   /** Override the default severity of any finding code. */
   severities: Partial<Record<FindingCode, Severity>>;
 }
@@ -92,6 +98,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   idleTimeoutSeconds: 300,
   timelineMinBinSeconds: 0.001,
   timelineMaxBins: 1000,
+  keepWireFacts: false,
   severities: {},
 };
 

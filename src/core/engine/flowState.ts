@@ -76,6 +76,13 @@ const L = slabOffsets({
   /** Repeats of the SYN / SYN-ACK within DUPLICATE_SECONDS (copies, not retries). */
   synDup: PER_SIDE,
   synAckDup: PER_SIDE,
+  /**
+   * The IP header of the side's first SYN or SYN-ACK (TTL, IPv4 id) and of the flow's first RST:
+   * what correlating two captures of one path compares (hops between them, who sent a RST).
+   */
+  synTtl: PER_SIDE,
+  synIpId: PER_SIDE,
+  rstTtl: PER_FLOW,
 });
 
 export const V_PACKETS = L.packets;
@@ -99,6 +106,9 @@ export const V_FIN = L.fin;
 export const V_RST = L.rst;
 export const V_DATA_SEEN = L.dataSeen;
 export const V_TURNS = L.turns;
+export const V_SYN_TTL = L.synTtl;
+export const V_SYN_IPID = L.synIpId;
+export const F_RST_TTL = L.rstTtl;
 export const COMPLETE_SYN = 1;
 export const COMPLETE_SYNACK = 2;
 export const COMPLETE_ACK = 4;

@@ -10,7 +10,7 @@ import type { OptionSets } from './optionSets';
 import { diffSeconds, POINT } from './time';
 import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
 import {
-  COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST, COMPLETE_SYN, COMPLETE_SYNACK, F_COMPLETENESS, F_FIRST_RST_SIDE, F_FIRST_SYNACK_SEQ, F_FIRST_SYNACK_SIDE, F_FIRST_SYN_SIDE, F_HAS_ACK, F_LAST_FRAC, F_LAST_NS, F_LAST_PACKET, F_LAST_PAYLOAD_SIDE, F_LAST_SEC, F_LAST_UPS, F_PORT_REUSE, F_WIRESHARK_RTT, P_ACK, P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_RST, P_SYN, P_SYNACK, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_LAST_SYNACK_NS, V_LAST_SYNACK_SEC, V_LAST_SYN_NS, V_LAST_SYN_SEC, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYNACK_EACH_WAY, V_SYN_ACK, V_SYN_ACK_DUP, V_SYN_ACK_RETX, V_SYN_ACK_SEQ, V_SYN_ACK_TSVAL, V_SYN_DATA, V_SYN_DUP, V_SYN_RETX, V_SYN_SEQ, V_TURNS,
+  COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST, COMPLETE_SYN, COMPLETE_SYNACK, F_COMPLETENESS, F_FIRST_RST_SIDE, F_FIRST_SYNACK_SEQ, F_FIRST_SYNACK_SIDE, F_FIRST_SYN_SIDE, F_HAS_ACK, F_LAST_FRAC, F_LAST_NS, F_LAST_PACKET, F_LAST_PAYLOAD_SIDE, F_LAST_SEC, F_LAST_UPS, F_PORT_REUSE, F_WIRESHARK_RTT, P_ACK, P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_RST, P_SYN, P_SYNACK, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_LAST_SYNACK_NS, V_LAST_SYNACK_SEC, V_LAST_SYN_NS, V_LAST_SYN_SEC, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYNACK_EACH_WAY, V_SYN_ACK, V_SYN_ACK_DUP, V_SYN_ACK_RETX, V_SYN_ACK_SEQ, V_SYN_ACK_TSVAL, V_SYN_DATA, V_SYN_DUP, V_SYN_RETX, V_SYN_SEQ, V_SYN_IPID, V_SYN_TTL, V_TURNS, F_RST_TTL,
   optionsOfSide, type FlowState, type PacketTime,
 } from './flowState';
 
@@ -24,6 +24,12 @@ const MAX_INTERVALS = 16;
  * as a retransmission, as tshark does, but it is no retry and no backoff interval.
  */
 const DUPLICATE_SECONDS = 0.001;
+/** TTL and IPv4 id of the side's first SYN (or SYN-ACK); the id is stored + 1 so 0 means none. */
+function noteIpHeader(f: FlowState, side: number, seg: TcpSegment): void {
+  f.s.a[f.o + V_SYN_TTL + side] = seg.ttl;
+  f.s.a[f.o + V_SYN_IPID + side] = seg.ipId + 1;
+}
+
 function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
   if (side === 0) f.options0 = o;
   else f.options1 = o;
@@ -86,6 +92,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     a[o + V_SYN + side]++;
     if (a[o + V_SYN + side] === 1) {
       a[o + V_SYN_SEQ + side] = seg.seq;
+      noteIpHeader(f, side, seg);
       setOptions(f, side, options.of(seg));
       a[o + V_SYN_DATA + side] = len;
       if (f.firstSynSide < 0) {
@@ -117,6 +124,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     a[o + V_SYNACK_EACH_WAY + side] = 1;
     if (a[o + V_SYN_ACK + side] === 1) {
       a[o + V_SYN_ACK_SEQ + side] = seg.seq;
+      if (a[o + V_SYN + side] === 0) noteIpHeader(f, side, seg);
       a[o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
       if (!optionsOfSide(f, side) || a[o + V_SYN + side] === 0) setOptions(f, side, options.of(seg));
       if (f.firstSynAckSide < 0) {
@@ -182,6 +190,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
     if (f.firstRstSide < 0) {
       f.setPoint(P_RST, t);
       a[o + F_FIRST_RST_SIDE] = side;
+      a[o + F_RST_TTL] = seg.ttl;
     }
   }
 

@@ -30,10 +30,19 @@ import { RowIndex } from './rowIndex';
 import { clockNs, Glance } from './glance';
 import { V6List } from './v6List';
 import { AnsweredPoints, handshakeTimes } from './answered';
+import { WireFacts } from './wireFacts';
+import type { Attempt } from './attempt';
 
 export class FlowStore {
-  /** `sets`: the analysis's shared option sets (a store of its own when used alone). */
-  constructor(private readonly sets: OptionSets = new OptionSets()) {}
+  /**
+   * `sets`: the analysis's shared option sets (a store of its own when used alone); `keepWire`:
+   * also keep each flow's wire facts, for correlation (wireFacts.ts).
+   */
+  constructor(private readonly sets: OptionSets = new OptionSets(), keepWire = false) {
+    this.wire = keepWire ? new WireFacts() : null;
+  }
+
+  private readonly wire: WireFacts | null;
 
   private readonly rows = new ColumnStore(LAYOUT.list);
   /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
@@ -59,7 +68,7 @@ export class FlowStore {
 
   /** Bytes held by the columns, index and side tables (interned values not counted). */
   bytes(): number {
-    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.bytes() + this.answered.bytes();
+    return this.rows.bytes() + this.rowOf.bytes() + this.v6.bytes() + this.intervals.bytes() + this.answered.bytes() + (this.wire?.bytes() ?? 0);
   }
 
   /** Stores a finished flow (its state is reused afterwards: everything is copied); `facts`: the analyzer's (cutOff, forced). */
@@ -124,6 +133,7 @@ export class FlowStore {
     r.set(C.synAck, row, k.synAck);
     r.set(C.synAckRetx, row, k.synAckRetx);
     r.set(C.synData, row, a[o + V_SYN_DATA + c]);
+    this.wire?.add(row, f, c);
   }
 
   private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
@@ -239,6 +249,41 @@ export class FlowStore {
     return row < 0 ? undefined : { synDup: x?.synDup ?? 0, synAckDup: x?.synAckDup ?? 0, cutOff: (flags & CUT_OFF) !== 0, forced: (flags & FORCED) !== 0 };
   }
 
+  /** Flow `id` as correlation reads it (attempt.ts), into `out`; false when it is not stored. */
+  attempt(id: number, out: Attempt): boolean {
+    const row = this.rowOf.get(id);
+    if (row < 0) return false;
+    const r = this.rows;
+    const flags = r.get(C.flags, row);
+    const v6 = (flags & V6) !== 0;
+    const shape = this.shapes.value(r.get(C.shape, row));
+    const firstPacket = r.get(C.firstPacket, row);
+    const firstSec = r.get(C.firstSec, row);
+    const p = this.scratchPoint;
+    const at = (pt: Point, has: boolean): number => (has ? seconds(this.readPoint(row, pt, shape, firstPacket, firstSec, p)) : NaN);
+    out.id = id;
+    out.clientIp = this.address(row, C.addr.client, v6);
+    out.clientPort = r.get(C.port.client, row);
+    out.serverIp = this.address(row, C.addr.server, v6);
+    out.serverPort = r.get(C.port.server, row);
+    out.syn = r.get(C.syn, row);
+    out.synAck = r.get(C.synAck, row);
+    out.complete = (flags & COMPLETE) !== 0;
+    p.sec = firstSec;
+    p.ns = fracToNs(r.get(C.firstFrac, row), shape.ups[0]);
+    out.first = seconds(p);
+    out.last = at(LAST, true);
+    out.synTime = at(SYN, (flags & HAS_SYN) !== 0);
+    out.synAckTime = at(SYNACK, (flags & HAS_SYNACK) !== 0);
+    out.ackTime = at(ACK, (flags & HAS_ACK) !== 0);
+    out.options = shape.options;
+    out.hasWire = this.wire !== null;
+    if (this.wire) this.wire.read(row, out.wire);
+    out.rstTime = out.hasWire && out.wire.rstSide !== null ? firstSec + out.wire.rstSec + out.wire.rstNs / 1e9 : NaN;
+    return true;
+  }
+  private readonly scratchPoint = newReadPoint();
+
   /**
    * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
    * `findings`: the ids of the findings naming it (the caller's index).
@@ -305,6 +350,10 @@ export class FlowStore {
       findings,
     };
   }
+}
+
+function seconds(p: { sec: number; ns: number }): number {
+  return p.sec + p.ns / 1e9;
 }
 
 function v4(bytes: Uint8Array, at: number): number {
