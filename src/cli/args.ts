@@ -21,6 +21,8 @@ export interface Options {
   maxFlows?: number;
   failOn?: Severity;
   output?: string;
+  /** Add listener health (the `servers` section) to the table and JSON. */
+  servers: boolean;
 }
 
 const OPTIONS = {
@@ -30,6 +32,7 @@ const OPTIONS = {
   'max-flows': { type: 'string' },
   'fail-on': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  servers: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -206,5 +209,5 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   }
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
-  return { capture, format: format as Format, config, maxFlows, failOn, output: values.output };
+  return { capture, format: format as Format, config, maxFlows, failOn, output: values.output, servers: values.servers === true };
 }

@@ -33,6 +33,9 @@ Options:
                             overridden by flags
   --max-flows <N>           flows listed in the output (counts always cover every flow)
   --fail-on warning|error   exit 1 when a finding has at least this severity
+  --servers                 add listener health per server ip:port and per port:
+                            counts, handshake-time quantiles, time series, backlog
+                            signs, change points (docs/servers.md)
   -o, --output <file>       write the report to a file instead of stdout
   -h, --help                show this help
   -v, --version             show the version
@@ -136,7 +139,7 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
   const onProgress = progressBar();
   let result: AnalysisResult;
   try {
-    result = (await analyzeFile(o.capture, o.config, { onProgress })).result;
+    result = (await analyzeFile(o.capture, o.config, { onProgress, listeners: o.servers })).result;
   } catch (e) {
     if (onProgress) process.stderr.write('\n');
     const where = e instanceof CaptureFormatError ? ` (byte ${e.offset})` : '';

@@ -16,9 +16,9 @@ export interface AnalyzeProgress {
 export async function analyzeFile(
   path: string,
   config?: Partial<AnalysisConfig>,
-  opts?: Omit<ReadOptions, 'onProgress'> & { onProgress?: (p: AnalyzeProgress) => void },
+  opts?: Omit<ReadOptions, 'onProgress'> & { onProgress?: (p: AnalyzeProgress) => void; listeners?: boolean },
 ): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
-  const analyzer = new Analyzer(config);
+  const analyzer = new Analyzer(config, { listeners: opts?.listeners });
   const onProgress = opts?.onProgress;
   const read = await readCaptureFile(path, (p) => analyzer.addPacket(p), {
     ...opts,

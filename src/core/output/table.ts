@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult, Finding, Flow, Severity } from '../engine/result';
 import { printableLines } from './printable';
+import { serversSection } from './serversTable';
 
 export interface TableOptions {
   /** Flows listed at most (the rest are counted). */
@@ -51,7 +52,7 @@ export function problemOrder(result: AnalysisResult): Flow[] {
   return key.map((k) => k.flow);
 }
 
-function seconds(s: number | null): string {
+export function seconds(s: number | null): string {
   if (s === null) return '-';
   const a = Math.abs(s);
   if (a >= 10) return `${s.toFixed(1)}s`;
@@ -60,7 +61,7 @@ function seconds(s: number | null): string {
   return `${(s * 1e6).toFixed(0)}µs`;
 }
 
-function n(v: number): string {
+export function n(v: number): string {
   return v.toLocaleString('en-US');
 }
 
@@ -68,11 +69,11 @@ function pad(s: string, w: number): string {
   return s.length >= w ? s : s + ' '.repeat(w - s.length);
 }
 
-function endpoint(ip: string, port: number): string {
+export function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-function columns(rows: string[][]): string[] {
+export function columns(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ').trimEnd());
@@ -142,6 +143,8 @@ export function formatTable(result: AnalysisResult, opts: TableOptions = {}): st
     ])));
   }
   out.push('');
+
+  if (result.servers) out.push(...serversSection(result.servers), '');
 
   const limit = opts.maxFlows ?? 50;
   const shown = problemOrder(result).slice(0, limit);
