@@ -177,7 +177,8 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   const [command, capture, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: synscope analyze <capture>)');
   if (command !== 'analyze') {
-    const hint = closest(command, ['analyze']) ? 'did you mean analyze?' : 'try: synscope analyze <capture>';
+    const guess = closest(command, ['analyze', 'diff']);
+    const hint = guess ? `did you mean ${guess}?` : 'try: synscope analyze <capture>';
     throw new UsageError(`unknown command "${printable(command)}" (${hint})`);
   }
   if (!capture) throw new UsageError('analyze: missing <capture> path');

@@ -14,6 +14,7 @@ import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 import { parse, plainError, type Options } from './args';
+import { diffMain } from './diff';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 
 export { parseDuration } from './args';
@@ -22,6 +23,7 @@ const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip 
 
 Usage:
   synscope analyze <capture> [options]
+  synscope diff <baseline> <incident> [options]   (synscope diff --help)
   synscope --help | --version
 
 Options:
@@ -114,6 +116,13 @@ function writeToFile(path: string, emit: (write: (s: string) => void) => void): 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
+  if (argv[0] === 'diff') {
+    return diffMain(argv.slice(1), version(), (output, text) => {
+      if (output) return writeToFile(output, (w) => w(text));
+      process.stdout.write(text);
+      return true;
+    });
+  }
   let o: Options | 'help' | 'version';
   try {
     o = parsed ?? parse(argv);

@@ -1,6 +1,6 @@
 /** The table report's "Servers" section (analyze --servers): one line per listener, then per port. */
 import type { ChangePointJson, HealthRow, ServersReport } from '../listeners/types';
-import { columns, endpoint, n, seconds } from './table';
+import { columns, endpoint, n, seconds } from './cells';
 
 /** Listener rows printed at most (worst first); the rest are counted. */
 const MAX_ROWS = 30;
