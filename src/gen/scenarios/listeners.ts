@@ -38,6 +38,8 @@ export interface ListenerMix {
   services: Service[];
   durationSec: number;
   inject?: Injection[];
+  /** A request and response on each connection (default true); handshake and close only when false. */
+  exchange?: boolean;
 }
 
 export const DEFAULT_MIX: ListenerMix = {
@@ -59,7 +61,7 @@ function lognormal(rng: Rng, median: number, sigma: number): number {
 
 export function listenerMix(seed: number, mix: ListenerMix = DEFAULT_MIX, name = 'listener-mix'): Scenario {
   const sc = new Scenario(name, seed);
-  const clients = Array.from({ length: 16 }, (_, i) => sc.host(`203.0.113.${10 + i}`));
+  const clients = Array.from({ length: 64 }, (_, i) => sc.host(`203.0.113.${10 + i}`));
   const ports = new PortAllocator(33000 + sc.rng.int(0, 20000));
   mix.services.forEach((svc, si) => {
     const server = sc.host(svc.ip);
@@ -86,9 +88,34 @@ export function listenerMix(seed: number, mix: ListenerMix = DEFAULT_MIX, name =
       c.syn();
       c.after(lognormal(rng, svc.serverNs, 0.3) + (delay?.extraNs ?? 0)).synAck();
       c.after(path).handshakeAck();
-      exchange(c, path, 200, 1500, us(300));
+      if (mix.exchange !== false) exchange(c, path, 200, 1500, us(300));
       closeFin(c, path, true);
     }
   });
   return sc;
 }
+
+/** The checked-in fixtures (test/fixtures/listeners): a smaller mix, handshake and close only. */
+export const FIXTURE_MIX: ListenerMix = {
+  durationSec: 30,
+  exchange: false,
+  services: DEFAULT_MIX.services.map((s) => ({ ...s, rate: s.rate / 2 })),
+};
+
+export interface ListenerFixture {
+  file: string;
+  seed: number;
+  inject: Injection[];
+  /** What changed, in words (the fixture README and facts). */
+  change: string;
+}
+
+export const LISTENER_FIXTURES: ListenerFixture[] = [
+  { file: 'baseline.pcap.gz', seed: 101, inject: [], change: 'none: the baseline' },
+  { file: 'no-change.pcap.gz', seed: 202, inject: [], change: 'none: the same mix with another seed' },
+  { file: 'delay.pcap.gz', seed: 303, inject: [{ kind: 'delay', service: 2, fromSec: 0, extraNs: ms(30) }], change: '198.51.100.11:443 answers every SYN 30 ms later' },
+  { file: 'delay-at-15.5s.pcap.gz', seed: 404, inject: [{ kind: 'delay', service: 2, fromSec: 15.5, extraNs: ms(30) }], change: '198.51.100.11:443 answers 30 ms later from 15.5 s after the base time' },
+  { file: 'closed.pcap.gz', seed: 505, inject: [{ kind: 'closed', service: 1, fromSec: 0 }], change: '198.51.100.10:80 is closed: every SYN is refused' },
+  { file: 'mss.pcap.gz', seed: 606, inject: [{ kind: 'mss', service: 0, fromSec: 0, mss: 1360 }], change: '198.51.100.10:443 announces MSS 1360 instead of 1460' },
+  { file: 'backlog.pcap.gz', seed: 707, inject: [{ kind: 'backlog', service: 3, fromSec: 0, dropShare: 0.3 }], change: '198.51.100.12:5432 drops 30 % of SYNs (the client retries after 1 s)' },
+];
