@@ -24,7 +24,7 @@ for (const f of gen.LISTENER_FIXTURES) {
     e.ports.add(p.srcPort);
   }
   const listeners = Object.fromEntries(Object.entries(per).sort().map(([k, e]) => [k, { connections: e.ports.size, syns: e.syns, retriedSyns: e.syns - e.ports.size }]));
-  const bytes = gzipSync(sc.toBuffer('pcap'), { level: 9, mtime: 0 });
+  const bytes = gzipSync(sc.toBuffer({ container: 'pcap', resolution: 'us' }), { level: 9, mtime: 0 });
   writeFileSync(join(out, f.file), bytes);
   facts.fixtures.push({ file: f.file, seed: f.seed, change: f.change, inject: f.inject, listeners });
   console.log(`${f.file.padEnd(26)} ${String(bytes.length).padStart(8)} bytes`);

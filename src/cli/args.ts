@@ -93,13 +93,13 @@ function explainParseError(e: Error & { code?: string }, argv: string[]): UsageE
  * "50ms", "0.05s", "200us", "1.5 s" → milliseconds. A bare number is refused (0 aside): "0.05"
  * read as milliseconds when seconds were meant makes every handshake slow without a word.
  */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, option = '--slow-rtt'): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|us|µs)?\s*$/i.exec(text);
-  if (!m) throw new UsageError(`--slow-rtt: cannot read "${printable(text)}" (write it with a unit: 50ms, 0.05s or 200us)`);
+  if (!m) throw new UsageError(`${option}: cannot read "${printable(text)}" (write it with a unit: 50ms, 0.05s or 200us)`);
   const v = Number(m[1]);
   if (m[2] === undefined) {
     if (v === 0) return 0;
-    throw new UsageError(`--slow-rtt ${printable(text)}: give a unit, e.g. ${m[1]}ms or ${m[1]}s (also us)`);
+    throw new UsageError(`${option} ${printable(text)}: give a unit, e.g. ${m[1]}ms or ${m[1]}s (also us)`);
   }
   const unit = m[2].toLowerCase();
   return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;

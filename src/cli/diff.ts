@@ -10,7 +10,7 @@ import { diffCaptures, type DiffSide } from '../core/diff/compare';
 import { formatDiffSarif, formatDiffTable } from '../core/diff/format';
 import { DEFAULT_THRESHOLDS, type DiffThresholds } from '../core/diff/types';
 import { printable } from '../core/output/printable';
-import { closest, plainError, UsageError } from './args';
+import { closest, parseDuration, plainError, UsageError } from './args';
 
 export const DIFF_HELP = `Usage:
   synscope diff <baseline> <incident> [options]
@@ -20,6 +20,7 @@ Options:
   --fail-on regression      exit 1 when a listener regressed or vanished
   --alpha <p>               family-wise significance of the tests (default 0.01)
   --latency-ratio <r>       smallest handshake-time ratio reported (default 1.25)
+  --latency-shift <d>       …and smallest change in time, with its unit (default 1ms)
   --rate-delta <d>          smallest rate change reported, absolute (default 0.05)
   --min-attempts <N>        attempts a listener needs in each capture (default 20)
   -o, --output <file>       write the report to a file instead of stdout
@@ -30,6 +31,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   alpha: { type: 'string' },
   'latency-ratio': { type: 'string' },
+  'latency-shift': { type: 'string' },
   'rate-delta': { type: 'string' },
   'min-attempts': { type: 'string' },
   output: { type: 'string', short: 'o' },
@@ -77,6 +79,7 @@ export function parseDiff(argv: string[]): DiffOptions | 'help' {
       alpha: number('alpha', v.alpha, d.alpha, (x) => x > 0 && x < 1, 'between 0 and 1'),
       level: d.level,
       latencyRatio: number('latency-ratio', v['latency-ratio'], d.latencyRatio, (x) => x > 1, 'a ratio above 1 (1.25 = 25 % slower)'),
+      latencyShift: v['latency-shift'] === undefined ? d.latencyShift : parseDuration(v['latency-shift'], '--latency-shift') / 1000,
       rateDelta: number('rate-delta', v['rate-delta'], d.rateDelta, (x) => x > 0 && x < 1, 'between 0 and 1 (0.05 = 5 points)'),
       minAttempts: number('min-attempts', v['min-attempts'], d.minAttempts, (x) => Number.isInteger(x) && x >= 1, 'a whole number ≥ 1'),
     },

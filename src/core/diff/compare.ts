@@ -122,7 +122,7 @@ function latency(x: ListenerAgg, y: ListenerAgg, metric: 'serverTime' | 'clientT
     if (!a || !c) continue;
     const ratio = c.value / a.value;
     const ratioCi: [number, number] = [c.lo / a.hi, c.hi / a.lo];
-    const big = ratio >= t.latencyRatio || ratio <= 1 / t.latencyRatio;
+    const big = (ratio >= t.latencyRatio || ratio <= 1 / t.latencyRatio) && Math.abs(c.value - a.value) >= t.latencyShift;
     if (!big || (ratioCi[0] <= 1 && ratioCi[1] >= 1)) continue;
     out.push({
       kind: 'latency', metric, quantile, baseline: ns(a.value), incident: ns(c.value), ratio, ratioCi,

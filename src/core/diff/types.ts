@@ -8,13 +8,18 @@ export interface DiffThresholds {
   level: number;
   /** A latency quantile changed when incident/baseline is at least this (or at most its inverse). */
   latencyRatio: number;
+  /**
+   * …and moved by at least this many seconds: microsecond handshakes vary by tens of percent
+   * between two captures of the same healthy host (scheduling), which is no incident.
+   */
+  latencyShift: number;
   /** A rate changed when it moved at least this much (absolute, 0.05 = 5 points). */
   rateDelta: number;
   /** Attempts needed on each side before a listener is compared (or called new or vanished). */
   minAttempts: number;
 }
 
-export const DEFAULT_THRESHOLDS: DiffThresholds = { alpha: 0.01, level: 0.95, latencyRatio: 1.25, rateDelta: 0.05, minAttempts: 20 };
+export const DEFAULT_THRESHOLDS: DiffThresholds = { alpha: 0.01, level: 0.95, latencyRatio: 1.25, latencyShift: 0.001, rateDelta: 0.05, minAttempts: 20 };
 
 export type LatencyMetric = 'serverTime' | 'clientTime';
 export type RateMetric = 'acceptRate' | 'refusedRate' | 'unansweredRate' | 'synDroppedRate';

@@ -23,6 +23,8 @@ export interface ChangePointParams {
   /** Smallest difference of means worth reporting (on the series' own scale). */
   minEffect: number;
   maxPoints: number;
+  /** A further test of the two means (e.g. an absolute floor on the series' own units). */
+  keep?: (before: number, after: number) => boolean;
 }
 
 export interface BinnedSeries {
@@ -101,5 +103,6 @@ function bestSplit(s: BinnedSeries, lo: number, hi: number, params: ChangePointP
   const before = bestLeftSum / bestLeft;
   const after = (sum - bestLeftSum) / (W - bestLeft);
   if (p >= params.alpha || Math.abs(after - before) < params.minEffect) return null;
+  if (params.keep && !params.keep(before, after)) return null;
   return { bin: best, before, after, statistic, p };
 }

@@ -7,7 +7,15 @@ import { COLS, S, type Series } from './series';
 import type { BacklogSign, ChangeMetric, ChangePointJson, HealthRow, OptionsShare, SeriesJson, TimeQuantiles } from './types';
 
 /** The change-point test's parameters (docs/servers.md#change-points). */
-export const LATENCY_CHANGE: ChangePointParams = { alpha: 0.001, minSamples: 10, minBins: 3, minEffect: Math.log(1.25), maxPoints: 3 };
+/**
+ * Latency changes must also move the geometric mean by LATENCY_MIN_SHIFT: microsecond handshakes
+ * of a healthy host drift by tens of percent with scheduling (seen on real kernel captures).
+ */
+export const LATENCY_MIN_SHIFT = 0.001;
+export const LATENCY_CHANGE: ChangePointParams = {
+  alpha: 0.001, minSamples: 10, minBins: 3, minEffect: Math.log(1.25), maxPoints: 3,
+  keep: (before, after) => Math.abs(Math.exp(after) - Math.exp(before)) >= LATENCY_MIN_SHIFT,
+};
 export const RATE_CHANGE: ChangePointParams = { alpha: 0.001, minSamples: 10, minBins: 3, minEffect: 0.1, maxPoints: 3 };
 /**
  * Least per-flow spread of ln(time) assumed: a capture's clock ticks (1 µs) and a server's

@@ -94,7 +94,7 @@ test('20 seeded no-change pairs: no listener, port, presence or story reported (
   for (let i = 0; i < 20; i++) {
     const paths = [0, 1].map((k) => {
       const p = join(TMP, `pair-${i}-${k}.pcap`);
-      writeFileSync(p, listenerMix(9000 + 2 * i + k, FIXTURE_MIX).toBuffer('pcap'));
+      writeFileSync(p, listenerMix(9000 + 2 * i + k, FIXTURE_MIX).toBuffer({ container: 'pcap', resolution: 'us' }));
       return p;
     });
     const d = diffCaptures(await side(paths[0]), await side(paths[1]), DEFAULT_THRESHOLDS);
