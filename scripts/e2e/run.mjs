@@ -25,6 +25,7 @@ import { runIntegrationSuite } from './integration.mjs';
 import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
 import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
+import { serversScenario, stageServersCapture } from './scenarios/servers.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { verdictScenario } from './scenarios/verdict.mjs';
@@ -45,10 +46,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'servers', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'servers'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -72,6 +73,7 @@ for (const f of samples) cpSync(f.path, join(ws, f.name));
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
 const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
+const slowdown = only.has('servers') ? stageServersCapture(ws) : null;
 // SYNSCOPE_E2E_THEME=light|dark picks VS Code's default theme of that kind for the screenshots.
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 const theme = THEMES[process.env.SYNSCOPE_E2E_THEME ?? ''];
@@ -111,6 +113,11 @@ try {
     if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
     if (ready && only.has('filters')) await filterScenario(ctx);
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
+    if (ready && only.has('servers')) {
+      await serversScenario(ctx, slowdown);
+      // Not a sample: the later suites compare the editor with the CLI on the samples only.
+      rmSync(slowdown, { force: true });
+    }
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);
