@@ -33,7 +33,7 @@ export class ServersPane {
   constructor(private readonly actions: ServersActions) {
     const head = h('tr', null, ...['Listener', 'Server time', 'Attempts', 'Accepted', 'Refused', 'Half-open', 'Unanswered', 'SYN-ACK retx',
       'Server p50 / p90 / p99', 'Client p50 / p90 / p99', 'Signs'].map((t) => h('th', { scope: 'col' }, t)));
-    this.element.append(this.note, h('table', { class: 'servers-table', 'data-testid': 'servers-table' }, h('thead', null, head), this.body), this.detail);
+    this.element.append(this.note, h('div', { class: 'servers-scroll' }, h('table', { class: 'servers-table', 'data-testid': 'servers-table' }, h('thead', null, head), this.body)), this.detail);
   }
 
   get loaded(): boolean {

@@ -25,7 +25,7 @@ import { runIntegrationSuite } from './integration.mjs';
 import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
 import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
-import { serversScenario, stageServersCapture } from './scenarios/servers.mjs';
+import { serversScenario, serversTimingScenario, stageServersCapture } from './scenarios/servers.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { verdictScenario } from './scenarios/verdict.mjs';
@@ -115,6 +115,7 @@ try {
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
     if (ready && only.has('servers')) {
       await serversScenario(ctx, slowdown);
+      await serversTimingScenario(ctx);
       // Not a sample: the later suites compare the editor with the CLI on the samples only.
       rmSync(slowdown, { force: true });
     }

@@ -6,7 +6,7 @@
 // it. The time from the tab click to the rows on screen is printed and written to
 // test-results/servers.json, not asserted (shared machine).
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../vscode-server.mjs';
 import { cli } from '../cli.mjs';
@@ -17,11 +17,51 @@ const NAME = 'servers-slowdown.pcap.gz';
 const FIXTURE = join(repoRoot, 'test', 'fixtures', 'listeners', 'delay-at-15.5s.pcap.gz');
 const SLOWED = '198.51.100.11:443';
 
-/** Copies the fixture into the workspace (before the server starts, for Quick Open's index). */
+/**
+ * Copies the fixture into the workspace (before the server starts, for Quick Open's index);
+ * SYNSCOPE_E2E_SERVERS_TIMING=<capture> links that capture in too, for the timing step.
+ */
 export function stageServersCapture(ws) {
   const out = join(ws, NAME);
   copyFileSync(FIXTURE, out);
+  const big = process.env.SYNSCOPE_E2E_SERVERS_TIMING;
+  if (big) {
+    try {
+      linkSync(big, join(ws, TIMING_NAME));
+    } catch {
+      copyFileSync(big, join(ws, TIMING_NAME));
+    }
+  }
   return out;
+}
+
+const TIMING_NAME = 'servers-timing.pcap';
+
+/**
+ * Only with SYNSCOPE_E2E_SERVERS_TIMING (e.g. the bench's 1 GiB mix): after "Done", the time
+ * from the Servers tab click to its rows on screen, printed and written to servers-timing.json.
+ */
+export async function serversTimingScenario(ctx) {
+  if (!process.env.SYNSCOPE_E2E_SERVERS_TIMING) return;
+  const { page, steps } = ctx;
+  const w = webview(page);
+  await steps.run(`${TIMING_NAME}: Servers tab after the analysis ends (timing)`, page, async () => {
+    await closeAllEditors(page);
+    await quickOpen(page, TIMING_NAME);
+    await waitUntil(async () => /done/i.test(await w.locator('[data-testid="status"]').innerText({ timeout: 1000 })), `"Done" for ${TIMING_NAME}`, 600_000);
+    const clickedAt = await w.locator('body').evaluate(() => performance.timeOrigin + performance.now());
+    await w.locator('[data-testid="tab-servers"]').click();
+    await w.locator('[data-testid="servers-row"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const t = await w.locator('body').evaluate(() => {
+      const m = performance.getEntriesByName('synscope:servers-shown')[0];
+      return m ? performance.timeOrigin + m.startTime : null;
+    });
+    const rows = await w.locator('[data-testid="servers-row"]').count();
+    const ms = t === null ? null : Math.round(t - clickedAt);
+    writeFileSync(join(steps.outDir, 'servers-timing.json'), `${JSON.stringify({ file: process.env.SYNSCOPE_E2E_SERVERS_TIMING, rows, tabClickToRowsMs: ms }, null, 2)}\n`);
+    console.log(`    ${TIMING_NAME}: ${rows} listener rows on screen ${ms} ms after the Servers tab click`);
+  });
+  await closeAllEditors(page);
 }
 
 function cliJson(args) {
