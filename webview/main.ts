@@ -18,13 +18,12 @@ import { COLUMNS } from './columns';
 import { TIME_MENU, menuChoice, spansDays, tableMode } from './timeFormat';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
-import { ServersPane } from './servers';
+import { ServersTab } from './serversTab';
 import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
 
 adoptRenderStyles();
 
 const FIRST_ROWS_MARK = 'synscope:first-rows';
-const SERVERS_SHOWN_MARK = 'synscope:servers-shown';
 const DEFAULT_QUERY: FlowQuery = { sort: { key: 'id', dir: 'asc' }, filter: {} };
 const restored = loadState();
 const view: ViewState = restored ?? { selectedFlowId: null, query: DEFAULT_QUERY, scrollTop: 0 };
@@ -120,38 +119,16 @@ const workspace = h('div', { class: 'workspace' },
   diagram.element,
 );
 
-// Flows | Servers: the flow table with its diagram, or listener health (servers.ts).
-const servers = new ServersPane({
-  filterListener: (text) => setFilterQuietly({ text }),
-  filterAround: (text, startFrom, startTo, startLabel) => {
-    setFilterQuietly({ text, startFrom, startTo, startLabel });
-    showTab('flows');
-  },
-  showFlows: () => showTab('flows'),
+// Flows | Servers: the flow table with its diagram, or listener health.
+const serversTab = new ServersTab({
+  workspace,
+  load: () => request('getServers', {}),
+  isDone: () => done,
+  setFilter: (filter) => setFilterQuietly(filter),
+  revealWorkspace: () => revealWorkspace(),
 });
-servers.element.hidden = true;
-const flowsTab = h('button', { role: 'tab', 'aria-selected': 'true', 'data-testid': 'tab-flows' }, 'Flows');
-const serversTab = h('button', { role: 'tab', 'aria-selected': 'false', 'data-testid': 'tab-servers' }, 'Servers');
-flowsTab.addEventListener('click', () => showTab('flows'));
-serversTab.addEventListener('click', () => showTab('servers'));
-const tabs = h('div', { class: 'tabs', role: 'tablist' }, flowsTab, serversTab);
 const compare = h('vscode-button', { secondary: true, title: 'Compare this capture with a healthy baseline capture, per listener (synscope diff)' }, 'Compare with Baseline…');
 compare.addEventListener('click', () => send({ type: 'command', command: 'compareWithBaseline' }));
-
-function showTab(which: 'flows' | 'servers'): void {
-  const s = which === 'servers';
-  flowsTab.setAttribute('aria-selected', String(!s));
-  serversTab.setAttribute('aria-selected', String(s));
-  servers.element.hidden = !s;
-  workspace.hidden = s;
-  if (s && done && !servers.loaded) {
-    void request('getServers', {}).then((r) => {
-      servers.show(r);
-      if (performance.getEntriesByName(SERVERS_SHOWN_MARK).length === 0) performance.mark(SERVERS_SHOWN_MARK);
-    });
-  }
-  if (!s) revealWorkspace();
-}
 
 function setFilterQuietly(filter: FlowFilter): void {
   filterBar.set(filter, false);
@@ -165,9 +142,9 @@ document.getElementById('app')!.append(
   verdictLine,
   stories,
   summary,
-  tabs,
+  serversTab.tabs,
   workspace,
-  servers.element,
+  serversTab.element,
 );
 
 // ------------------------------------------------------------------ behaviour
@@ -282,6 +259,7 @@ function showProgress(p: ProgressInfo): void {
 
 function onDone(o: Overview): void {
   done = true;
+  performance.mark('synscope:done');
   overview = o;
   progressBar.hidden = true;
   const problems = o.capture.problems;
@@ -306,6 +284,7 @@ function onDone(o: Overview): void {
   table.setQuery(view.query, view.scrollTop);
   table.setSelectedFlow(view.selectedFlowId);
   void refreshCount();
+  setTimeout(() => serversTab.prefetch(), 0);
   if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
   // Every capture opens on something to look at: the worst flow, or the only one.
   else if (o.verdict.flowId !== null) void reveal(o.verdict.flowId, undefined, true);
@@ -325,8 +304,7 @@ function onMessage(m: HostToWebview): void {
     case 'started':
       done = false;
       overview = null;
-      servers.show(null);
-      showTab('flows');
+      serversTab.reset();
       errorBox.hidden = true;
       progressBar.hidden = false;
       progressBar.setAttribute('indeterminate', '');

@@ -23,6 +23,9 @@ export function listenerFilter(ip: string, port: number): string {
   return `${ip.includes(':') ? 'ipv6' : 'ip'}.dst==${ip} and tcp.dstport==${port}`;
 }
 
+/** Rows built per frame. */
+const FIRST_ROWS = 40;
+
 export class ServersPane {
   readonly element = h('section', { class: 'servers', 'aria-label': 'Servers', 'data-testid': 'servers' });
   private readonly note = h('p', { class: 'muted servers-note' });
@@ -50,7 +53,15 @@ export class ServersPane {
     }
     this.note.textContent = `${fmtInt(r.listeners.length)} listener${r.listeners.length === 1 ? '' : 's'}, worst first (change points and full backlogs first). ` +
       `Bins of ${r.binSeconds} s. Select a row to filter the flows to it.`;
-    r.listeners.forEach((l, i) => this.body.append(this.row(l, i)));
+    // A screenful at once, the rest a batch per frame: the tab is usable before a port scan's
+    // hundreds of rows and charts are built.
+    const batch = (from: number): void => {
+      if (this.report !== r) return;
+      const to = Math.min(r.listeners.length, from + FIRST_ROWS);
+      for (let i = from; i < to; i++) this.body.append(this.row(r.listeners[i], i));
+      if (to < r.listeners.length) requestAnimationFrame(() => batch(to));
+    };
+    batch(0);
   }
 
   private row(l: ListenerRow, i: number): HTMLTableRowElement {
