@@ -260,6 +260,9 @@ function showProgress(p: ProgressInfo): void {
 function onDone(o: Overview): void {
   done = true;
   performance.mark('synscope:done');
+  // Asked for first: the flow table's page and the verdict's diagram would otherwise go ahead of
+  // it in the worker, and the Servers tab should open at once after the analysis.
+  serversTab.prefetch();
   overview = o;
   progressBar.hidden = true;
   const problems = o.capture.problems;
@@ -284,7 +287,6 @@ function onDone(o: Overview): void {
   table.setQuery(view.query, view.scrollTop);
   table.setSelectedFlow(view.selectedFlowId);
   void refreshCount();
-  setTimeout(() => serversTab.prefetch(), 0);
   if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0);
   // Every capture opens on something to look at: the worst flow, or the only one.
   else if (o.verdict.flowId !== null) void reveal(o.verdict.flowId, undefined, true);

@@ -26,7 +26,7 @@ export function seriesChart(row: HealthRow, o: ChartOptions): SVGSVGElement {
   const s = row.series;
   const pad = o.detailed ? { l: 56, r: 8, t: 8, b: 18 } : { l: 1, r: 1, t: 2, b: 2 };
   const svg = el('svg', { width: o.width, height: o.height, viewBox: `0 0 ${o.width} ${o.height}`, class: o.detailed ? 'series-chart large' : 'series-chart', role: 'img' }) as SVGSVGElement;
-  const n = Math.max(1, s.attempts.length);
+  const n = Math.max(1, s.serverTime.length);
   const values = [...s.serverTime, ...s.clientTime].filter((v): v is number => v !== null && v > 0);
   const lo = Math.log10(Math.min(...values, 1e-3));
   const hi = Math.log10(Math.max(...values, 1e-3));

@@ -87,7 +87,10 @@ export type WebviewRequests = {
    * `timeDisplay`: the editor's time menu; absent = the synscope.timeDisplay setting.
    */
   getFlowDetail: { params: { flowId: number; everyPacket?: boolean; timeDisplay?: TimeDisplay }; result: FlowDetail | null };
-  /** Listener health for the Servers tab (docs/servers.md), worst first, at most SERVERS_VIEW_ROWS rows each. */
+  /**
+   * Listener health for the Servers tab (docs/servers.md), worst first, at most SERVERS_VIEW_ROWS
+   * rows each; of the series only serverTime and clientTime (the count arrays come empty).
+   */
   getServers: { params: Record<string, never>; result: ServersReport | null };
 };
 
