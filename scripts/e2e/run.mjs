@@ -74,6 +74,10 @@ for (const f of samples) cpSync(f.path, join(ws, f.name));
 // Open's file index already holds it.
 const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
 const slowdown = only.has('servers') ? stageServersCapture(ws) : null;
+// Compare with Baseline in the extension host: a baseline and an incident with one slowed listener.
+if (only.has('integration')) {
+  for (const f of ['baseline', 'delay']) cpSync(join(repoRoot, 'test', 'fixtures', 'listeners', `${f}.pcap.gz`), join(ws, `listeners-${f}.pcap.gz`));
+}
 // SYNSCOPE_E2E_THEME=light|dark picks VS Code's default theme of that kind for the screenshots.
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 const theme = THEMES[process.env.SYNSCOPE_E2E_THEME ?? ''];
