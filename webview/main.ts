@@ -18,6 +18,7 @@ import { COLUMNS } from './columns';
 import { TIME_MENU, menuChoice, spansDays, tableMode } from './timeFormat';
 import { adoptRenderStyles } from './renderStyles';
 import { renderStories, renderSummary, type SummaryActions } from './summary';
+import { ServersTab } from './serversTab';
 import { handleResponse, loadState, request, saveState, send } from './vscodeApi';
 
 adoptRenderStyles();
@@ -118,14 +119,32 @@ const workspace = h('div', { class: 'workspace' },
   diagram.element,
 );
 
+// Flows | Servers: the flow table with its diagram, or listener health.
+const serversTab = new ServersTab({
+  workspace,
+  load: () => request('getServers', {}),
+  isDone: () => done,
+  setFilter: (filter) => setFilterQuietly(filter),
+  revealWorkspace: () => revealWorkspace(),
+});
+const compare = h('vscode-button', { secondary: true, title: 'Compare this capture with a healthy baseline capture, per listener (synscope diff)' }, 'Compare with Baseline…');
+compare.addEventListener('click', () => send({ type: 'command', command: 'compareWithBaseline' }));
+
+function setFilterQuietly(filter: FlowFilter): void {
+  filterBar.set(filter, false);
+  setQuery({ ...table.currentQuery, filter });
+}
+
 document.getElementById('app')!.append(
-  h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), exportFindings, reanalyze),
+  h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), compare, exportFindings, reanalyze),
   progressBar,
   errorBox,
   verdictLine,
   stories,
   summary,
+  serversTab.tabs,
   workspace,
+  serversTab.element,
 );
 
 // ------------------------------------------------------------------ behaviour
@@ -240,6 +259,10 @@ function showProgress(p: ProgressInfo): void {
 
 function onDone(o: Overview): void {
   done = true;
+  performance.mark('synscope:done');
+  // Asked for first: the flow table's page and the verdict's diagram would otherwise go ahead of
+  // it in the worker, and the Servers tab should open at once after the analysis.
+  serversTab.prefetch();
   overview = o;
   progressBar.hidden = true;
   const problems = o.capture.problems;
@@ -283,6 +306,7 @@ function onMessage(m: HostToWebview): void {
     case 'started':
       done = false;
       overview = null;
+      serversTab.reset();
       errorBox.hidden = true;
       progressBar.hidden = false;
       progressBar.setAttribute('indeterminate', '');

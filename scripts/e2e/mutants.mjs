@@ -71,6 +71,15 @@ export const MUTANTS = [
     caughtBy: /flow table rows/,
   },
   {
+    // The change points are found and listed as before; the chart draws no marker for them.
+    name: 'change point not drawn',
+    file: 'webview/seriesChart.ts',
+    find: '    svg.append(mark);',
+    replace: '    void mark;',
+    args: ['--only=servers'],
+    caughtBy: /Servers tab lists the slowed listener first/,
+  },
+  {
     // The verdict is computed and sent as before; the line that shows it stays hidden.
     name: 'verdict line missing',
     pending: 'verdict',

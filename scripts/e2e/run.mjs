@@ -25,6 +25,7 @@ import { runIntegrationSuite } from './integration.mjs';
 import { captureScenario, damagedScenario } from './scenarios/capture.mjs';
 import { exportScenario } from './scenarios/export.mjs';
 import { firstRowsScenario, generateLargeCapture } from './scenarios/firstRows.mjs';
+import { serversScenario, serversTimingScenario, stageServersCapture } from './scenarios/servers.mjs';
 import { packageScenario } from './scenarios/package.mjs';
 import { storiesScenario } from './scenarios/stories.mjs';
 import { verdictScenario } from './scenarios/verdict.mjs';
@@ -46,10 +47,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'correlate', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'correlate', 'servers', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'correlate'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'correlate', 'servers'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -75,6 +76,11 @@ if (only.has('correlate')) for (const [name, path] of Object.entries(FIXTURE_FIL
 // Seconds of reading for the first-rows check, generated before the server starts so Quick
 // Open's file index already holds it.
 const large = only.has('first-rows') ? generateLargeCapture(ws) : null;
+const slowdown = only.has('servers') ? stageServersCapture(ws) : null;
+// Compare with Baseline in the extension host: a baseline and an incident with one slowed listener.
+if (only.has('integration')) {
+  for (const f of ['baseline', 'delay']) cpSync(join(repoRoot, 'test', 'fixtures', 'listeners', `${f}.pcap.gz`), join(ws, `listeners-${f}.pcap.gz`));
+}
 // SYNSCOPE_E2E_THEME=light|dark picks VS Code's default theme of that kind for the screenshots.
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 const theme = THEMES[process.env.SYNSCOPE_E2E_THEME ?? ''];
@@ -115,6 +121,12 @@ try {
     if (ready && only.has('filters')) await filterScenario(ctx);
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
     if (ready && only.has('correlate')) await correlateScenario(ctx);
+    if (ready && only.has('servers')) {
+      await serversScenario(ctx, slowdown);
+      await serversTimingScenario(ctx);
+      // Not a sample: the later suites compare the editor with the CLI on the samples only.
+      rmSync(slowdown, { force: true });
+    }
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);

@@ -26,6 +26,8 @@ export interface Options {
   output?: string;
   /** Captures analysed at once when several are given (default: the available cores). */
   jobs?: number;
+  /** Add listener health (the `servers` section) to the table and JSON. */
+  servers: boolean;
 }
 
 const OPTIONS = {
@@ -36,6 +38,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   output: { type: 'string', short: 'o' },
   jobs: { type: 'string' },
+  servers: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -96,13 +99,13 @@ function explainParseError(e: Error & { code?: string }, argv: string[]): UsageE
  * "50ms", "0.05s", "200us", "1.5 s" → milliseconds. A bare number is refused (0 aside): "0.05"
  * read as milliseconds when seconds were meant makes every handshake slow without a word.
  */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, option = '--slow-rtt'): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|us|µs)?\s*$/i.exec(text);
-  if (!m) throw new UsageError(`--slow-rtt: cannot read "${printable(text)}" (write it with a unit: 50ms, 0.05s or 200us)`);
+  if (!m) throw new UsageError(`${option}: cannot read "${printable(text)}" (write it with a unit: 50ms, 0.05s or 200us)`);
   const v = Number(m[1]);
   if (m[2] === undefined) {
     if (v === 0) return 0;
-    throw new UsageError(`--slow-rtt ${printable(text)}: give a unit, e.g. ${m[1]}ms or ${m[1]}s (also us)`);
+    throw new UsageError(`${option} ${printable(text)}: give a unit, e.g. ${m[1]}ms or ${m[1]}s (also us)`);
   }
   const unit = m[2].toLowerCase();
   return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;
@@ -180,7 +183,8 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   const [command, capture, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: synscope analyze <capture>)');
   if (command !== 'analyze') {
-    const hint = closest(command, ['analyze']) ? 'did you mean analyze?' : 'try: synscope analyze <capture>';
+    const guess = closest(command, ['analyze', 'diff']);
+    const hint = guess ? `did you mean ${guess}?` : 'try: synscope analyze <capture>';
     throw new UsageError(`unknown command "${printable(command)}" (${hint})`);
   }
   if (!capture) throw new UsageError('analyze: missing <capture> path');
@@ -220,5 +224,5 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
     jobs = Number(values.jobs);
     if (!/^\s*\d+\s*$/.test(values.jobs) || !Number.isSafeInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number ≥ 1');
   }
-  return { capture, captures: [capture, ...rest], format: format as Format, config, maxFlows, failOn, output: values.output, jobs };
+  return { capture, captures: [capture, ...rest], format: format as Format, config, maxFlows, failOn, output: values.output, jobs, servers: values.servers === true };
 }

@@ -82,7 +82,7 @@ export function relaunchOptionsFor(argv: string[]): Options {
   } catch {
     // correlateMain explains the mistake
   }
-  return { capture: '', captures: [], format: 'json', config: { maxFlows: 0 }, maxFlows: Math.ceil(maxPairs / 2) };
+  return { capture: '', captures: [], format: 'json', config: { maxFlows: 0 }, maxFlows: Math.ceil(maxPairs / 2), servers: false };
 }
 
 function unreadable(path: string): string | undefined {

@@ -10,8 +10,9 @@ import { parse, plainError, type Options } from './args';
 import { isMultiRun, runMany } from './multi';
 import { isFileWorker, runFileWorker } from './multiWorker';
 import { correlateMain, relaunchOptionsFor } from './correlate';
+import { diffMain } from './diff';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
-import { analyzeOne, version } from './report';
+import { analyzeOne, version, writeToFile } from './report';
 
 export { parseDuration } from './args';
 
@@ -21,6 +22,7 @@ Usage:
   synscope analyze <capture> [options]
   synscope analyze <capture|folder>… [options]   several captures at once (docs/fleet.md)
   synscope correlate <A> <B> [options]    (see synscope correlate --help)
+  synscope diff <baseline> <incident> [options]   (synscope diff --help)
   synscope --help | --version
 
 Options:
@@ -33,6 +35,9 @@ Options:
                             overridden by flags
   --max-flows <N>           flows listed in the output (counts always cover every flow)
   --fail-on warning|error   exit 1 when a finding has at least this severity
+  --servers                 add listener health per server ip:port and per port:
+                            counts, handshake-time quantiles, time series, backlog
+                            signs, change points (docs/servers.md)
   -o, --output <file>       write the report to a file instead of stdout (parquet with
                             several captures: a folder, one .parquet per capture)
   --jobs <N>                captures analysed at once (default: the available cores)
@@ -63,6 +68,13 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export async function main(argv: string[], parsed?: Options | 'help' | 'version'): Promise<number> {
   if (argv[0] === 'correlate' && (parsed === undefined || process.env.SYNSCOPE_CHILD)) return correlateMain(argv.slice(1), version());
+  if (argv[0] === 'diff') {
+    return diffMain(argv.slice(1), version(), (output, text) => {
+      if (output) return writeToFile(output, (w) => w(text), false);
+      process.stdout.write(text);
+      return true;
+    });
+  }
   let o: Options | 'help' | 'version';
   try {
     o = parsed ?? parse(argv);
@@ -82,7 +94,7 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
   if (isMultiRun(o)) return runMany(o, RANK);
   const onProgress = progressBar();
   const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
-  const outcome = await analyzeOne({ path: o.capture, format: o.format, config: o.config, maxFlows: o.maxFlows, output: o.output, width, onProgress });
+  const outcome = await analyzeOne({ path: o.capture, format: o.format, config: o.config, maxFlows: o.maxFlows, output: o.output, width, onProgress, servers: o.servers });
   if (outcome.status === 'unreadable' || outcome.writeFailed) return 2;
   if (o.failOn) {
     const threshold = RANK[o.failOn];

@@ -128,7 +128,7 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
     const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
     const jobs = o.jobs ?? availableParallelism();
     const outcomes = await pool(inputs, jobs, (inp, i) => runInWorker({
-      path: inp.path, format: o.format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width,
+      path: inp.path, format: o.format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width, servers: o.servers,
       captureColumn: o.format === 'csv' || o.format === 'findings-csv',
     }, heapMb), progress(inputs.length));
     const files: FileEntry[] = inputs.map((inp, i) => ({ path: inp.path, outcome: outcomes[i] }));

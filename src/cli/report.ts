@@ -42,6 +42,8 @@ export interface Job {
   /** CSV rows start with the capture's path (several captures share one CSV). */
   captureColumn?: boolean;
   onProgress?: (p: AnalyzeProgress) => void;
+  /** Listener health (`--servers`, docs/servers.md) in the table and JSON. */
+  servers?: boolean;
 }
 
 /** How the capture went: `damaged` = read up to damage, reported; `unreadable` = no report. */
@@ -128,7 +130,7 @@ export async function analyzeOne(job: Job): Promise<Outcome> {
   let analysis: Awaited<ReturnType<typeof analyzeFile>>;
   try {
     // Parquet takes every flow from the store: no listed Flow objects are needed.
-    analysis = await analyzeFile(job.path, job.config, { onProgress: job.onProgress, listed: parquet ? 0 : undefined });
+    analysis = await analyzeFile(job.path, job.config, { onProgress: job.onProgress, listed: parquet ? 0 : undefined, listeners: job.servers });
   } catch (e) {
     if (job.onProgress) process.stderr.write('\n');
     const offset = e instanceof CaptureFormatError ? e.offset : undefined;

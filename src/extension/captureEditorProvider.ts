@@ -123,6 +123,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   private handlers(doc: CaptureDocument): RequestHandlers<WebviewRequests> {
     return {
       getFlows: (p) => doc.request('queryFlows', p),
+      getServers: (p) => doc.request('servers', p),
       locateFlow: (p) => doc.request('locateFlow', p),
       getFlowDetail: ({ flowId, everyPacket, timeDisplay }) => {
         if (timeDisplay) doc.timeDisplay = timeDisplay;

@@ -135,6 +135,28 @@ export function registerCommands(registry: CaptureRegistry): vscode.Disposable[]
       if (text === null) throw new Error(`There is no flow ${flowId}.`);
       return save(text, toUri(targetArg), siblingUri(doc.uri, `.flow-${flowId}.${DIAGRAM_EXT[format]}`));
     }),
+    reg('synscope.compareWithBaseline', async (baselineArg) => {
+      const doc = docFor(undefined);
+      let uri = toUri(baselineArg);
+      if (!uri) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          openLabel: 'Compare with this baseline',
+          title: 'synscope: a healthy capture to compare this one with',
+          filters: { 'Packet captures': ['pcap', 'pcapng', 'cap', 'gz'], 'All files': ['*'] },
+        });
+        uri = picked?.[0] ?? null;
+      }
+      if (!uri) return undefined;
+      if (uri.scheme !== 'file') throw new Error('The baseline must be a local file.');
+      const { report, table } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'synscope: comparing with the baseline…' },
+        () => doc.request('compareWithBaseline', { path: uri.fsPath }),
+      );
+      const td = await vscode.workspace.openTextDocument({ content: table, language: 'plaintext' });
+      await vscode.window.showTextDocument(td, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      return report;
+    }),
     reg('synscope.copyFlowSummary', async (flowArg) => {
       const doc = docFor(undefined);
       const flowId = await flowIdFor(doc, flowArg, 'copy the summary of');

@@ -8,6 +8,8 @@
  */
 import type { AnalysisResult, CaptureSummary, Finding, FindingCode, Flow, FlowEvent, Severity, Story, Summary } from '../core/engine/result';
 import type { Verdict } from '../core/stories/verdict';
+import type { DiffReport } from '../core/diff/types';
+import type { ServersReport } from '../core/listeners/types';
 import type { FlowPage, FlowQuery, FlowRow } from './flowTable';
 import type { RequestMessage, ResponseMessage } from './messageChannel';
 
@@ -85,7 +87,15 @@ export type WebviewRequests = {
    * `timeDisplay`: the editor's time menu; absent = the synscope.timeDisplay setting.
    */
   getFlowDetail: { params: { flowId: number; everyPacket?: boolean; timeDisplay?: TimeDisplay }; result: FlowDetail | null };
+  /**
+   * Listener health for the Servers tab (docs/servers.md), worst first, at most SERVERS_VIEW_ROWS
+   * rows each; of the series only serverTime and clientTime (the count arrays come empty).
+   */
+  getServers: { params: Record<string, never>; result: ServersReport | null };
 };
+
+/** Listener and port rows the Servers tab receives at most (the rest are counted in the report). */
+export const SERVERS_VIEW_ROWS = 300;
 
 /** Persisted with the webview's setState so a hidden/restored editor comes back as it was. */
 export interface ViewState {
@@ -100,7 +110,7 @@ export type WebviewToHost =
   /** The page has loaded and listens; the host answers with `init` and the current state. */
   | { type: 'ready'; protocolVersion: number }
   /** A command from a button: export the diagram, copy the summary, re-analyze. */
-  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'copyWiresharkFilter' | 'openInWireshark' | 'exportFindings' | 'reanalyze'; flowId?: number }
+  | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'copyWiresharkFilter' | 'openInWireshark' | 'exportFindings' | 'reanalyze' | 'compareWithBaseline'; flowId?: number }
   /** A `revealFlow` was applied (the host stops replaying it to reloaded pages). */
   | { type: 'revealed'; seq: number }
   /** The user selected a flow (so host commands act on it). */
@@ -152,6 +162,9 @@ export type WorkerRequests = {
   exportDiagram: { params: { flowId: number; format: 'svg' | 'mermaid'; timeDisplay: TimeDisplay; everyPacket?: boolean }; result: string | null };
   /** Plain-text summary of a flow for the clipboard; null for an unknown id. */
   flowSummary: { params: { flowId: number }; result: string | null };
+  servers: WebviewRequests['getServers'];
+  /** `synscope diff` of a baseline capture file (read by the worker) against this capture. */
+  compareWithBaseline: { params: { path: string }; result: { report: DiffReport; table: string } };
 };
 
 export type HostToWorker =

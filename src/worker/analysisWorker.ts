@@ -18,6 +18,7 @@ import { exportFindings, exportFlows } from './exporters';
 import { FlowIndex } from './flowIndex';
 import { flowSummaryText } from './flowText';
 import { buildOverview } from './overview';
+import { compareWithBaseline, serversView } from './servers';
 import { chartRenderer, diagramMermaid, diagramSvg } from './rendering';
 
 const port = parentPort;
@@ -81,7 +82,8 @@ let chunks: ChunkQueue | null = null;
 
 async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<void> {
   const t0 = Date.now();
-  const a = new Analyzer(m.config);
+  // Listener health is gathered in the same pass (the Servers tab); it costs ~2 % CPU.
+  const a = new Analyzer(m.config, { listeners: true });
   analyzer = a;
   sourcePath = m.source.kind === 'file' ? m.source.path : null;
   let lastPost = 0;
@@ -179,7 +181,14 @@ const handlers: RequestHandlers<WorkerRequests> = {
   exportFindings: ({ format }) => {
     const { result: r, analyzer: a } = ready();
     // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
-    return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
+    // Without `servers`: the export is the CLI's default JSON, which has it only with --servers.
+    const { servers: _servers, ...plain } = r;
+    return exportFindings(format === 'json' ? { ...plain, flows: a.listedFlows(a.config.maxFlows) } : plain, format);
+  },
+  servers: () => serversView(ready().result),
+  compareWithBaseline: async ({ path }) => {
+    const { result: r, analyzer: a } = ready();
+    return compareWithBaseline(path, { result: r, listeners: a.listeners! });
   },
   exportFlows: ({ format }) => {
     const { result: r, analyzer: a } = ready();

@@ -3,9 +3,11 @@
 // them when the capture is closed, registers its commands, and re-analyses on setting changes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   EXTENSION_ID, VIEW_TYPE, activeCaptureTab, activeReportTab, captures, cliAnalyze, closeAllEditors, diagnosticsFor,
-  findingsCovered, until,
+  findingsCovered, repoRoot, until,
 } from './helpers';
 
 /**
@@ -262,5 +264,31 @@ suite('what the user sees (issue 22)', () => {
     const text = await vscode.commands.executeCommand<string>('synscope.copyFlowSummary', 1);
     assert.match(text, /^Start 2026-01-01 00:00:00\.001000 UTC, 0\.000000 s after the capture's first packet/m);
     assert.match(text, /^ {2}⋯ 2 packets not drawn \(frames 6–7\)$/m);
+  });
+});
+
+suite('Compare with Baseline (issue 20)', () => {
+  teardown(closeAllEditors);
+
+  test('compareWithBaseline with a URI: the CLI diff\'s changed listener, shown as a document beside', async () => {
+    // Staged into the workspace by scripts/e2e/run.mjs from test/fixtures/listeners.
+    const all = await captures();
+    const incident = all.get('listeners-delay.pcap.gz')!;
+    const baseline = all.get('listeners-baseline.pcap.gz')!;
+    assert.ok(incident && baseline, 'the listener fixtures are in the workspace');
+    const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'diff', baseline.fsPath, incident.fsPath, '--format', 'json'], { encoding: 'utf8' });
+    const cli = JSON.parse(r.stdout) as { listeners: { server: { ip: string; port: number } }[] };
+    await vscode.commands.executeCommand('vscode.openWith', incident, VIEW_TYPE);
+    const report = await until(async () => {
+      try {
+        return await vscode.commands.executeCommand<{ listeners: { server: { ip: string; port: number } }[] }>('synscope.compareWithBaseline', baseline);
+      } catch {
+        return undefined;
+      }
+    }, 'the comparison (after the analysis)');
+    assert.deepEqual(report.listeners.map((l) => l.server), cli.listeners.map((l) => l.server));
+    assert.ok(cli.listeners.length === 1, 'the CLI names one changed listener');
+    const shown = await until(() => vscode.workspace.textDocuments.find((d) => d.getText().startsWith('synscope diff')), 'the diff document');
+    assert.match(shown.getText(), /198\.51\.100\.11:443/);
   });
 });

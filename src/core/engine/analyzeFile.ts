@@ -20,10 +20,12 @@ export async function analyzeFile(
     onProgress?: (p: AnalyzeProgress) => void;
     /** Flows built into `result.flows` (default maxFlows); 0 when every flow is read from `analyzer.flowList()`. */
     listed?: number;
+    /** Gather listener health (`result.servers`, docs/servers.md). */
+    listeners?: boolean;
   },
 ): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
-  const analyzer = new Analyzer(config);
-  const { onProgress, listed, ...readOpts } = opts ?? {};
+  const { onProgress, listed, listeners, ...readOpts } = opts ?? {};
+  const analyzer = new Analyzer(config, { listeners });
   const read = await readCaptureFile(path, (p) => analyzer.addPacket(p), {
     ...readOpts,
     onProgress: onProgress ? (bytesRead, totalBytes) => onProgress({ bytesRead, totalBytes, ...analyzer.progress() }) : undefined,

@@ -37,6 +37,8 @@ import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
 import { Checkpoints } from '../store/checkpoints';
+import { ListenerCollector, type ListenerOptions } from '../listeners/collector';
+import { serversReport } from '../listeners/report';
 
 export interface DecodeCounts {
   tcp: number;
@@ -92,10 +94,13 @@ export class Analyzer {
   private readonly codes: FindingCode[] = [];
   /** Eviction: which live flows are finished before the end, and their late packets (sweep.ts). */
   private readonly sweeper: Sweeper;
+  /** Listener health (docs/servers.md), gathered only when asked for: it adds `servers` to the result. */
+  readonly listeners: ListenerCollector | null;
 
-  constructor(config?: Partial<AnalysisConfig>) {
+  constructor(config?: Partial<AnalysisConfig>, opts?: { listeners?: ListenerOptions | boolean }) {
     this.config = resolveConfig(config);
     this.store = new FlowStore(this.options, this.config.keepWireFacts);
+    this.listeners = opts?.listeners ? new ListenerCollector(opts.listeners === true ? {} : opts.listeners) : null;
     this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
@@ -151,6 +156,7 @@ export class Analyzer {
     if (!this.first) {
       this.first = { packet: pt.index, sec: pt.sec, ns: pt.ns, frac: pt.frac, ups: pt.ups };
       this.timeline.setStart(this.first);
+      this.listeners?.setStart(pt.sec, pt.ns);
     }
     const l = this.last;
     if (!l) this.last = { packet: pt.index, sec: pt.sec, ns: pt.ns, frac: pt.frac, ups: pt.ups };
@@ -221,6 +227,7 @@ export class Analyzer {
     if (outcome !== 'other') {
       agg = this.aggs.target(f, 1 - facts.client);
       agg?.add(facts, f, outcome);
+      this.listeners?.add(facts, f, outcome);
     }
     const codes = this.codes;
     const nCodes = findingCodes(facts, outcome, this.config, codes);
@@ -340,6 +347,7 @@ export class Analyzer {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
     result.stories = told.stories;
+    if (this.listeners) result.servers = serversReport(this.listeners, result);
     this.findingsOf = findingsIndex(result.findings);
     result.flows = this.listedFlows(listed);
     this.finished = result;

@@ -67,6 +67,9 @@ export interface FlowFacts {
    * SYN-ACK → ACK, without the time lost to retransmissions (null where either is unknown).
    */
   answerTime: number | null;
+  /** The two parts of answerTime: SYN → its SYN-ACK (server), acknowledged SYN-ACK → ACK (client/path). */
+  serverTime: number | null;
+  clientTime: number | null;
   clientOptions: TcpOptionsSeen;
   serverOptions: TcpOptionsSeen;
   /** The capture ended before the waiting side's next retransmission was due (set by the analyzer). */
@@ -78,7 +81,7 @@ export interface FlowFacts {
 export function newFlowFacts(): FlowFacts {
   return {
     client: 0, complete: false, syn: 0, synRetx: 0, synAck: 0, synAckRetx: 0, synDup: 0, synAckDup: 0, reset: null, simultaneousOpen: false,
-    portReuse: false, rtt: null, answerTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false, forced: false,
+    portReuse: false, rtt: null, answerTime: null, serverTime: null, clientTime: null, clientOptions: NO_OPTIONS, serverOptions: NO_OPTIONS, cutOff: false, forced: false,
   };
 }
 
@@ -106,6 +109,8 @@ export function flowFacts(f: FlowState, out: FlowFacts): FlowFacts {
   const server = serverTime(f);
   const client = clientTime(f);
   out.answerTime = server !== null && client !== null ? server + client : null;
+  out.serverTime = server;
+  out.clientTime = client;
   out.cutOff = false;
   out.forced = false;
   out.clientOptions = optionsOfSide(f, c) ?? NO_OPTIONS;

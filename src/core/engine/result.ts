@@ -7,6 +7,7 @@
  * precision; RTTs are seconds as numbers; `packet` is the 1-based frame number as in
  * Wireshark; flow ids are 1-based, in order of each flow's first packet.
  */
+import type { ServersReport } from '../listeners/types';
 import type { CaptureProblem } from '../capture/types';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -201,6 +202,8 @@ export interface AnalysisResult {
   findings: Finding[];
   timeline: Timeline;
   stories: Story[];
+  /** Listener health, only when asked for (CLI --servers, the editor's Servers tab): docs/servers.md. */
+  servers?: ServersReport;
 }
 
 /**

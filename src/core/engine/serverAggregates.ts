@@ -12,6 +12,7 @@ import { FLOOD_ABSORBED } from './findings/registry';
 import type { FlowState } from './flowState';
 import type { FindingCode } from './result';
 import { MAX_TRACKED_SERVERS, TargetAgg, TargetBudgets } from './targets';
+import { serverKey } from './serverKey';
 
 export class ServerAggregates {
   readonly targets = new Map<number | string, TargetAgg>();
@@ -24,19 +25,15 @@ export class ServerAggregates {
   /** Per-flow findings waiting for the end (per target where a flood would absorb them). */
   readonly pending = new Map<TargetAgg | null, PendingBucket>();
   target(f: FlowState, serverSide: number): TargetAgg | null {
-    const a = f.s.addrs;
-    const at = f.addrOf(serverSide);
-    const port = serverSide === 0 ? f.port0 : f.port1;
-    const key: number | string = f.ipVersion === 4
-      ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
-      : `${formatAddress(a, 6, at)}|${port}`;
+    const key = serverKey(f, serverSide);
     let t = this.targets.get(key);
     if (!t) {
       if (this.targets.size >= MAX_TRACKED_SERVERS && (this.targetsFull || !this.pruneTargets())) {
         this.flowsNotAggregated++;
         return null;
       }
-      t = new TargetAgg(formatAddress(a, f.ipVersion, at), port, this.targetBudgets);
+      const port = serverSide === 0 ? f.port0 : f.port1;
+      t = new TargetAgg(formatAddress(f.s.addrs, f.ipVersion, f.addrOf(serverSide)), port, this.targetBudgets);
       this.targets.set(key, t);
     }
     return t;

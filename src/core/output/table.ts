@@ -4,6 +4,8 @@
  */
 import type { AnalysisResult, Finding, Flow, Severity } from '../engine/result';
 import { printableLines } from './printable';
+import { serversSection } from './serversTable';
+import { columns, endpoint, n, seconds } from './cells';
 
 export interface TableOptions {
   /** Flows listed at most (the rest are counted). */
@@ -49,33 +51,6 @@ export function problemOrder(result: AnalysisResult): Flow[] {
   });
   key.sort((a, b) => b.own - a.own || b.shared - a.shared || a.flow.id - b.flow.id);
   return key.map((k) => k.flow);
-}
-
-function seconds(s: number | null): string {
-  if (s === null) return '-';
-  const a = Math.abs(s);
-  if (a >= 10) return `${s.toFixed(1)}s`;
-  if (a >= 1) return `${s.toFixed(2)}s`;
-  if (a >= 0.001) return `${(s * 1000).toFixed(1)}ms`;
-  return `${(s * 1e6).toFixed(0)}µs`;
-}
-
-function n(v: number): string {
-  return v.toLocaleString('en-US');
-}
-
-function pad(s: string, w: number): string {
-  return s.length >= w ? s : s + ' '.repeat(w - s.length);
-}
-
-function endpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-function columns(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ').trimEnd());
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARN', info: 'INFO' };
@@ -142,6 +117,8 @@ export function formatTable(result: AnalysisResult, opts: TableOptions = {}): st
     ])));
   }
   out.push('');
+
+  if (result.servers) out.push(...serversSection(result.servers), '');
 
   const limit = opts.maxFlows ?? 50;
   const shown = problemOrder(result).slice(0, limit);

@@ -133,3 +133,21 @@ test('a read error on the host side ends the analysis instead of hanging it', as
   if (m.type === 'failed') assert.match(m.message, /connection to the remote lost/);
   await r.stop();
 });
+
+test('Servers tab and Compare with Baseline: listener rows from the worker, the diff names the slowed listener; the JSON export stays the CLI default', async () => {
+  const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'listeners');
+  const path = join(fixtures, 'delay.pcap.gz');
+  const run = start();
+  run.post({ type: 'analyze', source: { kind: 'file', path }, displayPath: path, config: {}, timeDisplay: 'relative' });
+  const done = await run.done;
+  assert.equal(done.type, 'done');
+  const servers = await run.channel.request('servers', {});
+  assert.ok(servers);
+  assert.deepEqual(servers.listeners.map((l) => `${l.server.ip}:${l.server.port}`).sort(), ['198.51.100.10:443', '198.51.100.10:80', '198.51.100.11:443', '198.51.100.12:5432']);
+  const { report, table } = await run.channel.request('compareWithBaseline', { path: join(fixtures, 'baseline.pcap.gz') });
+  assert.deepEqual(report.listeners.map((l) => `${l.server.ip}:${l.server.port}`), ['198.51.100.11:443']);
+  assert.match(table, /198\.51\.100\.11:443/);
+  const json = JSON.parse(await run.channel.request('exportFindings', { format: 'json' })) as Record<string, unknown>;
+  assert.equal('servers' in json, false, 'the findings export is the CLI JSON without --servers');
+  await run.stop();
+});
