@@ -136,7 +136,7 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
     let failed = outcomes.some((x) => x.writeFailed);
     if (!parquet) {
       const emit = (write: (s: string) => void): void => emitReport(o, files, targets, combined, write);
-      if (o.output) failed = !writeToFile(o.output, emit as (w: (s: string | Uint8Array) => void) => void, false) || failed;
+      if (o.output) failed = !writeToFile(o.output, emit, false) || failed;
       else emit((s) => process.stdout.write(s));
     }
     if (failed) return 2;

@@ -26,6 +26,16 @@ export function heapMbFor(o: Options): number {
 }
 
 /**
+ * Young generation per semi-space, MB. 4 keeps RSS near the live set while the capture is read;
+ * a Parquet export builds and drops its row groups' cells by the million, and with 4 MB most of
+ * them were promoted and collected again: 32 MB took a quarter off its CPU time (8.2-8.5 → 6.4 s
+ * on a 2·10^5-flow flood, two alternating pairs at load ~18) for 25-90 MB more RSS.
+ */
+export function semiSpaceMbFor(o: Options): number {
+  return o.format === 'parquet' ? 32 : 4;
+}
+
+/**
  * The parsed options travel to the child in this variable: the child must not read the
  * command line again, since `--config /dev/stdin` or `--config <(…)` can be read only once.
  */
@@ -66,7 +76,7 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
       process.on(sig, h);
       return [sig, h] as const;
     });
-    child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, '--max-semi-space-size=4', ...process.execArgv, script, ...argv], {
+    child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, `--max-semi-space-size=${semiSpaceMbFor(o)}`, ...process.execArgv, script, ...argv], {
       stdio: 'inherit',
       env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o) },
     });

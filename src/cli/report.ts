@@ -148,20 +148,21 @@ export async function analyzeOne(job: Job): Promise<Outcome> {
     process.stderr.write(`synscope: the CSV lists ${result.flows.length.toLocaleString('en-US')} of ${result.summary.flows.toLocaleString('en-US')} flows (raise --max-flows to list more)\n`);
   }
   let rows: number | undefined;
-  // JSON is streamed piece by piece: the JSON of a large result never exists as one string.
-  const emit = job.format === 'json'
-    ? (write: (s: string) => void) => writeJson(result, write)
-    : parquet
-      ? (write: (b: Uint8Array) => void) => { rows = writeFlowsParquet(result, analyzer.flowList(), write, { version: version() }).rows; }
-      : (write: (s: string) => void) => write(render(result, job));
+  // JSON is streamed piece by piece: the JSON of a large result never exists as one string;
+  // Parquet goes out row group by row group.
+  const emit = (write: (chunk: string | Uint8Array) => void): void => {
+    if (job.format === 'json') writeJson(result, write);
+    else if (parquet) rows = writeFlowsParquet(result, analyzer.flowList(), write, { version: version() }).rows;
+    else write(render(result, job));
+  };
   const damaged = result.capture.problems.some((p) => p.kind !== 'undecoded');
   const outcome: Outcome = {
     status: damaged ? 'damaged' : 'ok', capture: result.capture, summary: result.summary, severities: severities(result),
   };
   if (job.output) {
-    if (!writeToFile(job.output, emit as (w: (s: string | Uint8Array) => void) => void, parquet)) return { ...outcome, writeFailed: true };
+    if (!writeToFile(job.output, emit, parquet)) return { ...outcome, writeFailed: true };
   } else {
-    (emit as (w: (s: string) => void) => void)((s) => process.stdout.write(s));
+    emit((s) => process.stdout.write(s));
   }
   return { ...outcome, rows };
 }
