@@ -29,7 +29,7 @@ import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { clockNs, Glance } from './glance';
 import { V6List } from './v6List';
-import { AnsweredPoints, handshakeTimes } from './answered';
+import { AnsweredPoints, handshakeSpan, handshakeTimes } from './answered';
 
 export class FlowStore {
   /** `sets`: the analysis's shared option sets (a store of its own when used alone). */
@@ -104,7 +104,7 @@ export class FlowStore {
     r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
     r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
     const zeek = f.zeek;
-    r.set(C.shape, row, this.shapeOf(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
+    r.set(C.shape, row, this.internShape(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
     const firstPacket = f.pointPacket(P_FIRST);
     const firstSec = f.pointSec(P_FIRST);
     r.set(C.firstPacket, row, firstPacket);
@@ -126,7 +126,7 @@ export class FlowStore {
     r.set(C.synData, row, a[o + V_SYN_DATA + c]);
   }
 
-  private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
+  private internShape(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
     const a = f.s.a;
     const o = f.o;
     const ups0 = a[o + P_FIRST + POINT.ups];
@@ -238,6 +238,60 @@ export class FlowStore {
     const x = this.answered.of(row);
     return row < 0 ? undefined : { synDup: x?.synDup ?? 0, synAckDup: x?.synAckDup ?? 0, cutOff: (flags & CUT_OFF) !== 0, forced: (flags & FORCED) !== 0 };
   }
+
+  /** Row of flow `id` (-1: not stored); what StoredFields reads by. */
+  rowOfId(id: number): number {
+    return this.rowOf.get(id);
+  }
+
+  /** One column's value of a row. */
+  value(col: Column, row: number): number {
+    return this.rows.get(col, row);
+  }
+
+  /** The row's interned shape (state, history, options, VLANs, interfaces, resolutions). */
+  shapeOf(row: number): Shape {
+    return this.shapes.value(this.rows.get(C.shape, row));
+  }
+
+  hasSyn(row: number): boolean {
+    return (this.rows.get(C.flags, row) & HAS_SYN) !== 0;
+  }
+
+  isV6(row: number): boolean {
+    return (this.rows.get(C.flags, row) & V6) !== 0;
+  }
+
+  addressOf(row: number, side: 'client' | 'server'): string {
+    return this.address(row, C.addr[side], this.isV6(row));
+  }
+
+  /** The row's first and last packet's time points (the Flow's start and end). */
+  firstPoint(row: number, out: ReadPoint): ReadPoint {
+    out.packet = this.rows.get(C.firstPacket, row);
+    out.sec = this.rows.get(C.firstSec, row);
+    out.frac = this.rows.get(C.firstFrac, row);
+    out.ups = this.shapeOf(row).ups[0];
+    out.ns = fracToNs(out.frac, out.ups);
+    return out;
+  }
+  lastPoint(row: number, out: ReadPoint): ReadPoint {
+    return this.readPoint(row, LAST, this.shapeOf(row), this.rows.get(C.firstPacket, row), this.rows.get(C.firstSec, row), out);
+  }
+
+  /** One of the row's handshake times, as flow(id).handshake has it, without building the flow. */
+  handshakeSpan(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt'): number | null {
+    const flags = this.rows.get(C.flags, row);
+    const shape = this.shapeOf(row);
+    const firstPacket = this.rows.get(C.firstPacket, row);
+    const firstSec = this.rows.get(C.firstSec, row);
+    const [a, b, c] = this.scratch;
+    const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, a) : null;
+    const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, b) : null;
+    const ack = (flags & HAS_ACK) !== 0 ? this.readPoint(row, ACK, shape, firstPacket, firstSec, c) : null;
+    return handshakeSpan(which, this.answered.of(row), syn, synAck, ack);
+  }
+  private readonly scratch = [newReadPoint(), newReadPoint(), newReadPoint()] as const;
 
   /**
    * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
