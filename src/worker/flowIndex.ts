@@ -2,8 +2,9 @@
  * Sorting, filtering and paging of the full flow list for the flow table. Runs in the worker,
  * next to the flows, so a million flows never cross a thread boundary: the webview asks for
  * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
- * pages of the same view costs a slice, not a sort. The flows come from a FlowList: the
- * engine's store builds each when asked, so no list of Flow objects is kept.
+ * pages of the same view costs a slice, not a sort. The flows come from a FlowList: sorting
+ * and filtering read its fields (the engine's store: its columns), and only the rows of a page
+ * are built as Flows, so no list of Flow objects is kept or made.
  */
 import type { Finding, Flow, Severity } from '../core/engine/result';
 import { fieldsOf, type FlowFields, type NumericField } from '../core/store/flowFields';
