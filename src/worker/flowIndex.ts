@@ -2,14 +2,16 @@
  * Sorting, filtering and paging of the full flow list for the flow table. Runs in the worker,
  * next to the flows, so a million flows never cross a thread boundary: the webview asks for
  * one page at a time. The index of a query (sort + filter) is cached, so scrolling through
- * pages of the same view costs a slice, not a sort. The flows come from a FlowList: the
- * engine's store builds each when asked, so no list of Flow objects is kept.
+ * pages of the same view costs a slice, not a sort. The flows come from a FlowList: sorting
+ * and filtering read its fields (the engine's store: its columns), and only the rows of a page
+ * are built as Flows, so no list of Flow objects is kept or made.
  */
 import type { Finding, Flow, Severity } from '../core/engine/result';
+import { fieldsOf, type FlowFields, type NumericField } from '../core/store/flowFields';
 import { idAt, type FlowList } from '../core/store/flowList';
 import { type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
 import { parseFilter } from '../protocol/filterQuery';
-import { extraSortValue, flowRow } from './flowRow';
+import { flowRow } from './flowRow';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -31,11 +33,6 @@ function expandIpv6(ip: string): string {
   return [...h, ...new Array<string>(missing).fill('0'), ...t].map((g) => g.padStart(4, '0')).join(':');
 }
 
-/** Epoch-seconds decimal string → number (ms precision is plenty for ordering ties by id). */
-function timeValue(t: string): number {
-  return Number(t);
-}
-
 export class FlowIndex {
   private readonly findingsById = new Map<number, Finding>();
   private readonly rowCache = new Map<number, FlowRow>();
@@ -44,8 +41,12 @@ export class FlowIndex {
   private readonly views = new Map<string, Uint32Array>();
   private static readonly MAX_VIEWS = 4;
 
+  /** What sorting and filtering read: the store's columns, so no Flow is built for them. */
+  private readonly fields: FlowFields;
+
   constructor(private readonly flows: FlowList, findings: readonly Finding[]) {
     for (const f of findings) this.findingsById.set(f.id, f);
+    this.fields = fieldsOf(flows);
   }
 
   get size(): number {
@@ -121,24 +122,24 @@ export class FlowIndex {
     const maxS = filter.rttMaxMs == null ? null : filter.rttMaxMs / 1000;
     const from = filter.startFrom ?? null;
     const to = filter.startTo ?? null;
+    const fields = this.fields;
     const out = new Uint32Array(this.flows.length);
     let n = 0;
     for (let i = 0; i < this.flows.length; i++) {
       if (ids && !ids.has(idAt(this.flows, i))) continue;
-      const f = this.flows.at(i)!;
-      if (filter.state && f.state !== filter.state) continue;
+      if (filter.state && fields.state(i) !== filter.state) continue;
       if (from !== null || to !== null) {
-        const t = timeValue(f.start);
+        const t = fields.number(i, 'start');
         if ((from !== null && t < from) || (to !== null && t >= to)) continue;
       }
       if (minS !== null || maxS !== null) {
-        const rtt = f.handshake.rtt;
-        if (rtt === null) continue;
+        const rtt = fields.number(i, 'rtt');
+        if (rtt !== rtt) continue;
         if (minS !== null && rtt < minS) continue;
         if (maxS !== null && rtt > maxS) continue;
       }
-      if (filter.finding && !this.findingsOf(f).some((fd) => fd.code === filter.finding)) continue;
-      if (textTest && !textTest(f)) continue;
+      if (filter.finding && !fields.findings(i).some((id) => this.findingsById.get(id)?.code === filter.finding)) continue;
+      if (textTest && !textTest(fields.filterable(i))) continue;
       out[n++] = i;
     }
     return out.slice(0, n);
@@ -169,44 +170,30 @@ export class FlowIndex {
     let arr = this.numericKeys.get(key);
     if (arr) return arr;
     const n = this.flows.length;
+    const fields = this.fields;
     arr = new Float64Array(n);
-    const get = numericGetter(key, this);
-    if (get) {
-      for (let i = 0; i < n; i++) {
-        const v = get(this.flows.at(i)!);
-        arr[i] = v === null ? NaN : v;
-      }
-    } else if (key === 'client' || key === 'server') {
-      endpointKeys(this.flows, key, arr);
-    } else {
-      const str = key === 'state' ? (f: Flow) => f.state : (f: Flow) => f.history;
+    if (key === 'client' || key === 'server') endpointKeys(fields, n, key, arr);
+    else if (key === 'state' || key === 'history') {
       const values: string[] = [];
-      for (let i = 0; i < n; i++) values.push(str(this.flows.at(i)!));
+      for (let i = 0; i < n; i++) values.push(key === 'state' ? fields.state(i) : fields.history(i));
       rankKeys(values, arr);
+    } else if (key === 'findings') {
+      for (let i = 0; i < n; i++) arr[i] = this.findingWeight(fields.findings(i));
+    } else if (key !== 'id') {
+      for (let i = 0; i < n; i++) arr[i] = fields.number(i, key satisfies NumericField);
     }
     this.numericKeys.set(key, arr);
     return arr;
   }
 
   /** Number of findings, with the worst severity breaking ties (sort by "how bad"). */
-  findingWeight(f: Flow): number {
+  private findingWeight(ids: readonly number[]): number {
     let worst = 0;
-    for (const fd of this.findingsOf(f)) worst = Math.max(worst, SEVERITY_RANK[fd.severity]);
-    return worst * 1e6 + f.findings.length;
-  }
-}
-
-function numericGetter(key: SortKey, index: FlowIndex): ((f: Flow) => number | null) | null {
-  switch (key) {
-    case 'syn': return (f) => f.syn;
-    case 'synAck': return (f) => f.synAck;
-    case 'rtt': return (f) => f.handshake.rtt;
-    case 'serverRtt': return (f) => f.handshake.serverRtt;
-    case 'clientRtt': return (f) => f.handshake.clientRtt;
-    case 'start': return (f) => timeValue(f.start);
-    case 'findings': return (f) => index.findingWeight(f);
-    case 'state': case 'history': case 'client': case 'server': case 'id': return null;
-    default: return (f) => extraSortValue(key, f) ?? null;
+    for (const id of ids) {
+      const fd = this.findingsById.get(id);
+      if (fd) worst = Math.max(worst, SEVERITY_RANK[fd.severity]);
+    }
+    return worst * 1e6 + ids.length;
   }
 }
 
@@ -217,34 +204,25 @@ function rankKeys(values: string[], out: Float64Array): void {
   for (let i = 0; i < values.length; i++) out[i] = rank.get(values[i]!)!;
 }
 
-const IPV4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
-
 /**
  * Numeric address order: IPv4 as its 32-bit value × 65536 + port (exact below 2^53); IPv6
  * after all IPv4, ranked by the expanded address (few distinct IPv6 hosts in practice).
  */
-function endpointKeys(flows: FlowList, side: 'client' | 'server', out: Float64Array): void {
-  const v6: string[] = [];
+function endpointKeys(fields: FlowFields, n: number, side: 'client' | 'server', out: Float64Array): void {
   const v6At = new Map<number, { ip: string; port: number }>();
-  for (let i = 0; i < flows.length; i++) {
-    const ep = flows.at(i)![side];
-    const m = IPV4.exec(ep.ip);
-    if (m) out[i] = ((+m[1]! * 256 + +m[2]!) * 256 + +m[3]!) * 256 * 65536 + +m[4]! * 65536 + ep.port;
+  for (let i = 0; i < n; i++) {
+    const x = fields.endpointNumber(i, side);
+    if (x === x) out[i] = x;
     else {
       out[i] = -1;
-      v6.push(ep.ip);
-      v6At.set(i, ep);
+      v6At.set(i, fields.endpoint(i, side));
     }
   }
-  if (v6.length === 0) return;
-  const distinct = [...new Set(v6)].sort((a, b) => (endpointSortKey(a, 0) < endpointSortKey(b, 0) ? -1 : 1));
+  if (v6At.size === 0) return;
+  const distinct = [...new Set([...v6At.values()].map((ep) => ep.ip))].sort((a, b) => (endpointSortKey(a, 0) < endpointSortKey(b, 0) ? -1 : 1));
   const rank = new Map(distinct.map((ip, r) => [ip, r]));
   const base = 2 ** 48;
-  for (let i = 0; i < flows.length; i++) {
-    if (out[i] !== -1) continue;
-    const ep = v6At.get(i)!;
-    out[i] = base + rank.get(ep.ip)! * 65536 + ep.port;
-  }
+  for (const [i, ep] of v6At) out[i] = base + rank.get(ep.ip)! * 65536 + ep.port;
 }
 
 function normalizeFilter(f: FlowFilter): unknown[] {

@@ -1,9 +1,9 @@
 /**
- * A Flow as one table row, and the numbers the table sorts by. Separate from the index that
- * pages rows, so any flow store can build the same rows.
+ * A Flow as one table row. Separate from the index that pages rows, so any flow store can build
+ * the same rows (the numbers the table sorts by are core/store/flowFields.ts's).
  */
 import type { Finding, FindingCode, Flow, Severity } from '../core/engine/result';
-import { formatEndpoint, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { formatEndpoint, type FlowRow } from '../protocol/flowTable';
 import { secondsBetween } from '../render/format';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -46,21 +46,4 @@ export function flowRow(f: Flow, findings: readonly Finding[], previous?: Flow):
     vlan: f.vlan,
     interfaces: f.interfaces,
   };
-}
-
-/** Sort value of the columns added with the Conversations-style view; null = not measured (sorts last). */
-export function extraSortValue(key: SortKey, f: Flow): number | null | undefined {
-  switch (key) {
-    // Ordering needs no nanoseconds: a float difference is exact enough and a million times cheaper than BigInt.
-    case 'duration': return Number(f.end) - Number(f.start);
-    case 'packetsClient': return f.packets.client;
-    case 'packetsServer': return f.packets.server;
-    case 'bytesClient': return f.payloadBytes.client;
-    case 'bytesServer': return f.payloadBytes.server;
-    case 'mss': return f.options.client.mss;
-    case 'windowScale': return f.options.client.windowScale;
-    case 'vlan': return f.vlan.length > 0 ? f.vlan[0]! : null;
-    case 'interface': return f.interfaces.length > 0 ? f.interfaces[0]! : null;
-    default: return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 /** Builds the summary header's data from a finished result (pure; charts come in as a renderer). */
 import type { AnalysisResult, FindingCode, Severity } from '../core/engine/result';
+import { fieldsOf } from '../core/store/flowFields';
 import type { FlowList } from '../core/store/flowList';
 import type { Overview, StoryView } from '../protocol/messages';
 import { formatOffset } from '../render/barChart';
@@ -26,15 +27,19 @@ export function buildOverview(result: AnalysisResult, charts: ChartRenderer, ela
   const words = new Map<string, Set<string>>();
   const vlans = new Set<number>();
   const interfaces = new Set<number>();
+  // Read from the store's columns (fieldsOf): no Flow is built for a summary of every flow.
+  const x = fieldsOf(flows);
   for (let i = 0; i < flows.length; i++) {
-    const f = flows.at(i)!;
-    states[f.state] = (states[f.state] ?? 0) + 1;
-    let w = words.get(f.state);
-    if (!w) words.set(f.state, (w = new Set()));
-    w.add(stateWords(f.state, f.handshake.complete));
+    const f = x.filterable(i);
+    const state = f.state;
+    states[state] = (states[state] ?? 0) + 1;
+    let w = words.get(state);
+    if (!w) words.set(state, (w = new Set()));
+    w.add(stateWords(state, f.handshake.complete));
     for (const v of f.vlan) vlans.add(v);
-    for (const i of f.interfaces) interfaces.add(i);
-    if (f.handshake.rtt !== null) rtts.push(f.handshake.rtt * 1000);
+    for (const n of f.interfaces) interfaces.add(n);
+    const rtt = x.number(i, 'rtt');
+    if (rtt === rtt) rtts.push(rtt * 1000);
   }
   const byCode = new Map<FindingCode, { code: FindingCode; count: number; severity: Severity }>();
   for (const fd of result.findings) {

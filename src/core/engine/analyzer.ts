@@ -32,7 +32,7 @@ import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
-import type { AttemptSource } from '../store/attempt';
+import { readAttempt, type AttemptSource } from '../store/attempt';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
@@ -385,7 +385,7 @@ export class Analyzer {
 
   /** The store's handshake attempts for correlation (src/core/correlate); wire facts only with keepWireFacts. */
   attempts(): AttemptSource {
-    return { count: this.nextId - 1, read: (id, out) => this.store.attempt(id, out) };
+    return { count: this.nextId - 1, read: (id, out) => readAttempt(this.store, id, out) };
   }
 
   /** Every finished flow, in id order, built from the store one at a time (for stories). */

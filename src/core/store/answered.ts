@@ -83,14 +83,26 @@ export function handshakeTimes(x: Answered | undefined, syn: StoredPoint | null,
   const answer = x ? x.answer : synAck;
   const acked = x ? x.mruSynAck : synAck;
   return {
-    rtt: !syn ? null : ack ? span(mruSyn, ack) : x?.openRtt ?? null,
-    serverRtt: syn && synAck ? span(mruSyn, answer) : null,
-    clientRtt: synAck && ack ? span(acked, ack) : null,
-    connectTime: syn && ack ? span(syn, ack) : null,
+    rtt: handshakeSpan('rtt', x, syn, synAck, ack),
+    serverRtt: handshakeSpan('serverRtt', x, syn, synAck, ack),
+    clientRtt: handshakeSpan('clientRtt', x, syn, synAck, ack),
+    connectTime: handshakeSpan('connectTime', x, syn, synAck, ack),
     measuredSyn: syn ? refOf(mruSyn) : null,
     measuredSynAck: syn && synAck ? refOf(answer) : null,
     ackedSynAck: synAck && ack ? refOf(acked) : null,
   };
+}
+
+/** One of handshakeTimes' durations, without the packet references (the flow table sorts by these). */
+export function handshakeSpan(which: 'rtt' | 'serverRtt' | 'clientRtt' | 'connectTime', x: Answered | undefined,
+  syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null): number | null {
+  const mruSyn = x ? x.mruSyn : syn;
+  switch (which) {
+    case 'rtt': return !syn ? null : ack ? span(mruSyn, ack) : x?.openRtt ?? null;
+    case 'serverRtt': return syn && synAck ? span(mruSyn, x ? x.answer : synAck) : null;
+    case 'clientRtt': return synAck && ack ? span(x ? x.mruSynAck : synAck, ack) : null;
+    case 'connectTime': return syn && ack ? span(syn, ack) : null;
+  }
 }
 
 /** Seconds from `p` to `q` when both were seen and time did not run backwards (buildFlow's span). */

@@ -5,6 +5,8 @@
  */
 import type { TcpOptionsSeen } from '../engine/result';
 import { newWireRow, type WireRow } from './wireFacts';
+import type { FlowStore } from './flowStore';
+import { ACK, C, COMPLETE, HAS_ACK, HAS_SYN, HAS_SYNACK, LAST, newReadPoint, SYN, SYNACK, type Point } from './rowLayout';
 
 export interface Attempt {
   id: number;
@@ -42,4 +44,35 @@ export function newAttempt(): Attempt {
 export interface AttemptSource {
   count: number;
   read(id: number, out: Attempt): boolean;
+}
+
+/** Flow `id` of `store` as correlation reads it, into `out`; false when it is not stored. */
+export function readAttempt(store: FlowStore, id: number, out: Attempt): boolean {
+  const row = store.rowOfId(id);
+  if (row < 0) return false;
+  const flags = store.value(C.flags, row);
+  const p = newReadPoint();
+  const at = (pt: Point, has: boolean): number => (has ? seconds(store.pointOf(row, pt, p)) : NaN);
+  out.id = id;
+  out.clientIp = store.addressOf(row, 'client');
+  out.clientPort = store.value(C.port.client, row);
+  out.serverIp = store.addressOf(row, 'server');
+  out.serverPort = store.value(C.port.server, row);
+  out.syn = store.value(C.syn, row);
+  out.synAck = store.value(C.synAck, row);
+  out.complete = (flags & COMPLETE) !== 0;
+  const firstSec = store.value(C.firstSec, row);
+  out.first = seconds(store.firstPoint(row, p));
+  out.last = at(LAST, true);
+  out.synTime = at(SYN, (flags & HAS_SYN) !== 0);
+  out.synAckTime = at(SYNACK, (flags & HAS_SYNACK) !== 0);
+  out.ackTime = at(ACK, (flags & HAS_ACK) !== 0);
+  out.options = store.shapeOf(row).options;
+  out.hasWire = store.wireOf(row, out.wire);
+  out.rstTime = out.hasWire && out.wire.rstSide !== null ? firstSec + out.wire.rstSec + out.wire.rstNs / 1e9 : NaN;
+  return true;
+}
+
+function seconds(p: { sec: number; ns: number }): number {
+  return p.sec + p.ns / 1e9;
 }

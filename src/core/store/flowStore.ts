@@ -29,9 +29,9 @@ import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { clockNs, Glance } from './glance';
 import { V6List } from './v6List';
-import { AnsweredPoints, handshakeTimes } from './answered';
+import { AnsweredPoints, handshakeSpan, handshakeTimes } from './answered';
 import { WireFacts } from './wireFacts';
-import type { Attempt } from './attempt';
+import type { WireRow } from './wireFacts';
 
 export class FlowStore {
   /**
@@ -113,7 +113,7 @@ export class FlowStore {
     r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
     r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
     const zeek = f.zeek;
-    r.set(C.shape, row, this.shapeOf(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
+    r.set(C.shape, row, this.internShape(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
     const firstPacket = f.pointPacket(P_FIRST);
     const firstSec = f.pointSec(P_FIRST);
     r.set(C.firstPacket, row, firstPacket);
@@ -136,7 +136,7 @@ export class FlowStore {
     this.wire?.add(row, f, c);
   }
 
-  private shapeOf(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
+  private internShape(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
     const a = f.s.a;
     const o = f.o;
     const ups0 = a[o + P_FIRST + POINT.ups];
@@ -249,40 +249,71 @@ export class FlowStore {
     return row < 0 ? undefined : { synDup: x?.synDup ?? 0, synAckDup: x?.synAckDup ?? 0, cutOff: (flags & CUT_OFF) !== 0, forced: (flags & FORCED) !== 0 };
   }
 
-  /** Flow `id` as correlation reads it (attempt.ts), into `out`; false when it is not stored. */
-  attempt(id: number, out: Attempt): boolean {
-    const row = this.rowOf.get(id);
-    if (row < 0) return false;
-    const r = this.rows;
-    const flags = r.get(C.flags, row);
-    const v6 = (flags & V6) !== 0;
-    const shape = this.shapes.value(r.get(C.shape, row));
-    const firstPacket = r.get(C.firstPacket, row);
-    const firstSec = r.get(C.firstSec, row);
-    const p = this.scratchPoint;
-    const at = (pt: Point, has: boolean): number => (has ? seconds(this.readPoint(row, pt, shape, firstPacket, firstSec, p)) : NaN);
-    out.id = id;
-    out.clientIp = this.address(row, C.addr.client, v6);
-    out.clientPort = r.get(C.port.client, row);
-    out.serverIp = this.address(row, C.addr.server, v6);
-    out.serverPort = r.get(C.port.server, row);
-    out.syn = r.get(C.syn, row);
-    out.synAck = r.get(C.synAck, row);
-    out.complete = (flags & COMPLETE) !== 0;
-    p.sec = firstSec;
-    p.ns = fracToNs(r.get(C.firstFrac, row), shape.ups[0]);
-    out.first = seconds(p);
-    out.last = at(LAST, true);
-    out.synTime = at(SYN, (flags & HAS_SYN) !== 0);
-    out.synAckTime = at(SYNACK, (flags & HAS_SYNACK) !== 0);
-    out.ackTime = at(ACK, (flags & HAS_ACK) !== 0);
-    out.options = shape.options;
-    out.hasWire = this.wire !== null;
-    if (this.wire) this.wire.read(row, out.wire);
-    out.rstTime = out.hasWire && out.wire.rstSide !== null ? firstSec + out.wire.rstSec + out.wire.rstNs / 1e9 : NaN;
+
+  /** Row of flow `id` (-1: not stored); what StoredFields reads by. */
+  rowOfId(id: number): number {
+    return this.rowOf.get(id);
+  }
+
+  /** One column's value of a row. */
+  value(col: Column, row: number): number {
+    return this.rows.get(col, row);
+  }
+
+  /** The row's interned shape (state, history, options, VLANs, interfaces, resolutions). */
+  shapeOf(row: number): Shape {
+    return this.shapes.value(this.rows.get(C.shape, row));
+  }
+
+  hasSyn(row: number): boolean {
+    return (this.rows.get(C.flags, row) & HAS_SYN) !== 0;
+  }
+
+  isV6(row: number): boolean {
+    return (this.rows.get(C.flags, row) & V6) !== 0;
+  }
+
+  addressOf(row: number, side: 'client' | 'server'): string {
+    return this.address(row, C.addr[side], this.isV6(row));
+  }
+
+  /** The row's first and last packet's time points (the Flow's start and end). */
+  firstPoint(row: number, out: ReadPoint): ReadPoint {
+    out.packet = this.rows.get(C.firstPacket, row);
+    out.sec = this.rows.get(C.firstSec, row);
+    out.frac = this.rows.get(C.firstFrac, row);
+    out.ups = this.shapeOf(row).ups[0];
+    out.ns = fracToNs(out.frac, out.ups);
+    return out;
+  }
+  lastPoint(row: number, out: ReadPoint): ReadPoint {
+    return this.pointOf(row, LAST, out);
+  }
+  /** One of the row's time points (LAST, SYN, SYNACK, ACK of rowLayout). */
+  pointOf(row: number, p: Point, out: ReadPoint): ReadPoint {
+    return this.readPoint(row, p, this.shapeOf(row), this.rows.get(C.firstPacket, row), this.rows.get(C.firstSec, row), out);
+  }
+
+  /** The row's wire facts into `out` (attempt.ts); false when the analysis kept none. */
+  wireOf(row: number, out: WireRow): boolean {
+    if (!this.wire) return false;
+    this.wire.read(row, out);
     return true;
   }
-  private readonly scratchPoint = newReadPoint();
+
+  /** One of the row's handshake times, as flow(id).handshake has it, without building the flow. */
+  handshakeSpan(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt'): number | null {
+    const flags = this.rows.get(C.flags, row);
+    const shape = this.shapeOf(row);
+    const firstPacket = this.rows.get(C.firstPacket, row);
+    const firstSec = this.rows.get(C.firstSec, row);
+    const [a, b, c] = this.scratch;
+    const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, a) : null;
+    const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, b) : null;
+    const ack = (flags & HAS_ACK) !== 0 ? this.readPoint(row, ACK, shape, firstPacket, firstSec, c) : null;
+    return handshakeSpan(which, this.answered.of(row), syn, synAck, ack);
+  }
+  private readonly scratch = [newReadPoint(), newReadPoint(), newReadPoint()] as const;
 
   /**
    * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
@@ -350,10 +381,6 @@ export class FlowStore {
       findings,
     };
   }
-}
-
-function seconds(p: { sec: number; ns: number }): number {
-  return p.sec + p.ns / 1e9;
 }
 
 function v4(bytes: Uint8Array, at: number): number {

@@ -6,7 +6,9 @@
 import type { Flow } from '../engine/result';
 import type { FlowSource } from '../stories/context';
 import type { FlowList } from './flowList';
+import type { FlowFields } from './flowFields';
 import type { FlowStore } from './flowStore';
+import { StoredFields } from './storedFields';
 
 export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, number[]>): Flow[] {
   const out: Flow[] = [];
@@ -17,11 +19,13 @@ export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, 
   return out;
 }
 
-export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number } {
+/** Every flow by position; `fields` reads what the flow table sorts and filters by without building them. */
+export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number; fields: FlowFields } {
   return {
     length: n,
     at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
     idAt: (i) => i + 1,
+    fields: new StoredFields(store, findingsOf),
   };
 }
 

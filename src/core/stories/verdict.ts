@@ -9,8 +9,9 @@
  * (the editor passes the engine's store), not only the listed ones (synscope.maxFlows), as the
  * summary, findings and stories do.
  */
-import type { AnalysisResult, Flow, Severity } from '../engine/result';
-import type { FlowList } from '../store/flowList';
+import type { AnalysisResult, Severity } from '../engine/result';
+import { fieldsOf } from '../store/flowFields';
+import { idAt, type FlowList } from '../store/flowList';
 import { plural } from './format';
 import { formatDuration } from '../engine/describe';
 
@@ -105,35 +106,44 @@ function tally(r: AnalysisResult, flows: FlowList): Tally {
   const t: Tally = { attempts: 0, unanswered: 0, rtts: [], vlans: new Set(), fastOpen: 0, marked: new Map(), worstFlow: null };
   // The flow to show first: the one with the most severe finding (more findings break ties,
   // then the earlier flow); with no findings, the slowest handshake; else the first flow.
-  let best: Flow | null = null;
+  // Read from the store's columns (fieldsOf): the editor's store builds no Flow for this.
+  const x = fieldsOf(flows);
+  let best = -1;
   let bestKey = -1;
-  let slow: Flow | null = null;
-  let first: Flow | null = null;
+  let slow = -1;
+  let slowRtt = -Infinity;
   for (let i = 0; i < flows.length; i++) {
-    const f = flows.at(i)!;
-    first ??= f;
-    if (f.handshake.syn !== null) t.attempts++;
-    if (f.state === 'S0' && f.syn > 0) t.unanswered++;
-    if (f.handshake.complete && f.handshake.rtt !== null) t.rtts.push(f.handshake.rtt);
-    for (const v of f.vlan) t.vlans.add(v);
-    if (f.synData > 0 || f.options.client.fastOpen !== null) t.fastOpen++;
-    for (const code of codesOf.get(f.id) ?? []) {
+    const rtt = x.number(i, 'rtt');
+    const state = x.state(i);
+    if (x.hasSyn(i)) t.attempts++;
+    if (state === 'S0' && x.number(i, 'syn') > 0) t.unanswered++;
+    const view = x.filterable(i);
+    if (view.handshake.complete && rtt === rtt) t.rtts.push(rtt);
+    for (const v of view.vlan) t.vlans.add(v);
+    if (x.number(i, 'synData') > 0 || x.clientFastOpen(i)) t.fastOpen++;
+    const findings = x.findings(i);
+    for (const code of codesOf.get(idAt(flows, i)) ?? []) {
       let m = t.marked.get(code);
       if (!m) t.marked.set(code, (m = { flows: 0, synAckResent: 0, slowest: 0 }));
       m.flows++;
-      m.synAckResent += f.synAckRetransmissions;
-      m.slowest = Math.max(m.slowest, f.handshake.rtt ?? f.handshake.serverRtt ?? 0);
+      m.synAckResent += x.number(i, 'synAckRetransmissions');
+      const serverRtt = x.number(i, 'serverRtt');
+      m.slowest = Math.max(m.slowest, rtt === rtt ? rtt : serverRtt === serverRtt ? serverRtt : 0);
     }
     let w = 0;
-    for (const id of f.findings) w = Math.max(w, sev.get(id) ?? 0);
-    const key = w * 1000 + Math.min(f.findings.length, 999);
+    for (const id of findings) w = Math.max(w, sev.get(id) ?? 0);
+    const key = w * 1000 + Math.min(findings.length, 999);
     if (key > bestKey) {
-      best = f;
+      best = i;
       bestKey = key;
     }
-    if (f.handshake.rtt !== null && (slow === null || f.handshake.rtt > slow.handshake.rtt!)) slow = f;
+    if (rtt === rtt && (slow < 0 || rtt > slowRtt)) {
+      slow = i;
+      slowRtt = rtt;
+    }
   }
-  t.worstFlow = best && bestKey > 0 ? best.id : (slow ?? first)?.id ?? null;
+  const shown = best >= 0 && bestKey > 0 ? best : slow >= 0 ? slow : flows.length > 0 ? 0 : -1;
+  t.worstFlow = shown >= 0 ? idAt(flows, shown) : null;
   return t;
 }
 
