@@ -100,8 +100,19 @@ function bestSplit(s: BinnedSeries, lo: number, hi: number, params: ChangePointP
   if (best < 0) return null;
   const statistic = bestAbs / (s.sigma * Math.sqrt(W));
   const p = kolmogorovUpper(statistic);
-  const before = bestLeftSum / bestLeft;
-  const after = (sum - bestLeftSum) / (W - bestLeft);
+  // The levels either side, without the bin on each side of the boundary (one of them holds
+  // flows of both levels); with them when nothing else is left.
+  const level = (from: number, to: number, fallback: number): number => {
+    let w = 0;
+    let x = 0;
+    for (let i = Math.max(lo, from); i < Math.min(hi, to); i++) {
+      w += s.w[i];
+      x += s.w[i] > 0 ? s.w[i] * s.x[i] : 0;
+    }
+    return w > 0 ? x / w : fallback;
+  };
+  const before = level(lo, best - 1, bestLeftSum / bestLeft);
+  const after = level(best + 1, hi, (sum - bestLeftSum) / (W - bestLeft));
   if (p >= params.alpha || Math.abs(after - before) < params.minEffect) return null;
   if (params.keep && !params.keep(before, after)) return null;
   return { bin: best, before, after, statistic, p };

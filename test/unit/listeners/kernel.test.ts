@@ -81,4 +81,6 @@ test('kernel: the delay switched on mid-capture is a server-time change point wi
   const at = facts('delay-at').bridge!.delayFromEpoch;
   assert.ok(Math.abs(Number(all[0].time) - at) <= 1, `${all[0].time} vs ${at}`);
   assert.equal(result.servers!.listeners[0].server.port, 8081, 'listed first');
+  const injected = facts('delay-at').bridge!.delayMs / 1000;
+  assert.ok(Math.abs((all[0].after - all[0].before) / injected - 1) < 0.1, `${all[0].before} → ${all[0].after} vs +${injected}`);
 });

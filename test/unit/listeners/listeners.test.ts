@@ -94,7 +94,7 @@ test('the slowdown injected at 15.5 s: a server-time change point within 1 s of 
   assert.equal(cps.length, 1, JSON.stringify(top.changePoints));
   const at = Number(cps[0].time) - FACTS.baseSec;
   assert.ok(Math.abs(at - 15.5) <= 1, `change at ${at} s`);
-  assert.ok(cps[0].after - cps[0].before > 0.025, 'about 30 ms slower');
+  assert.ok(Math.abs((cps[0].after - cps[0].before) / 0.03 - 1) < 0.1, `30 ms slower within 10 %: ${cps[0].before} → ${cps[0].after}`);
   for (const l of rest) assert.deepEqual(l.changePoints, [], name(l));
 });
 
