@@ -159,17 +159,18 @@ export async function captureScenario(ctx, name, { exportCheck = false } = {}) {
       const same = result.findings.filter((f) => oneLine(f.message) === texts[i]);
       if (same.length === 1 && same[0].flows.length > 0) { pick = i; target = same[0]; }
     }
-    // Findings grouped into one entry ("4 flows to …") list each flow as a related line below
-    // it ("…findings[Ln 5, Col 1]: flow 7: Handshake … took …"); clicking one shows that flow.
+    // Findings grouped into one entry ("4 flows to …") list each finding as a related line below
+    // it, in the JSON's words ("…findings[Ln 5, Col 1]:Handshake … took …"); clicking one shows
+    // that finding's flow.
     let rowLocator = rows;
     let flowId = target?.flows[0];
     if (!target) {
       rowLocator = page.locator('.markers-panel .monaco-list-row[aria-level="3"]');
       const related = await rowLocator.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
       for (let i = related.length - 1; i >= 0 && pick < 0; i--) {
-        const m = /\bflow (\d+): (.+)$/.exec(oneLine(related[i]));
-        const f = m && result.findings.find((x) => x.flows.includes(Number(m[1])) && m[2].startsWith(oneLine(x.message).slice(0, 40)));
-        if (f) { pick = i; target = f; flowId = Number(m[1]); }
+        const text = oneLine(related[i]);
+        const same = result.findings.filter((x) => x.flows.length === 1 && text.endsWith(oneLine(x.message)));
+        if (same.length === 1) { pick = i; target = same[0]; flowId = same[0].flows[0]; }
       }
       assert.ok(target, `no Problems row names a single finding's flow; rows: ${JSON.stringify([...texts, ...related].slice(0, 6))}`);
     }

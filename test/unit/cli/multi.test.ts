@@ -2,7 +2,7 @@
 // analysed alone, in the order given, plus what they add up to; a damaged or unreadable capture
 // is named with its path and byte offset, the others are still reported, and exit 3 says so.
 // The expected per-capture values are each capture's own single-file report (the JSON contract).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -202,5 +202,17 @@ test('Ctrl+C during a multi-capture run: ends by SIGINT and leaves no temporary 
   }
   child.kill('SIGINT');
   assert.equal(await ended, 'SIGINT');
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('synscope-multi-')), []);
+});
+
+test('a reader that closes the pipe early (| head -1): ends quietly, no temporary reports left behind', () => {
+  const tmp = join(TMP, 'epipe-tmp');
+  mkdirSync(tmp, { recursive: true });
+  const inputs = Array.from({ length: 4 }, () => sample('syn-flood-cookies.pcap'));
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" analyze ${inputs.map((p) => `"${p}"`).join(' ')} --format json --max-flows 100000 | head -c 10 > /dev/null`], {
+    env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
   assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('synscope-multi-')), []);
 });
