@@ -96,8 +96,7 @@ export class Analyzer {
     this.config = resolveConfig(config);
     this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
-    // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
-    this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
+    this.slab = new Slab(FLOW_STRIDE);
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
     this.sweeper = new Sweeper(this.config, this.hashSeed, this.timeline, (f) => this.retire(f, true));
   }
@@ -249,7 +248,7 @@ export class Analyzer {
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
-    this.slab.release(f.o);
+    this.slab.release(f.record);
     this.spare.push(f);
   }
 
@@ -351,7 +350,7 @@ export class Analyzer {
    */
   private dropWorkingState(): void {
     this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
-    this.slab = new Slab(FLOW_STRIDE, 1, 1);
+    this.slab = new Slab(FLOW_STRIDE);
     this.spare.length = 0;
     this.sweeper.clear();
     this.aggs.clear();
