@@ -22,6 +22,7 @@ import { updateFlow } from './updateFlow';
 import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
 import { Slab } from './slab';
+import { Parking } from './parking';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
@@ -51,6 +52,8 @@ export class Analyzer {
   /** Keys the flow-table hashes (see newHashSeed). */
   private readonly hashSeed = newHashSeed();
   private slab: Slab;
+  /** Quiet half-open attempts without a slab record (parking.ts). */
+  private parking: Parking;
   private readonly seg: TcpSegment = newTcpSegment();
   /** Option sets and pairs of them, shared between this analysis's flows. */
   private readonly options = new OptionSets();
@@ -95,8 +98,9 @@ export class Analyzer {
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
     this.aggs = new ServerAggregates(this.config);
-    this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     this.slab = new Slab(FLOW_STRIDE);
+    this.parking = new Parking(this.slab);
+    this.table = new FlowTable(1024, this.config.vlanSeparatesFlows, (f) => this.wake(f));
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
     this.sweeper = new Sweeper(this.config, this.hashSeed, this.timeline, (f) => this.retire(f, true));
   }
@@ -183,11 +187,12 @@ export class Analyzer {
       f = (this.spare.pop() ?? new FlowState(this.slab, this.zeek)).open(this.nextId++, hash, seg, t);
       if (reuse || retired === REUSED_TUPLE) f.portReuse = true;
       this.table.insert(f);
+      this.parking.opened(f);
     }
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events, this.options);
-    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0);
+    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0, this.parking);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -196,7 +201,14 @@ export class Analyzer {
     }
   }
 
+  /** A packet came for a parked flow: it takes a slab record again, and may be parked again later. */
+  private wake(f: FlowState): void {
+    this.parking.unpark(f);
+    this.parking.opened(f);
+  }
+
   private retire(f: FlowState, early: boolean, atEnd = false): void {
+    if (f.parked >= 0) this.parking.unpark(f);
     this.sweeper.noteFinished(f, early);
     if (f.slot >= 0) this.table.remove(f);
     const facts = flowFacts(f, this.facts);
@@ -267,6 +279,7 @@ export class Analyzer {
     if (this.finished) return this.finished.flows.filter((f) => f.id >= fromId).slice(0, limit);
     const active = new Map<number, FlowState>();
     for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
+    for (const f of active.values()) if (f.parked >= 0 && f.id <= this.config.maxFlows) this.wake(f);
     const out: Flow[] = [];
     for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
       const done = id <= this.config.maxFlows ? this.store.flow(id) : undefined;
@@ -284,6 +297,7 @@ export class Analyzer {
     const done = this.events.kept(flowId);
     if (done) return done;
     for (const f of this.table.flows) {
+      if (f && f.id === flowId && f.parked >= 0) this.wake(f);
       if (f && f.id === flowId) return this.events.events(f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     return [];
@@ -349,8 +363,9 @@ export class Analyzer {
    * event log stay.
    */
   private dropWorkingState(): void {
-    this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
     this.slab = new Slab(FLOW_STRIDE);
+    this.parking = new Parking(this.slab);
+    this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
     this.spare.length = 0;
     this.sweeper.clear();
     this.aggs.clear();

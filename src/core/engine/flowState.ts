@@ -172,6 +172,8 @@ export class FlowState {
   s!: SlabChunk;
   /** This flow's record number in the analyzer's slab (to release it). */
   record = 0;
+  /** Its record in the analyzer's Parking while parked (no slab record then), else −1. */
+  parked = -1;
   /** VLAN ids of the first packet (outer first): part of the flow key when VLANs separate flows. */
   keyVlan: readonly number[] = NONE;
   /** Every VLAN id seen on the flow, in order of first appearance. */
@@ -227,13 +229,10 @@ export class FlowState {
     this.eventsHead = -1;
     this.eventsTail = -1;
     this.eventCount = 0;
-    const r = slab.alloc();
-    const s = slab.chunk(r);
-    const o = slab.offset(r);
-    this.record = r;
-    this.s = s;
-    this.o = o;
-    this.addrAt = slab.addrAt(r);
+    this.parked = -1;
+    this.take(slab);
+    const s = this.s;
+    const o = this.o;
     const a = s.a;
     a[o + F_IP_VERSION] = seg.ipVersion;
     const n = seg.ipVersion === 6 ? 16 : 4;
@@ -266,6 +265,15 @@ export class FlowState {
     a[o + F_LAST_PAYLOAD_SIDE] = -1;
     this.zeek.init(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
     return this;
+  }
+
+  /** Takes a zeroed slab record for this flow's numbers. */
+  take(slab: Slab): void {
+    const r = slab.alloc();
+    this.record = r;
+    this.s = slab.chunk(r);
+    this.o = slab.offset(r);
+    this.addrAt = slab.addrAt(r);
   }
 
   /** The Zeek state machine, bound to this flow. */
