@@ -61,6 +61,9 @@ export class Parking {
   private queueAt = 0;
   /** Flows parked now. */
   size = 0;
+  /** Misfits still to leave as they are before the next try at learning, and the next such wait. */
+  private skip = 0;
+  private backoff = 0;
 
   constructor(private readonly slab: Slab) {}
 
@@ -118,8 +121,18 @@ export class Parking {
     const o = f.o;
     let p = this.fits(a, o, this.last);
     if (p < 0) for (let i = 0; i < this.patterns.length && p < 0; i++) if (i !== this.last) p = this.fits(a, o, i);
+    if (p < 0 && this.skip > 0) {
+      this.skip--;
+      return;
+    }
     if (p < 0) p = this.learn(a, o);
-    if (p < 0) return;
+    if (p < 0) {
+      // Learning scans every pattern: after each fruitless try, skip twice as many misfits.
+      this.backoff = Math.min(this.backoff * 2 || 1, 1024);
+      this.skip = this.backoff;
+      return;
+    }
+    this.backoff = 0;
     this.last = p;
     const r = this.alloc();
     const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
