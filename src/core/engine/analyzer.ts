@@ -279,14 +279,16 @@ export class Analyzer {
     if (this.finished) return this.finished.flows.filter((f) => f.id >= fromId).slice(0, limit);
     const active = new Map<number, FlowState>();
     for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
-    for (const f of active.values()) if (f.parked >= 0 && f.id <= this.config.maxFlows) this.wake(f);
     const out: Flow[] = [];
     for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
       const done = id <= this.config.maxFlows ? this.store.flow(id) : undefined;
       if (done) out.push(done);
       else {
         const a = active.get(id);
-        if (a && id <= this.config.maxFlows) out.push(buildFlow(a, this.options));
+        if (a && id <= this.config.maxFlows) {
+          if (a.parked >= 0) this.wake(a); // only those built: waking all would undo parking
+          out.push(buildFlow(a, this.options));
+        }
       }
     }
     return out;

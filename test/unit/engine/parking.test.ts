@@ -27,6 +27,9 @@ test('attempts parked while quiet: a later retry, ACK or RST is counted on the s
   t.packet(2001, source(10), 20010, SERVER, 80, S, 1010, 0, 0, { mss: 1460 });
   t.packet(2002, source(20), 20020, SERVER, 80, A, 1021, 50021, 0);
   t.packet(2003, source(30), 20030, SERVER, 80, R, 1031, 0, 0);
+  // The editor's first rows while reading: the first flows, long since parked, as they stand.
+  const early = t.analyzer.flowsSnapshot(1, 3);
+  assert.deepEqual(early.map((f) => [f.client.port, f.packets.client, f.packets.server, f.history]), [[20000, 1, 1, 'Sh'], [20001, 1, 1, 'Sh'], [20002, 1, 1, 'Sh']]);
   const r = t.finish();
   assert.equal(r.summary.flows, N, 'no late packet opened a new flow');
   assert.equal(r.summary.syn, N + 1);
