@@ -9,6 +9,10 @@
 //     perf_hooks.monitorEventLoopDelay: what the extension host would feel.
 //
 //   node scripts/bench/workerPath.mjs <capture>     (after npm run build)
+//   node scripts/bench/workerPath.mjs <capture> --scroll
+//     then also pages through every row of the flow table in the default order, as scrolling
+//     the editor's table from top to bottom asks for them (`queryFlows`, 500 rows a page), and
+//     reports how long that took (scrollMs, rows). Run it under `/usr/bin/time -v` for the peak.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -17,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const file = process.argv[2];
+const scroll = process.argv.includes('--scroll');
 if (!file) {
   console.error('usage: workerPath.mjs <capture>');
   process.exit(2);
@@ -56,6 +61,32 @@ const out = await new Promise((resolve, reject) => {
   worker.postMessage({ type: 'analyze', source: { kind: 'file', path: file }, displayPath: file, config: { maxFlows }, timeDisplay: 'relative' });
 });
 h.disable();
+let scrolled = null;
+if (scroll) {
+  // The table's default query (DEFAULT_QUERY in src/protocol/flowTable.ts), page after page.
+  const query = { sort: { key: 'id', dir: 'asc' }, filter: {} };
+  const LIMIT = 500;
+  let requestId = 0;
+  const ask = (offset) => new Promise((resolve, reject) => {
+    const id = ++requestId;
+    const on = (m) => {
+      if (m.type !== 'response' || m.inReplyTo !== id) return;
+      worker.off('message', on);
+      if (m.error) reject(new Error(m.error));
+      else resolve(m.result);
+    };
+    worker.on('message', on);
+    worker.postMessage({ type: 'request', requestId: id, method: 'queryFlows', params: { query, offset, limit: LIMIT } });
+  });
+  const s0 = performance.now();
+  let rows = 0;
+  for (let offset = 0; ; offset += LIMIT) {
+    const page = await ask(offset);
+    rows += page.rows.length;
+    if (page.rows.length < LIMIT || offset + LIMIT >= page.total) break;
+  }
+  scrolled = { scrollMs: Math.round(performance.now() - s0), rows };
+}
 worker.removeAllListeners('exit');
 await worker.terminate();
 const ms = (ns) => Math.round(ns / 1e4) / 100;
@@ -71,4 +102,5 @@ process.stdout.write(`${JSON.stringify({
   loopDelayMeanMs: ms(h.mean),
   idleLoopDelayMaxMs: ms(idle.max),
   idleLoopDelayP99Ms: ms(idle.percentile(99)),
+  ...scrolled,
 })}\n`);

@@ -78,7 +78,7 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
     });
     child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, `--max-semi-space-size=${semiSpaceMbFor(o)}`, ...process.execArgv, script, ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o) },
+      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o), ...mallocEnv() },
     });
     if (forwarded) child.kill(forwarded);
     const done = (r: { code?: number; signal?: NodeJS.Signals } | undefined): void => {
@@ -95,6 +95,18 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
       done({ code: 2 });
     });
   });
+}
+
+/**
+ * glibc's malloc (mallopt(3)) raises its mmap threshold each time a large block is freed, up to
+ * 32 MB; after that, blocks of the engine's size (slab and store chunks, tables: 0.25-1 MB) come
+ * from its heap and stay there when freed. Then what `Analyzer.finish` frees before the stories
+ * (the reading's ~55 MB on the 1 GiB bench mix) was never given back, and the stories' heap came
+ * on top of it. A fixed threshold maps each such block on its own, so freeing it unmaps it.
+ * Other C libraries ignore the variable; a value the user set is kept.
+ */
+function mallocEnv(): Record<string, string> {
+  return process.env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: String(256 * 1024) } : {};
 }
 
 /** Ends this process as the child ended: a signal we forwarded is re-raised (shells then see 128+n). */

@@ -22,6 +22,7 @@ import { updateFlow } from './updateFlow';
 import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
 import { Slab } from './slab';
+import { Parking } from './parking';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
@@ -54,6 +55,8 @@ export class Analyzer {
   /** Keys the flow-table hashes (see newHashSeed). */
   private readonly hashSeed = newHashSeed();
   private slab: Slab;
+  /** Quiet half-open attempts without a slab record (parking.ts). */
+  private parking: Parking;
   private readonly seg: TcpSegment = newTcpSegment();
   /** Option sets and pairs of them, shared between this analysis's flows. */
   private readonly options = new OptionSets();
@@ -102,9 +105,9 @@ export class Analyzer {
     this.store = new FlowStore(this.options, this.config.keepWireFacts);
     this.listeners = opts?.listeners ? new ListenerCollector(opts.listeners === true ? {} : opts.listeners) : null;
     this.aggs = new ServerAggregates(this.config);
-    this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
-    // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
-    this.slab = new Slab(FLOW_STRIDE, 1024, this.config.maxActiveFlows + 1);
+    this.slab = new Slab(FLOW_STRIDE);
+    this.parking = new Parking(this.slab);
+    this.table = new FlowTable(1024, this.config.vlanSeparatesFlows, (f) => this.wake(f));
     this.timeline = new TimelineBuilder(this.config.timelineMinBinSeconds, this.config.timelineMaxBins);
     this.sweeper = new Sweeper(this.config, this.hashSeed, this.timeline, (f) => this.retire(f, true));
   }
@@ -192,11 +195,12 @@ export class Analyzer {
       f = (this.spare.pop() ?? new FlowState(this.slab, this.zeek)).open(this.nextId++, hash, seg, t);
       if (reuse || retired === REUSED_TUPLE) f.portReuse = true;
       this.table.insert(f);
+      this.parking.opened(f);
     }
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events, this.options);
-    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0);
+    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0, this.parking);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -205,7 +209,14 @@ export class Analyzer {
     }
   }
 
+  /** A packet came for a parked flow: it takes a slab record again, and may be parked again later. */
+  private wake(f: FlowState): void {
+    this.parking.unpark(f);
+    this.parking.opened(f);
+  }
+
   private retire(f: FlowState, early: boolean, atEnd = false): void {
+    if (f.parked >= 0) this.parking.unpark(f);
     this.sweeper.noteFinished(f, early);
     if (f.slot >= 0) this.table.remove(f);
     const facts = flowFacts(f, this.facts);
@@ -259,7 +270,7 @@ export class Analyzer {
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
-    this.slab.release(f.o);
+    this.slab.release(f.record);
     this.spare.push(f);
   }
 
@@ -284,7 +295,10 @@ export class Analyzer {
       if (done) out.push(done);
       else {
         const a = active.get(id);
-        if (a && id <= this.config.maxFlows) out.push(buildFlow(a, this.options));
+        if (a && id <= this.config.maxFlows) {
+          if (a.parked >= 0) this.wake(a); // only those built: waking all would undo parking
+          out.push(buildFlow(a, this.options));
+        }
       }
     }
     return out;
@@ -295,6 +309,7 @@ export class Analyzer {
     const done = this.events.kept(flowId);
     if (done) return done;
     for (const f of this.table.flows) {
+      if (f && f.id === flowId && f.parked >= 0) this.wake(f);
       if (f && f.id === flowId) return this.events.events(f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     return [];
@@ -361,8 +376,9 @@ export class Analyzer {
    * event log stay.
    */
   private dropWorkingState(): void {
+    this.slab = new Slab(FLOW_STRIDE);
+    this.parking = new Parking(this.slab);
     this.table = new FlowTable(16, this.config.vlanSeparatesFlows);
-    this.slab = new Slab(FLOW_STRIDE, 1, 1);
     this.spare.length = 0;
     this.sweeper.clear();
     this.aggs.clear();

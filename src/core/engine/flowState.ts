@@ -6,7 +6,7 @@
 import type { TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, formatPoint, POINT, writePoint } from './time';
-import { ADDR_BYTES, Slab } from './slab';
+import { ADDR_BYTES, type Slab, type SlabChunk } from './slab';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 import { PER_FLOW, PER_SIDE, slabOffsets, TIME_POINT } from './slabLayout';
 
@@ -178,6 +178,12 @@ export class FlowState {
   hash = 0;
   /** Byte offset of this flow's addresses in `s.addrs` (side 0 at +0, side 1 at +16). */
   addrAt = 0;
+  /** The slab chunk holding this flow's numbers (`s.a` from `o`) and addresses. */
+  s!: SlabChunk;
+  /** This flow's record number in the analyzer's slab (to release it). */
+  record = 0;
+  /** Its record in the analyzer's Parking while parked (no slab record then), else −1. */
+  parked = -1;
   /** VLAN ids of the first packet (outer first): part of the flow key when VLANs separate flows. */
   keyVlan: readonly number[] = NONE;
   /** Every VLAN id seen on the flow, in order of first appearance. */
@@ -203,14 +209,14 @@ export class FlowState {
   eventsTail = -1;
   eventCount = 0;
 
-  /** This flow's record in the analyzer's slab: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
+  /** This flow's offset in `s.a`: per-side counters (V_*), numbers (F_*), time points (P_*), then Zeek's. */
   o = 0;
 
   /**
    * `zeek`: the Zeek state machine of the analysis this flow belongs to, shared by its flows and
    * bound to one for each use (see ZeekConn); no state is shared between analyses.
    */
-  constructor(readonly s: Slab, private readonly zeekMachine: ZeekConn = new ZeekConn()) {}
+  constructor(private readonly slab: Slab, private readonly zeekMachine: ZeekConn = new ZeekConn()) {}
 
   /**
    * Starts this object on a new flow. The analyzer reuses the objects of finished flows: a
@@ -218,7 +224,7 @@ export class FlowState {
    * the ~25,000 active flows) to die in old space.
    */
   open(id: number, hash: number, seg: TcpSegment, t: PacketTime): this {
-    const s = this.s;
+    const slab = this.slab;
     this.id = id;
     this.hash = hash;
     this.keyVlan = NONE;
@@ -233,9 +239,10 @@ export class FlowState {
     this.eventsHead = -1;
     this.eventsTail = -1;
     this.eventCount = 0;
-    const o = s.alloc();
-    this.o = o;
-    this.addrAt = s.addrAt(o);
+    this.parked = -1;
+    this.take(slab);
+    const s = this.s;
+    const o = this.o;
     const a = s.a;
     a[o + F_IP_VERSION] = seg.ipVersion;
     const n = seg.ipVersion === 6 ? 16 : 4;
@@ -268,6 +275,15 @@ export class FlowState {
     a[o + F_LAST_PAYLOAD_SIDE] = -1;
     this.zeek.init(0, zeekFlipsAtStart(seg.flags, seg.srcPort, seg.dstPort));
     return this;
+  }
+
+  /** Takes a zeroed slab record for this flow's numbers. */
+  take(slab: Slab): void {
+    const r = slab.alloc();
+    this.record = r;
+    this.s = slab.chunk(r);
+    this.o = slab.offset(r);
+    this.addrAt = slab.addrAt(r);
   }
 
   /** The Zeek state machine, bound to this flow. */

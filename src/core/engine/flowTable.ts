@@ -104,7 +104,8 @@ export class FlowTable {
   readonly flows: (FlowState | null)[] = [];
   private free: number[] = [];
 
-  constructor(initialCapacity: number, private readonly useVlan: boolean) {
+  /** `wake`: gives a parked flow (parking.ts) its numbers back before it is compared. */
+  constructor(initialCapacity: number, private readonly useVlan: boolean, private readonly wake: (f: FlowState) => void = () => {}) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.cells = new Int32Array(cap * 2);
@@ -116,12 +117,17 @@ export class FlowTable {
     let i = hash & this.mask;
     for (let probe = 1; ; probe++) {
       const v = cells[2 * i];
-      if (v === EMPTY || (v > 0 && cells[2 * i + 1] === hash && flowMatches(this.flows[v - 1]!, seg, this.useVlan))) {
+      if (v === EMPTY || (v > 0 && cells[2 * i + 1] === hash && this.matches(this.flows[v - 1]!, seg))) {
         if (probe > this.maxProbe) this.maxProbe = probe;
         return v === EMPTY ? null : this.flows[v - 1];
       }
       i = (i + 1) & this.mask;
     }
+  }
+
+  private matches(f: FlowState, seg: TcpSegment): boolean {
+    if (f.parked >= 0) this.wake(f);
+    return flowMatches(f, seg, this.useVlan);
   }
 
   /** Insert a flow (the caller has checked none matches, or is replacing one it removed). */

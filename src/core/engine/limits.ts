@@ -28,13 +28,13 @@ export function isnKey(hash2: number, isn: number): number {
 }
 
 /** Nanoseconds a handshake attempt must have been quiet before it may be finished. */
-export function retryHorizonNs(f: FlowState): number {
+export function retryHorizonNs(f: FlowState, answered: boolean): number {
   let last = 0;
   for (const list of [f.synIntervals, f.synAckIntervals]) {
     if (!list) continue;
     for (const side of list) if (side.length > 0 && side[side.length - 1] > last) last = side[side.length - 1];
   }
-  return f.firstSynAckSide >= 0
+  return answered
     ? (Math.max(2 * last, FIRST_RETRY_ANSWERED_SECONDS) + SLACK_ANSWERED_SECONDS) * 1e9
     : (Math.max(2 * last, FIRST_RETRY_UNANSWERED_SECONDS) + SLACK_UNANSWERED_SECONDS) * 1e9;
 }

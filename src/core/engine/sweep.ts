@@ -8,7 +8,8 @@
  */
 import type { AnalysisConfig } from './config';
 import { TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
-import { V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowState, type PacketTime } from './flowState';
+import { F_FIRST_SYNACK_SIDE, F_LAST_NS, F_LAST_SEC, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowState, type PacketTime } from './flowState';
+import type { Parking } from './parking';
 import { tupleHash2, type FlowTable } from './flowTable';
 import { isnKey, LiveLimit, retryHorizonNs } from './limits';
 import { PairSet } from './pairSet';
@@ -23,8 +24,13 @@ export const LATE_PACKET = 1;
 export const REUSED_TUPLE = 2;
 
 /** Nanoseconds from the capture's first second to the flow's last packet: exact below 2^53 ns (about 104 days). */
-function ageNs(f: FlowState, base: number): number {
-  return (f.lastSec - base) * 1e9 + f.lastNs;
+function ageNs(f: FlowState, base: number, parking: Parking): number {
+  return f.parked < 0 ? (f.lastSec - base) * 1e9 + f.lastNs : (parking.get(f, F_LAST_SEC) - base) * 1e9 + parking.get(f, F_LAST_NS);
+}
+
+/** Whether a live flow has gone beyond its handshake (a parked one has not: parking.ts). */
+function established(f: FlowState): boolean {
+  return f.parked < 0 && (f.hasAck || f.s.a[f.o + V_DATA_SEEN] !== 0 || f.s.a[f.o + V_DATA_SEEN + 1] !== 0);
 }
 
 export class Sweeper {
@@ -120,9 +126,9 @@ export class Sweeper {
    * handshake attempts quiet past any retransmission still to come (retryHorizonNs). A live
    * flow is finished early only above `maxLiveFlows`, and the result then says so
    * (capture-limits): a SYN from the current microsecond must not become a finding.
-   * `base`: the capture's first second.
+   * `base`: the capture's first second. Parked flows are read from `parking` where they are.
    */
-  sweep(table: FlowTable, t: PacketTime, base: number): void {
+  sweep(table: FlowTable, t: PacketTime, base: number, parking: Parking): void {
     // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
     this.retired ??= new PairSet(1 << 16, 1 << 21);
     const flows = table.flows;
@@ -137,15 +143,18 @@ export class Sweeper {
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
+      // A parked flow is a quiet attempt: not closed, no ACK, no data (parking.ts).
+      const parked = f.parked >= 0;
       const a = f.s.a;
       const o = f.o;
-      const closed = a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]);
-      if (closed || t.sec - f.lastSec > idle) {
+      const closed = !parked && (a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]));
+      if (closed || t.sec - (parked ? parking.get(f, F_LAST_SEC) : f.lastSec) > idle) {
         this.finish(f);
         left--;
-      } else if (!(f.hasAck || a[o + V_DATA_SEEN] || a[o + V_DATA_SEEN + 1]) && now - ageNs(f, base) > retryHorizonNs(f)) {
+      } else if (!established(f) &&
+        now - ageNs(f, base, parking) > retryHorizonNs(f, (parked ? parking.get(f, F_FIRST_SYNACK_SIDE) : f.firstSynAckSide) >= 0)) {
         picked[dead] = i;
-        ages[dead++] = ageNs(f, base);
+        ages[dead++] = ageNs(f, base, parking);
       }
     }
     // Finished oldest first: the order findings and flood flow lists are filled in.
@@ -160,9 +169,9 @@ export class Sweeper {
       let m = 0;
       for (let i = 0; i < flows.length; i++) {
         const f = flows[i];
-        if (f === null || f.hasAck || f.s.a[f.o + V_DATA_SEEN] || f.s.a[f.o + V_DATA_SEEN + 1]) continue;
+        if (f === null || established(f)) continue;
         picked[m] = i;
-        ages[m++] = ageNs(f, base);
+        ages[m++] = ageNs(f, base, parking);
       }
       this.forced = true;
       this.limits.hit(t.index, formatPoint(t));
@@ -173,7 +182,7 @@ export class Sweeper {
           const f = flows[i];
           if (f === null) continue;
           picked[m] = i;
-          ages[m++] = ageNs(f, base);
+          ages[m++] = ageNs(f, base, parking);
         }
         left -= this.finishOldest(flows, left - target, m);
       }

@@ -7,7 +7,7 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { ConnState } from './result';
-import type { Slab } from './slab';
+import type { SlabChunk } from './slab';
 import { PER_FLOW, PER_SIDE, slabOffsets } from './slabLayout';
 
 export const enum ZState {
@@ -107,7 +107,7 @@ function seqDelta(a: number, b: number): number {
 
 /** What a flow lends the Zeek state machine: its slab record and its history string. */
 export interface ZeekHost {
-  readonly s: Slab;
+  readonly s: SlabChunk;
   /** Offset of the ZEEK_SLOTS Zeek slots in `s.a`. */
   readonly zo: number;
   history: string;
@@ -120,7 +120,7 @@ export interface ZeekHost {
  */
 export class ZeekConn {
   private f!: ZeekHost;
-  private s!: Slab;
+  private s!: SlabChunk;
   private o = 0;
 
   bind(f: ZeekHost): this {

@@ -64,7 +64,7 @@ export class ListenerCollector {
     if (!l) {
       if (this.listeners.size >= MAX_LISTENERS) return null;
       const port = serverSide === 0 ? f.port0 : f.port1;
-      l = new ListenerAgg(formatAddress(f.s.addrs, f.ipVersion, f.addrAt + serverSide * 16), port, this.grid);
+      l = new ListenerAgg(formatAddress(f.s.addrs, f.ipVersion, f.addrOf(serverSide)), port, this.grid);
       this.listeners.set(key, l);
     }
     return l;

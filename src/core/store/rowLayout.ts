@@ -8,7 +8,9 @@ import { defineLayout, perFlow, perSide, rowBytes, type Column } from './columns
 /**
  * A time point other than the first is stored relative to the flow's first packet: packets and
  * whole seconds since then (a handshake's points are a few packets and seconds apart), its
- * fraction as recorded, and its resolution's index.
+ * fraction as recorded, and its resolution's index. The first packet's number fits 32 bits in
+ * captures of fewer than 4 billion packets; larger values, like any value too wide for its
+ * column, are kept exactly in the side map (columns.ts).
  */
 export const LAYOUT = defineLayout({
   /** IPv4 address, or for IPv6 the index of the address in the store's IPv6 list. */
@@ -17,19 +19,19 @@ export const LAYOUT = defineLayout({
   flags: perFlow('u16'),
   /** Interned Shape: what flows of a capture mostly have in common. */
   shape: perFlow('u32'),
-  firstPacket: perFlow('f64'),
+  firstPacket: perFlow('u32'),
   firstSec: perFlow('u32'),
   firstFrac: perFlow('u32'),
   lastPacket: perFlow('u32'),
   lastSec: perFlow('u16'),
   lastFrac: perFlow('u32'),
-  synPacket: perFlow('u32'),
+  synPacket: perFlow('u16'),
   synSec: perFlow('u16'),
   synFrac: perFlow('u32'),
-  synAckPacket: perFlow('u32'),
+  synAckPacket: perFlow('u16'),
   synAckSec: perFlow('u16'),
   synAckFrac: perFlow('u32'),
-  ackPacket: perFlow('u32'),
+  ackPacket: perFlow('u16'),
   ackSec: perFlow('u16'),
   ackFrac: perFlow('u32'),
   packets: perSide('u16'),

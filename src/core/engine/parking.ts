@@ -1,0 +1,248 @@
+/**
+ * Quiet half-open attempts in a compact form. A SYN flood keeps up to `maxLiveFlows` attempts
+ * live until their retry horizon (limits.ts), each a full slab record (~1 KB) though it saw one
+ * SYN and perhaps its SYN-ACK: ports, two ISNs, two packets' numbers and times, and constants.
+ *
+ * A parked flow keeps its FlowState (so the flow table, the sweep's order and every per-flow
+ * list are untouched) but gives its slab record back; its numbers are kept as a pattern and a
+ * few values. A pattern says, per slab slot, either the constant every flow of the pattern has
+ * there or which of the flow's values it holds (slots that hold the same value share one).
+ * Patterns are learnt from the flows themselves: when a flow fits no pattern, the one it came
+ * nearest is widened (a slot that differed becomes a value; values that differed split), so a
+ * flood settles on one or two patterns after a few flows.
+ *
+ * Exact by construction: a flow is parked only if every slot of its record equals what the
+ * pattern and its values rebuild (same bits, -0 included), otherwise it stays as it was.
+ */
+import type { FlowState } from './flowState';
+import { FLOW_STRIDE, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
+import type { Slab } from './slab';
+
+/** Values a parked flow may have (a flood's attempt needs 11 to 13). */
+const MAX_VALUES = 16;
+/** Header of a parked record, in f64 slots: its pattern (u32 0) and both addresses (u32 2..9). */
+const HEAD = 5;
+const RECORD = HEAD + MAX_VALUES;
+const CHUNK_RECORDS = 4096;
+/** Patterns learnt at most: the kinds of quiet attempt a capture has are few. */
+const MAX_PATTERNS = 64;
+/**
+ * A flow is considered for parking once this many newer flows have opened: by then a flood's
+ * SYN-ACK has come (the bench's answers follow 25 µs later; 4096 flows are 8 ms at 500,000 SYN/s),
+ * and the records not yet parked stay a few MB.
+ */
+const LAG = 4096;
+
+interface Pattern {
+  /** Per slot: the constant (for slots with no value). */
+  readonly row: Float64Array;
+  /** Per slot: the value it holds, or −1 for the constant. */
+  readonly index: Int8Array;
+  /** Per value: the first slot holding it. */
+  readonly leader: Int16Array;
+}
+
+/** Same number, same bits: 0 and −0 differ (every value here is a number read from the slab). */
+function same(x: number, y: number): boolean {
+  return x === y && (x !== 0 || 1 / x === 1 / y);
+}
+
+export class Parking {
+  private readonly patterns: Pattern[] = [];
+  /** The pattern the last parked flow used, tried first. */
+  private last = 0;
+  private readonly chunks: Float64Array[] = [];
+  private readonly words: Uint32Array[] = [];
+  private readonly free: number[] = [];
+  private next = 0;
+  /** Flows in the order they opened, with their ids (a FlowState is reused for later flows). */
+  private readonly queue: (FlowState | null)[] = new Array<FlowState | null>(LAG).fill(null);
+  private readonly queueIds = new Float64Array(LAG);
+  private queueAt = 0;
+  /** Flows parked now. */
+  size = 0;
+  /** Misfits still to leave as they are before the next try at learning, and the next such wait. */
+  private skip = 0;
+  private backoff = 0;
+
+  constructor(private readonly slab: Slab) {}
+
+  /** A flow opened (or woke up): the flow opened LAG flows before it is parked if it can be. */
+  opened(f: FlowState): void {
+    const i = this.queueAt;
+    const old = this.queue[i];
+    if (old !== null && old !== f && old.id === this.queueIds[i] && old.slot >= 0 && old.parked < 0 && quiet(old)) this.park(old);
+    this.queue[i] = f;
+    this.queueIds[i] = f.id;
+    this.queueAt = i + 1 === LAG ? 0 : i + 1;
+  }
+
+  /** A parked flow's slot `slot`, without unparking it. */
+  get(f: FlowState, slot: number): number {
+    const r = f.parked;
+    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
+    const at = (r % CHUNK_RECORDS) * RECORD;
+    const p = this.patterns[this.words[Math.floor(r / CHUNK_RECORDS)][2 * at]];
+    const k = p.index[slot];
+    return k < 0 ? p.row[slot] : ch[at + HEAD + k];
+  }
+
+  /** Gives a parked flow a slab record again, with the numbers it had. */
+  unpark(f: FlowState): void {
+    const r = f.parked;
+    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
+    const w = this.words[Math.floor(r / CHUNK_RECORDS)];
+    const at = (r % CHUNK_RECORDS) * RECORD;
+    const p = this.patterns[w[2 * at]];
+    f.take(this.slab);
+    const a = f.s.a;
+    const o = f.o;
+    const { row, index } = p;
+    for (let i = 0; i < FLOW_STRIDE; i++) {
+      const k = index[i];
+      a[o + i] = k < 0 ? row[i] : ch[at + HEAD + k];
+    }
+    const addrs = f.s.addrs;
+    const b = f.addrAt;
+    for (let j = 0; j < 8; j++) {
+      const x = w[2 * at + 2 + j];
+      addrs[b + 4 * j] = x >>> 24;
+      addrs[b + 4 * j + 1] = (x >>> 16) & 255;
+      addrs[b + 4 * j + 2] = (x >>> 8) & 255;
+      addrs[b + 4 * j + 3] = x & 255;
+    }
+    f.parked = -1;
+    this.free.push(r);
+    this.size--;
+  }
+
+  private park(f: FlowState): void {
+    const a = f.s.a;
+    const o = f.o;
+    let p = this.fits(a, o, this.last);
+    if (p < 0) for (let i = 0; i < this.patterns.length && p < 0; i++) if (i !== this.last) p = this.fits(a, o, i);
+    if (p < 0 && this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    if (p < 0) p = this.learn(a, o);
+    if (p < 0) {
+      // Learning scans every pattern: after each fruitless try, skip twice as many misfits.
+      this.backoff = Math.min(this.backoff * 2 || 1, 1024);
+      this.skip = this.backoff;
+      return;
+    }
+    this.backoff = 0;
+    this.last = p;
+    const r = this.alloc();
+    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
+    const w = this.words[Math.floor(r / CHUNK_RECORDS)];
+    const at = (r % CHUNK_RECORDS) * RECORD;
+    const { leader } = this.patterns[p];
+    w[2 * at] = p;
+    const addrs = f.s.addrs;
+    const b = f.addrAt;
+    for (let j = 0; j < 8; j++) {
+      w[2 * at + 2 + j] = ((addrs[b + 4 * j] << 24) | (addrs[b + 4 * j + 1] << 16) | (addrs[b + 4 * j + 2] << 8) | addrs[b + 4 * j + 3]) >>> 0;
+    }
+    for (let k = 0; k < leader.length; k++) ch[at + HEAD + k] = a[o + leader[k]];
+    this.slab.release(f.record);
+    f.parked = r;
+    this.size++;
+  }
+
+  /** Pattern `p` if the record at `o` fits it, else −1. */
+  private fits(a: Float64Array, o: number, p: number): number {
+    const x = this.patterns[p];
+    if (x === undefined) return -1;
+    const { row, index, leader } = x;
+    for (let i = 0; i < FLOW_STRIDE; i++) {
+      const k = index[i];
+      if (!same(a[o + i], k < 0 ? row[i] : a[o + leader[k]])) return -1;
+    }
+    return p;
+  }
+
+  /**
+   * A new pattern for the record at `o`: the nearest pattern, or else the last record that fitted
+   * none, widened to fit it; −1 (and this record kept for the next try) when either needs more
+   * than MAX_VALUES values, or no more patterns may be made.
+   */
+  private learn(a: Float64Array, o: number): number {
+    if (this.patterns.length >= MAX_PATTERNS) return -1;
+    let best: Pattern | null = null;
+    let bestMiss = Infinity;
+    for (const x of this.patterns) {
+      let miss = 0;
+      for (let i = 0; i < FLOW_STRIDE; i++) if (x.index[i] < 0 && !same(a[o + i], x.row[i])) miss++;
+      if (miss < bestMiss) {
+        bestMiss = miss;
+        best = x;
+      }
+    }
+    const row = a.slice(o, o + FLOW_STRIDE);
+    let made = best !== null ? widen(best, row) : null;
+    if (made === null && this.misfit !== null) made = widen(constants(this.misfit), row);
+    if (made === null) {
+      this.misfit = row;
+      return -1;
+    }
+    this.patterns.push(made);
+    return this.fits(a, o, this.patterns.length - 1);
+  }
+  /** The last record that fitted no pattern: with the next such record it may make one. */
+  private misfit: Float64Array | null = null;
+
+  private alloc(): number {
+    const r = this.free.pop();
+    if (r !== undefined) return r;
+    const n = this.next++;
+    if (n % CHUNK_RECORDS === 0) {
+      const ch = new Float64Array(CHUNK_RECORDS * RECORD);
+      this.chunks.push(ch);
+      this.words.push(new Uint32Array(ch.buffer));
+    }
+    return n;
+  }
+}
+
+/** A pattern of one record: every slot a constant. */
+function constants(row: Float64Array): Pattern {
+  return { row, index: new Int8Array(FLOW_STRIDE).fill(-1), leader: new Int16Array(0) };
+}
+
+/**
+ * `x` widened to fit `row`: a slot that differed becomes a value, and slots share a value when
+ * they shared one (or a constant) before and agree in `row` too. Null past MAX_VALUES values.
+ */
+function widen(x: Pattern, row: Float64Array): Pattern | null {
+  const index = new Int8Array(FLOW_STRIDE).fill(-1);
+  const leader: number[] = [];
+  const groups = new Map<string, number>();
+  for (let i = 0; i < FLOW_STRIDE; i++) {
+    const was = x.index[i];
+    if (was < 0 && same(row[i], x.row[i])) continue;
+    const key = `${was < 0 ? `c${show(x.row[i])}` : was} ${show(row[i])}`;
+    let k = groups.get(key);
+    if (k === undefined) {
+      if (leader.length === MAX_VALUES) return null;
+      k = leader.length;
+      groups.set(key, k);
+      leader.push(i);
+    }
+    index[i] = k;
+  }
+  return { row, index, leader: Int16Array.from(leader) };
+}
+
+/** A number as a map key that tells −0 from 0. */
+function show(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** A quiet half-open attempt: no handshake ACK, no data, no FIN or RST either way. */
+function quiet(f: FlowState): boolean {
+  const a = f.s.a;
+  const o = f.o;
+  return !f.hasAck && !a[o + V_DATA_SEEN] && !a[o + V_DATA_SEEN + 1] && !a[o + V_RST] && !a[o + V_RST + 1] && !a[o + V_FIN] && !a[o + V_FIN + 1];
+}
