@@ -102,6 +102,22 @@ export class FlowTable {
     this.fetchPage(0);
   }
 
+  /**
+   * The same query over flows that changed (a followed capture): the pages on screen are
+   * fetched again and replace the old rows when they come; scroll and selection stay.
+   */
+  refresh(): void {
+    if (this.staticRows) return;
+    this.generation++;
+    this.inflight = new Set();
+    const win = visibleWindow(this.viewport.scrollTop, this.geometry());
+    const keep = new Set<number>();
+    for (let i = win.first; i < win.first + win.count; i += PAGE_SIZE) keep.add(Math.floor(i / PAGE_SIZE));
+    keep.add(Math.floor(Math.max(0, win.first + win.count - 1) / PAGE_SIZE));
+    for (const k of [...this.pages.keys()]) if (!keep.has(k)) this.pages.delete(k);
+    for (const k of keep) this.fetchPage(k, true);
+  }
+
   /** Selects a row by index in the current view and scrolls it into view. */
   selectIndex(index: number, activate: boolean): void {
     if (this.total === 0) return;
@@ -202,8 +218,8 @@ export class FlowTable {
     return this.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
   }
 
-  private fetchPage(page: number): void {
-    if (this.staticRows || this.pages.has(page) || this.inflight.has(page)) return;
+  private fetchPage(page: number, again = false): void {
+    if (this.staticRows || (this.pages.has(page) && !again) || this.inflight.has(page)) return;
     this.inflight.add(page);
     const gen = this.generation;
     this.source.getPage(this.query, page * PAGE_SIZE, PAGE_SIZE).then(

@@ -17,6 +17,7 @@ import { everyPacketEvents } from './everyPacket';
 import { exportFindings } from './exporters';
 import { FlowIndex } from './flowIndex';
 import { flowSummaryText } from './flowText';
+import { LiveSession } from './liveSession';
 import { buildOverview } from './overview';
 import { chartRenderer, diagramMermaid, diagramSvg } from './rendering';
 
@@ -78,8 +79,10 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
   }
 }
 let chunks: ChunkQueue | null = null;
+let live: LiveSession | null = null;
 
 async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<void> {
+  if (m.follow && m.source.kind !== 'chunks') return follow(m, m.source.path);
   const t0 = Date.now();
   const a = new Analyzer(m.config);
   analyzer = a;
@@ -116,7 +119,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   };
   report(true);
   let summary: ReadSummary;
-  if (m.source.kind === 'file') {
+  if (m.source.kind === 'file' || m.source.kind === 'folder') {
     summary = await readCaptureFile(m.source.path, onPacket, { onProgress });
   } else {
     chunks = new ChunkQueue();
@@ -126,7 +129,34 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   report(true);
   // No Flow objects in the result: the table pages through the store (every flow), and the
   // JSON export builds the listed ones when asked (exportJson).
-  const r = a.finish(summary, m.displayPath, 0);
+  finished(a, a.finish(summary, m.displayPath, 0), t0);
+}
+
+/**
+ * A capture still being written: `live` updates about once a second (the table pages through
+ * the flows so far), then, once following stops, the same `done` as for a finished file.
+ */
+async function follow(m: Extract<HostToWorker, { type: 'analyze' }>, path: string): Promise<void> {
+  const t0 = Date.now();
+  sourcePath = m.source.kind === 'file' ? path : null;
+  const session = new LiveSession(path, m.config, m.capturing === true, (u) => {
+    analyzer = session.analyzer;
+    result = u.result;
+    index = u.index;
+    const overview = buildOverview(u.result, chartRenderer, Date.now() - t0, u.flows);
+    post({ type: 'live', overview, findings: u.findings, flowEndpoints: u.flowEndpoints, live: u.live, provisional: u.provisional });
+  });
+  live = session;
+  analyzer = session.analyzer;
+  const { result: r, analyzer: a } = await session.done;
+  live = null;
+  // The follower finished the analysis as analyze does: the result lists no flows the editor
+  // needs (the table pages through the store), so it is used as is.
+  finished(a, r, t0);
+}
+
+function finished(a: Analyzer, r: AnalysisResult, t0: number): void {
+  analyzer = a;
   result = r;
   const all = a.flowList();
   index = new FlowIndex(all, r.findings);
@@ -216,6 +246,15 @@ port.on('message', (m: HostToWorker) => {
       break;
     case 'sourceError':
       chunks?.fail(m.message);
+      break;
+    case 'pause':
+      live?.pause();
+      break;
+    case 'resume':
+      live?.resume();
+      break;
+    case 'stopFollowing':
+      live?.stop();
       break;
     case 'request':
       void answerRequest(m as RequestMessage<WorkerRequests>, handlers, (r: ResponseMessage) => post(r));

@@ -1,0 +1,178 @@
+/**
+ * A followed capture in the worker: the engine's follower (src/core/live) reads the file or
+ * folder as it grows; this keeps what the editor shows of it — the findings by their live
+ * identity (one id per key, so an updated finding replaces itself instead of adding a line),
+ * the stories, the source's last change — and about once a second turns it into a `live`
+ * message and a fresh flow index the table pages through.
+ */
+import { followCapture, type FollowEvent, type Follower, type LiveFinding, type LiveStatus } from '../core/live';
+import type { Analyzer } from '../core/engine/analyzer';
+import type { CaptureProblem } from '../core/capture/types';
+import type { AnalysisResult, Finding, Flow, Story } from '../core/engine/result';
+import { formatEndpoint } from '../protocol/flowTable';
+import type { LiveInfo } from '../protocol/messages';
+import { FlowIndex } from './flowIndex';
+
+/**
+ * Flows the table holds while following (the newest ones; the counts, findings and stories
+ * cover all). Building them costs ~1 µs each per update, so this bounds an update's work.
+ */
+export const LIVE_TABLE_FLOWS = 50_000;
+/** Least time between two updates; longer when an update itself takes long (4× its cost). */
+const UPDATE_MS = 1000;
+
+export interface LiveUpdate {
+  index: FlowIndex;
+  findings: Finding[];
+  provisional: number[];
+  flowEndpoints: Record<number, string>;
+  live: LiveInfo;
+  /** What the summary header shows, built by the caller from `result`. */
+  result: AnalysisResult;
+  flows: Flow[];
+}
+
+export class LiveSession {
+  private readonly follower: Follower;
+  private readonly findings = new Map<string, { id: number; finding: LiveFinding }>();
+  private readonly stories = new Map<string, Story>();
+  private readonly problems: CaptureProblem[] = [];
+  private nextFindingId = 1;
+  private status: LiveStatus | null = null;
+  private notice: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastUpdate = 0;
+  private updateCost = 0;
+  private ended = false;
+
+  constructor(
+    path: string,
+    config: Record<string, unknown>,
+    private readonly capturing: boolean,
+    private readonly onUpdate: (u: LiveUpdate) => void,
+  ) {
+    this.follower = followCapture(path, { config, onEvent: (e) => this.onEvent(e) });
+  }
+
+  get analyzer(): Analyzer {
+    return this.follower.analyzer;
+  }
+
+  /** Resolves with the finished analysis once following stops (the same result analyze gives). */
+  get done(): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
+    return this.follower.done.finally(() => {
+      this.ended = true;
+      clearTimeout(this.timer);
+    });
+  }
+
+  pause(): void {
+    this.follower.pause();
+    this.schedule(0);
+  }
+
+  resume(): void {
+    this.follower.resume();
+    this.schedule(0);
+  }
+
+  /** Reads what is written, then finishes (`done`). */
+  stop(): void {
+    this.follower.stop();
+  }
+
+  private onEvent(e: FollowEvent): void {
+    switch (e.type) {
+      case 'finding': {
+        const f = e.finding;
+        if (e.change === 'withdrawn') this.findings.delete(f.key);
+        else this.findings.set(f.key, { id: this.findings.get(f.key)?.id ?? this.nextFindingId++, finding: f });
+        this.schedule(UPDATE_MS);
+        break;
+      }
+      case 'story':
+        this.stories.set(e.key, e.story);
+        break;
+      case 'source':
+        if (e.change !== 'caught-up') this.notice = e.message;
+        this.schedule(0);
+        break;
+      case 'problem':
+        this.problems.push(e.problem);
+        break;
+      case 'summary':
+        this.status = e.status;
+        this.schedule(UPDATE_MS);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** An update no sooner than `minGap` ms after the last one (0: as soon as possible). */
+  private schedule(minGap: number): void {
+    if (this.ended || this.timer !== undefined) return;
+    const gap = Math.max(minGap, minGap > 0 ? 4 * this.updateCost : 0);
+    const wait = Math.max(0, this.lastUpdate + gap - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.ended || !this.status) return;
+      const t0 = Date.now();
+      this.onUpdate(this.snapshot(this.status));
+      this.lastUpdate = Date.now();
+      this.updateCost = this.lastUpdate - t0;
+    }, wait);
+  }
+
+  private snapshot(status: LiveStatus): LiveUpdate {
+    const a = this.follower.analyzer;
+    const total = a.progress().flows;
+    const fromId = Math.max(1, total - LIVE_TABLE_FLOWS + 1);
+    const flows = a.flowsSnapshot(fromId, LIVE_TABLE_FLOWS);
+    const byFlow = new Map<number, number[]>();
+    const findings: Finding[] = [];
+    const provisional: number[] = [];
+    for (const { id, finding } of this.findings.values()) {
+      const { key: _key, provisional: p, settlesAt: _settles, ...rest } = finding;
+      // Said where the user reads it (Problems, the report, the diagram): it may still change.
+      findings.push({ ...rest, id, message: p ? `(provisional) ${rest.message}` : rest.message });
+      if (p) provisional.push(id);
+      for (const fl of finding.flows) {
+        let list = byFlow.get(fl);
+        if (!list) byFlow.set(fl, (list = []));
+        list.push(id);
+      }
+    }
+    findings.sort((x, y) => x.id - y.id);
+    // A flow's findings are the live ones (its own list is what the engine would say at the end).
+    for (const f of flows) f.findings = byFlow.get(f.id) ?? [];
+    const index = new FlowIndex(flows, findings);
+    const flowEndpoints: Record<number, string> = {};
+    for (const f of findings) {
+      const id = f.flows[0];
+      if (id === undefined || id in flowEndpoints) continue;
+      const flow = index.flow(id);
+      if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
+    }
+    const live: LiveInfo = {
+      packetsPerSecond: status.packetsPerSecond, lagBytes: status.lagBytes, lagSeconds: status.lagSeconds,
+      paused: status.paused, caughtUp: status.caughtUp, file: status.file, files: status.files,
+      notice: this.notice, capturing: this.capturing,
+    };
+    const first = (fromId === 1 ? flows[0] : a.flowsSnapshot(1, 1)[0])?.start ?? null;
+    const result: AnalysisResult = {
+      schema: 'synscope/1',
+      capture: {
+        path: status.file, format: 'pcap', compressed: false, linkTypes: [], packets: status.packets,
+        start: first, end: status.captureTime, problems: [...this.problems],
+      },
+      summary: status.summary,
+      flows: [],
+      findings,
+      timeline: this.follower.snapshot().timeline,
+      stories: [...this.stories.values()],
+    };
+    return { index, findings, provisional, flowEndpoints, live, result, flows };
+  }
+}
+
