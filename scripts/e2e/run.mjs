@@ -31,6 +31,7 @@ import { verdictScenario } from './scenarios/verdict.mjs';
 import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
 import { filterScenario } from './scenarios/filters.mjs';
 import { diagramActionsScenario } from './scenarios/diagramActions.mjs';
+import { liveCaptureScenario } from './scenarios/liveCapture.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -45,10 +46,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'live-capture', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'live-capture'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -111,6 +112,7 @@ try {
     if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
     if (ready && only.has('filters')) await filterScenario(ctx);
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
+    if (ready && only.has('live-capture')) await liveCaptureScenario(ctx);
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);
