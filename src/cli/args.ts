@@ -10,13 +10,19 @@ import { printable } from '../core/output/printable';
 
 export const FORMATS = ['table', 'json', 'csv', 'findings-csv', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
+/** `synscope follow` prints events: a table, or one JSON object per line (docs/follow-ndjson.md). */
+export const FOLLOW_FORMATS = ['table', 'ndjson'] as const;
+export type FollowFormat = (typeof FOLLOW_FORMATS)[number];
+const COMMANDS = ['analyze', 'follow'] as const;
 
 /** A mistake in how synscope was called: printed as one line, never as a stack trace. */
 export class UsageError extends Error {}
 
 export interface Options {
+  /** Absent means analyze (what the launcher's child options of older builds carry). */
+  command?: 'analyze' | 'follow';
   capture: string;
-  format: Format;
+  format: Format | FollowFormat;
   config: Partial<AnalysisConfig>;
   maxFlows?: number;
   failOn?: Severity;
@@ -173,17 +179,21 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   if (values.version) return 'version';
   const [command, capture, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: synscope analyze <capture>)');
-  if (command !== 'analyze') {
-    const hint = closest(command, ['analyze']) ? 'did you mean analyze?' : 'try: synscope analyze <capture>';
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    const guess = closest(command, COMMANDS);
+    const hint = guess ? `did you mean ${guess}?` : 'try: synscope analyze <capture>';
     throw new UsageError(`unknown command "${printable(command)}" (${hint})`);
   }
-  if (!capture) throw new UsageError('analyze: missing <capture> path');
+  const follow = command === 'follow';
+  if (!capture) throw new UsageError(follow ? 'follow: missing <capture file or folder> path' : 'analyze: missing <capture> path');
   if (rest.length) throw new UsageError(`unexpected argument "${printable(rest[0])}" (one capture per run)`);
   const format = values.format ?? 'table';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    const guess = closest(format, FORMATS);
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${guess ? ` (did you mean ${guess}?)` : ''}`);
+  const formats: readonly string[] = follow ? FOLLOW_FORMATS : FORMATS;
+  if (!formats.includes(format)) {
+    const guess = closest(format, formats);
+    throw new UsageError(`--format must be one of ${formats.join(', ')}${follow ? ' for follow' : ''}${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
+  if (follow && values.output !== undefined) throw new UsageError('follow writes its events to stdout (redirect it: > file)');
   let config: Partial<AnalysisConfig> = {};
   if (values.config !== undefined) {
     const text = readConfigText(values.config);
@@ -206,5 +216,5 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   }
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
-  return { capture, format: format as Format, config, maxFlows, failOn, output: values.output };
+  return { command: follow ? 'follow' : 'analyze', capture, format: format as Format, config, maxFlows, failOn, output: values.output };
 }

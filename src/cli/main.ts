@@ -15,6 +15,7 @@ import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
 import { parse, plainError, type Options } from './args';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
+import { follow } from './follow';
 
 export { parseDuration } from './args';
 
@@ -22,6 +23,9 @@ const HELP = `synscope — TCP handshake analysis of pcap/pcapng captures (gzip 
 
 Usage:
   synscope analyze <capture> [options]
+  synscope follow <capture file or folder> [--format table|ndjson] [--fail-on …] [analysis options]
+                            print findings as a capture being written grows; Ctrl+C prints
+                            the final report (the same as analyze of the file by then)
   synscope --help | --version
 
 Options:
@@ -127,6 +131,7 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
     process.stdout.write(`${version()}\n`);
     return 0;
   }
+  if (o.command === 'follow') return follow(o);
   const shownPath = printable(o.capture);
   const why = unreadable(o.capture);
   if (why) {
@@ -195,7 +200,8 @@ async function run(argv: string[]): Promise<void> {
     } catch {
       parsed = undefined; // main parses again and explains the mistake
     }
-    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed)) {
+    // follow keeps the default heap: it runs until stopped and its memory is bounded by design.
+    if (parsed && typeof parsed === 'object' && parsed.command !== 'follow' && wantsRelaunch(parsed)) {
       const r = await relaunch(__filename, argv, parsed);
       if (r) return endLike(r);
     }

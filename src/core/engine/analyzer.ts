@@ -5,17 +5,17 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET } from './flowState';
+import { P_FIRST, V_BASE_SEQ, V_BASE_SET } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories, type FlowSource } from '../stories/index';
-import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
+import { buildFlow, flowFacts, newFlowFacts, type FlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings } from './endFindings';
-import { findingCodes, flowFindings } from './flowFindings';
+import { findingCodes, stateFindings } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
 import { FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
 import { updateFlow } from './updateFlow';
@@ -25,7 +25,7 @@ import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
-import { outcomeOf } from './outcome';
+import { outcomeOf, type Outcome } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
@@ -36,6 +36,7 @@ import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
 import { Checkpoints } from '../store/checkpoints';
+import type { LiveView } from './liveView';
 
 export interface DecodeCounts {
   tcp: number;
@@ -238,19 +239,33 @@ export class Analyzer {
       }
       if (wanted) {
         const flow = buildFlow(f, this.options, agg?.endpoint);
-        const rst = f.firstRstSide >= 0;
-        const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
-        for (const c of flowFindings(flow, wanted, outcome, this.config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay)) {
+        for (const c of stateFindings(f, flow, wanted, outcome, this.config)) {
           this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }
     }
+    this.onRetire?.(f, facts, outcome, codes, nCodes);
     this.store.add(f, facts);
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.o);
     this.spare.push(f);
+  }
+
+  /**
+   * Called for every flow as it is finished, before its state is reused (live follow:
+   * src/core/live). `codes[0..n)`: its per-flow finding codes.
+   */
+  onRetire: ((f: FlowState, facts: FlowFacts, outcome: Outcome, codes: readonly FindingCode[], n: number) => void) | null = null;
+
+  /** The reading's state, read-only, for live snapshots (src/core/live/tracker.ts). */
+  liveView(): LiveView {
+    return {
+      table: this.table, store: this.store, options: this.options, summary: this.summary, targets: this.aggs.targets,
+      nextId: this.nextId, packets: this.packets, last: this.last, first: this.first, finished: this.finished !== null,
+      timeline: this.timeline,
+    };
   }
 
   /** Cheap counters for progress UIs. */

@@ -8,6 +8,7 @@ import { count, ep, formatDuration, intervals } from './describe';
 import type { FlowFacts } from './buildFlow';
 import type { Outcome } from './outcome';
 import type { FindingCode, Flow, TcpOptionsSeen } from './result';
+import { P_RST, P_SYN, type FlowState } from './flowState';
 
 /** A finding before it gets an id and severity. */
 export interface Candidate {
@@ -229,4 +230,11 @@ function hasOptionsMismatch(c: TcpOptionsSeen, s: TcpOptionsSeen): boolean {
 
 function optionsMismatch(c: TcpOptionsSeen, s: TcpOptionsSeen): string[] {
   return OPTION_CHECKS.filter(([fails]) => fails(c, s)).map(([, sentence]) => sentence(c, s));
+}
+
+/** flowFindings for a flow still in the engine's state (its RST point read from the slab). */
+export function stateFindings(f: FlowState, flow: Flow, codes: ReadonlySet<FindingCode>, outcome: Outcome, config: AnalysisConfig): Candidate[] {
+  const rst = f.firstRstSide >= 0;
+  const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
+  return flowFindings(flow, codes, outcome, config, rst ? f.pointPacket(P_RST) : 0, rst ? f.pointTime(P_RST) : null, rstDelay);
 }

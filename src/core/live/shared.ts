@@ -1,0 +1,53 @@
+/**
+ * Findings about many flows while following: SYN floods per target (from the per-server
+ * aggregates of the flows finished so far) and the stories, told from every flow finished so
+ * far exactly as `analyze` tells them at the end. Stories read every stored flow, so the
+ * follower runs this on a slower cadence than the per-flow snapshots (follow.ts).
+ */
+import type { Analyzer } from '../engine/analyzer';
+import type { AnalysisConfig } from '../engine/config';
+import { floodFinding } from '../engine/endFindings';
+import type { Candidate } from '../engine/flowFindings';
+import { severityOf } from '../engine/config';
+import type { AnalysisResult, Finding, Story } from '../engine/result';
+import { formatPoint } from '../engine/time';
+import { storedFlowSource } from '../store/flowViews';
+import { tellStories } from '../stories/index';
+
+export interface SharedFindings {
+  floods: { key: string; candidate: Candidate }[];
+  stories: { key: string; story: Story }[];
+  storyFindings: { key: string; candidate: Candidate }[];
+}
+
+export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string): SharedFindings {
+  const v = a.liveView();
+  const end = v.last ? v.last.sec + v.last.ns / 1e9 : 0;
+  const floods: SharedFindings['floods'] = [];
+  const findings: Finding[] = [];
+  for (const t of v.targets.values()) {
+    const c = floodFinding(t, config, end);
+    if (!c) continue;
+    floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: c });
+    findings.push({ ...c, id: findings.length + 1, severity: severityOf(config, c.code) });
+  }
+  const partial: AnalysisResult = {
+    schema: 'synscope/1',
+    capture: {
+      path, format: 'pcap', compressed: false, linkTypes: [], packets: v.packets,
+      start: v.first ? formatPoint(v.first) : null, end: v.last ? formatPoint(v.last) : null, problems: [],
+    } as AnalysisResult['capture'],
+    summary: { ...v.summary },
+    flows: [],
+    findings,
+    timeline: v.timeline.result(),
+    stories: [],
+  };
+  const told = tellStories(partial, config, storedFlowSource(v.store, v.nextId - 1));
+  const storyFindings = told.findings.map((f) => ({ key: `story:${f.code}:${f.message.split(':')[0]}`, candidate: f }));
+  return {
+    floods,
+    stories: told.stories.map((s) => ({ key: `${s.kind}:${s.title}`, story: s })),
+    storyFindings,
+  };
+}
