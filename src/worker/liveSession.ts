@@ -9,6 +9,7 @@ import { followCapture, type FollowEvent, type Follower, type LiveFinding, type 
 import type { Analyzer } from '../core/engine/analyzer';
 import type { CaptureProblem } from '../core/capture/types';
 import type { AnalysisResult, Finding, Flow, Story } from '../core/engine/result';
+import { formatPoint } from '../core/engine/time';
 import { formatEndpoint } from '../protocol/flowTable';
 import type { LiveInfo } from '../protocol/messages';
 import { FlowIndex } from './flowIndex';
@@ -94,7 +95,8 @@ export class LiveSession {
         this.stories.set(e.key, e.story);
         break;
       case 'source':
-        if (e.change !== 'caught-up') this.notice = e.message;
+        // Worth a word only when the source changed under the reader (rotated, truncated, replaced, gone).
+        if (e.change !== 'caught-up' && e.change !== 'open') this.notice = e.message;
         this.schedule(0);
         break;
       case 'problem':
@@ -159,17 +161,17 @@ export class LiveSession {
       paused: status.paused, caughtUp: status.caughtUp, file: status.file, files: status.files,
       notice: this.notice, capturing: this.capturing,
     };
-    const first = (fromId === 1 ? flows[0] : a.flowsSnapshot(1, 1)[0])?.start ?? null;
+    const view = a.liveView();
     const result: AnalysisResult = {
       schema: 'synscope/1',
       capture: {
         path: status.file, format: 'pcap', compressed: false, linkTypes: [], packets: status.packets,
-        start: first, end: status.captureTime, problems: [...this.problems],
+        start: view.first ? formatPoint(view.first) : null, end: status.captureTime, problems: [...this.problems],
       },
       summary: status.summary,
       flows: [],
       findings,
-      timeline: this.follower.snapshot().timeline,
+      timeline: view.timeline.result(),
       stories: [...this.stories.values()],
     };
     return { index, findings, provisional, flowEndpoints, live, result, flows };
