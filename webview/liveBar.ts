@@ -1,21 +1,11 @@
 /**
  * The "Live" indicator of a followed capture: packets per second, how far the analysis is behind
  * the writer, what happened to the file (rotated, truncated), and Pause/Resume and Stop. The
- * words are built by `liveText` (no DOM, unit-tested).
+ * words are built by `liveText` (format.ts: no DOM, unit-tested).
  */
 import type { LiveInfo } from '../src/protocol/messages';
-import { fmtBytes, h } from './dom';
-import { fmtDuration } from './format';
-
-/** The indicator's line: "Live · 120 packets/s · caught up" / "… · 2.1 MB (1.5 s) behind". */
-export function liveText(info: LiveInfo): string {
-  const rate = `${info.packetsPerSecond >= 10 ? Math.round(info.packetsPerSecond).toLocaleString('en-US') : info.packetsPerSecond.toFixed(1)} packets/s`;
-  const behind = info.lagBytes <= 0 || info.caughtUp
-    ? 'caught up with the writer'
-    : `${fmtBytes(info.lagBytes)} (${fmtDuration(info.lagSeconds)}) behind the writer`;
-  const files = info.files > 1 ? ` · ${info.files} files` : '';
-  return `${info.paused ? 'Paused' : 'Live'} · ${rate} · ${behind}${files}`;
-}
+import { h } from './dom';
+import { liveText } from './format';
 
 export class LiveBar {
   readonly element: HTMLElement;

@@ -20,7 +20,8 @@ import { FlowIndex } from './flowIndex';
  */
 export const LIVE_TABLE_FLOWS = 50_000;
 /** Least time between two updates; longer when an update itself takes long (4× its cost). */
-const UPDATE_MS = 1000;
+const UPDATE_MS = 500;
+const SUMMARY_MS = 500;
 
 export interface LiveUpdate {
   index: FlowIndex;
@@ -39,9 +40,7 @@ export class LiveSession {
   private readonly stories = new Map<string, Story>();
   private readonly problems: CaptureProblem[] = [];
   private nextFindingId = 1;
-  private status: LiveStatus | null = null;
   private notice: string | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private lastUpdate = 0;
   private updateCost = 0;
   private ended = false;
@@ -52,7 +51,8 @@ export class LiveSession {
     private readonly capturing: boolean,
     private readonly onUpdate: (u: LiveUpdate) => void,
   ) {
-    this.follower = followCapture(path, { config, onEvent: (e) => this.onEvent(e) });
+    // Updates go out with the follower's summary (its counts are fresh then): twice a second.
+    this.follower = followCapture(path, { config, onEvent: (e) => this.onEvent(e), summaryMs: SUMMARY_MS });
   }
 
   get analyzer(): Analyzer {
@@ -63,18 +63,15 @@ export class LiveSession {
   get done(): Promise<{ result: AnalysisResult; analyzer: Analyzer }> {
     return this.follower.done.finally(() => {
       this.ended = true;
-      clearTimeout(this.timer);
     });
   }
 
   pause(): void {
     this.follower.pause();
-    this.schedule(0);
   }
 
   resume(): void {
     this.follower.resume();
-    this.schedule(0);
   }
 
   /** Reads what is written, then finishes (`done`). */
@@ -88,7 +85,6 @@ export class LiveSession {
         const f = e.finding;
         if (e.change === 'withdrawn') this.findings.delete(f.key);
         else this.findings.set(f.key, { id: this.findings.get(f.key)?.id ?? this.nextFindingId++, finding: f });
-        this.schedule(UPDATE_MS);
         break;
       }
       case 'story':
@@ -97,33 +93,29 @@ export class LiveSession {
       case 'source':
         // Worth a word only when the source changed under the reader (rotated, truncated, replaced, gone).
         if (e.change !== 'caught-up' && e.change !== 'open') this.notice = e.message;
-        this.schedule(0);
         break;
       case 'problem':
         this.problems.push(e.problem);
         break;
       case 'summary':
-        this.status = e.status;
-        this.schedule(UPDATE_MS);
+        this.update(e.status, UPDATE_MS - 50);
         break;
       default:
         break;
     }
   }
 
-  /** An update no sooner than `minGap` ms after the last one (0: as soon as possible). */
-  private schedule(minGap: number): void {
-    if (this.ended || this.timer !== undefined) return;
-    const gap = Math.max(minGap, minGap > 0 ? 4 * this.updateCost : 0);
-    const wait = Math.max(0, this.lastUpdate + gap - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.ended || !this.status) return;
-      const t0 = Date.now();
-      this.onUpdate(this.snapshot(this.status));
-      this.lastUpdate = Date.now();
-      this.updateCost = this.lastUpdate - t0;
-    }, wait);
+  /**
+   * An update, made right when the follower reports its counts (so the table, the findings and
+   * the counts describe the same packets), unless the last one was less than `minGap` ms ago or
+   * than 4× its own cost (a big capture's update must not eat the reading's time).
+   */
+  private update(status: LiveStatus, minGap: number): void {
+    if (this.ended || Date.now() - this.lastUpdate < Math.max(minGap, 4 * this.updateCost)) return;
+    const t0 = Date.now();
+    this.onUpdate(this.snapshot(status));
+    this.lastUpdate = Date.now();
+    this.updateCost = this.lastUpdate - t0;
   }
 
   private snapshot(status: LiveStatus): LiveUpdate {

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { cliAnalyze } from '../cli.mjs';
-import { checkTable } from '../expect.mjs';
-import { tableOnScreen } from '../screen.mjs';
+import { checkTable, readArrows } from '../expect.mjs';
+import { diagramOnScreen, tableOnScreen } from '../screen.mjs';
 import { activeTabTitle, closeAllEditors, eventually, paletteCommand, waitUntil, webview } from '../workbench.mjs';
 import { numberIn, problemsEntries, problemsForFile } from './capture.mjs';
 
@@ -58,6 +58,13 @@ function droppedConnect(port, ms) {
   });
 }
 
+/** SYNs the kernel sent to `port`, as tshark reads them in the file (tcpdump flushes each packet). */
+function synsInFile(file, port) {
+  const r = spawnSync('tshark', ['-r', file, '-Y', `tcp.dstport == ${port} && tcp.flags.syn == 1 && tcp.flags.ack == 0`, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`tshark -r ${file}: ${r.error?.message ?? r.stderr.trim()} (apt-get install -y tshark)`);
+  return r.stdout.trim().split('\n').filter(Boolean).length;
+}
+
 function nft(args) {
   const r = spawnSync('nft', args, { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`nft ${args.join(' ')}: ${r.error?.message ?? r.stderr.trim()} (apt-get install -y nftables; needs root)`);
@@ -70,6 +77,7 @@ export async function liveCaptureScenario(ctx) {
   let w;
   let file;
   let dropped;
+  let synsSent = null;
   const ports = {};
   try {
     const ok = await steps.run('live capture: F1 → synscope: Capture… on lo opens the capture live', page, async () => {
@@ -109,7 +117,7 @@ export async function liveCaptureScenario(ctx) {
       for (let i = 0; i < COMPLETED; i++) results.push(await connectOnce(ports.open));
       for (let i = 0; i < REFUSED; i++) results.push(await connectOnce(ports.closed));
       assert.deepEqual(results, [...Array(COMPLETED).fill('connected'), ...Array(REFUSED).fill('refused')], 'what the kernel did');
-      // SYNs at 0, 1 and 3 s (the kernel's backoff), given up at 3.5 s.
+      // The kernel retries the SYN; given up at 3.5 s.
       dropped = droppedConnect(ports.dropped, 3_500);
       await eventually(async () => {
         const rows = await w.locator('[data-testid="flow-row"]').count();
@@ -127,16 +135,27 @@ export async function liveCaptureScenario(ctx) {
       await page.locator('.statusbar-item', { hasText: 'capturing on lo' }).first().waitFor({ timeout: 1000 });
     });
 
-    await steps.run('live capture: the dropped connect\'s retried SYNs show while it retries', page, async () => {
-      await eventually(async () => {
-        const t = await tableOnScreen(w);
-        const serverCol = t.heads.findIndex((h) => h.key === 'server');
-        const synCol = t.heads.findIndex((h) => h.key === 'syn');
-        const row = t.rows.find((r) => r.cells[serverCol]?.endsWith(`:${ports.dropped}`));
-        assert.ok(row, `no row for the dropped port ${ports.dropped}`);
-        assert.ok(Number(row.cells[synCol]) >= 2, `the dropped connect's row shows ${row.cells[synCol]} SYNs`);
-      }, 15_000);
+    await steps.run('live capture: the dropped connect\'s diagram, opened while it retries, draws each retried SYN as it is sent', page, async () => {
+      // Its row, as a user finds it: the one whose Server cell names the dropped port.
+      const row = w.locator('[data-testid="flow-row"]').filter({ hasText: `${ADDR}:${ports.dropped}` }).first();
+      await row.waitFor({ timeout: 15_000 });
+      const flowId = Number(await row.getAttribute('data-flow-id'));
+      await row.click();
+      const synArrows = async () => {
+        const d = await diagramOnScreen(w);
+        assert.ok(d?.texts.some((t) => new RegExp(`^Flow ${flowId}\\b`).test(t)), `the diagram does not show flow ${flowId}`);
+        const arrows = readArrows(d);
+        assert.ok(!arrows.some((a) => a.kind === 'SYN-ACK'), 'a SYN-ACK drawn for a dropped SYN');
+        return arrows.filter((a) => a.kind === 'SYN' && a.dir === 'c2s').length;
+      };
+      // While the kernel retries (every second at first on Linux ≥ 6.5, tcp_syn_linear_timeouts;
+      // 1 s then 2 s before): two SYN arrows, then the later ones drawn into the open diagram.
+      await eventually(async () => assert.ok(await synArrows() >= 2, 'fewer than 2 SYN arrows while the connect retries'), 15_000);
       await dropped;
+      synsSent = synsInFile(file, ports.dropped);
+      assert.ok(synsSent >= 3, `tshark reads ${synsSent} SYNs to the dropped port in 3.5 s`);
+      await eventually(async () => assert.equal(await synArrows(), synsSent, `SYN arrows once the client gave up (tshark: ${synsSent} SYNs)`), 15_000);
+      assert.match(await w.locator('[data-testid="live-text"]').innerText(), /^Live · /, 'the capture is still live');
     });
 
     await steps.run('live capture: Stop capture ends tcpdump; the editor then shows what synscope analyze says of the file', page, async () => {
@@ -153,7 +172,8 @@ export async function liveCaptureScenario(ctx) {
       assert.equal(result.summary.handshakesComplete, COMPLETED);
       assert.equal(result.summary.refused, REFUSED);
       const drop = result.flows.find((f) => f.server.port === ports.dropped);
-      assert.ok(drop && drop.syn >= 3 && drop.synAck === 0, `the dropped flow: ${JSON.stringify(drop && { syn: drop.syn, synAck: drop.synAck })}`);
+      assert.ok(drop && drop.syn === synsSent && drop.synAck === 0, `the dropped flow: ${JSON.stringify(drop && { syn: drop.syn, synAck: drop.synAck })}`);
+      console.log(`    final: ${result.summary.flows} flows, findings ${result.findings.map((f) => f.code).join(', ')}`);
       // The editor's final state equals the CLI's.
       assert.equal(numberIn(await w.locator('[data-testid="summary-flows"]').innerText()), result.summary.flows);
       assert.equal(numberIn(await w.locator('[data-testid="summary-findings"]').innerText()), result.findings.length);

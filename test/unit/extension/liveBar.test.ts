@@ -2,7 +2,7 @@
 // units a user reads (the same byte and duration formats as the rest of the editor).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveText } from '../../../webview/liveBar';
+import { liveText } from '../../../webview/format';
 
 const base = { packetsPerSecond: 0, lagBytes: 0, lagSeconds: 0, paused: false, caughtUp: true, file: '/w/a.pcap', files: 1 };
 

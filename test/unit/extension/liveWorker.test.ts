@@ -23,7 +23,10 @@ function start() {
   const channel = new RequestChannel<WorkerRequests>((m) => post(m));
   const waiters: { test: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
   worker.on('message', (m: WorkerToHost) => {
-    if (m.type === 'response') return channel.handleResponse(m);
+    if (m.type === 'response') {
+      channel.handleResponse(m);
+      return;
+    }
     if (m.type === 'failed') throw new Error(m.message);
     for (const w of [...waiters]) if (w.test(m)) {
       waiters.splice(waiters.indexOf(w), 1);
