@@ -5,6 +5,7 @@
  * the stories, the source's last change — and about once a second turns it into a `live`
  * message and a fresh flow index the table pages through.
  */
+import { statSync } from 'node:fs';
 import { followCapture, type FollowEvent, type Follower, type LiveFinding, type LiveStatus } from '../core/live';
 import type { Analyzer } from '../core/engine/analyzer';
 import type { CaptureProblem } from '../core/capture/types';
@@ -44,6 +45,7 @@ export class LiveSession {
   private lastUpdate = 0;
   private updateCost = 0;
   private ended = false;
+  private behindSince: number | null = null;
 
   constructor(
     path: string,
@@ -118,6 +120,23 @@ export class LiveSession {
     this.updateCost = this.lastUpdate - t0;
   }
 
+  /**
+   * While paused the follower does not look at the file; the indicator still says how much
+   * the writer added meanwhile (the current file's size now minus what was read), and since when.
+   */
+  private behindWhilePaused(status: LiveStatus): { bytes: number; seconds: number } {
+    let size = status.fileSize;
+    try {
+      size = statSync(status.file).size;
+    } catch {
+      // gone (rotated away): what the follower last saw
+    }
+    const bytes = Math.max(0, size - status.bytesRead);
+    if (bytes === 0) this.behindSince = null;
+    else this.behindSince ??= Date.now();
+    return { bytes, seconds: this.behindSince === null ? 0 : (Date.now() - this.behindSince) / 1000 };
+  }
+
   private snapshot(status: LiveStatus): LiveUpdate {
     const a = this.follower.analyzer;
     const total = a.progress().flows;
@@ -148,9 +167,11 @@ export class LiveSession {
       const flow = index.flow(id);
       if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
     }
+    if (!status.paused) this.behindSince = null;
+    const behind = status.paused ? this.behindWhilePaused(status) : null;
     const live: LiveInfo = {
-      packetsPerSecond: status.packetsPerSecond, lagBytes: status.lagBytes, lagSeconds: status.lagSeconds,
-      paused: status.paused, caughtUp: status.caughtUp, file: status.file, files: status.files,
+      packetsPerSecond: status.packetsPerSecond, lagBytes: behind?.bytes ?? status.lagBytes, lagSeconds: behind?.seconds ?? status.lagSeconds,
+      paused: status.paused, caughtUp: behind ? behind.bytes === 0 : status.caughtUp, file: status.file, files: status.files,
       notice: this.notice, capturing: this.capturing,
     };
     const view = a.liveView();

@@ -78,6 +78,7 @@ export async function liveCaptureScenario(ctx) {
   let file;
   let dropped;
   let synsSent = null;
+  let completed = COMPLETED;
   const ports = {};
   try {
     const ok = await steps.run('live capture: F1 → synscope: Capture… on lo opens the capture live', page, async () => {
@@ -158,6 +159,24 @@ export async function liveCaptureScenario(ctx) {
       assert.match(await w.locator('[data-testid="live-text"]').innerText(), /^Live · /, 'the capture is still live');
     });
 
+    await steps.run('live capture: Pause holds the table while the writer goes on ("behind the writer"); Resume catches up', page, async () => {
+      const rows = () => w.locator('[data-testid="flow-row"]').count();
+      const before = await rows();
+      await w.locator('[data-testid="live-pause"]').click();
+      const text = w.locator('[data-testid="live-text"]');
+      await eventually(async () => assert.match(await text.innerText(), /^Paused · /), 10_000);
+      assert.equal(await connectOnce(ports.open), 'connected');
+      completed++;
+      // The file grew (tcpdump wrote the connection) and the editor says so, without reading it.
+      await eventually(async () => assert.match(await text.innerText(), /behind the writer/), 10_000);
+      assert.equal(await rows(), before, 'a row was added while paused');
+      await w.locator('[data-testid="live-pause"]').click();
+      await eventually(async () => {
+        assert.match(await text.innerText(), /^Live · .*caught up/);
+        assert.equal(await rows(), before + 1, 'rows after Resume');
+      }, 15_000);
+    });
+
     await steps.run('live capture: Stop capture ends tcpdump; the editor then shows what synscope analyze says of the file', page, async () => {
       await w.locator('[data-testid="live-stop"]').click();
       const status = w.locator('[data-testid="status"]');
@@ -168,8 +187,8 @@ export async function liveCaptureScenario(ctx) {
       const result = cliAnalyze(file);
       // The file is a normal, complete capture holding what the kernel did.
       assert.deepEqual(result.capture.problems, []);
-      assert.equal(result.summary.flows, COMPLETED + REFUSED + 1);
-      assert.equal(result.summary.handshakesComplete, COMPLETED);
+      assert.equal(result.summary.flows, completed + REFUSED + 1);
+      assert.equal(result.summary.handshakesComplete, completed);
       assert.equal(result.summary.refused, REFUSED);
       const drop = result.flows.find((f) => f.server.port === ports.dropped);
       assert.ok(drop && drop.syn === synsSent && drop.synAck === 0, `the dropped flow: ${JSON.stringify(drop && { syn: drop.syn, synAck: drop.synAck })}`);

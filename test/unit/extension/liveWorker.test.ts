@@ -88,3 +88,41 @@ test('a growing capture is followed: live updates while it grows, then the same 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A pcap's records split in two files, each with the global header (as tcpdump -C writes them). */
+function splitPcap(b: Uint8Array, records: number): [Uint8Array, Uint8Array] {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let off = 24;
+  for (let i = 0; i < records; i++) off += 16 + view.getUint32(off + 8, true);
+  const head = b.subarray(0, 24);
+  return [b.slice(0, off), new Uint8Array([...head, ...b.subarray(off)])];
+}
+
+test('Open Capture Folder: rotated files (tcpdump -C names) are one capture, a file that appears later is read too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synscope-rotated-'));
+  try {
+    const whole = join(dir, 'whole.pcap');
+    writeFileSync(whole, bytes);
+    const ref = start();
+    ref.post({ type: 'analyze', source: { kind: 'file', path: whole }, displayPath: whole, config: {}, timeDisplay: 'relative' });
+    const full = await ref.next<Done>((m) => m.type === 'done', 'done of the finished file');
+    rmSync(whole);
+
+    const [a, b] = splitPcap(bytes, 6);
+    writeFileSync(join(dir, 'trace.pcap'), a);
+    const w = start();
+    w.post({ type: 'analyze', source: { kind: 'folder', path: dir }, displayPath: dir, config: {}, timeDisplay: 'relative', follow: true });
+    const first = await w.next<Live>((m) => m.type === 'live' && m.overview.capture.packets === 6, 'live update with the first file');
+    assert.equal(first.live.files, 1);
+    writeFileSync(join(dir, 'trace.pcap1'), b);
+    const both = await w.next<Live>((m) => m.type === 'live' && m.overview.capture.packets === full.overview.capture.packets, 'live update with both files');
+    assert.equal(both.live.files, 2);
+    w.post({ type: 'stopFollowing' });
+    const done = await w.next<Done>((m) => m.type === 'done', 'done after stopFollowing');
+    assert.deepEqual(done.overview.summary, full.overview.summary);
+    assert.deepEqual(done.findings.map(({ id: _id, ...f }) => f), full.findings.map(({ id: _id, ...f }) => f));
+    await Promise.all([w.stop(), ref.stop()]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
