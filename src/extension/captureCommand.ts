@@ -4,21 +4,26 @@
  * The extension is a workspace extension, so this code — and the tcpdump it starts — runs where
  * the workspace lives: the local machine, the Remote-SSH host, the dev container or WSL. The
  * capture goes into the workspace (captures/ under the first folder) and opens live.
- * From code and tests: synscope.capture({ iface, filter, file }) asks nothing.
+ * From code and tests: synscope.capture({ iface, filter, file, searchPath? }) asks nothing and
+ * returns what happened ({ file } or { error, message }: the words the user was shown).
  */
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureRegistry } from './captureEditorProvider';
 import { VIEW_TYPE } from './captureEditorProvider';
-import { CaptureError, TcpdumpProcess, captureArgs, commandLine, defaultFilter, findTool, listInterfaces } from './tcpdump';
+import { CaptureError, type CaptureErrorKind, TcpdumpProcess, captureArgs, commandLine, defaultFilter, findTool, listInterfaces } from './tcpdump';
 
 interface CaptureArgs {
   iface?: string;
   filter?: string;
   /** Absolute path of the file to write. */
   file?: string;
+  /** Where to look for tcpdump instead of PATH and the sbin folders (tests: a folder without it). */
+  searchPath?: string;
 }
+
+export type CaptureOutcome = { file: string } | { error: CaptureErrorKind | 'cancelled'; message: string };
 
 interface Running {
   uri: vscode.Uri;
@@ -54,27 +59,27 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
     else await endProcess(key);
   };
 
-  const startCapture = async (arg: unknown): Promise<void> => {
+  const startCapture = async (arg: unknown): Promise<CaptureOutcome> => {
     const given = (arg && typeof arg === 'object' ? arg : {}) as CaptureArgs;
-    const tool = findTool('tcpdump');
+    const cancelled: CaptureOutcome = { error: 'cancelled', message: '' };
+    const tool = given.searchPath !== undefined ? findTool('tcpdump', { PATH: given.searchPath }, []) : findTool('tcpdump');
     const where = vscode.env.remoteName ? ` on the ${vscode.env.remoteName} host, where the workspace is` : '';
     if (!tool) {
-      const e = new CaptureError('not-installed', `tcpdump is not installed${where}.`, '');
       const fix = 'sudo apt install tcpdump';
-      const pick = await vscode.window.showErrorMessage(`synscope: ${e.message} Install it (${fix}, or dnf/apk/brew install tcpdump), then run Capture again.`, 'Copy Install Command');
-      if (pick) await vscode.env.clipboard.writeText(fix);
-      return;
+      const message = `synscope: tcpdump is not installed${where}. Install it (${fix}, or dnf/apk/brew install tcpdump), then run Capture again.`;
+      void vscode.window.showErrorMessage(message, 'Copy Install Command').then((pick) => (pick ? vscode.env.clipboard.writeText(fix) : undefined));
+      return { error: 'not-installed', message };
     }
     const iface = given.iface ?? await pickInterface(tool);
-    if (!iface) return;
+    if (!iface) return cancelled;
     const filter = given.filter ?? await vscode.window.showInputBox({
       title: `synscope: capture on ${iface}`,
       prompt: 'Capture filter (tcpdump syntax). Every TCP packet by default: the ACK that completes a handshake has no flag a filter can select. Only headers are kept (200 bytes of each packet).',
       value: defaultFilter(vscode.env.remoteName),
     });
-    if (filter === undefined) return;
+    if (filter === undefined) return cancelled;
     const file = given.file ?? await captureTarget(iface);
-    if (!file) return;
+    if (!file) return cancelled;
     mkdirSync(dirname(file), { recursive: true });
     const fd = openSync(file, 'w');
     let proc: TcpdumpProcess;
@@ -85,9 +90,9 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
       rmSync(file, { force: true });
       const e = err instanceof CaptureError ? err : new CaptureError('failed', String(err), '');
       const copy = e.kind === 'permission' ? `sudo setcap cap_net_raw,cap_net_admin=eip ${tool}` : null;
-      const pick = await vscode.window.showErrorMessage(`synscope: ${e.message}${where ? ` (${where.trim()})` : ''}. ${e.fix}`, ...(copy ? ['Copy setcap Command'] : []));
-      if (pick && copy) await vscode.env.clipboard.writeText(copy);
-      return;
+      const message = `synscope: ${e.message}${where ? ` (${where.trim()})` : ''}. ${e.fix}`;
+      void vscode.window.showErrorMessage(message, ...(copy ? ['Copy setcap Command'] : [])).then((pick) => (pick && copy ? vscode.env.clipboard.writeText(copy) : undefined));
+      return { error: e.kind, message };
     }
     // tcpdump holds its own copy of the descriptor.
     closeSync(fd);
@@ -112,14 +117,17 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
     // The editor opens following the file, with a Stop that ends this capture.
     registry.openAs(uri, { follow: true, capturing: true }, { stop: () => endProcess(key) });
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    return { file };
   };
 
   return [
-    vscode.commands.registerCommand('synscope.capture', async (arg: unknown) => {
+    vscode.commands.registerCommand('synscope.capture', async (arg: unknown): Promise<CaptureOutcome> => {
       try {
-        await startCapture(arg);
+        return await startCapture(arg);
       } catch (e) {
-        void vscode.window.showErrorMessage(`synscope: the capture could not start: ${e instanceof Error ? e.message : String(e)}`);
+        const message = `synscope: the capture could not start: ${e instanceof Error ? e.message : String(e)}`;
+        void vscode.window.showErrorMessage(message);
+        return { error: 'failed', message };
       }
     }),
     vscode.commands.registerCommand('synscope.stopCapture', async (arg: unknown) => {

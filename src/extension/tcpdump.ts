@@ -32,13 +32,15 @@ export function defaultFilter(remoteName: string | undefined): string {
   return remoteName === 'ssh-remote' ? 'tcp and not port 22' : 'tcp';
 }
 
+const SBIN = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
+
 /**
  * The tool on PATH, or in the sbin folders a non-root user's PATH often lacks (Debian puts
  * tcpdump in /usr/bin, Fedora and older Debian in /usr/sbin); null when it is nowhere.
  */
-export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function findTool(name: string, env: NodeJS.ProcessEnv = process.env, extraDirs: readonly string[] = SBIN): string | null {
   const dirs = (env.PATH ?? '').split(delimiter).filter((d) => d !== '');
-  for (const extra of ['/usr/sbin', '/sbin', '/usr/local/sbin']) if (!dirs.includes(extra)) dirs.push(extra);
+  for (const extra of extraDirs) if (!dirs.includes(extra)) dirs.push(extra);
   for (const d of dirs) {
     const p = join(d, name);
     try {

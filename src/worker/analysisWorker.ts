@@ -207,6 +207,7 @@ const handlers: RequestHandlers<WorkerRequests> = {
   locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
   flowDetail: ({ flowId, timeDisplay, everyPacket }) => detailOf(flowId, timeDisplay, everyPacket),
   exportFindings: ({ format }) => {
+    if (live) throw new Error('Export needs the finished analysis: stop following the capture first (Stop in the editor).');
     const { result: r, analyzer: a } = ready();
     // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
     return exportFindings(format === 'json' ? { ...r, flows: a.listedFlows(a.config.maxFlows) } : r, format);
