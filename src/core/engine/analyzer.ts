@@ -268,6 +268,15 @@ export class Analyzer {
     };
   }
 
+  /**
+   * Finishes now the flows nothing more can change (closed, idle past idleTimeoutSeconds,
+   * attempts quiet past their retry horizon) instead of waiting for the table to grow: live
+   * follow calls it as capture time passes, so floods and settled attempts reach the aggregates.
+   */
+  sweepNow(): void {
+    if (!this.finished && this.first) this.sweeper.sweep(this.table, this.pt, this.first.sec);
+  }
+
   /** Cheap counters for progress UIs. */
   progress(): { packets: number; flows: number; handshakesComplete: number; activeFlows: number } {
     return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive, activeFlows: this.table.size };

@@ -14,7 +14,7 @@ import { formatPoint } from '../engine/time';
 import type { FollowEvent, LiveFinding, LiveStatus, SourceChange } from './events';
 import { RotatedFolder, type FolderFile } from './folder';
 import { growingChunks, Waker, type FileProgress, type GrowingControl } from './growingFile';
-import { sharedFindings } from './shared';
+import { liveFloods, sharedFindings, type SharedFindings } from './shared';
 import { LiveTracker, type LiveClock } from './tracker';
 
 export interface FollowOptions {
@@ -177,18 +177,25 @@ class FollowRun implements Follower, GrowingControl {
   private snapshot(now: number, packets: number): void {
     this.lastSnap = now;
     this.snapPackets = packets;
+    const shared = now >= this.nextShared;
+    if (shared) this.shared(now);
+    else this.floods(liveFloods(this.analyzer, this.config));
     const ids = this.tracker.snapshot(this.clock());
     if (this.opts.flowDeltas && ids.length > 0) {
       const max = this.opts.maxFlowDelta ?? 500;
       this.emit({ type: 'flows', flows: this.tracker.flowsById(ids, max), more: ids.slice(max), total: this.analyzer.progress().flows });
     }
-    if (now >= this.nextShared) this.shared(now);
+  }
+
+  private floods(floods: SharedFindings['floods']): void {
+    for (const f of floods) this.tracker.findings.setShared(f.key, f.candidate);
+    this.tracker.floodTargets = new Set(floods.map((f) => f.key.slice('syn-flood:'.length)));
   }
 
   private shared(now: number): void {
     const t0 = Date.now();
     const s = sharedFindings(this.analyzer, this.config, this.target);
-    for (const f of s.floods) this.tracker.findings.setShared(f.key, f.candidate);
+    this.floods(s.floods);
     for (const f of s.storyFindings) this.tracker.findings.setShared(f.key, f.candidate);
     for (const st of s.stories) this.storyEvent(st.key, st.story);
     const cost = Date.now() - t0;
@@ -228,8 +235,15 @@ class FollowRun implements Follower, GrowingControl {
 
   private async run(): Promise<FollowDone> {
     const st = await this.waitForTarget();
+    let nextSweep = -Infinity;
+    const sweepEvery = this.config.followSweepSeconds;
     const onPacket = (rec: PacketRecord): void => {
       rec.index += this.frameBase;
+      // By capture time, at a packet, so where it happens depends on the packets alone.
+      if (rec.sec >= nextSweep) {
+        if (nextSweep !== -Infinity) this.analyzer.sweepNow();
+        nextSweep = rec.sec + sweepEvery;
+      }
       this.analyzer.addPacket(rec);
     };
     const reads: ReadSummary[] = [];

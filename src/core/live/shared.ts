@@ -20,17 +20,22 @@ export interface SharedFindings {
   storyFindings: { key: string; candidate: Candidate }[];
 }
 
-export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string): SharedFindings {
+/** SYN floods per target as the flows finished so far show them (cheap: a test per target, most fail the first count). */
+export function liveFloods(a: Analyzer, config: AnalysisConfig): SharedFindings['floods'] {
   const v = a.liveView();
   const end = v.last ? v.last.sec + v.last.ns / 1e9 : 0;
   const floods: SharedFindings['floods'] = [];
-  const findings: Finding[] = [];
   for (const t of v.targets.values()) {
     const c = floodFinding(t, config, end);
-    if (!c) continue;
-    floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: c });
-    findings.push({ ...c, id: findings.length + 1, severity: severityOf(config, c.code) });
+    if (c) floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: c });
   }
+  return floods;
+}
+
+export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string): SharedFindings {
+  const v = a.liveView();
+  const floods = liveFloods(a, config);
+  const findings: Finding[] = floods.map((f, i) => ({ ...f.candidate, id: i + 1, severity: severityOf(config, f.candidate.code) }));
   const partial: AnalysisResult = {
     schema: 'synscope/1',
     capture: {

@@ -16,6 +16,7 @@ import { buildFlow, flowFacts, newFlowFacts, type FlowFacts } from '../engine/bu
 import type { AnalysisConfig } from '../engine/config';
 import { cutOffByEnd } from '../engine/cutOff';
 import { findingCodes, stateFindings, type Candidate } from '../engine/flowFindings';
+import { FLOOD_ABSORBED } from '../engine/findings/registry';
 import type { FlowState } from '../engine/flowState';
 import { retryHorizonNs } from '../engine/limits';
 import { outcomeOf, type Outcome } from '../engine/outcome';
@@ -42,6 +43,11 @@ export class LiveTracker {
   /** Frame number the last snapshot had seen, and the next flow id then. */
   private seenPacket = 0;
   private seenNextId = 1;
+  /**
+   * `ip:port` of targets with a SYN flood so far: a flood absorbs its flows' own findings
+   * (FLOOD_ABSORBED), as analyze's result does, so those are counted, not sent.
+   */
+  floodTargets: ReadonlySet<string> = new Set();
   /** Ids of flows finished since the last snapshot (for flow deltas). */
   private finishedIds: number[] = [];
 
@@ -68,15 +74,28 @@ export class LiveTracker {
       if (known || this.findings.hasRoom(codes[i])) wanted.add(codes[i]);
       else this.findings.countFinal(codes[i]);
     }
-    const cands = wanted.size > 0 ? stateFindings(f, buildFlow(f, this.a.liveView().options), wanted, outcome, this.config) : [];
-    this.findings.setFlow(f.id, cands, false, null, true);
+    if (wanted.size === 0) {
+      this.findings.setFlow(f.id, [], false, null, true);
+      return;
+    }
+    // Sent at the next snapshot, once that snapshot knows whether the flow's target is flooded.
+    const flow = buildFlow(f, this.a.liveView().options);
+    this.finishedFindings.push({ id: f.id, server: `${flow.server.ip}:${flow.server.port}`, cands: stateFindings(f, flow, wanted, outcome, this.config) });
   }
+
+  /** Final findings of flows finished since the last snapshot, with their target. */
+  private finishedFindings: { id: number; server: string; cands: Candidate[] }[] = [];
 
   /**
    * Brings the findings up to `now` (capture time). Returns the ids of the flows that changed
    * since the last snapshot when flow ids were asked for (new, updated or finished).
    */
   snapshot(now: LiveClock): number[] {
+    for (const x of this.finishedFindings) {
+      const flooded = this.floodTargets.has(x.server);
+      this.findings.setFlow(x.id, flooded ? x.cands.filter((c) => !FLOOD_ABSORBED.has(c.code)) : x.cands, false, null, true);
+    }
+    this.finishedFindings = [];
     const v = this.a.liveView();
     const changed = new Set<FlowState>();
     const seen = this.seenPacket;
@@ -114,12 +133,19 @@ export class LiveTracker {
     else if (provisional) this.deadlines.add(settles, f);
     let cands: Candidate[] = [];
     if (wanted.size > 0 && (this.findings.knows(f.id) || [...wanted].some((c) => this.findings.hasRoom(c)))) {
-      cands = stateFindings(f, buildFlow(f, this.a.liveView().options), wanted, outcome, this.config);
+      cands = this.candidates(f, wanted, outcome);
     }
     if (cands.length > 0 || this.findings.knows(f.id)) {
       const at = provisional ? formatPoint({ sec: Math.floor(settles), frac: Math.round((settles % 1) * 1e6), ups: 1e6 }) : null;
       this.findings.setFlow(f.id, cands, provisional, at, false);
     }
+  }
+
+  private candidates(f: FlowState, wanted: ReadonlySet<FindingCode>, outcome: Outcome): Candidate[] {
+    const flow = buildFlow(f, this.a.liveView().options);
+    const cands = stateFindings(f, flow, wanted, outcome, this.config);
+    if (this.floodTargets.size === 0 || !this.floodTargets.has(`${flow.server.ip}:${flow.server.port}`)) return cands;
+    return cands.filter((c) => !FLOOD_ABSORBED.has(c.code));
   }
 
   /** Flows by id as they stand: finished ones from the store, live ones from their state. */
