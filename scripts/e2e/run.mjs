@@ -31,7 +31,7 @@ import { verdictScenario } from './scenarios/verdict.mjs';
 import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
 import { filterScenario } from './scenarios/filters.mjs';
 import { diagramActionsScenario } from './scenarios/diagramActions.mjs';
-import { liveCaptureScenario } from './scenarios/liveCapture.mjs';
+import { followFileScenario, liveCaptureScenario } from './scenarios/liveCapture.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -112,7 +112,10 @@ try {
     if (ready && only.has('initial-rtt')) await retransmittedSynScenario(ctx);
     if (ready && only.has('filters')) await filterScenario(ctx);
     if (ready && only.has('diagram-actions')) await diagramActionsScenario(ctx);
-    if (ready && only.has('live-capture')) await liveCaptureScenario(ctx);
+    if (ready && only.has('live-capture')) {
+      await liveCaptureScenario(ctx);
+      await followFileScenario(ctx);
+    }
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {
       await firstRowsScenario(ctx, large);

@@ -6,7 +6,7 @@
 // ends it, and what the editor shows must equal `synscope analyze` of the file. Expected
 // values: what the kernel did (counted here), then the CLI on the finished file.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { cliAnalyze } from '../cli.mjs';
@@ -207,6 +207,74 @@ export async function liveCaptureScenario(ctx) {
   } finally {
     await dropped;
     if (dropRule) spawnSync('nft', ['delete', 'table', 'ip', TABLE]);
+    await new Promise((r) => (server ? server.close(r) : r()));
+  }
+}
+
+/**
+ * A capture another program writes (`tcpdump -U -w` started by hand): opened from the Explorer
+ * while tcpdump runs, the editor reads what is there, notices the file growing and follows it;
+ * "Stop following" after tcpdump ended gives what `synscope analyze` says of the file.
+ */
+export async function followFileScenario(ctx) {
+  const { page, steps, ws } = ctx;
+  const addr = '127.77.0.2';
+  const name = 'external-tcpdump.pcap';
+  const file = join(ws, name);
+  let server;
+  let tcpdump;
+  try {
+    await steps.run('growing file: a capture tcpdump writes, opened from the Explorer, is followed as it grows', page, async () => {
+      server = await new Promise((resolve, reject) => {
+        const s = createServer((sock) => sock.end('hello\n'));
+        s.on('error', reject);
+        s.listen(0, addr, () => resolve(s));
+      });
+      const port = server.address().port;
+      const once = () => new Promise((resolve, reject) => {
+        const c = connect(port, addr);
+        c.on('data', () => {});
+        c.on('close', resolve);
+        c.on('error', reject);
+      });
+      tcpdump = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-n', '-w', file, `host ${addr} and port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      await new Promise((resolve, reject) => {
+        let err = '';
+        tcpdump.stderr.on('data', (d) => {
+          err += d;
+          if (/listening on/.test(err)) resolve();
+        });
+        tcpdump.on('exit', () => reject(new Error(`tcpdump ended: ${err}`)));
+      });
+      await once();
+      await closeAllEditors(page);
+      const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
+      await row.waitFor({ timeout: 20_000 });
+      await row.dblclick();
+      const w = webview(page);
+      await waitUntil(async () => /^Done/.test(await w.locator('[data-testid="status"]').innerText({ timeout: 1000 })), `"Done" for ${name}`, 30_000);
+      // The writer goes on: the editor follows (it checks the file once a second).
+      for (let i = 0; i < 3; i++) await once();
+      await w.locator('[data-testid="live"]').waitFor({ state: 'visible', timeout: 15_000 });
+      await eventually(async () => {
+        assert.match(await w.locator('[data-testid="live-text"]').innerText(), /^Live · /);
+        assert.equal(await w.locator('[data-testid="flow-row"]').count(), 4, 'rows for the 4 connections');
+      }, 15_000);
+      assert.equal(await w.locator('[data-testid="live-stop"]').innerText(), 'Stop following');
+      tcpdump.kill('SIGINT');
+      await new Promise((r) => tcpdump.on('close', r));
+      tcpdump = null;
+      await w.locator('[data-testid="live-stop"]').click();
+      await waitUntil(async () => /^Done/.test(await w.locator('[data-testid="status"]').innerText({ timeout: 1000 })), '"Done" after Stop following', 30_000);
+      const result = cliAnalyze(file);
+      assert.equal(result.summary.handshakesComplete, 4, 'what the kernel did: 4 completed connections');
+      assert.equal(numberIn(await w.locator('[data-testid="summary-flows"]').innerText()), result.summary.flows);
+      assert.equal(numberIn(await w.locator('[data-testid="summary-findings"]').innerText()), result.findings.length);
+      const ids = await eventually(async () => checkTable(result, await tableOnScreen(w)));
+      assert.equal(ids.length, result.flows.length);
+    });
+  } finally {
+    tcpdump?.kill('SIGINT');
     await new Promise((r) => (server ? server.close(r) : r()));
   }
 }
