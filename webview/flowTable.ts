@@ -38,6 +38,8 @@ export class FlowTable {
   private pages = new Map<number, FlowRow[]>();
   private inflight = new Set<number>();
   private generation = 0;
+  /** A followed capture: an empty table means nothing arrived yet, not an empty capture. */
+  waiting = false;
   /** While reading: rows held locally, no paging or sorting. */
   private staticRows: FlowRow[] | null = null;
   private selectedIndex = -1;
@@ -238,6 +240,7 @@ export class FlowTable {
         this.total = res.total;
         this.empty.textContent = res.total > 0 ? '' : isFiltered(this.query.filter)
           ? 'No flows match these filters. Clear them to see every flow.'
+          : this.waiting ? 'No TCP flows yet: waiting for the writer…'
           : 'This capture holds no TCP flows (synscope looks at TCP handshakes only).';
         if (totalChanged || this.pendingScrollTop !== null) {
           this.spacer.style.height = `${visibleWindow(0, this.geometry()).spacerHeight}px`;

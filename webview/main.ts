@@ -255,6 +255,7 @@ function showProgress(p: ProgressInfo): void {
  */
 function onLive(o: Overview, info: LiveInfo, provisional: number[]): void {
   liveBar.show(info);
+  table.waiting = true;
   if (!live) {
     live = true;
     onDone(o, true);
@@ -271,7 +272,8 @@ function onLive(o: Overview, info: LiveInfo, provisional: number[]): void {
 
 /** Verdict, stories, summary and filter choices of an overview (a finished or a followed capture). */
 function showHeader(o: Overview): void {
-  verdictLine.textContent = o.verdict.text;
+  // A followed capture with no flow yet is waiting, not empty.
+  verdictLine.textContent = live && o.summary.flows === 0 ? 'no TCP flows yet: waiting for packets…' : o.verdict.text;
   verdictLine.className = `verdict tone-${o.verdict.tone}`;
   verdictLine.hidden = false;
   applyTime();
@@ -284,6 +286,7 @@ function onDone(o: Overview, following = false): void {
   done = true;
   if (!following) {
     live = false;
+    table.waiting = false;
     liveBar.hide();
   }
   overview = o;
