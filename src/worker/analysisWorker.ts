@@ -11,7 +11,6 @@ import { Analyzer } from '../core/engine/analyzer';
 import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
 import { rereadFlowEvents } from '../core/store/rereadFlow';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
-import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
 import { everyPacketEvents } from './everyPacket';
 import { exportFindings } from './exporters';
@@ -160,13 +159,7 @@ function finished(a: Analyzer, r: AnalysisResult, t0: number): void {
   result = r;
   const all = a.flowList();
   index = new FlowIndex(all, r.findings);
-  const flowEndpoints: Record<number, string> = {};
-  for (const f of r.findings) {
-    const id = f.flows[0];
-    if (id === undefined || id in flowEndpoints) continue;
-    const flow = index.flow(id);
-    if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
-  }
+  const flowEndpoints = index.endpointsOf(r.findings);
   // The verdict, like the summary and findings, reads every flow (the store), not the listed ones.
   const overview = buildOverview(r, chartRenderer, Date.now() - t0, all);
   post({ type: 'done', overview, findings: r.findings, flowEndpoints });

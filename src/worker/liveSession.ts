@@ -11,7 +11,6 @@ import type { Analyzer } from '../core/engine/analyzer';
 import type { CaptureProblem } from '../core/capture/types';
 import type { AnalysisResult, Finding, Flow, Story } from '../core/engine/result';
 import { formatPoint } from '../core/engine/time';
-import { formatEndpoint } from '../protocol/flowTable';
 import type { LiveInfo } from '../protocol/messages';
 import { FlowIndex } from './flowIndex';
 
@@ -160,13 +159,7 @@ export class LiveSession {
     // A flow's findings are the live ones (its own list is what the engine would say at the end).
     for (const f of flows) f.findings = byFlow.get(f.id) ?? [];
     const index = new FlowIndex(flows, findings);
-    const flowEndpoints: Record<number, string> = {};
-    for (const f of findings) {
-      const id = f.flows[0];
-      if (id === undefined || id in flowEndpoints) continue;
-      const flow = index.flow(id);
-      if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
-    }
+    const flowEndpoints = index.endpointsOf(findings);
     if (!status.paused) this.behindSince = null;
     const behind = status.paused ? this.behindWhilePaused(status) : null;
     const live: LiveInfo = {

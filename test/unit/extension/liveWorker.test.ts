@@ -42,6 +42,12 @@ function start() {
   return { post, channel, next, stop: () => worker.terminate() };
 }
 
+/** The followed capture's final result is the finished file's (finding ids aside). */
+function assertSameAnalysis(done: Done, full: Done): void {
+  assert.deepEqual(done.overview.summary, full.overview.summary);
+  assert.deepEqual(done.findings.map(({ id: _id, ...f }) => f), full.findings.map(({ id: _id, ...f }) => f));
+}
+
 const spec = SAMPLES.find((s) => s.file === 'refused.pcap')!;
 const bytes = buildSample(spec).bytes;
 
@@ -80,9 +86,7 @@ test('a growing capture is followed: live updates while it grows, then the same 
     assert.equal(paused.live.paused, true);
     w.post({ type: 'resume' });
     w.post({ type: 'stopFollowing' });
-    const done = await w.next<Done>((m) => m.type === 'done', 'done after stopFollowing');
-    assert.deepEqual(done.overview.summary, full.overview.summary);
-    assert.deepEqual(done.findings.map(({ id: _id, ...f }) => f), full.findings.map(({ id: _id, ...f }) => f));
+    assertSameAnalysis(await w.next<Done>((m) => m.type === 'done', 'done after stopFollowing'), full);
     await Promise.all([w.stop(), ref.stop()]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -118,9 +122,7 @@ test('Open Capture Folder: rotated files (tcpdump -C names) are one capture, a f
     const both = await w.next<Live>((m) => m.type === 'live' && m.overview.capture.packets === full.overview.capture.packets, 'live update with both files');
     assert.equal(both.live.files, 2);
     w.post({ type: 'stopFollowing' });
-    const done = await w.next<Done>((m) => m.type === 'done', 'done after stopFollowing');
-    assert.deepEqual(done.overview.summary, full.overview.summary);
-    assert.deepEqual(done.findings.map(({ id: _id, ...f }) => f), full.findings.map(({ id: _id, ...f }) => f));
+    assertSameAnalysis(await w.next<Done>((m) => m.type === 'done', 'done after stopFollowing'), full);
     await Promise.all([w.stop(), ref.stop()]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
