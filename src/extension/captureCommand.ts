@@ -1,7 +1,7 @@
 /**
  * "synscope: Capture…", "synscope: Stop Capture" and "synscope: Open Capture Folder…".
  *
- * The extension is a workspace extension, so this code — and the tcpdump it starts — runs where
+ * The extension is a workspace extension, so this code — and the tcpdump (or dumpcap) it starts — runs where
  * the workspace lives: the local machine, the Remote-SSH host, the dev container or WSL. The
  * capture goes into the workspace (captures/ under the first folder) and opens live.
  * From code and tests: synscope.capture({ iface, filter, file, searchPath? }) asks nothing and
@@ -12,14 +12,16 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureRegistry } from './captureEditorProvider';
 import { VIEW_TYPE } from './captureEditorProvider';
-import { CaptureError, type CaptureErrorKind, TcpdumpProcess, captureArgs, commandLine, defaultFilter, findTool, listInterfaces } from './tcpdump';
+import {
+  CaptureError, CaptureProcess, captureArgs, commandLine, defaultFilter, findCaptureTool, listInterfaces, type CaptureErrorKind, type CaptureTool,
+} from './captureTool';
 
 interface CaptureArgs {
   iface?: string;
   filter?: string;
   /** Absolute path of the file to write. */
   file?: string;
-  /** Where to look for tcpdump instead of PATH and the sbin folders (tests: a folder without it). */
+  /** Where to look for tcpdump and dumpcap instead of PATH and the sbin folders (tests: a folder without them). */
   searchPath?: string;
 }
 
@@ -27,7 +29,7 @@ export type CaptureOutcome = { file: string } | { error: CaptureErrorKind | 'can
 
 interface Running {
   uri: vscode.Uri;
-  process: TcpdumpProcess;
+  process: CaptureProcess;
   status: vscode.StatusBarItem;
 }
 
@@ -40,7 +42,7 @@ export function captureFileName(iface: string, now: Date): string {
 export function registerCaptureCommands(registry: CaptureRegistry): vscode.Disposable[] {
   const running = new Map<string, Running>();
 
-  /** Ends tcpdump (as Ctrl+C does): the file is a complete pcap once it has exited. */
+  /** Ends the capture (as Ctrl+C does): the file is a complete pcap once the tool has exited. */
   const endProcess = async (key: string): Promise<void> => {
     const r = running.get(key);
     if (!r) return;
@@ -54,7 +56,7 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
   const stop = async (key: string): Promise<void> => {
     const r = running.get(key);
     const doc = r ? registry.get(r.uri) : undefined;
-    // The editor ends tcpdump first, then reads the file's last packets and finishes.
+    // The editor ends the capture first, then reads the file's last packets and finishes.
     if (doc?.capture) await doc.controlLive('stop');
     else await endProcess(key);
   };
@@ -62,11 +64,11 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
   const startCapture = async (arg: unknown): Promise<CaptureOutcome> => {
     const given = (arg && typeof arg === 'object' ? arg : {}) as CaptureArgs;
     const cancelled: CaptureOutcome = { error: 'cancelled', message: '' };
-    const tool = given.searchPath !== undefined ? findTool('tcpdump', { PATH: given.searchPath }, []) : findTool('tcpdump');
+    const tool = given.searchPath !== undefined ? findCaptureTool({ PATH: given.searchPath }, []) : findCaptureTool();
     const where = vscode.env.remoteName ? ` on the ${vscode.env.remoteName} host, where the workspace is` : '';
     if (!tool) {
       const fix = 'sudo apt install tcpdump';
-      const message = `synscope: tcpdump is not installed${where}. Install it (${fix}, or dnf/apk/brew install tcpdump), then run Capture again.`;
+      const message = `synscope: tcpdump is not installed${where} (nor Wireshark's dumpcap). Install it (${fix}, or dnf/apk/brew install tcpdump), then run Capture again.`;
       void vscode.window.showErrorMessage(message, 'Copy Install Command').then((pick) => (pick ? vscode.env.clipboard.writeText(fix) : undefined));
       return { error: 'not-installed', message };
     }
@@ -82,37 +84,37 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
     if (!file) return cancelled;
     mkdirSync(dirname(file), { recursive: true });
     const fd = openSync(file, 'w');
-    let proc: TcpdumpProcess;
+    let proc: CaptureProcess;
     try {
-      proc = await TcpdumpProcess.start(tool, { iface, filter }, fd);
+      proc = await CaptureProcess.start(tool, { iface, filter }, fd);
     } catch (err) {
       closeSync(fd);
       rmSync(file, { force: true });
       const e = err instanceof CaptureError ? err : new CaptureError('failed', String(err), '');
-      const copy = e.kind === 'permission' ? `sudo setcap cap_net_raw,cap_net_admin=eip ${tool}` : null;
+      const copy = e.kind === 'permission' ? `sudo setcap cap_net_raw,cap_net_admin=eip ${tool.path}` : null;
       const message = `synscope: ${e.message}${where ? ` (${where.trim()})` : ''}. ${e.fix}`;
       void vscode.window.showErrorMessage(message, ...(copy ? ['Copy setcap Command'] : [])).then((pick) => (pick && copy ? vscode.env.clipboard.writeText(copy) : undefined));
       return { error: e.kind, message };
     }
-    // tcpdump holds its own copy of the descriptor.
+    // The tool holds its own copy of the descriptor.
     closeSync(fd);
     const uri = vscode.Uri.file(file);
     const key = uri.toString();
     const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
     status.text = `$(record) synscope: capturing on ${iface} — Stop`;
-    status.tooltip = `${commandLine(tool, captureArgs({ iface, filter }), file)}\nClick to stop the capture (the file stays a normal pcap).`;
+    status.tooltip = `${commandLine(tool.path, captureArgs(tool.name, { iface, filter }), file)}\nClick to stop the capture (the file stays a normal pcap).`;
     status.command = { title: 'Stop Capture', command: 'synscope.stopCapture', arguments: [uri] };
     status.show();
     running.set(key, { uri, process: proc, status });
-    // tcpdump may end by itself (interface gone, disk full): the editor finishes what it has.
+    // The tool may end by itself (interface gone, disk full): the editor finishes what it has.
     void proc.exited.then(() => {
       const r = running.get(key);
       if (!r) return;
       running.delete(key);
       r.status.dispose();
       registry.get(uri)?.writerFinished();
-      const last = proc.messages.trim().split('\n').find((l) => /^tcpdump: /.test(l) && !/listening on/.test(l));
-      void vscode.window.showWarningMessage(`synscope: the capture on ${iface} ended by itself${last ? `: ${last.replace(/^tcpdump: /, '')}` : ''}.`);
+      const last = proc.messages.trim().split('\n').find((l) => l.startsWith(`${tool.name}: `) && !/listening on/.test(l));
+      void vscode.window.showWarningMessage(`synscope: the capture on ${iface} ended by itself${last ? `: ${last.slice(tool.name.length + 2)}` : ''}.`);
     });
     // The editor opens following the file, with a Stop that ends this capture.
     registry.openAs(uri, { follow: true, capturing: true }, { stop: () => endProcess(key) });
@@ -156,9 +158,9 @@ export function registerCaptureCommands(registry: CaptureRegistry): vscode.Dispo
   ];
 }
 
-async function pickInterface(tool: string): Promise<string | undefined> {
+async function pickInterface(tool: CaptureTool): Promise<string | undefined> {
   const items = listInterfaces(tool).map((i) => ({ label: i.name, description: i.detail }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'synscope: capture on which interface?', placeHolder: 'Interface (tcpdump -D)' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'synscope: capture on which interface?', placeHolder: `Interface (${tool.name} -D)` });
   return pick?.label;
 }
 
