@@ -31,7 +31,8 @@ import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { ServerAggregates } from './serverAggregates';
-import { FlowStore } from '../store/flowStore';
+import type { FlowRows } from '../store/flowRows';
+import { flowRows } from '../store/windowedStore';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
@@ -67,7 +68,7 @@ export class Analyzer {
   /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
   readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
-  private readonly store = new FlowStore(this.options);
+  private readonly store: FlowRows;
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
@@ -95,6 +96,7 @@ export class Analyzer {
 
   constructor(config?: Partial<AnalysisConfig>) {
     this.config = resolveConfig(config);
+    this.store = flowRows(this.options, this.config.storeWindowFlows);
     this.aggs = new ServerAggregates(this.config);
     this.table = new FlowTable(1024, this.config.vlanSeparatesFlows);
     // A new flow is created before the sweep that keeps the count at maxActiveFlows runs.
@@ -253,26 +255,16 @@ export class Analyzer {
     this.spare.push(f);
   }
 
-  /**
-   * Called for every flow as it is finished, before its state is reused (live follow:
-   * src/core/live). `codes[0..n)`: its per-flow finding codes.
-   */
+  /** Each flow as it is finished, before its state is reused (src/core/live); `codes[0..n)`: its finding codes. */
   onRetire: ((f: FlowState, facts: FlowFacts, outcome: Outcome, codes: readonly FindingCode[], n: number) => void) | null = null;
 
   /** The reading's state, read-only, for live snapshots (src/core/live/tracker.ts). */
   liveView(): LiveView {
-    return {
-      table: this.table, store: this.store, options: this.options, summary: this.summary, targets: this.aggs.targets,
-      nextId: this.nextId, packets: this.packets, last: this.last, first: this.first, finished: this.finished !== null,
-      timeline: this.timeline,
-    };
+    return { table: this.table, store: this.store, options: this.options, summary: this.summary, targets: this.aggs.targets, nextId: this.nextId,
+      packets: this.packets, last: this.last, first: this.first, finished: this.finished !== null, timeline: this.timeline };
   }
 
-  /**
-   * Finishes now the flows nothing more can change (closed, idle past idleTimeoutSeconds,
-   * attempts quiet past their retry horizon) instead of waiting for the table to grow: live
-   * follow calls it as capture time passes, so floods and settled attempts reach the aggregates.
-   */
+  /** Finishes now what a sweep would (closed, idle, quiet attempts): following does as capture time passes. */
   sweepNow(): void {
     if (!this.finished && this.first) this.sweeper.sweep(this.table, this.pt, this.first.sec);
   }

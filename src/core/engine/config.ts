@@ -68,6 +68,12 @@ export interface AnalysisConfig extends StoryConfig {
    * horizon), so their findings become final and floods are seen while the capture runs.
    */
   followSweepSeconds: number;
+  /**
+   * Finished flows kept in the flow list (0: every flow, what analyze does). Following sets a
+   * window (default FOLLOW_WINDOW_FLOWS) so memory stays flat for hours: older flows stay in
+   * the counts, aggregates and findings, and leave the list and later stories (store/windowedStore.ts).
+   */
+  storeWindowFlows: number;
   /** Timeline bins start at this width and double until the capture fits `timelineMaxBins`. */
   timelineMinBinSeconds: number;
   timelineMaxBins: number;
@@ -98,6 +104,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   maxLiveFlows: 500000,
   idleTimeoutSeconds: 300,
   followSweepSeconds: 1,
+  storeWindowFlows: 0,
   timelineMinBinSeconds: 0.001,
   timelineMaxBins: 1000,
   severities: {},

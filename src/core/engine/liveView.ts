@@ -1,4 +1,4 @@
-import type { FlowStore } from '../store/flowStore';
+import type { FlowRows } from '../store/flowRows';
 import type { FlowTable } from './flowTable';
 import type { OptionSets } from './optionSets';
 import type { Summary } from './result';
@@ -9,7 +9,7 @@ import type { TimelineBuilder } from './timeline';
 /** What live snapshots read of an analysis in progress (Analyzer.liveView); never written through. */
 export interface LiveView {
   readonly table: FlowTable;
-  readonly store: FlowStore;
+  readonly store: FlowRows;
   readonly options: OptionSets;
   readonly summary: Summary;
   readonly targets: ReadonlyMap<number | string, TargetAgg>;

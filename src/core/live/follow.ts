@@ -17,6 +17,12 @@ import { growingChunks, Waker, type FileProgress, type GrowingControl } from './
 import { liveFloods, sharedFindings, type SharedFindings } from './shared';
 import { LiveTracker, type LiveClock } from './tracker';
 
+/**
+ * Finished flows a follower keeps in its flow list unless config.storeWindowFlows says otherwise:
+ * about 100 MB of compact rows. A capture with fewer flows is analysed exactly as analyze does.
+ */
+export const FOLLOW_WINDOW_FLOWS = 1_000_000;
+
 export interface FollowOptions {
   config?: Partial<AnalysisConfig>;
   onEvent: (e: FollowEvent) => void;
@@ -86,7 +92,7 @@ class FollowRun implements Follower, GrowingControl {
   newerFile?: () => Promise<boolean>;
 
   constructor(private readonly target: string, private readonly opts: FollowOptions) {
-    this.analyzer = new Analyzer(opts.config);
+    this.analyzer = new Analyzer({ storeWindowFlows: FOLLOW_WINDOW_FLOWS, ...opts.config });
     this.config = this.analyzer.config;
     this.pollMs = opts.pollMs ?? 200;
     this.chunkSize = opts.chunkSize ?? 256 * 1024;

@@ -6,9 +6,9 @@
 import type { Flow } from '../engine/result';
 import type { FlowSource } from '../stories/context';
 import type { FlowList } from './flowList';
-import type { FlowStore } from './flowStore';
+import type { FlowRows } from './flowRows';
 
-export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, number[]>): Flow[] {
+export function firstFlows(store: FlowRows, n: number, findingsOf: Map<number, number[]>): Flow[] {
   const out: Flow[] = [];
   for (let id = 1; id <= n; id++) {
     const flow = store.flow(id, findingsOf.get(id));
@@ -17,7 +17,7 @@ export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, 
   return out;
 }
 
-export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number } {
+export function storedFlowList(store: FlowRows, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number } {
   return {
     length: n,
     at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
@@ -25,7 +25,7 @@ export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<numb
   };
 }
 
-export function storedFlowSource(store: FlowStore, n: number): FlowSource {
+export function storedFlowSource(store: FlowRows, n: number): FlowSource {
   return {
     size: n,
     get: (id) => store.flow(id),
