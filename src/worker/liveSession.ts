@@ -8,6 +8,8 @@
 import { statSync } from 'node:fs';
 import { followCapture, type FollowEvent, type Follower, type LiveFinding, type LiveStatus } from '../core/live';
 import type { Analyzer } from '../core/engine/analyzer';
+import { buildFlow } from '../core/engine/buildFlow';
+import type { FlowState } from '../core/engine/flowState';
 import type { CaptureProblem } from '../core/capture/types';
 import type { AnalysisResult, Finding, Flow, Story } from '../core/engine/result';
 import { formatPoint } from '../core/engine/time';
@@ -45,6 +47,8 @@ export class LiveSession {
   private updateCost = 0;
   private ended = false;
   private behindSince: number | null = null;
+  /** Flows already finished, built once (see tableFlows). */
+  private readonly finishedFlows = new Map<number, Flow>();
 
   constructor(
     path: string,
@@ -120,6 +124,36 @@ export class LiveSession {
   }
 
   /**
+   * The newest LIVE_TABLE_FLOWS flows as they stand. A finished flow never changes again, so its
+   * Flow is built once and kept (building every listed flow on each update cost 0.2–0.7 s for
+   * 10,000 flows here); only the active ones are built anew.
+   */
+  private tableFlows(a: Analyzer): Flow[] {
+    const view = a.liveView();
+    const active = new Map<number, FlowState>();
+    for (const f of view.table.flows) if (f) active.set(f.id, f);
+    const last = view.nextId - 1;
+    const fromId = Math.max(1, last - LIVE_TABLE_FLOWS + 1);
+    for (const id of this.finishedFlows.keys()) if (id < fromId) this.finishedFlows.delete(id);
+    const out: Flow[] = [];
+    for (let id = fromId; id <= last; id++) {
+      if (id > a.config.maxFlows) break;
+      const live = active.get(id);
+      if (live) {
+        out.push(buildFlow(live, view.options));
+        continue;
+      }
+      let done = this.finishedFlows.get(id);
+      if (!done) {
+        done = view.store.flow(id);
+        if (done) this.finishedFlows.set(id, done);
+      }
+      if (done) out.push(done);
+    }
+    return out;
+  }
+
+  /**
    * While paused the follower does not look at the file; the indicator still says how much
    * the writer added meanwhile (the current file's size now minus what was read), and since when.
    */
@@ -138,9 +172,7 @@ export class LiveSession {
 
   private snapshot(status: LiveStatus): LiveUpdate {
     const a = this.follower.analyzer;
-    const total = a.progress().flows;
-    const fromId = Math.max(1, total - LIVE_TABLE_FLOWS + 1);
-    const flows = a.flowsSnapshot(fromId, LIVE_TABLE_FLOWS);
+    const flows = this.tableFlows(a);
     const byFlow = new Map<number, number[]>();
     const findings: Finding[] = [];
     const provisional: number[] = [];
