@@ -9,7 +9,7 @@
 //
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
-// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows; parts
+// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows,filters,diagram-actions,live-capture; parts
 //   can be named singly, also verdicts: every sample's verdict line, initial-rtt: a
 //   retransmitted-SYN flow's brackets against tshark)
 //   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
