@@ -128,3 +128,23 @@ test('Open Capture Folder: rotated files (tcpdump -C names) are one capture, a f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a followed file truncated and written again (tcpdump restarted on the same name) is said in the Live indicator and read on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synscope-truncated-'));
+  try {
+    const path = join(dir, 'restarted.pcap');
+    writeFileSync(path, bytes);
+    const w = start();
+    w.post({ type: 'analyze', source: { kind: 'file', path }, displayPath: path, config: {}, timeDisplay: 'relative', follow: true });
+    const before = await w.next<Live>((m) => m.type === 'live' && m.live.caughtUp && m.overview.capture.packets > 0, 'live update with the file read');
+    // What `tcpdump -w` does when started again on the same name: the file starts over, smaller.
+    writeFileSync(path, bytes.subarray(0, 24));
+    appendFileSync(path, bytes.subarray(24, 200));
+    const after = await w.next<Live>((m) => m.type === 'live' && /shrank/.test(m.live.notice ?? ''), 'live update saying the file shrank');
+    assert.match(after.live.notice ?? '', /reading it again from the start/);
+    assert.ok(after.overview.capture.packets >= before.overview.capture.packets, 'the packets read before stay counted');
+    await w.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
