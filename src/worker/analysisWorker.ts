@@ -10,6 +10,7 @@ import type { PacketRecord, ReadSummary } from '../core/capture/types';
 import { Analyzer } from '../core/engine/analyzer';
 import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
 import { rereadFlowEvents } from '../core/store/rereadFlow';
+import { FirstRows } from '../core/live/firstRows';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
 import { everyPacketEvents } from './everyPacket';
@@ -88,6 +89,8 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   sourcePath = m.source.kind === 'file' ? m.source.path : null;
   let lastPost = 0;
   let sentPartial = 0;
+  // Rebuilt only where flows changed since the last post (src/core/live/firstRows.ts).
+  const firstRows = new FirstRows(a, Math.min(PARTIAL_ROWS, a.config.maxFlows));
   let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
   const report = (force: boolean): void => {
     const now = Date.now();
@@ -100,7 +103,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
     post({ type: 'progress', progress: { bytesRead, totalBytes, packets: p.packets, flows: p.flows, handshakesComplete: p.handshakesComplete } });
     // The first screenful of flows, refreshed while it fills and while its flows change state.
     if (p.flows > 0 && (sentPartial < PARTIAL_ROWS || now - t0 < 10_000)) {
-      const flows = a.flowsSnapshot(1, PARTIAL_ROWS);
+      const flows = firstRows.refresh();
       sentPartial = flows.length;
       const tmp = new FlowIndex(flows, []);
       post({ type: 'partialFlows', rows: flows.map((_, i) => tmp.row(i)), total: p.flows });

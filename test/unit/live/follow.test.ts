@@ -5,6 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, truncateSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
 import type { AnalysisResult } from '../../../src/core/engine/result';
@@ -104,4 +105,18 @@ test('a truncated file and a replaced file (rotation under one name) are reporte
   assert.equal(result.capture.packets, 2 * ra.capture.packets + rb.capture.packets);
   assert.equal(result.summary.refused, 2 * ra.summary.refused + rb.summary.refused);
   assert.equal(result.summary.flows, 2 * ra.summary.flows + rb.summary.flows);
+});
+
+test('a gzip stream written as it goes (tcpdump -w - | gzip) is followed; the result equals analyze of the .gz', async () => {
+  const gz = gzipSync(readFileSync(sample('refused.pcap')));
+  const path = join(dir, 'stream.pcap.gz');
+  writeFileSync(path, gz.subarray(0, 7));
+  const c = new Collector(path);
+  for (let p = 7; p < gz.length; p += 97) writeFileSync(path, gz.subarray(p, Math.min(gz.length, p + 97)), { flag: 'a' });
+  await c.next((e) => e.type === 'summary' && e.status.caughtUp && e.status.bytesRead === gz.length);
+  c.follower.stop();
+  const { result } = await c.follower.done;
+  const analyzed = (await analyzeFile(path)).result;
+  assert.equal(result.capture.compressed, true);
+  assert.deepEqual(verdict(result), verdict(analyzed));
 });
