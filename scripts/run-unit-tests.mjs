@@ -17,7 +17,9 @@ function walk(dir) {
 }
 
 const filter = process.env.TEST_FILTER ?? '';
-const files = walk('test/unit').filter((f) => f.includes(filter)).sort();
+// TEST_DIR: another suite with the same layout (test/kernel-live: real tcpdump, needs root).
+const suite = process.env.TEST_DIR ?? 'test/unit';
+const files = walk(suite).filter((f) => f.includes(filter)).sort();
 if (files.length === 0) {
   console.error(`no test files match "${filter}"`);
   process.exit(1);
@@ -29,7 +31,7 @@ rmSync(outDir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: files,
   outdir: outDir,
-  outbase: 'test/unit',
+  outbase: suite,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -38,7 +40,7 @@ await esbuild.build({
   packages: 'external',
   logLevel: 'warning',
 });
-const outFiles = files.map((f) => join(outDir, relative('test/unit', f)).replace(/\.ts$/, '.js'));
+const outFiles = files.map((f) => join(outDir, relative(suite, f)).replace(/\.ts$/, '.js'));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...process.argv.slice(2), ...outFiles], {
   stdio: 'inherit',
 });

@@ -38,6 +38,8 @@ export class FlowTable {
   private pages = new Map<number, FlowRow[]>();
   private inflight = new Set<number>();
   private generation = 0;
+  /** A followed capture: an empty table means nothing arrived yet, not an empty capture. */
+  waiting = false;
   /** While reading: rows held locally, no paging or sorting. */
   private staticRows: FlowRow[] | null = null;
   private selectedIndex = -1;
@@ -100,6 +102,22 @@ export class FlowTable {
     this.pendingScrollTop = scrollTop ?? 0;
     this.buildHeader();
     this.fetchPage(0);
+  }
+
+  /**
+   * The same query over flows that changed (a followed capture): the pages on screen are
+   * fetched again and replace the old rows when they come; scroll and selection stay.
+   */
+  refresh(): void {
+    if (this.staticRows) return;
+    this.generation++;
+    this.inflight = new Set();
+    const win = visibleWindow(this.viewport.scrollTop, this.geometry());
+    const keep = new Set<number>();
+    for (let i = win.first; i < win.first + win.count; i += PAGE_SIZE) keep.add(Math.floor(i / PAGE_SIZE));
+    keep.add(Math.floor(Math.max(0, win.first + win.count - 1) / PAGE_SIZE));
+    for (const k of [...this.pages.keys()]) if (!keep.has(k)) this.pages.delete(k);
+    for (const k of keep) this.fetchPage(k, true);
   }
 
   /** Selects a row by index in the current view and scrolls it into view. */
@@ -202,8 +220,8 @@ export class FlowTable {
     return this.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
   }
 
-  private fetchPage(page: number): void {
-    if (this.staticRows || this.pages.has(page) || this.inflight.has(page)) return;
+  private fetchPage(page: number, again = false): void {
+    if (this.staticRows || (this.pages.has(page) && !again) || this.inflight.has(page)) return;
     this.inflight.add(page);
     const gen = this.generation;
     this.source.getPage(this.query, page * PAGE_SIZE, PAGE_SIZE).then(
@@ -222,6 +240,7 @@ export class FlowTable {
         this.total = res.total;
         this.empty.textContent = res.total > 0 ? '' : isFiltered(this.query.filter)
           ? 'No flows match these filters. Clear them to see every flow.'
+          : this.waiting ? 'No TCP flows yet: waiting for the writer…'
           : 'This capture holds no TCP flows (synscope looks at TCP handshakes only).';
         if (totalChanged || this.pendingScrollTop !== null) {
           this.spacer.style.height = `${visibleWindow(0, this.geometry()).spacerHeight}px`;

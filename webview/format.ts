@@ -1,4 +1,5 @@
 /** Text formatting for the webview that needs no DOM (unit-tested in test/unit/extension). */
+import type { LiveInfo } from '../src/protocol/messages';
 import { formatDuration } from '../src/render/format';
 
 /**
@@ -60,4 +61,14 @@ export function fmtBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** The indicator's line: "Live · 120 packets/s · caught up" / "… · 2.1 MB (1.5 s) behind". */
+export function liveText(info: LiveInfo): string {
+  const rate = `${info.packetsPerSecond >= 10 ? Math.round(info.packetsPerSecond).toLocaleString('en-US') : info.packetsPerSecond.toFixed(1)} packets/s`;
+  const behind = info.lagBytes <= 0 || info.caughtUp
+    ? 'caught up with the writer'
+    : `${fmtBytes(info.lagBytes)} (${fmtDuration(info.lagSeconds)}) behind the writer`;
+  const files = info.files > 1 ? ` · ${info.files} files` : '';
+  return `${info.paused ? 'Paused' : 'Live'} · ${rate} · ${behind}${files}`;
 }

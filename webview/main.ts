@@ -8,8 +8,9 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './styles.css';
 import type { FlowFilter, FlowQuery } from '../src/protocol/flowTable';
-import type { HostToWebview, Overview, PROTOCOL_VERSION, ProgressInfo, TimeDisplay, ViewState } from '../src/protocol/messages';
+import type { HostToWebview, LiveInfo, Overview, PROTOCOL_VERSION, ProgressInfo, TimeDisplay, ViewState } from '../src/protocol/messages';
 import { DiagramPane } from './diagram';
+import { LiveBar } from './liveBar';
 import { fmtBytes, fmtInt, h } from './dom';
 import { FilterBar } from './filterBar';
 import { countOf, describeDamage, fmtDuration } from './format';
@@ -30,6 +31,8 @@ const view: ViewState = restored ?? { selectedFlowId: null, query: DEFAULT_QUERY
 
 let fileName = '';
 let done = false;
+/** A followed capture has sent its first update: the table pages over the flows so far. */
+let live = false;
 let overview: Overview | null = null;
 let detailSeq = 0;
 let detailTimer: ReturnType<typeof setTimeout> | undefined;
@@ -48,6 +51,7 @@ const reanalyze = h('vscode-button', { secondary: true, title: 'Run the analysis
 reanalyze.addEventListener('click', () => send({ type: 'command', command: 'reanalyze' }));
 const exportFindings = h('vscode-button', { secondary: true, title: 'Save findings as JSON, CSV or SARIF' }, 'Export findings…');
 exportFindings.addEventListener('click', () => send({ type: 'command', command: 'exportFindings' }));
+const liveBar = new LiveBar((action) => send({ type: 'live', action }));
 const verdictLine = h('p', { class: 'verdict', 'data-testid': 'verdict', role: 'status' });
 verdictLine.hidden = true;
 const stories = h('section', { class: 'stories', 'aria-label': 'What happened' });
@@ -136,7 +140,7 @@ function setFilterQuietly(filter: FlowFilter): void {
 }
 
 document.getElementById('app')!.append(
-  h('header', { class: 'top' }, title, status, h('span', { class: 'spacer' }), compare, exportFindings, reanalyze),
+  h('header', { class: 'top' }, title, status, liveBar.element, h('span', { class: 'spacer' }), compare, exportFindings, reanalyze),
   progressBar,
   errorBox,
   verdictLine,
@@ -195,7 +199,9 @@ function revealWorkspace(): void {
   if (r.top < -1 || r.bottom > window.innerHeight + 1) window.scrollBy({ top: r.top });
 }
 
-function loadDetail(flowId: number | null, delayMs: number): void {
+let shownSvg: string | null = null;
+
+function loadDetail(flowId: number | null, delayMs: number, refresh = false): void {
   clearTimeout(detailTimer);
   if (flowId === null) return;
   const seq = ++detailSeq;
@@ -206,6 +212,10 @@ function loadDetail(flowId: number | null, delayMs: number): void {
     request('getFlowDetail', { flowId, everyPacket: every, timeDisplay: timeMode ?? undefined }).then(
       (d) => {
         if (seq !== detailSeq) return;
+        // A followed capture redraws the selected flow on each update: only when it changed,
+        // so a diagram being read keeps its place.
+        if (d && refresh && d.svg === shownSvg) return;
+        shownSvg = d?.svg ?? null;
         if (d) diagram.show(d, focusFinding, every);
         else diagram.showMessage(`There is no flow ${flowId}.`);
         focusFinding = undefined;
@@ -257,8 +267,47 @@ function showProgress(p: ProgressInfo): void {
   }
 }
 
-function onDone(o: Overview): void {
+/**
+ * A followed capture as it stands: the first update sets the editor up as a finished analysis
+ * does; later ones refresh the header, the table's pages (scroll and selection kept) and the
+ * selected flow's diagram.
+ */
+function onLive(o: Overview, info: LiveInfo, provisional: number[]): void {
+  liveBar.show(info);
+  table.waiting = true;
+  if (!live) {
+    live = true;
+    onDone(o, true);
+  } else {
+    overview = o;
+    showHeader(o);
+    table.refresh();
+    void refreshCount();
+    if (view.selectedFlowId !== null) loadDetail(view.selectedFlowId, 0, true);
+  }
+  const p = provisional.length > 0 ? ` (${fmtInt(provisional.length)} provisional)` : '';
+  status.textContent = `${info.paused ? 'Paused' : 'Live'}: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')}${p}`;
+}
+
+/** Verdict, stories, summary and filter choices of an overview (a finished or a followed capture). */
+function showHeader(o: Overview): void {
+  // A followed capture with no flow yet is waiting, not empty.
+  verdictLine.textContent = live && o.summary.flows === 0 ? 'no TCP flows yet: waiting for packets…' : o.verdict.text;
+  verdictLine.className = `verdict tone-${o.verdict.tone}`;
+  verdictLine.hidden = false;
+  applyTime();
+  renderStories(stories, o, actions);
+  renderSummary(summary, o, actions);
+  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code), o.stateLabels);
+}
+
+function onDone(o: Overview, following = false): void {
   done = true;
+  if (!following) {
+    live = false;
+    table.waiting = false;
+    liveBar.hide();
+  }
   performance.mark('synscope:done');
   // Asked for first: the flow table's page and the verdict's diagram would otherwise go ahead of
   // it in the worker, and the Servers tab should open at once after the analysis.
@@ -273,16 +322,11 @@ function onDone(o: Overview): void {
   const damaged = damage ? ` · capture damaged at byte offset ${damage.offset}` : '';
   status.textContent = `Done: ${countOf(o.capture.packets, 'packet')}, ${countOf(o.summary.flows, 'flow')}, ${countOf(o.findingsTotal, 'finding')} in ${fmtDuration(o.elapsedMs / 1000)}${damaged}`;
   workspace.hidden = false;
-  exportFindings.hidden = false;
-  verdictLine.textContent = o.verdict.text;
-  verdictLine.className = `verdict tone-${o.verdict.tone}`;
-  verdictLine.hidden = false;
+  // Exporting needs the finished analysis.
+  exportFindings.hidden = following;
   table.setColumns(COLUMNS.filter((c) => c.optional === undefined
     || (c.optional === 'vlan' && o.vlans.length > 0) || (c.optional === 'interface' && o.interfaces.length > 1)));
-  applyTime();
-  renderStories(stories, o, actions);
-  renderSummary(summary, o, actions);
-  filterBar.setOptions(Object.keys(o.states).sort(), o.findingCodes.map((c) => c.code), o.stateLabels);
+  showHeader(o);
   filterBar.set(view.query.filter, false);
   table.setQuery(view.query, view.scrollTop);
   table.setSelectedFlow(view.selectedFlowId);
@@ -305,6 +349,8 @@ function onMessage(m: HostToWebview): void {
       break;
     case 'started':
       done = false;
+      live = false;
+      liveBar.hide();
       overview = null;
       serversTab.reset();
       errorBox.hidden = true;
@@ -329,11 +375,16 @@ function onMessage(m: HostToWebview): void {
         if (m.rows.length > 0 && performance.getEntriesByName(FIRST_ROWS_MARK).length === 0) performance.mark(FIRST_ROWS_MARK);
       }
       break;
+    case 'live':
+      onLive(m.overview, m.live, m.provisional);
+      break;
     case 'done':
       onDone(m.overview);
       break;
     case 'failed': {
       progressBar.hidden = true;
+      live = false;
+      liveBar.hide();
       const where = m.offset !== undefined && !/offset/i.test(m.message) ? ` (at byte offset ${m.offset})` : '';
       // The banner below gives the reason; the status line only says that it failed, and where.
       status.textContent = m.cancelled ? 'Cancelled.' : `Failed${m.offset !== undefined ? ` at byte offset ${m.offset}` : ''}.`;

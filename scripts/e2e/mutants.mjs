@@ -80,6 +80,16 @@ export const MUTANTS = [
     caughtBy: /Servers tab lists the slowed listener first/,
   },
   {
+    // A followed capture's updates arrive (counts, Live indicator) but the table's pages are
+    // not fetched again: rows never appear while tcpdump runs.
+    name: 'live table not refreshed',
+    file: 'webview/main.ts',
+    find: '    table.refresh();',
+    replace: '    void table;',
+    args: ['--only=live-capture'],
+    caughtBy: /rows and a Problems entry appear while tcpdump is still running/,
+  },
+  {
     // The verdict is computed and sent as before; the line that shows it stays hidden.
     name: 'verdict line missing',
     pending: 'verdict',

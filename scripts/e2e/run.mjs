@@ -9,7 +9,7 @@
 //
 // The extension under test is a snapshot of the built checkout (scripts/e2e/stage.mjs), so a
 // rebuild during the run can't tear it; --live uses the checkout itself.
-// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows; parts
+// Options: --only=ui,stories,integration,package (ui = main,export,damaged,first-rows,filters,diagram-actions,live-capture; parts
 //   can be named singly, also verdicts: every sample's verdict line, initial-rtt: a
 //   retransmitted-SYN flow's brackets against tshark)
 //   --samples=a.pcap,b.pcap (main path)  --stories=x.pcap (story samples)  --bail (stop at the
@@ -33,6 +33,7 @@ import { retransmittedSynScenario } from './scenarios/retransmittedSyn.mjs';
 import { filterScenario } from './scenarios/filters.mjs';
 import { diagramActionsScenario } from './scenarios/diagramActions.mjs';
 import { correlateScenario, FIXTURE_FILES } from './scenarios/correlate.mjs';
+import { followFileScenario, liveCaptureScenario } from './scenarios/liveCapture.mjs';
 import { pending } from './pending.mjs';
 import { stageExtension } from './stage.mjs';
 import { Steps, hardDeadline } from './steps.mjs';
@@ -47,10 +48,10 @@ const { values: opts } = parseArgs({
 });
 // verdicts and initial-rtt join ui once their UI work is merged (pending.mjs).
 const PARTS = {
-  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'correlate', 'servers', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
+  ui: ['main', 'export', 'damaged', 'first-rows', 'filters', 'diagram-actions', 'correlate', 'servers', 'live-capture', ...(pending('verdict') ? ['verdicts'] : []), ...(pending('initial-rtt') ? ['initial-rtt'] : [])],
 };
 const only = new Set((opts.only ?? 'ui,stories,integration,package').split(',').flatMap((p) => PARTS[p] ?? [p]));
-const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'correlate', 'servers'];
+const browserParts = ['main', 'export', 'damaged', 'first-rows', 'stories', 'verdicts', 'initial-rtt', 'filters', 'diagram-actions', 'correlate', 'servers', 'live-capture'];
 const staged = opts.ext || opts.live ? null : stageExtension();
 const extPath = opts.ext ?? staged?.dir ?? repoRoot;
 useCliFrom(opts.ext ? repoRoot : extPath);
@@ -126,6 +127,10 @@ try {
       await serversTimingScenario(ctx);
       // Not a sample: the later suites compare the editor with the CLI on the samples only.
       rmSync(slowdown, { force: true });
+    }
+    if (ready && only.has('live-capture')) {
+      await liveCaptureScenario(ctx);
+      await followFileScenario(ctx);
     }
     if (ready && only.has('damaged') && samples.some((f) => f.name === 'truncated.pcap')) await damagedScenario(ctx, 'truncated.pcap');
     if (ready && only.has('first-rows')) {

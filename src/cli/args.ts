@@ -10,16 +10,22 @@ import { printable } from '../core/output/printable';
 
 export const FORMATS = ['table', 'json', 'csv', 'findings-csv', 'sarif', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
+/** `synscope follow` prints events: a table, or one JSON object per line (docs/follow-ndjson.md). */
+export const FOLLOW_FORMATS = ['table', 'ndjson'] as const;
+export type FollowFormat = (typeof FOLLOW_FORMATS)[number];
+const COMMANDS = ['analyze', 'follow'] as const;
 
 /** A mistake in how synscope was called: printed as one line, never as a stack trace. */
 export class UsageError extends Error {}
 
 export interface Options {
+  /** Absent means analyze (what the launcher's child options of older builds carry). */
+  command?: 'analyze' | 'follow';
   /** The first capture (the only one unless `captures` has more). */
   capture: string;
   /** Every capture path or folder given, in order (several, or a folder: docs/fleet.md). */
   captures: string[];
-  format: Format;
+  format: Format | FollowFormat;
   config: Partial<AnalysisConfig>;
   maxFlows?: number;
   failOn?: Severity;
@@ -182,17 +188,21 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
   if (values.version) return 'version';
   const [command, capture, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: synscope analyze <capture>)');
-  if (command !== 'analyze') {
-    const guess = closest(command, ['analyze', 'diff']);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    const guess = closest(command, [...COMMANDS, 'diff', 'correlate']);
     const hint = guess ? `did you mean ${guess}?` : 'try: synscope analyze <capture>';
     throw new UsageError(`unknown command "${printable(command)}" (${hint})`);
   }
-  if (!capture) throw new UsageError('analyze: missing <capture> path');
+  const follow = command === 'follow';
+  if (!capture) throw new UsageError(follow ? 'follow: missing <capture file or folder> path' : 'analyze: missing <capture> path');
+  if (follow && rest.length) throw new UsageError(`unexpected argument "${printable(rest[0])}" (follow takes one capture file or folder)`);
   const format = values.format ?? 'table';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    const guess = closest(format, FORMATS);
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${guess ? ` (did you mean ${guess}?)` : ''}`);
+  const formats: readonly string[] = follow ? FOLLOW_FORMATS : FORMATS;
+  if (!formats.includes(format)) {
+    const guess = closest(format, formats);
+    throw new UsageError(`--format must be one of ${formats.join(', ')}${follow ? ' for follow' : ''}${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
+  if (follow && values.output !== undefined) throw new UsageError('follow writes its events to stdout (redirect it: > file)');
   let config: Partial<AnalysisConfig> = {};
   if (values.config !== undefined) {
     const text = readConfigText(values.config);
@@ -224,5 +234,5 @@ export function parse(argv: string[]): Options | 'help' | 'version' {
     jobs = Number(values.jobs);
     if (!/^\s*\d+\s*$/.test(values.jobs) || !Number.isSafeInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number ≥ 1');
   }
-  return { capture, captures: [capture, ...rest], format: format as Format, config, maxFlows, failOn, output: values.output, jobs, servers: values.servers === true };
+  return { command: follow ? 'follow' : 'analyze', capture, captures: [capture, ...rest], format: format as Format, config, maxFlows, failOn, output: values.output, jobs, servers: values.servers === true };
 }

@@ -6,13 +6,14 @@
  */
 import type { AnalyzeProgress } from '../core/engine/analyzeFile';
 import type { Severity } from '../core/engine/result';
-import { parse, plainError, type Options } from './args';
+import { parse, plainError, type Format, type Options } from './args';
 import { isMultiRun, runMany } from './multi';
 import { isFileWorker, runFileWorker } from './multiWorker';
 import { correlateMain, relaunchOptionsFor } from './correlate';
 import { diffMain } from './diff';
 import { endLike, optionsFromLauncher, relaunch, wantsRelaunch } from './relaunch';
 import { analyzeOne, version, writeToFile } from './report';
+import { follow } from './follow';
 
 export { parseDuration } from './args';
 
@@ -23,6 +24,9 @@ Usage:
   synscope analyze <capture|folder>… [options]   several captures at once (docs/fleet.md)
   synscope correlate <A> <B> [options]    (see synscope correlate --help)
   synscope diff <baseline> <incident> [options]   (synscope diff --help)
+  synscope follow <capture file or folder> [--format table|ndjson] [--fail-on …] [analysis options]
+                            print findings as a capture being written grows; Ctrl+C prints
+                            the final report (the same as analyze of the file by then)
   synscope --help | --version
 
 Options:
@@ -91,10 +95,11 @@ export async function main(argv: string[], parsed?: Options | 'help' | 'version'
     process.stdout.write(`${version()}\n`);
     return 0;
   }
+  if (o.command === 'follow') return follow(o);
   if (isMultiRun(o)) return runMany(o, RANK);
   const onProgress = progressBar();
   const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
-  const outcome = await analyzeOne({ path: o.capture, format: o.format, config: o.config, maxFlows: o.maxFlows, output: o.output, width, onProgress, servers: o.servers });
+  const outcome = await analyzeOne({ path: o.capture, format: o.format as Format, config: o.config, maxFlows: o.maxFlows, output: o.output, width, onProgress, servers: o.servers });
   if (outcome.status === 'unreadable' || outcome.writeFailed) return 2;
   if (o.failOn) {
     const threshold = RANK[o.failOn];
@@ -140,8 +145,9 @@ async function run(argv: string[]): Promise<void> {
     } catch {
       parsed = undefined; // main parses again and explains the mistake
     }
-    // Several captures: each worker thread gets its own heap cap (multi.ts), the launcher none.
-    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed) && !isMultiRun(parsed)) {
+    // Several captures: each worker thread gets its own heap cap (multi.ts), the launcher none;
+    // follow keeps the default heap: it runs until stopped and its memory is bounded by design.
+    if (parsed && typeof parsed === 'object' && parsed.command !== 'follow' && wantsRelaunch(parsed) && !isMultiRun(parsed)) {
       const r = await relaunch(__filename, argv, parsed);
       if (r) return endLike(r);
     }

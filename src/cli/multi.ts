@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Severity } from '../core/engine/result';
 import { printable } from '../core/output/printable';
-import type { Options } from './args';
+import type { Format, Options } from './args';
 import { combine, formatCombinedTable, problemLine, type FileEntry } from './combined';
 import { expandInputs, isMultiInput, type Input } from './inputs';
 import type { FileJob, FileJobReply } from './multiWorker';
@@ -128,7 +128,7 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
     const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
     const jobs = o.jobs ?? availableParallelism();
     const outcomes = await pool(inputs, jobs, (inp, i) => runInWorker({
-      path: inp.path, format: o.format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width, servers: o.servers,
+      path: inp.path, format: o.format as Format, config: o.config, maxFlows: o.maxFlows, output: targets[i], width, servers: o.servers,
       captureColumn: o.format === 'csv' || o.format === 'findings-csv',
     }, heapMb), progress(inputs.length));
     const files: FileEntry[] = inputs.map((inp, i) => ({ path: inp.path, outcome: outcomes[i] }));

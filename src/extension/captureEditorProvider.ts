@@ -3,10 +3,12 @@
  * the document opens), any number of panels on it. Panels talk the HostToWebview /
  * WebviewToHost protocol; flow-table and diagram requests are forwarded to the worker.
  */
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { answerRequest, type RequestHandlers, type RequestMessage } from '../protocol/messageChannel';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewRequests, type WebviewToHost } from '../protocol/messages';
 import { CaptureDocument, type CaptureHost } from './captureDocument';
+import type { RunMode } from './workerClient';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { findWireshark } from './wireshark';
 
@@ -15,6 +17,17 @@ export const VIEW_TYPE = 'synscope.captureEditor';
 export class CaptureRegistry {
   private readonly docs = new Map<string, CaptureDocument>();
   private active: CaptureDocument | null = null;
+  private readonly opening = new Map<string, { mode: RunMode; capture: { stop(): Promise<void> } | null }>();
+
+  /** How the next document opened on `uri` reads it (synscope's capture: followed, with its Stop). */
+  openAs(uri: vscode.Uri, mode: RunMode, capture: { stop(): Promise<void> } | null): void {
+    this.opening.set(uri.toString(), { mode, capture });
+  }
+  takeOpenMode(uri: vscode.Uri): { mode: RunMode; capture: { stop(): Promise<void> } | null } | undefined {
+    const m = this.opening.get(uri.toString());
+    this.opening.delete(uri.toString());
+    return m;
+  }
 
   add(doc: CaptureDocument): void {
     this.docs.set(doc.uri.toString(), doc);
@@ -50,7 +63,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   openCustomDocument(uri: vscode.Uri): CaptureDocument {
     const doc = new CaptureDocument(uri, this.host);
     this.registry.add(doc);
-    doc.analyze();
+    const open = this.registry.takeOpenMode(uri);
+    doc.capture = open?.capture ?? null;
+    // A folder (Open Capture Folder…, or restored after a reload) is a set of rotated files, followed.
+    const folder = uri.scheme === 'file' && statSync(uri.fsPath, { throwIfNoEntry: false })?.isDirectory() === true;
+    doc.analyze(folder ? { follow: true, folder: true } : open?.mode ?? {});
     const dispose = doc.dispose.bind(doc);
     doc.dispose = () => {
       this.registry.remove(doc);
@@ -90,7 +107,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
               wireshark: doc.uri.scheme === 'file' && findWireshark() !== null,
             } satisfies HostToWebview);
             for (const s of doc.snapshotMessages()) post(s);
-            if (doc.isDone && doc.lastReveal && doc.lastReveal.seq > revealAcked) {
+            if (doc.canQuery && doc.lastReveal && doc.lastReveal.seq > revealAcked) {
               const r = doc.lastReveal;
               post({ type: 'revealFlow', flowId: r.flowId, findingId: r.findingId, seq: r.seq });
             }
@@ -107,6 +124,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
             // Commands act on the current capture: make it this one, then run the palette command.
             this.registry.setActive(doc);
             void vscode.commands.executeCommand(`synscope.${m.command}`, ...(m.flowId !== undefined ? [m.flowId] : []));
+            break;
+          case 'live':
+            void doc.controlLive(m.action);
             break;
           case 'request':
             void answerRequest(m as RequestMessage<WebviewRequests>, this.handlers(doc), (r) => void webview.postMessage(r));

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CaptureDocument } from './captureDocument';
 import { CaptureEditorProvider, CaptureRegistry, VIEW_TYPE } from './captureEditorProvider';
+import { registerCaptureCommands } from './captureCommand';
 import { registerCommands } from './commands';
 import { registerCorrelateCommands } from './correlateCommands';
 import { CorrelateViews } from './correlateView';
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const refresh = (doc: CaptureDocument): void => {
     const reportUri = reportUriFor(doc.uri);
-    if (doc.state.kind === 'done') diagnostics.set(reportUri, doc.state.report);
+    if (doc.state.kind === 'done' || doc.state.kind === 'live') diagnostics.set(reportUri, doc.state.report);
     else diagnostics.clear(reportUri);
     navigator.refresh(reportUri);
   };
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(registry),
     comparisons,
     ...registerCorrelateCommands(registry, comparisons),
+    ...registerCaptureCommands(registry),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('synscope')) return;
       const display = e.affectsConfiguration('synscope.timeDisplay');

@@ -82,6 +82,7 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
     if (!doc) return `synscope: ${name} is not open. Open it (synscope: Open Capture) to see its findings.\n`;
     switch (doc.state.kind) {
       case 'done':
+      case 'live':
         return doc.state.report.text;
       case 'running':
         return `synscope: analysing ${name}…\n`;
@@ -93,7 +94,7 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const captureUri = captureUriOfReport(document.uri);
     const doc = captureUri ? this.registry.get(captureUri) : undefined;
-    if (!captureUri || !doc || doc.state.kind !== 'done') return [];
+    if (!captureUri || !doc || (doc.state.kind !== 'done' && doc.state.kind !== 'live')) return [];
     const lenses: vscode.CodeLens[] = [];
     // One lens per finding line; a report is capped, but stay cheap for the big ones.
     const max = Math.min(document.lineCount, 5000);
@@ -118,7 +119,7 @@ export class ReportNavigator implements vscode.TextDocumentContentProvider, vsco
     const captureUri = captureUriOfReport(editor.document.uri);
     if (!captureUri) return;
     let doc = this.registry.get(captureUri);
-    const findingId = findingAtLine(doc?.state.kind === 'done' ? doc.state.report : null, line, editor.document.lineAt(line).text);
+    const findingId = findingAtLine(doc && (doc.state.kind === 'done' || doc.state.kind === 'live') ? doc.state.report : null, line, editor.document.lineAt(line).text);
     if (findingId === null) return;
     // Collapse the Problems entry's range to a caret before the editor is hidden, so its tab,
     // clicked later, comes back with the caret (no jump) and the same entry clicked again
@@ -164,7 +165,7 @@ function findingAtLine(report: FindingsReport | null, line: number, text: string
 
 /** First flow of a finding, null for capture-wide findings (or before the analysis is done). */
 function findingFlow(doc: CaptureDocument, findingId: number): number | null {
-  if (doc.state.kind !== 'done') return null;
+  if (doc.state.kind !== 'done' && doc.state.kind !== 'live') return null;
   const f = doc.state.findings.find((x) => x.id === findingId);
   return f && f.flows.length > 0 ? f.flows[0]! : null;
 }

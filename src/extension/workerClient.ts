@@ -8,17 +8,27 @@ import * as vscode from 'vscode';
 import { RequestChannel } from '../protocol/messageChannel';
 import type { Finding } from '../core/engine/result';
 import type { FlowRow } from '../protocol/flowTable';
-import type { HostToWorker, Overview, ProgressInfo, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
+import type { HostToWorker, LiveInfo, Overview, ProgressInfo, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
 
 export interface AnalysisCallbacks {
   onProgress(p: ProgressInfo): void;
   onPartialFlows(rows: FlowRow[], total: number): void;
   onDone(overview: Overview, findings: Finding[], flowEndpoints: Record<number, string>): void;
+  /** A followed capture as it stands (about once a second, until onDone). */
+  onLive(overview: Overview, findings: Finding[], flowEndpoints: Record<number, string>, live: LiveInfo, provisional: number[]): void;
   /** Called at most once, and never after onDone. */
   onFailed(message: string, offset: number | undefined): void;
 }
 
 const CHUNK = 4 * 1024 * 1024;
+
+/** How to read: a growing file or a folder of rotated files is followed (local files only). */
+export interface RunMode {
+  follow?: boolean;
+  folder?: boolean;
+  /** synscope's own capture writes it. */
+  capturing?: boolean;
+}
 
 export class AnalysisRun {
   private readonly worker: Worker;
@@ -26,6 +36,7 @@ export class AnalysisRun {
   private finished = false;
   private stopped = false;
   private lastBytes = 0;
+  private live = false;
 
   constructor(
     workerPath: string,
@@ -33,6 +44,7 @@ export class AnalysisRun {
     config: Record<string, unknown>,
     timeDisplay: TimeDisplay,
     private readonly cb: AnalysisCallbacks,
+    mode: RunMode = {},
   ) {
     this.worker = new Worker(workerPath);
     this.channel = new RequestChannel<WorkerRequests>((m) => this.post(m));
@@ -48,7 +60,8 @@ export class AnalysisRun {
     });
     const displayPath = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
     if (uri.scheme === 'file') {
-      this.post({ type: 'analyze', source: { kind: 'file', path: uri.fsPath }, displayPath, config, timeDisplay });
+      const source = mode.folder ? { kind: 'folder' as const, path: uri.fsPath } : { kind: 'file' as const, path: uri.fsPath };
+      this.post({ type: 'analyze', source, displayPath, config, timeDisplay, follow: mode.follow || mode.folder, capturing: mode.capturing });
     } else {
       void this.streamFromWorkspaceFs(displayPath, config, timeDisplay);
     }
@@ -72,6 +85,11 @@ export class AnalysisRun {
     if (!this.stopped) this.post({ type: 'end' });
   }
 
+  /** Flow queries work once the analysis is done, or while a followed capture has sent its first update. */
+  get canQuery(): boolean {
+    return this.finished || this.live;
+  }
+
   request<K extends keyof WorkerRequests & string>(method: K, params: WorkerRequests[K]['params']): Promise<WorkerRequests[K]['result']> {
     if (this.stopped) return Promise.reject(new Error('the analysis was stopped'));
     return this.channel.request(method, params);
@@ -79,6 +97,11 @@ export class AnalysisRun {
 
   get isFinished(): boolean {
     return this.finished;
+  }
+
+  /** A followed capture: pause or resume reading, or read what is written and finish. */
+  control(action: 'pause' | 'resume' | 'stopFollowing'): void {
+    this.post({ type: action });
   }
 
   /** Ends the worker (idempotent). Pending requests are rejected. */
@@ -103,6 +126,10 @@ export class AnalysisRun {
         break;
       case 'partialFlows':
         this.cb.onPartialFlows(m.rows, m.total);
+        break;
+      case 'live':
+        this.live = true;
+        this.cb.onLive(m.overview, m.findings, m.flowEndpoints, m.live, m.provisional);
         break;
       case 'done':
         this.finished = true;

@@ -32,6 +32,28 @@ export interface ProgressInfo {
   handshakesComplete: number;
 }
 
+/**
+ * A capture that is still being written, followed as it grows (tcpdump -U -w, dumpcap, a folder
+ * of rotated files): how fast packets arrive and how far the analysis is behind the writer.
+ */
+export interface LiveInfo {
+  /** Packets read per second over the last second or so (wall clock). */
+  packetsPerSecond: number;
+  /** Bytes in the file(s) not read yet, and how long the oldest of them has waited (s). */
+  lagBytes: number;
+  lagSeconds: number;
+  paused: boolean;
+  /** Everything written so far is read; waiting for the writer. */
+  caughtUp: boolean;
+  /** The file read now (a folder: the newest rotated file) and how many files so far. */
+  file: string;
+  files: number;
+  /** Last thing that happened to the source, in words ("rotated to x.pcap1", "truncated: …"). */
+  notice?: string;
+  /** A capture started from synscope (synscope: Capture…) is writing it: Stop ends that capture. */
+  capturing?: boolean;
+}
+
 /** A story card, with its series already rendered as SVG charts. */
 export interface StoryView {
   story: Story;
@@ -111,6 +133,8 @@ export type WebviewToHost =
   | { type: 'ready'; protocolVersion: number }
   /** A command from a button: export the diagram, copy the summary, re-analyze. */
   | { type: 'command'; command: 'exportDiagram' | 'copyFlowSummary' | 'copyWiresharkFilter' | 'openInWireshark' | 'exportFindings' | 'reanalyze' | 'compareWithBaseline'; flowId?: number }
+  /** Live indicator buttons: pause or resume reading, stop following (finishes the analysis; ends a synscope capture). */
+  | { type: 'live'; action: 'pause' | 'resume' | 'stop' }
   /** A `revealFlow` was applied (the host stops replaying it to reloaded pages). */
   | { type: 'revealed'; seq: number }
   /** The user selected a flow (so host commands act on it). */
@@ -129,6 +153,11 @@ export type HostToWebview =
   | { type: 'partialFlows'; rows: FlowRow[]; total: number }
   /** Analysis finished; the table switches to paged queries. */
   | { type: 'done'; overview: Overview }
+  /**
+   * A followed capture as it stands now (about once a second): the table pages over the flows
+   * so far; `provisional` are the ids of findings that may still change as packets arrive.
+   */
+  | { type: 'live'; overview: Overview; live: LiveInfo; provisional: number[] }
   /** Analysis failed or was cancelled; `offset` is the byte offset when known. */
   | { type: 'failed'; message: string; offset?: number; cancelled?: boolean }
   /** Select and show a flow (Problems panel, "show flow" command). */
@@ -143,10 +172,12 @@ export type HostToWebview =
 export type CaptureSource =
   /** The worker opens the file itself (file: URIs): no bytes cross threads. */
   | { kind: 'file'; path: string }
+  /** A folder of rotated files (tcpdump -C/-G/-W, dumpcap -b), read as one capture in time order (followed). */
+  | { kind: 'folder'; path: string }
   /** The host reads through vscode.workspace.fs and posts `chunk` messages. */
   | { kind: 'chunks'; totalBytes: number };
 
-/** Requests the host makes of the worker after `done`. */
+/** Requests the host makes of the worker after `done` (and of a followed capture, after its first `live`). */
 export type WorkerRequests = {
   queryFlows: WebviewRequests['getFlows'];
   locateFlow: WebviewRequests['locateFlow'];
@@ -168,8 +199,17 @@ export type WorkerRequests = {
 };
 
 export type HostToWorker =
-  /** Start reading and analysing. `config` is a Partial<AnalysisConfig>. */
-  | { type: 'analyze'; source: CaptureSource; displayPath: string; config: Record<string, unknown>; timeDisplay: TimeDisplay }
+  /**
+   * Start reading and analysing. `config` is a Partial<AnalysisConfig>. `follow` (file sources:
+   * a file or a folder of rotated files): keep reading as it grows, with `live` updates, until
+   * `stopFollowing`; `capturing`: synscope's own capture writes it (LiveInfo.capturing).
+   */
+  | { type: 'analyze'; source: CaptureSource; displayPath: string; config: Record<string, unknown>; timeDisplay: TimeDisplay; follow?: boolean; capturing?: boolean }
+  /** Followed capture: stop reading (the file keeps growing) / catch up again. */
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Followed capture: read what is written, then finish (`done`, as analyze of the file). */
+  | { type: 'stopFollowing' }
   /** Next bytes of a `chunks` source (transferred, not copied). */
   | { type: 'chunk'; data: Uint8Array }
   /** No more chunks. */
@@ -183,6 +223,8 @@ export type WorkerToHost =
   | { type: 'partialFlows'; rows: FlowRow[]; total: number }
   /** All findings go to the host (diagnostics, report); flows stay in the worker. */
   | { type: 'done'; overview: Overview; findings: Finding[]; flowEndpoints: Record<number, string> }
+  /** A followed capture as it stands (findings numbered by their live identity, stable across updates). */
+  | { type: 'live'; overview: Overview; findings: Finding[]; flowEndpoints: Record<number, string>; live: LiveInfo; provisional: number[] }
   | { type: 'failed'; message: string; offset?: number }
   | ResponseMessage;
 

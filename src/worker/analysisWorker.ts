@@ -10,13 +10,14 @@ import type { PacketRecord, ReadSummary } from '../core/capture/types';
 import { Analyzer } from '../core/engine/analyzer';
 import type { AnalysisResult, Flow, FlowEvent } from '../core/engine/result';
 import { rereadFlowEvents } from '../core/store/rereadFlow';
+import { FirstRows } from '../core/live/firstRows';
 import { answerRequest, type RequestHandlers, type RequestMessage, type ResponseMessage } from '../protocol/messageChannel';
-import { formatEndpoint } from '../protocol/flowTable';
 import type { HostToWorker, TimeDisplay, WorkerRequests, WorkerToHost } from '../protocol/messages';
 import { everyPacketEvents } from './everyPacket';
 import { exportFindings, exportFlows } from './exporters';
 import { FlowIndex } from './flowIndex';
 import { flowSummaryText } from './flowText';
+import { LiveSession } from './liveSession';
 import { buildOverview } from './overview';
 import { compareWithBaseline, serversView } from './servers';
 import { chartRenderer, diagramMermaid, diagramSvg } from './rendering';
@@ -79,8 +80,10 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
   }
 }
 let chunks: ChunkQueue | null = null;
+let live: LiveSession | null = null;
 
 async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<void> {
+  if (m.follow && m.source.kind !== 'chunks') return follow(m, m.source.path);
   const t0 = Date.now();
   // Listener health is gathered in the same pass (the Servers tab); it costs ~2 % CPU.
   const a = new Analyzer(m.config, { listeners: true });
@@ -88,6 +91,8 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   sourcePath = m.source.kind === 'file' ? m.source.path : null;
   let lastPost = 0;
   let sentPartial = 0;
+  // Rebuilt only where flows changed since the last post (src/core/live/firstRows.ts).
+  const firstRows = new FirstRows(a, Math.min(PARTIAL_ROWS, a.config.maxFlows));
   let totalBytes = m.source.kind === 'chunks' ? m.source.totalBytes : 0;
   const report = (force: boolean): void => {
     const now = Date.now();
@@ -100,7 +105,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
     post({ type: 'progress', progress: { bytesRead, totalBytes, packets: p.packets, flows: p.flows, handshakesComplete: p.handshakesComplete } });
     // The first screenful of flows, refreshed while it fills and while its flows change state.
     if (p.flows > 0 && (sentPartial < PARTIAL_ROWS || now - t0 < 10_000)) {
-      const flows = a.flowsSnapshot(1, PARTIAL_ROWS);
+      const flows = firstRows.refresh();
       sentPartial = flows.length;
       const tmp = new FlowIndex(flows, []);
       post({ type: 'partialFlows', rows: flows.map((_, i) => tmp.row(i)), total: p.flows });
@@ -118,7 +123,7 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   };
   report(true);
   let summary: ReadSummary;
-  if (m.source.kind === 'file') {
+  if (m.source.kind === 'file' || m.source.kind === 'folder') {
     summary = await readCaptureFile(m.source.path, onPacket, { onProgress });
   } else {
     chunks = new ChunkQueue();
@@ -128,17 +133,38 @@ async function analyze(m: Extract<HostToWorker, { type: 'analyze' }>): Promise<v
   report(true);
   // No Flow objects in the result: the table pages through the store (every flow), and the
   // JSON export builds the listed ones when asked (exportJson).
-  const r = a.finish(summary, m.displayPath, 0);
+  finished(a, a.finish(summary, m.displayPath, 0), t0);
+}
+
+/**
+ * A capture still being written: `live` updates about once a second (the table pages through
+ * the flows so far), then, once following stops, the same `done` as for a finished file.
+ */
+async function follow(m: Extract<HostToWorker, { type: 'analyze' }>, path: string): Promise<void> {
+  const t0 = Date.now();
+  sourcePath = m.source.kind === 'file' ? path : null;
+  const session = new LiveSession(path, m.config, m.capturing === true, (u) => {
+    analyzer = session.analyzer;
+    result = u.result;
+    index = u.index;
+    const overview = buildOverview(u.result, chartRenderer, Date.now() - t0, u.flows);
+    post({ type: 'live', overview, findings: u.findings, flowEndpoints: u.flowEndpoints, live: u.live, provisional: u.provisional });
+  });
+  live = session;
+  analyzer = session.analyzer;
+  const { result: r, analyzer: a } = await session.done;
+  live = null;
+  // The follower finished the analysis as analyze does: the result lists no flows the editor
+  // needs (the table pages through the store), so it is used as is.
+  finished(a, r, t0);
+}
+
+function finished(a: Analyzer, r: AnalysisResult, t0: number): void {
+  analyzer = a;
   result = r;
   const all = a.flowList();
   index = new FlowIndex(all, r.findings);
-  const flowEndpoints: Record<number, string> = {};
-  for (const f of r.findings) {
-    const id = f.flows[0];
-    if (id === undefined || id in flowEndpoints) continue;
-    const flow = index.flow(id);
-    if (flow) flowEndpoints[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
-  }
+  const flowEndpoints = index.endpointsOf(r.findings);
   // The verdict, like the summary and findings, reads every flow (the store), not the listed ones.
   const overview = buildOverview(r, chartRenderer, Date.now() - t0, all);
   post({ type: 'done', overview, findings: r.findings, flowEndpoints });
@@ -179,6 +205,7 @@ const handlers: RequestHandlers<WorkerRequests> = {
   locateFlow: ({ query, flowId }) => ready().index.locate(query, flowId),
   flowDetail: ({ flowId, timeDisplay, everyPacket }) => detailOf(flowId, timeDisplay, everyPacket),
   exportFindings: ({ format }) => {
+    if (live) throw new Error('Export needs the finished analysis: stop following the capture first (Stop in the editor).');
     const { result: r, analyzer: a } = ready();
     // The JSON file is the CLI's: with the listed flows (synscope.maxFlows), built for this export only.
     // Without `servers`: the export is the CLI's default JSON, which has it only with --servers.
@@ -229,6 +256,15 @@ port.on('message', (m: HostToWorker) => {
       break;
     case 'sourceError':
       chunks?.fail(m.message);
+      break;
+    case 'pause':
+      live?.pause();
+      break;
+    case 'resume':
+      live?.resume();
+      break;
+    case 'stopFollowing':
+      live?.stop();
       break;
     case 'request':
       void answerRequest(m as RequestMessage<WorkerRequests>, handlers, (r: ResponseMessage) => post(r));

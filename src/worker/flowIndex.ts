@@ -9,7 +9,7 @@
 import type { Finding, Flow, Severity } from '../core/engine/result';
 import { fieldsOf, type FlowFields, type NumericField } from '../core/store/flowFields';
 import { idAt, type FlowList } from '../core/store/flowList';
-import { type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
+import { formatEndpoint, type FlowFilter, type FlowPage, type FlowQuery, type FlowRow, type SortKey } from '../protocol/flowTable';
 import { parseFilter } from '../protocol/filterQuery';
 import { flowRow } from './flowRow';
 
@@ -59,6 +59,18 @@ export class FlowIndex {
     if (guess && guess.id === id) return guess;
     for (let i = 0; i < this.flows.length; i++) if (idAt(this.flows, i) === id) return this.flows.at(i);
     return undefined;
+  }
+
+  /** "client → server" of each finding's first flow (the findings report names flows so). */
+  endpointsOf(findings: readonly Finding[]): Record<number, string> {
+    const out: Record<number, string> = {};
+    for (const f of findings) {
+      const id = f.flows[0];
+      if (id === undefined || id in out) continue;
+      const flow = this.flow(id);
+      if (flow) out[id] = `${formatEndpoint(flow.client.ip, flow.client.port)} → ${formatEndpoint(flow.server.ip, flow.server.port)}`;
+    }
+    return out;
   }
 
   findingsOf(flow: Flow): Finding[] {

@@ -265,6 +265,36 @@ suite('what the user sees (issue 22)', () => {
     assert.match(text, /^Start 2026-01-01 00:00:00\.001000 UTC, 0\.000000 s after the capture's first packet/m);
     assert.match(text, /^ {2}⋯ 2 packets not drawn \(frames 6–7\)$/m);
   });
+
+  // synscope: Capture… as code calls it (no dialogs): the command's own path from finding
+  // tcpdump to tcpdump's refusal, with the words the user is shown.
+  test('Capture where tcpdump is not installed says so and how to install it', async () => {
+    const empty = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.no-tcpdump-here');
+    await vscode.workspace.fs.createDirectory(empty);
+    try {
+      const r = await vscode.commands.executeCommand<{ error?: string; message?: string; file?: string }>('synscope.capture', {
+        iface: 'lo', filter: 'tcp', file: vscode.Uri.joinPath(empty, 'x.pcap').fsPath, searchPath: empty.fsPath,
+      });
+      assert.equal(r.error, 'not-installed');
+      assert.match(r.message ?? '', /tcpdump is not installed.*apt install tcpdump/);
+    } finally {
+      await vscode.workspace.fs.delete(empty, { recursive: true });
+    }
+  });
+
+  test('Capture with a filter tcpdump refuses names the filter, leaves no file and opens no editor', async () => {
+    const dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.capture-itest');
+    const file = vscode.Uri.joinPath(dir, 'bad-filter.pcap');
+    try {
+      const r = await vscode.commands.executeCommand<{ error?: string; message?: string }>('synscope.capture', { iface: 'lo', filter: 'tcp and (', file: file.fsPath });
+      assert.equal(r.error, 'bad-filter', r.message);
+      assert.match(r.message ?? '', /tcpdump refused the filter: .*syntax error/);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file)));
+      assert.equal(activeCaptureTab(file), undefined);
+    } finally {
+      await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+    }
+  });
 });
 
 suite('Compare with Baseline (issue 20)', () => {

@@ -39,7 +39,7 @@ export async function openCapture(page, name, { allowError = false } = {}) {
 const STORY_CODES = new Set(['syn-flood', 'connection-churn', 'slow-connect', 'connect-pileup', 'capture-damaged', 'server-limit']);
 
 /** Problems entries for a CLI result: each story finding, and one per (severity, code, server) of the rest. */
-function problemsEntries(result) {
+export function problemsEntries(result) {
   const flows = new Map(result.flows.map((f) => [f.id, f]));
   let stories = 0;
   const groups = new Set();
@@ -77,7 +77,7 @@ export async function showFlow(w, flow, file) {
 }
 
 /** The Problems panel row for a file: "N problems in file X of folder ." */
-async function problemsForFile(page, name) {
+export async function problemsForFile(page, name) {
   const row = page.locator('.markers-panel .monaco-list-row[aria-level="1"]').filter({ hasText: name }).first();
   await row.waitFor({ timeout: 30_000 });
   return numberIn(await row.getAttribute('aria-label'));

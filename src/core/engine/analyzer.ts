@@ -5,19 +5,19 @@
  * (turned into result Flows, counted, aggregated per target) when a new SYN re-opens their
  * 4-tuple, when memory needs it (closed/idle flows first), or at the end.
  */
-import { P_FIRST, P_RST, P_SYN, V_BASE_SEQ, V_BASE_SET } from './flowState';
+import { P_FIRST, V_BASE_SEQ, V_BASE_SET } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { tellStories, type FlowSource } from '../stories/index';
-import { buildFlow, flowFacts, newFlowFacts } from './buildFlow';
+import { buildFlow, flowFacts, newFlowFacts, type FlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings } from './endFindings';
-import { findingCodes, flowFindings } from './flowFindings';
+import { findingCodes, stateFindings } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
-import { FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
+import { F_LAST_PACKET, FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
 import { updateFlow } from './updateFlow';
 import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
@@ -26,7 +26,7 @@ import { Parking } from './parking';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
-import { outcomeOf } from './outcome';
+import { outcomeOf, type Outcome } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
@@ -34,12 +34,15 @@ import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './time
 import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
 import { readAttempt, type AttemptSource } from '../store/attempt';
+import type { FlowRows } from '../store/flowRows';
+import { flowRows } from '../store/windowedStore';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
 import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
 import { Checkpoints } from '../store/checkpoints';
 import { ListenerCollector, type ListenerOptions } from '../listeners/collector';
 import { serversReport } from '../listeners/report';
+import type { LiveView } from './liveView';
 
 export interface DecodeCounts {
   tcp: number;
@@ -72,7 +75,7 @@ export class Analyzer {
   /** Where every 1024th record starts in the file, to read an unlisted flow's packets again (rereadFlow.ts). */
   readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
-  private readonly store: FlowStore;
+  private readonly store: FlowRows;
   /**
    * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
    * extension draws one at a time, so they are turned into FlowEvents only on request.
@@ -104,6 +107,7 @@ export class Analyzer {
     this.config = resolveConfig(config);
     this.store = new FlowStore(this.options, this.config.keepWireFacts);
     this.listeners = opts?.listeners ? new ListenerCollector(opts.listeners === true ? {} : opts.listeners) : null;
+    this.store = flowRows(this.options, this.config.storeWindowFlows);
     this.aggs = new ServerAggregates(this.config);
     this.slab = new Slab(FLOW_STRIDE);
     this.parking = new Parking(this.slab);
@@ -258,20 +262,36 @@ export class Analyzer {
       }
       if (wanted) {
         const flow = buildFlow(f, this.options, agg?.endpoint);
-        const rst = f.firstRstSide >= 0;
-        const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
-        const x = { config: this.config, outcome, rstPacket: rst ? f.pointPacket(P_RST) : 0, rstTime: rst ? f.pointTime(P_RST) : null, rstDelay };
-        for (const c of flowFindings(flow, wanted, x)) {
+        for (const c of stateFindings(f, flow, wanted, outcome, this.config)) {
           this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }
     }
+    this.onRetire?.(f, facts, outcome, codes, nCodes);
     this.store.add(f, facts);
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     this.slab.release(f.record);
     this.spare.push(f);
+  }
+
+  /** Each flow as it is finished, before its state is reused (src/core/live); `codes[0..n)`: its finding codes. */
+  onRetire: ((f: FlowState, facts: FlowFacts, outcome: Outcome, codes: readonly FindingCode[], n: number) => void) | null = null;
+
+  /** The reading's state, read-only, for live snapshots (src/core/live/tracker.ts). */
+  liveView(): LiveView {
+    return { table: this.table, store: this.store, options: this.options, summary: this.summary, targets: this.aggs.targets, nextId: this.nextId,
+      packets: this.packets, last: this.last, first: this.first, finished: this.finished !== null, timeline: this.timeline,
+      lastPacketOf: (f) => (f.parked >= 0 ? this.parking.get(f, F_LAST_PACKET) : f.lastPacket),
+      awake: (f) => {
+        if (f.parked >= 0) this.wake(f);
+      } };
+  }
+
+  /** Finishes now what a sweep would (closed, idle, quiet attempts): following does as capture time passes. */
+  sweepNow(): void {
+    if (!this.finished && this.first) this.sweeper.sweep(this.table, this.pt, this.first.sec, this.parking);
   }
 
   /** Cheap counters for progress UIs. */
@@ -401,7 +421,10 @@ export class Analyzer {
 
   /** The store's handshake attempts for correlation (src/core/correlate); wire facts only with keepWireFacts. */
   attempts(): AttemptSource {
-    return { count: this.nextId - 1, read: (id, out) => readAttempt(this.store, id, out) };
+    const store = this.store;
+    // Correlation reads a whole analysis; a follow-mode window (WindowedStore) is never correlated.
+    if (!(store instanceof FlowStore)) throw new Error('attempts() needs every flow (storeWindowFlows 0)');
+    return { count: this.nextId - 1, read: (id, out) => readAttempt(store, id, out) };
   }
 
   /** Every finished flow, in id order, built from the store one at a time (for stories). */

@@ -61,6 +61,19 @@ export interface AnalysisConfig extends StoryConfig {
   maxLiveFlows: number;
   /** A flow with no packet for this long (capture time) may be finished early. */
   idleTimeoutSeconds: number;
+  /**
+   * Following a growing capture (synscope follow, the editor's live view): every this many
+   * seconds of capture time the flows nothing more can change are finished (closed, idle past
+   * idleTimeoutSeconds as Zeek's tcp_inactivity_timeout, attempts quiet past their retry
+   * horizon), so their findings become final and floods are seen while the capture runs.
+   */
+  followSweepSeconds: number;
+  /**
+   * Finished flows kept in the flow list (0: every flow, what analyze does). Following sets a
+   * window (default FOLLOW_WINDOW_FLOWS) so memory stays flat for hours: older flows stay in
+   * the counts, aggregates and findings, and leave the list and later stories (store/windowedStore.ts).
+   */
+  storeWindowFlows: number;
   /** Timeline bins start at this width and double until the capture fits `timelineMaxBins`. */
   timelineMinBinSeconds: number;
   timelineMaxBins: number;
@@ -96,6 +109,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   maxActiveFlows: 25000,
   maxLiveFlows: 500000,
   idleTimeoutSeconds: 300,
+  followSweepSeconds: 1,
+  storeWindowFlows: 0,
   timelineMinBinSeconds: 0.001,
   timelineMaxBins: 1000,
   keepWireFacts: false,

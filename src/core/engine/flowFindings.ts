@@ -9,6 +9,7 @@ import { PER_FLOW_RULES } from './findings/registry';
 import type { Candidate, FlowRuleContext } from './findings/rule';
 import type { Outcome } from './outcome';
 import type { FindingCode, Flow } from './result';
+import { P_RST, P_SYN, type FlowState } from './flowState';
 
 export type { Candidate } from './findings/rule';
 
@@ -32,4 +33,11 @@ export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, x: Flo
     if (d) out.push({ code: r.code, flows: [flow.id], ...d });
   }
   return out;
+}
+
+/** flowFindings for a flow still in the engine's state (its RST point read from the slab). */
+export function stateFindings(f: FlowState, flow: Flow, codes: ReadonlySet<FindingCode>, outcome: Outcome, config: AnalysisConfig): Candidate[] {
+  const rst = f.firstRstSide >= 0;
+  const rstDelay = rst && f.firstSynSide >= 0 ? f.pointDiff(P_RST, P_SYN) : null;
+  return flowFindings(flow, codes, { config, outcome, rstPacket: rst ? f.pointPacket(P_RST) : 0, rstTime: rst ? f.pointTime(P_RST) : null, rstDelay });
 }

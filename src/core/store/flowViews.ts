@@ -7,10 +7,11 @@ import type { Flow } from '../engine/result';
 import type { FlowSource } from '../stories/context';
 import type { FlowList } from './flowList';
 import type { FlowFields } from './flowFields';
-import type { FlowStore } from './flowStore';
+import type { FlowRows } from './flowRows';
+import { FlowStore } from './flowStore';
 import { StoredFields } from './storedFields';
 
-export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, number[]>): Flow[] {
+export function firstFlows(store: FlowRows, n: number, findingsOf: Map<number, number[]>): Flow[] {
   const out: Flow[] = [];
   for (let id = 1; id <= n; id++) {
     const flow = store.flow(id, findingsOf.get(id));
@@ -19,17 +20,20 @@ export function firstFlows(store: FlowStore, n: number, findingsOf: Map<number, 
   return out;
 }
 
-/** Every flow by position; `fields` reads what the flow table sorts and filters by without building them. */
-export function storedFlowList(store: FlowStore, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number; fields: FlowFields } {
+/**
+ * Every flow by position; `fields` reads what the flow table sorts and filters by without building
+ * them (a follow-mode window has none: the table then reads the built flows, flowFields.ts).
+ */
+export function storedFlowList(store: FlowRows, n: number, findingsOf: Map<number, number[]>): FlowList & { idAt(i: number): number; fields?: FlowFields } {
   return {
     length: n,
     at: (i) => store.flow(i + 1, findingsOf.get(i + 1)),
     idAt: (i) => i + 1,
-    fields: new StoredFields(store, findingsOf),
+    fields: store instanceof FlowStore ? new StoredFields(store, findingsOf) : undefined,
   };
 }
 
-export function storedFlowSource(store: FlowStore, n: number): FlowSource {
+export function storedFlowSource(store: FlowRows, n: number): FlowSource {
   return {
     size: n,
     get: (id) => store.flow(id),

@@ -11,9 +11,10 @@ export class RowIndex {
   private readonly chunks: Int32Array[] = [];
 
   set(id: number, row: number): void {
-    const c = id >>> BITS;
-    while (this.chunks.length <= c) this.chunks.push(new Int32Array(SIZE).fill(-1));
-    this.chunks[c][id & MASK] = row;
+    // Sparse: a store whose ids start high (a later generation of WindowedStore) holds no
+    // chunks for the ids below.
+    const ch = (this.chunks[id >>> BITS] ??= new Int32Array(SIZE).fill(-1));
+    ch[id & MASK] = row;
   }
 
   /** −1 when the id has no row. */
@@ -23,6 +24,8 @@ export class RowIndex {
   }
 
   bytes(): number {
-    return this.chunks.length * SIZE * 4;
+    let n = 0;
+    for (const c of this.chunks) if (c) n++;
+    return n * SIZE * 4;
   }
 }

@@ -6,7 +6,7 @@
 import { count, ep, formatDuration } from '../describe';
 import type { TargetAgg } from '../targets';
 import type { AnalysisConfig } from '../config';
-import type { EndRule } from './rule';
+import type { Candidate, EndRule } from './rule';
 
 /**
  * Linux retransmits an unacknowledged SYN-ACK after 1 s (TCP_TIMEOUT_INIT); a cookie server
@@ -113,3 +113,9 @@ export const synFlood: EndRule<Flood> = {
     };
   },
 };
+
+/** The flood at one server as the flows finished so far show it (following a capture: live/shared.ts). */
+export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
+  const flood = floodAt(t, config, captureEndSec);
+  return flood ? synFlood.describe(flood, config) : null;
+}

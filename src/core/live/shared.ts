@@ -1,0 +1,58 @@
+/**
+ * Findings about many flows while following: SYN floods per target (from the per-server
+ * aggregates of the flows finished so far) and the stories, told from every flow finished so
+ * far exactly as `analyze` tells them at the end. Stories read every stored flow, so the
+ * follower runs this on a slower cadence than the per-flow snapshots (follow.ts).
+ */
+import type { Analyzer } from '../engine/analyzer';
+import type { AnalysisConfig } from '../engine/config';
+import { floodFinding } from '../engine/findings/synFlood';
+import type { Candidate } from '../engine/flowFindings';
+import { severityOf } from '../engine/config';
+import type { AnalysisResult, Finding, Story } from '../engine/result';
+import { formatPoint } from '../engine/time';
+import { storedFlowSource } from '../store/flowViews';
+import { tellStories } from '../stories/index';
+
+export interface SharedFindings {
+  floods: { key: string; candidate: Candidate }[];
+  stories: { key: string; story: Story }[];
+  storyFindings: { key: string; candidate: Candidate }[];
+}
+
+/** SYN floods per target as the flows finished so far show them (cheap: a test per target, most fail the first count). */
+export function liveFloods(a: Analyzer, config: AnalysisConfig): SharedFindings['floods'] {
+  const v = a.liveView();
+  const end = v.last ? v.last.sec + v.last.ns / 1e9 : 0;
+  const floods: SharedFindings['floods'] = [];
+  for (const t of v.targets.values()) {
+    const c = floodFinding(t, config, end);
+    if (c) floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: c });
+  }
+  return floods;
+}
+
+export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string): SharedFindings {
+  const v = a.liveView();
+  const floods = liveFloods(a, config);
+  const findings: Finding[] = floods.map((f, i) => ({ ...f.candidate, id: i + 1, severity: severityOf(config, f.candidate.code) }));
+  const partial: AnalysisResult = {
+    schema: 'synscope/1',
+    capture: {
+      path, format: 'pcap', compressed: false, linkTypes: [], packets: v.packets,
+      start: v.first ? formatPoint(v.first) : null, end: v.last ? formatPoint(v.last) : null, problems: [],
+    } as AnalysisResult['capture'],
+    summary: { ...v.summary },
+    flows: [],
+    findings,
+    timeline: v.timeline.result(),
+    stories: [],
+  };
+  const told = tellStories(partial, config, storedFlowSource(v.store, v.nextId - 1));
+  const storyFindings = told.findings.map((f) => ({ key: `story:${f.code}:${f.message.split(':')[0]}`, candidate: f }));
+  return {
+    floods,
+    stories: told.stories.map((s) => ({ key: `${s.kind}:${s.title}`, story: s })),
+    storyFindings,
+  };
+}
