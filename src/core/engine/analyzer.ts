@@ -25,7 +25,7 @@ import { Slab } from './slab';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
-import { outcomeOf, type Outcome } from './outcome';
+import { countFlow, outcomeOf, type Outcome } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
@@ -207,16 +207,7 @@ export class Analyzer {
     if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
     facts.forced = this.sweeper.forced;
     const outcome = outcomeOf(facts);
-    const s = this.summary;
-    s.flows++;
-    if (facts.complete) s.handshakesComplete++;
-    s.syn += facts.syn;
-    s.synRetransmissions += facts.synRetx;
-    s.synAck += facts.synAck;
-    s.synAckRetransmissions += facts.synAckRetx;
-    if (outcome === 'refused') s.refused++;
-    if (outcome === 'half-open') s.halfOpen++;
-    if (facts.reset) s.reset++;
+    countFlow(this.summary, facts, outcome);
 
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
