@@ -137,3 +137,21 @@ test('flow deltas (the editor\'s table): a flow is sent when it opens and again 
   c.follower.stop();
   await c.follower.done;
 });
+
+test('pause stops reading while the file grows; resume catches up', async () => {
+  const { header, records } = pcapPieces(sample('refused.pcap'));
+  const path = join(dir, 'pause.pcap');
+  const w = new Writer(path, header);
+  const c = new Collector(path);
+  w.append(records[0]);
+  await c.next((e) => e.type === 'summary' && e.status.packets === 1);
+  c.follower.pause();
+  for (const r of records.slice(1)) w.append(r);
+  const mark = c.events.length;
+  const paused = await c.next((e) => e.type === 'summary' && e.status.paused, mark);
+  assert.ok(paused.type === 'summary' && paused.status.packets === 1);
+  c.follower.resume();
+  await c.next((e) => e.type === 'summary' && !e.status.paused && e.status.packets === records.length, mark);
+  c.follower.stop();
+  await c.follower.done;
+});
