@@ -16,6 +16,7 @@ import { cpus, homedir, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleTs, loadTs } from './bench/bundle.mjs';
+import { ensureFollowInput, followBench, followLines } from './bench/follow.mjs';
 
 const t0 = performance.now();
 const loadAtStart = loadavg();
@@ -209,6 +210,18 @@ for (const input of inputs) {
   results.push({ input: name, set: input.set, format: input.label, bytes: input.bytes, packets, rows });
 }
 
+// ---------- follow (a capture written while synscope follow reads it: scripts/bench/follow.mjs) ----------
+
+let follow = null;
+if (haveCli && process.env.BENCH_FOLLOW !== '0') {
+  const minutes = Number(process.env.BENCH_FOLLOW_MINUTES ?? (QUICK ? 1 : 30));
+  const input = ensureFollowInput(gen, dir, SEED, minutes);
+  console.log(`\n${input.generatedS ? `generated follow-${minutes}min in ${input.generatedS.toFixed(0)} s` : `cached follow-${minutes}min`}; following it`);
+  generation.push({ set: `follow-${minutes}min`, seconds: input.generatedS, cached: input.generatedS === 0, stats: input.stats });
+  // 10× real time: 200 kpps, well inside one core's analysis rate, so the lag measures following, not a CPU deficit.
+  follow = await followBench({ cli: 'dist/cli.js', input, speedup: Number(process.env.BENCH_FOLLOW_SPEEDUP ?? 10), workDir: dir });
+}
+
 // ---------- report ----------
 
 /** The issue's goals as same-run ratios, for one input. */
@@ -264,6 +277,10 @@ for (const r of results) {
   lines.push('');
   for (const g of goals(r)) lines.push(`- ${g}`);
 }
+if (follow) {
+  lines.push('');
+  lines.push(...followLines(follow));
+}
 const growth = rssGrowth();
 if (growth.length > 0) {
   lines.push('');
@@ -285,5 +302,5 @@ console.log(`machine: ${machine.nproc} × ${machine.cpu}, ${machine.ramGB} GB RA
 mkdirSync('bench-results', { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = join('bench-results', `${stamp}.json`);
-writeFileSync(out, JSON.stringify({ when: new Date().toISOString(), quick: QUICK, seed: SEED, generatorVersion: gen.GENERATOR_VERSION, cache: dir, machine, generation, totalSeconds: totalS, results, table: lines.join('\n') }, null, 1));
+writeFileSync(out, JSON.stringify({ when: new Date().toISOString(), quick: QUICK, seed: SEED, generatorVersion: gen.GENERATOR_VERSION, cache: dir, machine, generation, totalSeconds: totalS, results, follow, table: lines.join('\n') }, null, 1));
 console.log(`results: ${out}`);

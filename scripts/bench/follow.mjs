@@ -8,7 +8,8 @@
 // finding's line on the follower's stdout. Measurements only: no assertion.
 //
 //   BENCH_FOLLOW_MINUTES=n   capture minutes at 20 kpps (default 30; BENCH_QUICK: 1)
-//   BENCH_FOLLOW_SPEEDUP=k   replay speed-up (default 20)
+//   BENCH_FOLLOW_SPEEDUP=k   replay speed-up (default 10)
+//   BENCH_FOLLOW=0           skip the row
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -197,7 +198,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const load0 = loadavg()[0];
   const input = ensureFollowInput(gen, dir, seed, minutes);
   console.log(input.generatedS ? `generated ${input.path} in ${input.generatedS.toFixed(0)} s` : `cached ${input.path}`);
-  const r = await followBench({ cli: 'dist/cli.js', input, speedup: Number(process.env.BENCH_FOLLOW_SPEEDUP ?? 20), workDir: dir });
+  const r = await followBench({ cli: 'dist/cli.js', input, speedup: Number(process.env.BENCH_FOLLOW_SPEEDUP ?? 10), workDir: dir });
   console.log(followLines(r).join('\n'));
   console.log(`load average ${load0.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`);
   console.log(JSON.stringify(r));

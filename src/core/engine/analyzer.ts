@@ -26,7 +26,7 @@ import { Parking } from './parking';
 import { cutOffByEnd } from './cutOff';
 import { LATE_PACKET, REUSED_TUPLE, Sweeper } from './sweep';
 import { FlowTable, newHashSeed, segmentHash } from './flowTable';
-import { outcomeOf, type Outcome } from './outcome';
+import { countFlow, outcomeOf, type Outcome } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
 import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
@@ -227,16 +227,7 @@ export class Analyzer {
     if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
     facts.forced = this.sweeper.forced;
     const outcome = outcomeOf(facts);
-    const s = this.summary;
-    s.flows++;
-    if (facts.complete) s.handshakesComplete++;
-    s.syn += facts.syn;
-    s.synRetransmissions += facts.synRetx;
-    s.synAck += facts.synAck;
-    s.synAckRetransmissions += facts.synAckRetx;
-    if (outcome === 'refused') s.refused++;
-    if (outcome === 'half-open') s.halfOpen++;
-    if (facts.reset) s.reset++;
+    countFlow(this.summary, facts, outcome);
 
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {

@@ -1,4 +1,5 @@
 /** How a flow's handshake ended, in the terms the findings use. */
+import type { Summary } from './result';
 
 export type Outcome =
   /** Handshake completed. */
@@ -30,4 +31,17 @@ export function outcomeOf(f: OutcomeInput): Outcome {
   if (f.reset === 'client') return 'reset';
   // No SYN-ACK and no RST from the server (at most a bare ACK): unanswered.
   return 'unanswered';
+}
+
+/** Adds a finished flow (or a live one, as it stands) to the summary's counts. */
+export function countFlow(s: Omit<Summary, 'findings'>, f: OutcomeInput & { synRetx: number; synAckRetx: number }, outcome: Outcome): void {
+  s.flows++;
+  if (f.complete) s.handshakesComplete++;
+  s.syn += f.syn;
+  s.synRetransmissions += f.synRetx;
+  s.synAck += f.synAck;
+  s.synAckRetransmissions += f.synAckRetx;
+  if (outcome === 'refused') s.refused++;
+  if (outcome === 'half-open') s.halfOpen++;
+  if (f.reset) s.reset++;
 }

@@ -19,7 +19,7 @@ import { findingCodes, stateFindings, type Candidate } from '../engine/flowFindi
 import { FLOOD_ABSORBED } from '../engine/findings/registry';
 import type { FlowState } from '../engine/flowState';
 import { retryHorizonNs } from '../engine/limits';
-import { outcomeOf, type Outcome } from '../engine/outcome';
+import { countFlow, outcomeOf, type Outcome } from '../engine/outcome';
 import type { FindingCode, Flow, Summary } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import { Deadlines } from './deadlines';
@@ -177,16 +177,7 @@ export class LiveTracker {
       if (f === null) continue;
       const k = flowFacts(f, this.facts);
       k.cutOff = cutOffByEnd(f, k.client, now.sec, now.ns);
-      const o = outcomeOf(k);
-      s.flows++;
-      if (k.complete) s.handshakesComplete++;
-      s.syn += k.syn;
-      s.synRetransmissions += k.synRetx;
-      s.synAck += k.synAck;
-      s.synAckRetransmissions += k.synAckRetx;
-      if (o === 'refused') s.refused++;
-      if (o === 'half-open') s.halfOpen++;
-      if (k.reset) s.reset++;
+      countFlow(s, k, outcomeOf(k));
     }
     return s;
   }

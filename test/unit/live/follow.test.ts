@@ -120,3 +120,38 @@ test('a gzip stream written as it goes (tcpdump -w - | gzip) is followed; the re
   assert.equal(result.capture.compressed, true);
   assert.deepEqual(verdict(result), verdict(analyzed));
 });
+
+test('flow deltas (the editor\'s table): a flow is sent when it opens and again when its state changes', async () => {
+  // samples/refused.pcap: flow 1 is a SYN answered by a RST.
+  const { header, records } = pcapPieces(sample('refused.pcap'));
+  const path = join(dir, 'deltas.pcap');
+  const w = new Writer(path, header);
+  const c = new Collector(path, { flowDeltas: true });
+  w.append(records[0]);
+  const opened = await c.next((e) => e.type === 'flows' && e.flows.some((f) => f.id === 1));
+  assert.ok(opened.type === 'flows' && opened.flows.find((f) => f.id === 1)!.state === 'S0');
+  const mark = c.events.length;
+  w.append(records[1]);
+  const refused = await c.next((e) => e.type === 'flows' && e.flows.some((f) => f.id === 1), mark);
+  assert.ok(refused.type === 'flows' && refused.flows.find((f) => f.id === 1)!.state === 'REJ');
+  c.follower.stop();
+  await c.follower.done;
+});
+
+test('pause stops reading while the file grows; resume catches up', async () => {
+  const { header, records } = pcapPieces(sample('refused.pcap'));
+  const path = join(dir, 'pause.pcap');
+  const w = new Writer(path, header);
+  const c = new Collector(path);
+  w.append(records[0]);
+  await c.next((e) => e.type === 'summary' && e.status.packets === 1);
+  c.follower.pause();
+  for (const r of records.slice(1)) w.append(r);
+  const mark = c.events.length;
+  const paused = await c.next((e) => e.type === 'summary' && e.status.paused, mark);
+  assert.ok(paused.type === 'summary' && paused.status.packets === 1);
+  c.follower.resume();
+  await c.next((e) => e.type === 'summary' && !e.status.paused && e.status.packets === records.length, mark);
+  c.follower.stop();
+  await c.follower.done;
+});
