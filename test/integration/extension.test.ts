@@ -295,6 +295,27 @@ suite('what the user sees (issue 22)', () => {
       await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
     }
   });
+
+  test('Open Capture Folder opens a folder of rotated files in the synscope editor, followed, with its findings in Problems', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const dir = vscode.Uri.joinPath(root, '.rotated-itest');
+    await vscode.workspace.fs.createDirectory(dir);
+    try {
+      // One file of a tcpdump -C rotation (trace.pcap, trace.pcap1 …): the refused sample.
+      await vscode.workspace.fs.copy(vscode.Uri.joinPath(root, 'refused.pcap'), vscode.Uri.joinPath(dir, 'trace.pcap'));
+      await vscode.commands.executeCommand('synscope.openCaptureFolder', dir);
+      const input = await until(() => activeCaptureTab(dir), `the ${VIEW_TYPE} tab for the folder`);
+      assert.equal(input.viewType, VIEW_TYPE);
+      const refused = cliAnalyze(vscode.Uri.joinPath(root, 'refused.pcap').fsPath).findings.filter((f) => f.code === 'refused').length;
+      await until(() => {
+        const codes = diagnosticsFor(dir).map((d) => (typeof d.code === 'object' ? d.code.value : d.code));
+        return codes.includes('refused') ? codes : undefined;
+      }, `a refused entry in Problems for the folder (the CLI finds ${refused} refused connects in its file)`);
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+    }
+  });
 });
 
 suite('Compare with Baseline (issue 20)', () => {
