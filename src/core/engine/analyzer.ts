@@ -29,7 +29,7 @@ import { FlowTable, newHashSeed, segmentHash } from './flowTable';
 import { countFlow, outcomeOf, type Outcome } from './outcome';
 import type { AnalysisResult, FindingCode, Flow, FlowEvent, Summary } from './result';
 import type { TargetAgg } from './targets';
-import { diffSeconds, formatPoint, fracToNs, type TimePoint } from './time';
+import { diffSeconds, fracToNs, type TimePoint } from './time';
 import { TimelineBuilder, TL_COMPLETED, TL_RST, TL_SYN, TL_SYNACK } from './timeline';
 import { ServerAggregates } from './serverAggregates';
 import { FlowStore } from '../store/flowStore';
@@ -43,6 +43,7 @@ import { Checkpoints } from '../store/checkpoints';
 import { ListenerCollector, type ListenerOptions } from '../listeners/collector';
 import { serversReport } from '../listeners/report';
 import type { LiveView } from './liveView';
+import { resultShell, snapshotFlows } from './resultShell';
 
 export interface DecodeCounts {
   tcp: number;
@@ -105,9 +106,8 @@ export class Analyzer {
 
   constructor(config?: Partial<AnalysisConfig>, opts?: { listeners?: ListenerOptions | boolean }) {
     this.config = resolveConfig(config);
-    this.store = new FlowStore(this.options, this.config.keepWireFacts);
+    this.store = flowRows(this.options, this.config.storeWindowFlows, this.config.keepWireFacts);
     this.listeners = opts?.listeners ? new ListenerCollector(opts.listeners === true ? {} : opts.listeners) : null;
-    this.store = flowRows(this.options, this.config.storeWindowFlows);
     this.aggs = new ServerAggregates(this.config);
     this.slab = new Slab(FLOW_STRIDE);
     this.parking = new Parking(this.slab);
@@ -298,21 +298,7 @@ export class Analyzer {
   /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */
   flowsSnapshot(fromId: number, limit: number): Flow[] {
     if (this.finished) return this.finished.flows.filter((f) => f.id >= fromId).slice(0, limit);
-    const active = new Map<number, FlowState>();
-    for (const f of this.table.flows) if (f && f.id >= fromId) active.set(f.id, f);
-    const out: Flow[] = [];
-    for (let id = Math.max(1, fromId); id < this.nextId && out.length < limit; id++) {
-      const done = id <= this.config.maxFlows ? this.store.flow(id) : undefined;
-      if (done) out.push(done);
-      else {
-        const a = active.get(id);
-        if (a && id <= this.config.maxFlows) {
-          if (a.parked >= 0) this.wake(a); // only those built: waking all would undo parking
-          out.push(buildFlow(a, this.options));
-        }
-      }
-    }
-    return out;
+    return snapshotFlows(this.liveView(), fromId, limit, this.config.maxFlows);
   }
 
   /** Handshake-relevant packets of a flow (empty for unknown or unlisted flows). */
@@ -346,26 +332,10 @@ export class Analyzer {
     for (const fd of findings) {
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
     }
-    const result: AnalysisResult = {
-      schema: 'synscope/1',
-      capture: {
-        path,
-        format: read.info.format,
-        compressed: read.info.compressed,
-        linkTypes: read.info.linkTypes.slice(),
-        packets: read.packets || this.packets,
-        start: this.first ? formatPoint(this.first) : null,
-        end: this.last ? formatPoint(this.last) : null,
-        // Damage, then frames the decoder could not read and fragments it had to drop.
-        problems: [...read.problems, ...this.reassembler.problems()],
-        decoded: { ...this.decoded },
-      },
-      summary: this.summary,
-      flows: [],
-      findings,
-      timeline: this.timeline.result(),
-      stories: [],
-    };
+    const result = resultShell(read, path, {
+      packets: this.packets, first: this.first, last: this.last, summary: this.summary, findings,
+      problems: this.reassembler.problems(), decoded: this.decoded, timeline: this.timeline.result(),
+    });
     // Stories are told from every flow, not just the listed ones.
     const told = tellStories(result, this.config, this.allFlows());
     for (const fd of told.findings) {
