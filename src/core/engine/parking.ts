@@ -44,7 +44,8 @@ interface Pattern {
 
 /** Same number, same bits: 0 and −0 differ (every value here is a number read from the slab). */
 function same(x: number, y: number): boolean {
-  return x === y && (x !== 0 || 1 / x === 1 / y);
+  // Object.is(v, -0) compiles to a sign-bit test; 1 / v was a division per zero slot.
+  return x === y && (x !== 0 || Object.is(x, -0) === Object.is(y, -0));
 }
 
 export class Parking {
