@@ -70,7 +70,10 @@ export async function paletteCommand(page, title, { run = true, timeout = 90_000
       await page.waitForTimeout(1_000);
     }
   }
-  await page.keyboard.press(run ? 'Enter' : 'Escape');
+  // Click the row that holds the title, not Enter: Enter runs the top row, and a recently used
+  // command that merely matches (Correlate Two Captures… for "Capture…") is listed first.
+  if (run) await row.click();
+  else await page.keyboard.press('Escape');
 }
 
 /**

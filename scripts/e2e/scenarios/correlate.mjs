@@ -6,7 +6,7 @@
 // brings that pair to the screen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { repoRoot } from '../../vscode-server.mjs';
 import { shownText } from '../screen.mjs';
 import { closeAllEditors, eventually, paletteCommand, waitUntil, webview } from '../workbench.mjs';
@@ -16,12 +16,20 @@ const FIXTURES = join(repoRoot, 'test', 'fixtures', 'two-vantage');
 export const FIXTURE_FILES = { [FILES.a]: join(FIXTURES, 'a.pcap'), [FILES.b]: join(FIXTURES, 'b.pcap') };
 
 /** Answers VS Code's own file dialog (a quick input in the browser workbench) with a path. */
-async function answerFileDialog(page, path) {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(path);
+async function answerFileDialog(page, path, okLabel) {
+  // Wait for this dialog (its OK button's label), not the previous one still closing, and type
+  // the name into the listed folder as a user does: a whole path filled at once is sometimes
+  // replaced by the dialog's own folder completion before Enter (seen under load).
+  const widget = page.locator('.quick-input-widget').filter({ hasText: okLabel });
+  await widget.waitFor();
+  const input = widget.locator('input').first();
+  const dir = dirname(path) + '/';
+  await input.fill(dir);
+  await page.waitForTimeout(500); // the folder's listing
+  await input.pressSequentially(basename(path), { delay: 20 });
+  await eventually(async () => assert.equal(await input.inputValue(), path), 10_000);
   await page.waitForTimeout(300);
-  await page.keyboard.press('Enter');
+  await input.press('Enter');
 }
 
 /** Visible rows of the correlated table: [{ client, verdict, selected }]. */
@@ -45,8 +53,8 @@ export async function correlateScenario(ctx) {
   await steps.run('correlate: the table\'s verdict column says what the fixture script did to each connection', page, async () => {
     await closeAllEditors(page);
     await paletteCommand(page, titleOf('synscope.correlateCaptures'));
-    await answerFileDialog(page, join(ws, FILES.a));
-    await answerFileDialog(page, join(ws, FILES.b));
+    await answerFileDialog(page, join(ws, FILES.a), 'Client-side capture (A)');
+    await answerFileDialog(page, join(ws, FILES.b), 'Server-side capture (B)');
     w = webview(page);
     await w.locator('[data-testid="pairs"]').waitFor({ timeout: 60_000 });
     await eventually(async () => {
