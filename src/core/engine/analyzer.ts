@@ -204,6 +204,10 @@ export class Analyzer {
     const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events, this.options);
+    if (this.touched !== null && !f.touched) {
+      f.touched = true;
+      this.touched.push(f);
+    }
     if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0, this.parking);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
@@ -267,6 +271,8 @@ export class Analyzer {
     this.spare.push(f);
   }
 
+  /** Flows that got a packet since a live tracker last drained this (null unless one asked): snapshots cost what changed. */
+  touched: FlowState[] | null = null;
   /** Each flow as it is finished, before its state is reused (src/core/live); `codes[0..n)`: its finding codes. */
   onRetire: ((f: FlowState, facts: FlowFacts, outcome: Outcome, codes: readonly FindingCode[], n: number) => void) | null = null;
 
@@ -291,9 +297,7 @@ export class Analyzer {
   }
 
   /** Longest flow-table probe any lookup has walked so far (tests of the hash's spread). */
-  maxProbeLength(): number {
-    return this.table.maxProbe;
-  }
+  maxProbeLength = (): number => this.table.maxProbe;
 
   /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */
   flowsSnapshot(fromId: number, limit: number): Flow[] {
@@ -350,12 +354,7 @@ export class Analyzer {
     return result;
   }
 
-  /**
-   * What only the reading needed: the flow slab, the tables, the spare flow objects, the
-   * per-server aggregates. The editor keeps its Analyzer (for diagram events) as long as the
-   * capture is open, and these were tens of MB of it (a 22 MB slab alone); the result and the
-   * event log stay.
-   */
+  /** What only the reading needed (tens of MB): the editor keeps its Analyzer while the capture is open; the result and event log stay. */
   private dropWorkingState(): void {
     this.slab = new Slab(FLOW_STRIDE);
     this.parking = new Parking(this.slab);

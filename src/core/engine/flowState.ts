@@ -192,6 +192,10 @@ export class FlowState {
   interfaces: readonly number[] = IFACE0;
   /** Slot in the analyzer's flow table, or -1 once finished. */
   slot = -1;
+  /** In Analyzer.touched until a live tracker drains it (an object reused for a later flow may still be there: that flow got the packet). */
+  touched = false;
+  /** Its row in a live tracker's running summary (src/core/live/liveCounts.ts), or −1. */
+  liveRow = -1;
 
   /** Further SYN-ACK ISNs per side, and the SYN / SYN-ACK backoff intervals (allocated on need). */
   synAckSeqs: number[][] | null = null;

@@ -14,7 +14,7 @@ import { formatPoint } from '../engine/time';
 import type { FollowEvent, LiveFinding, LiveStatus, SourceChange } from './events';
 import { RotatedFolder, type FolderFile } from './folder';
 import { growingChunks, Waker, type FileProgress, type GrowingControl } from './growingFile';
-import { liveFloods, sharedFindings, type SharedFindings } from './shared';
+import { liveFloods, sharedFindings, type FloodMemo, type SharedFindings } from './shared';
 import { LiveTracker, type LiveClock } from './tracker';
 
 /**
@@ -185,13 +185,15 @@ class FollowRun implements Follower, GrowingControl {
     this.snapPackets = packets;
     const shared = now >= this.nextShared;
     if (shared) this.shared(now);
-    else this.floods(liveFloods(this.analyzer, this.config));
+    else this.floods(liveFloods(this.analyzer, this.config, this.floodMemo));
     const ids = this.tracker.snapshot(this.clock());
     if (this.opts.flowDeltas && ids.length > 0) {
       const max = this.opts.maxFlowDelta ?? 500;
       this.emit({ type: 'flows', flows: this.tracker.flowsById(ids, max), more: ids.slice(max), total: this.analyzer.progress().flows });
     }
   }
+
+  private readonly floodMemo: FloodMemo = new WeakMap();
 
   private floods(floods: SharedFindings['floods']): void {
     for (const f of floods) this.tracker.findings.setShared(f.key, f.candidate);
@@ -200,7 +202,7 @@ class FollowRun implements Follower, GrowingControl {
 
   private shared(now: number): void {
     const t0 = Date.now();
-    const s = sharedFindings(this.analyzer, this.config, this.target);
+    const s = sharedFindings(this.analyzer, this.config, this.target, this.floodMemo);
     this.floods(s.floods);
     for (const f of s.storyFindings) this.tracker.findings.setShared(f.key, f.candidate);
     for (const st of s.stories) this.storyEvent(st.key, st.story);
@@ -222,7 +224,7 @@ class FollowRun implements Follower, GrowingControl {
     const p = this.analyzer.progress();
     const last = this.analyzer.liveView().last;
     const status: LiveStatus = {
-      summary: this.tracker.summary(this.clock()),
+      summary: this.tracker.summary(),
       packets, flows: p.flows, activeFlows: p.activeFlows,
       file: this.file, files: this.files,
       bytesRead: this.progress.bytes, fileSize: this.progress.size,

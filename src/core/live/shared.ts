@@ -6,7 +6,8 @@
  */
 import type { Analyzer } from '../engine/analyzer';
 import type { AnalysisConfig } from '../engine/config';
-import { floodFinding } from '../engine/findings/synFlood';
+import { floodFinding, floodFindingKey } from '../engine/findings/synFlood';
+import type { TargetAgg } from '../engine/targets';
 import type { Candidate } from '../engine/flowFindings';
 import { severityOf } from '../engine/config';
 import type { AnalysisResult, Finding, Story } from '../engine/result';
@@ -20,21 +21,30 @@ export interface SharedFindings {
   storyFindings: { key: string; candidate: Candidate }[];
 }
 
-/** SYN floods per target as the flows finished so far show them (cheap: a test per target, most fail the first count). */
-export function liveFloods(a: Analyzer, config: AnalysisConfig): SharedFindings['floods'] {
+/** A target's flood finding as last decided, and the floodFindingKey it was decided at. */
+export type FloodMemo = WeakMap<TargetAgg, { key: number; candidate: Candidate | null }>;
+
+/**
+ * SYN floods per target as the flows finished so far show them. A target is decided again only
+ * when its key moved (a flood's finding lists its top sources: describing it at every snapshot
+ * was most of a follower's time during a flood).
+ */
+export function liveFloods(a: Analyzer, config: AnalysisConfig, memo: FloodMemo = new WeakMap()): SharedFindings['floods'] {
   const v = a.liveView();
   const end = v.last ? v.last.sec + v.last.ns / 1e9 : 0;
   const floods: SharedFindings['floods'] = [];
   for (const t of v.targets.values()) {
-    const c = floodFinding(t, config, end);
-    if (c) floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: c });
+    const key = floodFindingKey(t, end);
+    let m = memo.get(t);
+    if (m === undefined || m.key !== key) memo.set(t, (m = { key, candidate: floodFinding(t, config, end) }));
+    if (m.candidate) floods.push({ key: `syn-flood:${t.ip}:${t.port}`, candidate: m.candidate });
   }
   return floods;
 }
 
-export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string): SharedFindings {
+export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string, memo?: FloodMemo): SharedFindings {
   const v = a.liveView();
-  const floods = liveFloods(a, config);
+  const floods = liveFloods(a, config, memo);
   const findings: Finding[] = floods.map((f, i) => ({ ...f.candidate, id: i + 1, severity: severityOf(config, f.candidate.code) }));
   const partial: AnalysisResult = {
     schema: 'synscope/1',

@@ -1,8 +1,9 @@
 /**
  * Snapshots of an analysis while it reads, at a cost that follows what changed since the last
- * one: the live flows that got packets (their last frame is newer than the last snapshot's),
- * the flows finished meanwhile (handed over by Analyzer.onRetire), and the flows whose
- * evidence changes with time alone (Deadlines). A snapshot never touches the rest.
+ * one: the live flows that got packets (the engine lists them in Analyzer.touched), the flows
+ * finished meanwhile (handed over by Analyzer.onRetire), and the flows whose evidence changes
+ * with time alone (Deadlines). Neither a snapshot nor the summary walks the flow table: a SYN
+ * flood holds hundreds of thousands of live attempts, and the follower must not fall behind.
  *
  * A live flow's findings are what `analyze` would say were the capture to end now, except that
  * a handshake inside its first retransmission timeout is not reported (analyze calls it
@@ -19,10 +20,11 @@ import { findingCodes, stateFindings, type Candidate } from '../engine/flowFindi
 import { FLOOD_ABSORBED } from '../engine/findings/registry';
 import type { FlowState } from '../engine/flowState';
 import { retryHorizonNs } from '../engine/limits';
-import { countFlow, outcomeOf, type Outcome } from '../engine/outcome';
+import { outcomeOf, type Outcome } from '../engine/outcome';
 import type { FindingCode, Flow, Summary } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import { Deadlines } from './deadlines';
+import { LiveCounts } from './liveCounts';
 import type { FollowEvent } from './events';
 import { FindingSet } from './findingSet';
 
@@ -40,9 +42,14 @@ export class LiveTracker {
   private readonly deadlines = new Deadlines();
   private readonly facts: FlowFacts = newFlowFacts();
   private readonly codes: FindingCode[] = [];
-  /** Frame number the last snapshot had seen, and the next flow id then. */
-  private seenPacket = 0;
+  /** The next flow id at the last snapshot. */
   private seenNextId = 1;
+  /** Live flows that got packets since the last snapshot (drained from Analyzer.touched). */
+  private readonly changed = new Set<FlowState>();
+  /** What the live flows add to the summary, each as of its last packet. */
+  private readonly counts = new LiveCounts();
+  /** The flows of the last snapshot's ids, live ones by id (flowsById). */
+  private lastLive = new Map<number, FlowState>();
   /**
    * `ip:port` of targets with a SYN flood so far: a flood absorbs its flows' own findings
    * (FLOOD_ABSORBED), as analyze's result does, so those are counted, not sent.
@@ -54,15 +61,38 @@ export class LiveTracker {
   constructor(private readonly a: Analyzer, private readonly config: AnalysisConfig, emit: (e: FollowEvent) => void, private readonly wantFlowIds: boolean) {
     this.findings = new FindingSet(config, emit);
     a.onRetire = (f, facts, outcome, codes, n) => this.retired(f, facts, outcome, codes, n);
+    a.touched = [];
   }
 
   /** No more live events: the analyzer is about to finish every flow at once. */
   detach(): void {
     this.a.onRetire = null;
+    this.a.touched = null;
+  }
+
+  /** Takes the flows that got packets from the engine's list: each is counted again as it stands. */
+  private collect(): void {
+    const touched = this.a.touched;
+    if (touched === null) return;
+    const v = this.a.liveView();
+    for (let i = 0; i < touched.length; i++) {
+      const f = touched[i];
+      f.touched = false;
+      // Finished since (its object perhaps idle in the engine's spares): retired() saw to it.
+      if (f.slot < 0) continue;
+      v.awake(f);
+      const k = flowFacts(f, this.facts);
+      this.counts.set(f, k, outcomeOf(k));
+      this.changed.add(f);
+    }
+    touched.length = 0;
   }
 
   /** A flow is finished: its findings are final now (and sent as such if they changed). */
   private retired(f: FlowState, facts: FlowFacts, outcome: Outcome, codes: readonly FindingCode[], n: number): void {
+    // The engine's summary counts it from now on.
+    this.counts.drop(f);
+    this.changed.delete(f);
     if (this.wantFlowIds) this.finishedIds.push(f.id);
     const known = this.findings.knows(f.id);
     if (n === 0) {
@@ -97,13 +127,8 @@ export class LiveTracker {
     }
     this.finishedFindings = [];
     const v = this.a.liveView();
-    const changed = new Set<FlowState>();
-    const seen = this.seenPacket;
-    const flows = v.table.flows;
-    for (let i = 0; i < flows.length; i++) {
-      const f = flows[i];
-      if (f !== null && v.lastPacketOf(f) > seen) changed.add(f);
-    }
+    this.collect();
+    const changed = this.changed;
     this.deadlines.due(now.sec + now.ns / 1e9, changed);
     for (const f of changed) {
       v.awake(f);
@@ -111,11 +136,15 @@ export class LiveTracker {
     }
     const ids: number[] = [];
     if (this.wantFlowIds) {
-      for (const f of changed) ids.push(f.id);
+      this.lastLive = new Map();
+      for (const f of changed) {
+        ids.push(f.id);
+        this.lastLive.set(f.id, f);
+      }
       for (const id of this.finishedIds) ids.push(id);
       this.finishedIds = [];
     }
-    this.seenPacket = v.last?.packet ?? 0;
+    changed.clear();
     this.seenNextId = v.nextId;
     return ids;
   }
@@ -151,15 +180,15 @@ export class LiveTracker {
     return cands.filter((c) => !FLOOD_ABSORBED.has(c.code));
   }
 
-  /** Flows by id as they stand: finished ones from the store, live ones from their state. */
+  /** Flows of the last snapshot's ids as they stand: finished ones from the store, live ones from their state. */
   flowsById(ids: readonly number[], limit: number): Flow[] {
     const v = this.a.liveView();
-    const live = new Map<number, FlowState>();
-    for (const f of v.table.flows) if (f !== null) live.set(f.id, f);
     const out: Flow[] = [];
     for (const id of ids) {
       if (out.length >= limit) break;
-      const f = live.get(id);
+      const live = this.lastLive.get(id);
+      const f = live !== undefined && live.id === id && live.slot >= 0 ? live : undefined;
+      if (f) v.awake(f);
       const flow = f ? buildFlow(f, v.options) : v.store.flow(id);
       if (flow) out.push(flow);
     }
@@ -170,15 +199,10 @@ export class LiveTracker {
    * The summary as it stands: finished flows' counts plus every live flow as if the capture
    * ended now (what `analyze` would count), findings per code as sent so far.
    */
-  summary(now: LiveClock): Summary {
-    const v = this.a.liveView();
-    const s: Summary = { ...v.summary, findings: this.findings.counts() };
-    for (const f of v.table.flows) {
-      if (f === null) continue;
-      const k = flowFacts(f, this.facts);
-      k.cutOff = cutOffByEnd(f, k.client, now.sec, now.ns);
-      countFlow(s, k, outcomeOf(k));
-    }
+  summary(): Summary {
+    this.collect();
+    const s: Summary = { ...this.a.liveView().summary, findings: this.findings.counts() };
+    this.counts.addTo(s);
     return s;
   }
 

@@ -114,6 +114,15 @@ export const synFlood: EndRule<Flood> = {
   },
 };
 
+/**
+ * All floodFinding's answer for `t` depends on that can change: the flows added to it (each
+ * counts in t.flows) and whether the SYN-ACK retry window has passed by the capture's end.
+ * The same key, the same finding (a follower asks several times a second: live/shared.ts).
+ */
+export function floodFindingKey(t: TargetAgg, captureEndSec: number): number {
+  return 2 * t.flows + (captureEndSec - t.firstFailedSec >= SYNACK_RETRY_WINDOW_SECONDS ? 1 : 0);
+}
+
 /** The flood at one server as the flows finished so far show it (following a capture: live/shared.ts). */
 export function floodFinding(t: TargetAgg, config: AnalysisConfig, captureEndSec: number): Candidate | null {
   const flood = floodAt(t, config, captureEndSec);
