@@ -14,6 +14,9 @@ import type { AnalysisResult, Severity } from '../core/engine/result';
 import { plainError, type Options } from './args';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Two signals this close together are one keypress delivered twice (see onSignal). */
+const SAME_KEYPRESS_MS = 500;
 export const FOLLOW_SCHEMA = 'synscope-follow/1';
 
 /** Wall-clock time of day for the table (UTC, like the capture times the editor shows). */
@@ -77,10 +80,14 @@ export async function follow(o: Options): Promise<number> {
     }
   };
   const f = followCapture(o.capture, { config: o.config, onEvent, signal: ac.signal });
-  let signals = 0;
+  let firstSignal = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
-    // The first signal finishes the report; a second one ends at once.
-    if (++signals > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    // The first signal finishes the report; a second one ends at once. Ctrl+C reaches this
+    // process twice when the CLI runs it as its heap-capped child (relaunch.ts): from the
+    // terminal, to the whole process group, and passed on by the launcher. That is one.
+    const now = Date.now();
+    if (firstSignal > 0 && now - firstSignal > SAME_KEYPRESS_MS) process.exit(sig === 'SIGINT' ? 130 : 143);
+    if (firstSignal === 0) firstSignal = now;
     f.stop();
   };
   process.on('SIGINT', onSignal);

@@ -145,9 +145,8 @@ async function run(argv: string[]): Promise<void> {
     } catch {
       parsed = undefined; // main parses again and explains the mistake
     }
-    // Several captures: each worker thread gets its own heap cap (multi.ts), the launcher none;
-    // follow keeps the default heap: it runs until stopped and its memory is bounded by design.
-    if (parsed && typeof parsed === 'object' && parsed.command !== 'follow' && wantsRelaunch(parsed) && !isMultiRun(parsed)) {
+    // Several captures: each worker thread gets its own heap cap (multi.ts), the launcher none.
+    if (parsed && typeof parsed === 'object' && wantsRelaunch(parsed) && !isMultiRun(parsed)) {
       const r = await relaunch(__filename, argv, parsed);
       if (r) return endLike(r);
     }

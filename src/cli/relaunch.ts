@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { DEFAULT_CONFIG } from '../core/engine/config';
+import { FOLLOW_WINDOW_FLOWS } from '../core/live/follow';
 import type { Options } from './args';
 
 /**
@@ -22,7 +23,19 @@ export function heapMbFor(o: Options): number {
   const maxFlows = typeof listed === 'number' && Number.isFinite(listed) && listed >= 0 ? listed : DEFAULT_CONFIG.maxFlows;
   const live = o.config.maxLiveFlows ?? DEFAULT_CONFIG.maxLiveFlows;
   const maxLive = typeof live === 'number' && Number.isFinite(live) && live >= 0 ? live : DEFAULT_CONFIG.maxLiveFlows;
-  return Math.ceil(96 + (maxFlows * 6) / 1024 + (maxLive * 0.45) / 1024);
+  return Math.ceil(96 + (maxFlows * 6) / 1024 + (maxLive * 0.45) / 1024 + (o.command === 'follow' ? followStoriesMb(o) : 0));
+}
+
+/**
+ * A follower tells its stories again every few seconds from the window of recent flows it keeps
+ * (FOLLOW_WINDOW_FLOWS): ~0.25 KB of heap a flow while they are told. Without a cap V8 let a
+ * 30-minute follow's heap swing between 0.2 and 1.3 GB with their garbage; with this one it stays
+ * near 200-350 MB (docs/performance.md, "Following a capture").
+ */
+function followStoriesMb(o: Options): number {
+  const window = o.config.storeWindowFlows;
+  const flows = typeof window === 'number' && Number.isFinite(window) && window > 0 ? window : FOLLOW_WINDOW_FLOWS;
+  return (flows * 0.25) / 1024;
 }
 
 /**

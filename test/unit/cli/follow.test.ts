@@ -23,8 +23,8 @@ class Follow {
   private waiters: (() => void)[] = [];
   readonly exit: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [CLI, 'follow', ...args], { cwd: TMP, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], opts: { ownGroup?: boolean } = {}) {
+    this.child = spawn(process.execPath, [CLI, 'follow', ...args], { cwd: TMP, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true });
     children.push(this.child);
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (d: string) => {
@@ -87,6 +87,18 @@ test('follow (table): the report printed on SIGTERM is analyze\'s table', async 
   const f = new Follow([path]);
   await f.line((l) => l.includes('caught-up'));
   f.child.kill('SIGTERM');
+  assert.equal(await f.exit, 0);
+  const table = runCli(['analyze', path]).out;
+  assert.ok(f.lines.join('\n').endsWith(table.trimEnd()), f.lines.slice(-5).join('\n'));
+});
+
+test('follow: Ctrl+C (SIGINT to the whole process group: the CLI and its heap-capped analysis child) prints the final report', async () => {
+  const path = join(TMP, 'follow-ctrl-c.pcap');
+  writeFileSync(path, readFileSync(join(ROOT, 'samples', 'lost-final-ack.pcap')));
+  const f = new Follow([path], { ownGroup: true });
+  await f.line((l) => l.includes('caught-up'));
+  // As a terminal does: one signal to every process of the foreground group.
+  process.kill(-f.child.pid!, 'SIGINT');
   assert.equal(await f.exit, 0);
   const table = runCli(['analyze', path]).out;
   assert.ok(f.lines.join('\n').endsWith(table.trimEnd()), f.lines.slice(-5).join('\n'));
