@@ -1,27 +1,126 @@
 /**
- * A stored flow seen through a filter: the few fields stories decide on (FlowGlance), each read
- * from the store's columns only when asked, one reused object for all flows.
+ * A stored flow as the stories read it (StoryFlow): each field read from the store's columns
+ * when asked, its times straight from the stored time points to nanoseconds on the story clock,
+ * one reused object for all flows. Every value is the one the built Flow gives (flow(id)), read
+ * the way the stories read that Flow: a time whose Flow string is another point's string
+ * (flow.ts `ref`: a SYN in the first packet prints as `start`) is that point's time here too.
  */
-import type { Endpoint } from '../engine/result';
+import { FINS } from '../engine/buildFlow';
+import { NONE } from '../engine/flowState';
+import type { Endpoint, Flow } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import type { Clock } from '../stories/clock';
-import type { FlowGlance } from '../stories/context';
+import type { StoryFlow } from '../stories/storyFlow';
+import type { FlowStore } from './flowStore';
+import {
+  C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
+  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point,
+} from './rowLayout';
 
-/** What Glance reads of a row (FlowStore provides it). */
-export interface GlanceSource {
-  serverOf(row: number): Endpoint;
-  connectNsOf(row: number, clock: Clock): number;
-  completeOf(row: number): boolean;
+/** One reused view of a stored flow: point it at a row with `at`. */
+export class Glance implements StoryFlow {
+  private row = 0;
+  private flowId = 0;
+  private readonly first = newReadPoint();
+  private readonly point = newReadPoint();
+  private readonly client_ = new SideEndpoints('client');
+  private readonly server_ = new SideEndpoints('server');
+
+  constructor(private readonly store: FlowStore) {}
+
+  at(id: number, row: number): this {
+    this.flowId = id;
+    this.row = row;
+    return this;
+  }
+
+  private flags(): number { return this.store.value(C.flags, this.row); }
+  private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
+
+  get id(): number { return this.flowId; }
+  get client(): Endpoint { return this.client_.of(this.store, this.row); }
+  get server(): Endpoint { return this.server_.of(this.store, this.row); }
+  get exchanges(): number { return this.count(C.exchanges); }
+  get syn(): number { return this.count(C.syn); }
+  get synRetransmissions(): number { return this.count(C.synRetx); }
+  get synAck(): number { return this.count(C.synAck); }
+  get clientPayload(): number { return this.count(C.payload.client); }
+  get synIntervals(): readonly number[] {
+    return (this.flags() & HAS_INTERVALS) !== 0 ? this.store.synIntervalsOf(this.row) : NONE;
+  }
+  get complete(): boolean { return (this.flags() & COMPLETE) !== 0; }
+  get rtt(): number | null { return this.store.handshakeSpan(this.row, 'rtt'); }
+  get hasSyn(): boolean { return (this.flags() & HAS_SYN) !== 0; }
+  get simultaneousOpen(): boolean { return (this.flags() & SIMULTANEOUS_OPEN) !== 0; }
+  get reset(): Flow['reset'] { return RESETS[(this.flags() >> RESET_SHIFT) & 3]; }
+  get fin(): Flow['fin'] {
+    const flags = this.flags();
+    return FINS[((flags & FIN_CLIENT) !== 0 ? 1 : 0) + ((flags & FIN_SERVER) !== 0 ? 2 : 0)];
+  }
+
+  startNs(clock: Clock): number {
+    return clockNs(clock, this.store.firstPoint(this.row, this.first));
+  }
+
+  /** The Flow's `end` is its `start` when the flow is one packet. */
+  endNs(clock: Clock): number {
+    const last = this.store.pointOf(this.row, LAST, this.point);
+    if (last.packet === this.store.value(C.firstPacket, this.row)) return this.startNs(clock);
+    return clockNs(clock, last);
+  }
+
+  /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
+  connectNs(clock: Clock): number {
+    const start = this.startNs(clock);
+    if ((this.flags() & HAS_SYN) === 0) return start;
+    const syn = this.store.pointOf(this.row, SYN, this.point);
+    return syn.packet === this.first.packet ? start : Math.min(start, clockNs(clock, syn));
+  }
+
+  synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
+  ackNs(clock: Clock): number { return this.answerNs(clock, HAS_ACK, ACK); }
+
+  /** A SYN-ACK or ACK in the last packet prints as `end`. */
+  private answerNs(clock: Clock, has: number, p: Point): number {
+    if ((this.flags() & has) === 0) return NaN;
+    const at = this.store.pointOf(this.row, p, this.point);
+    const lastPacket = this.store.value(C.firstPacket, this.row) + this.store.value(LAST.packet, this.row);
+    return at.packet === lastPacket ? this.endNs(clock) : clockNs(clock, at);
+  }
 }
 
-/** One reused view of a stored flow for filters: each field read from the columns when asked. */
-export class Glance implements FlowGlance {
-  row = 0;
-  constructor(private readonly store: GlanceSource) {}
-  get server(): Endpoint { return this.store.serverOf(this.row); }
-  connectNs(clock: Clock): number { return this.store.connectNsOf(this.row, clock); }
-  get complete(): boolean { return this.store.completeOf(this.row); }
+/**
+ * One side's endpoints. Stories keep the endpoints of the flows they copy, and a capture has
+ * far fewer addresses than flows: IPv4 addresses are formatted once (up to a bound), and a run
+ * of flows to one server shares one object. Endpoints are never changed after they are made.
+ */
+class SideEndpoints {
+  private last: Endpoint | null = null;
+  private lastAddr = -1;
+  private readonly names = new Map<number, string>();
+  constructor(private readonly side: 'client' | 'server') {}
+
+  of(store: FlowStore, row: number): Endpoint {
+    const port = store.value(C.port[this.side], row);
+    if ((store.value(C.flags, row) & V6) !== 0) {
+      this.lastAddr = -1;
+      return { ip: store.addressOf(row, this.side), port };
+    }
+    const addr = store.value(C.addr[this.side], row);
+    const last = this.last;
+    if (last && this.lastAddr === addr && last.port === port) return last;
+    let ip = this.names.get(addr);
+    if (ip === undefined) {
+      if (this.names.size >= MAX_NAMES) this.names.clear();
+      ip = store.addressOf(row, this.side);
+      this.names.set(addr, ip);
+    }
+    this.lastAddr = addr;
+    return (this.last = { ip, port });
+  }
 }
+/** IPv4 address strings kept per side (a flood's random sources would grow it without end). */
+const MAX_NAMES = 1 << 16;
 
 /** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
 export function clockNs(clock: Clock, p: { sec: number; frac: number; ups: number }): number {

@@ -4,7 +4,7 @@
  */
 import type { Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, formatEndpoint } from './connects';
+import { Connect, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
@@ -85,8 +85,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   const finding = ctx.addFinding({
     code: 'connection-churn',
     message: churnMessage({ client: client.ip, target, connections: list.length, peakPerSecond: peak.count, requestsPerConnection: perConnection }),
-    flows: capFlows(flows), packet: first.flow.handshake.syn?.packet ?? first.flow.firstPacket,
-    time: first.flow.handshake.syn?.time ?? first.flow.start, details,
+    flows: capFlows(flows), ...synRef(ctx.flows, first.flow), details,
   });
 
   const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';

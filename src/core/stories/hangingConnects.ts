@@ -5,7 +5,7 @@
  */
 import type { Finding, Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, ConnectOutcome, formatEndpoint } from './connects';
+import { Connect, ConnectOutcome, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
@@ -238,8 +238,7 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
     code: 'slow-connect',
     message: slowConnectMessage({ client, target, slow, threshold: thresholdText(ctx) }),
     flows: capFlows(slow.map((c) => c.flow.id)),
-    packet: first.handshake.syn?.packet ?? first.firstPacket,
-    time: first.handshake.syn?.time ?? first.start,
+    ...synRef(ctx.flows, first),
     details: {
       client, server: target, connects: total, slowConnects: slow.length, thresholdMs: ctx.config.slowConnectMs,
       longestWait: longest.waitNs / NS_PER_SECOND, longestWaitFlow: longest.flow.id,
