@@ -62,19 +62,19 @@ export class Glance implements StoryFlow {
     return clockNs(clock, this.store.firstPoint(this.row, this.first));
   }
 
+  // A point's packet column counts packets since the first: 0 is the first packet itself.
+
   /** The Flow's `end` is its `start` when the flow is one packet. */
   endNs(clock: Clock): number {
-    const last = this.store.pointOf(this.row, LAST, this.point);
-    if (last.packet === this.store.value(C.firstPacket, this.row)) return this.startNs(clock);
-    return clockNs(clock, last);
+    if (this.store.value(LAST.packet, this.row) === 0) return this.startNs(clock);
+    return clockNs(clock, this.store.pointOf(this.row, LAST, this.point));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
   connectNs(clock: Clock): number {
     const start = this.startNs(clock);
-    if ((this.flags() & HAS_SYN) === 0) return start;
-    const syn = this.store.pointOf(this.row, SYN, this.point);
-    return syn.packet === this.first.packet ? start : Math.min(start, clockNs(clock, syn));
+    if ((this.flags() & HAS_SYN) === 0 || this.store.value(SYN.packet, this.row) === 0) return start;
+    return Math.min(start, clockNs(clock, this.store.pointOf(this.row, SYN, this.point)));
   }
 
   synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
@@ -83,9 +83,8 @@ export class Glance implements StoryFlow {
   /** A SYN-ACK or ACK in the last packet prints as `end`. */
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
-    const at = this.store.pointOf(this.row, p, this.point);
-    const lastPacket = this.store.value(C.firstPacket, this.row) + this.store.value(LAST.packet, this.row);
-    return at.packet === lastPacket ? this.endNs(clock) : clockNs(clock, at);
+    if (this.store.value(p.packet, this.row) === this.store.value(LAST.packet, this.row)) return this.endNs(clock);
+    return clockNs(clock, this.store.pointOf(this.row, p, this.point));
   }
 }
 

@@ -9,23 +9,21 @@ import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
 import { groupStories, Told } from './group';
+import { Grouping } from './grouping';
 import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 
 /** Most bins in a story's chart; longer storms get wider bins. */
 const MAX_BINS = 600;
 
 export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]): Story[] {
-  const pairs = new Map<string, Connect[]>();
+  const pairs = new Grouping<Connect>();
   for (const c of connects) {
     // Only connections that were established paid the full handshake a pool would have saved.
     if (c.outcome !== 'answered' || c.rttNs === null) continue;
-    const key = `${c.flow.client.ip}\u0000${c.flow.server.ip}\u0000${c.flow.server.port}`;
-    let list = pairs.get(key);
-    if (!list) pairs.set(key, (list = []));
-    list.push(c);
+    pairs.add(c, c.flow.server.ip, c.flow.server.port, c.flow.client.ip);
   }
   const told: Told[] = [];
-  for (const list of pairs.values()) {
+  for (const list of pairs.groups) {
     const t = stormOf(ctx, list);
     if (t) told.push(t);
   }

@@ -70,10 +70,10 @@ export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: n
   return out;
 }
 
-function slim(f: StoryFlow): ConnectFlow {
+function slim(f: StoryFlow, synIntervals: readonly number[]): ConnectFlow {
   return {
     id: f.id, client: f.client, server: f.server, exchanges: f.exchanges,
-    syn: f.syn, synIntervals: f.synIntervals, reset: f.reset, fin: f.fin,
+    syn: f.syn, synIntervals, reset: f.reset, fin: f.fin,
   };
 }
 
@@ -82,11 +82,12 @@ function classify(flow: StoryFlow, clock: Clock, captureEndNs: number): Connect 
   const startNs = flow.connectNs(clock);
   const endNs = flow.endNs(clock);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
-  const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
+  const synIntervals = flow.synIntervals;
+  const intervals = synIntervals.length === 0 ? synIntervals : synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
   const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
   const rtt = flow.complete ? flow.rtt : null;
   const c: Connect = {
-    flow: slim(flow), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
+    flow: slim(flow, synIntervals), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
     rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
     lifetimeNs: Math.max(0, endNs - startNs),
   };
