@@ -31,8 +31,13 @@ export class Glance implements StoryFlow {
   at(id: number, row: number): this {
     this.flowId = id;
     this.row = row;
+    this.startClock = null;
     return this;
   }
+
+  /** startNs of the current row, kept: a connect's other times fall back to it. */
+  private startClock: Clock | null = null;
+  private start = NaN;
 
   private flags(): number { return this.store.value(C.flags, this.row); }
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
@@ -59,7 +64,11 @@ export class Glance implements StoryFlow {
   }
 
   startNs(clock: Clock): number {
-    return clockNs(clock, this.store.firstPoint(this.row, this.first));
+    if (this.startClock !== clock) {
+      this.start = clockNs(clock, this.store.firstPoint(this.row, this.first));
+      this.startClock = clock;
+    }
+    return this.start;
   }
 
   // A point's packet column counts packets since the first: 0 is the first packet itself.
@@ -90,13 +99,15 @@ export class Glance implements StoryFlow {
 
 /**
  * One side's endpoints. Stories keep the endpoints of the flows they copy, and a capture has
- * far fewer addresses than flows: IPv4 addresses are formatted once (up to a bound), and a run
- * of flows to one server shares one object. Endpoints are never changed after they are made.
+ * mostly far fewer addresses than flows: an IPv4 address's string is kept in a direct-mapped
+ * cache (no Map to grow and clear when a flood's random sources miss it), and a run of flows
+ * to one server shares one object. Endpoints are never changed after they are made.
  */
 class SideEndpoints {
   private last: Endpoint | null = null;
   private lastAddr = -1;
-  private readonly names = new Map<number, string>();
+  private readonly addrs = new Float64Array(NAME_SLOTS).fill(-1);
+  private readonly names: string[] = new Array<string>(NAME_SLOTS).fill('');
   constructor(private readonly side: 'client' | 'server') {}
 
   of(store: FlowStore, row: number): Endpoint {
@@ -108,22 +119,24 @@ class SideEndpoints {
     const addr = store.value(C.addr[this.side], row);
     const last = this.last;
     if (last && this.lastAddr === addr && last.port === port) return last;
-    let ip = this.names.get(addr);
-    if (ip === undefined) {
-      if (this.names.size >= MAX_NAMES) this.names.clear();
+    const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - NAME_BITS);
+    let ip = this.names[slot];
+    if (this.addrs[slot] !== addr) {
       ip = store.addressOf(row, this.side);
-      this.names.set(addr, ip);
+      this.addrs[slot] = addr;
+      this.names[slot] = ip;
     }
     this.lastAddr = addr;
     return (this.last = { ip, port });
   }
 }
-/** IPv4 address strings kept per side (a flood's random sources would grow it without end). */
-const MAX_NAMES = 1 << 16;
+/** IPv4 address strings kept per side: 2^14 slots. */
+const NAME_BITS = 14;
+const NAME_SLOTS = 1 << NAME_BITS;
 
 /** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
 export function clockNs(clock: Clock, p: { sec: number; frac: number; ups: number }): number {
-  const toNs = DECIMAL_TO_NS.get(p.ups);
+  const toNs = p.ups === 1e6 ? 1e3 : p.ups === 1e9 ? 1 : DECIMAL_TO_NS.get(p.ups);
   if (toNs !== undefined && p.sec >= 0 && p.sec < 1e15 && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.ups) {
     return (p.sec - clock.baseSec) * 1e9 + p.frac * toNs;
   }
