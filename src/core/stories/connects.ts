@@ -57,8 +57,8 @@ export interface Connect {
 const FIRST_RETRY_NS = NS_PER_SECOND;
 
 /**
- * `keep`: which flows can matter, decided before a flow is built (the engine's store builds each
- * flow on request: a SYN flood's millions need not be).
+ * `keep`: which flows can matter, decided on a few fields before the rest are read and copied
+ * (a SYN flood's millions of connects are the flood's story, not these).
  */
 export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number, keep?: FlowFilter): Connect[] {
   const out: Connect[] = [];
