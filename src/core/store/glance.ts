@@ -3,7 +3,7 @@
  * when asked, its times straight from the stored time points to nanoseconds on the story clock,
  * one reused object for all flows. Every value is the one the built Flow gives (flow(id)), read
  * the way the stories read that Flow: a time whose Flow string is another point's string
- * (flow.ts `ref`: a SYN in the first packet prints as `start`) is that point's time here too.
+ * (FlowStore.flow's `ref`: a SYN in the first packet prints as `start`) is that point's time here too.
  */
 import { FINS } from '../engine/buildFlow';
 import { NONE } from '../engine/flowState';
@@ -25,6 +25,9 @@ export class Glance implements StoryFlow {
   private readonly point = newReadPoint();
   private readonly client_ = new SideEndpoints('client');
   private readonly server_ = new SideEndpoints('server');
+  /** startNs of the current row, kept: a connect's other times fall back to it. */
+  private startClock: Clock | null = null;
+  private start = NaN;
 
   constructor(private readonly store: FlowStore) {}
 
@@ -34,10 +37,6 @@ export class Glance implements StoryFlow {
     this.startClock = null;
     return this;
   }
-
-  /** startNs of the current row, kept: a connect's other times fall back to it. */
-  private startClock: Clock | null = null;
-  private start = NaN;
 
   private flags(): number { return this.store.value(C.flags, this.row); }
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
