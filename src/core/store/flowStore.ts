@@ -14,9 +14,8 @@ import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '.
 import { OptionSets } from '../engine/optionSets';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
-import type { ConnState, Endpoint, Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
-import type { FlowGlance } from '../stories/context';
-import type { Clock } from '../stories/clock';
+import type { ConnState, Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
+import type { StoryFlow } from '../stories/storyFlow';
 import { decideRoles } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
 import { ColumnStore, type Column } from './columns';
@@ -27,7 +26,7 @@ import {
 export { FLOW_ROW_BYTES } from './rowLayout';
 import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
-import { clockNs, Glance } from './glance';
+import { Glance } from './glance';
 import { V6List } from './v6List';
 import { AnsweredPoints, handshakeSpan, handshakeTimes } from './answered';
 import { WireFacts } from './wireFacts';
@@ -195,46 +194,19 @@ export class FlowStore {
   }
 
   /**
-   * A few fields of flow `id` without building it (stories decide from these which flows to
-   * build); false when the id is not stored.
+   * Flow `id` as the stories read it, from the columns without building it (glance.ts): one
+   * reused view, valid until the next call; undefined when the id is not stored.
    */
-  glance(id: number): FlowGlance | undefined {
+  glance(id: number): StoryFlow | undefined {
     const row = this.rowOf.get(id);
-    if (row < 0) return undefined;
-    this.glancer.row = row;
-    return this.glancer;
+    return row < 0 ? undefined : this.glancer.at(id, row);
   }
   private readonly glancer = new Glance(this);
 
-  /** For Glance: the parts of a row it reads, each built only when asked for. */
-  serverOf(row: number): Endpoint {
-    const r = this.rows;
-    const v6 = (r.get(C.flags, row) & V6) !== 0;
-    const addr = r.get(C.addr.server, row);
-    const port = r.get(C.port.server, row);
-    const last = this.lastServer;
-    // A flood's flows share one server: one endpoint object for a run of them.
-    if (last && !v6 && !this.lastServerV6 && this.lastServerAddr === addr && last.port === port) return last;
-    this.lastServerAddr = addr;
-    this.lastServerV6 = v6;
-    return (this.lastServer = { ip: this.address(row, C.addr.server, v6), port });
-  }
-  private lastServer: Endpoint | null = null;
-  private lastServerAddr = -1;
-  private lastServerV6 = false;
-
-  /**
-   * connectStartNs of the row's flow, from the numbers when its times print as whole seconds and
-   * nine decimals (what the clock reads back exactly), else from the printed times.
-   */
-  connectNsOf(row: number, clock: Clock): number {
-    const r = this.rows;
-    const shape = this.shapes.value(r.get(C.shape, row));
-    const firstSec = r.get(C.firstSec, row);
-    const first: ReadPoint = { packet: 0, sec: firstSec, frac: r.get(C.firstFrac, row), ups: shape.ups[0], ns: 0 };
-    const syn = (r.get(C.flags, row) & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, 0, firstSec, newReadPoint()) : null;
-    const a = clockNs(clock, first);
-    return syn === null || syn.packet === 0 ? a : Math.min(a, clockNs(clock, syn));
+  /** The row's SYN retransmission intervals (flow(id).synIntervals); only for rows that have intervals. */
+  synIntervalsOf(row: number): number[] {
+    const iv = this.intervals.get(row);
+    return iv && iv[0].length > 0 ? iv[0] : (NONE as number[]);
   }
 
   completeOf(row: number): boolean {

@@ -4,7 +4,7 @@
  * behind a filter (stories). Flow ids are dense from 1, so position i is flow i + 1.
  */
 import type { Flow } from '../engine/result';
-import type { FlowSource } from '../stories/context';
+import type { FlowSource } from '../stories/storyFlow';
 import type { FlowList } from './flowList';
 import type { FlowFields } from './flowFields';
 import type { FlowRows } from './flowRows';
@@ -33,18 +33,15 @@ export function storedFlowList(store: FlowRows, n: number, findingsOf: Map<numbe
   };
 }
 
+/** Every flow in id order as the stories read it (glance.ts): from the columns, none built but those a story names (get). */
 export function storedFlowSource(store: FlowRows, n: number): FlowSource {
   return {
     size: n,
     get: (id) => store.flow(id),
     forEach(fn, keep) {
       for (let id = 1; id <= n; id++) {
-        if (keep) {
-          const g = store.glance(id);
-          if (!g || !keep(g)) continue;
-        }
-        const f = store.flow(id);
-        if (f) fn(f);
+        const g = store.glance(id);
+        if (g && (!keep || keep(g))) fn(g);
       }
     },
   };

@@ -1,31 +1,141 @@
 /**
- * A stored flow seen through a filter: the few fields stories decide on (FlowGlance), each read
- * from the store's columns only when asked, one reused object for all flows.
+ * A stored flow as the stories read it (StoryFlow): each field read from the store's columns
+ * when asked, its times straight from the stored time points to nanoseconds on the story clock,
+ * one reused object for all flows. Every value is the one the built Flow gives (flow(id)), read
+ * the way the stories read that Flow: a time whose Flow string is another point's string
+ * (FlowStore.flow's `ref`: a SYN in the first packet prints as `start`) is that point's time here too.
  */
-import type { Endpoint } from '../engine/result';
+import { FINS } from '../engine/buildFlow';
+import { NONE } from '../engine/flowState';
+import type { Endpoint, Flow } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import type { Clock } from '../stories/clock';
-import type { FlowGlance } from '../stories/context';
+import type { StoryFlow } from '../stories/storyFlow';
+import type { FlowStore } from './flowStore';
+import {
+  C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
+  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point,
+} from './rowLayout';
 
-/** What Glance reads of a row (FlowStore provides it). */
-export interface GlanceSource {
-  serverOf(row: number): Endpoint;
-  connectNsOf(row: number, clock: Clock): number;
-  completeOf(row: number): boolean;
+/** One reused view of a stored flow: point it at a row with `at`. */
+export class Glance implements StoryFlow {
+  private row = 0;
+  private flowId = 0;
+  private readonly first = newReadPoint();
+  private readonly point = newReadPoint();
+  private readonly client_ = new SideEndpoints('client');
+  private readonly server_ = new SideEndpoints('server');
+  /** startNs of the current row, kept: a connect's other times fall back to it. */
+  private startClock: Clock | null = null;
+  private start = NaN;
+
+  constructor(private readonly store: FlowStore) {}
+
+  at(id: number, row: number): this {
+    this.flowId = id;
+    this.row = row;
+    this.startClock = null;
+    return this;
+  }
+
+  private flags(): number { return this.store.value(C.flags, this.row); }
+  private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
+
+  get id(): number { return this.flowId; }
+  get client(): Endpoint { return this.client_.of(this.store, this.row); }
+  get server(): Endpoint { return this.server_.of(this.store, this.row); }
+  get exchanges(): number { return this.count(C.exchanges); }
+  get syn(): number { return this.count(C.syn); }
+  get synRetransmissions(): number { return this.count(C.synRetx); }
+  get synAck(): number { return this.count(C.synAck); }
+  get clientPayload(): number { return this.count(C.payload.client); }
+  get synIntervals(): readonly number[] {
+    return (this.flags() & HAS_INTERVALS) !== 0 ? this.store.synIntervalsOf(this.row) : NONE;
+  }
+  get complete(): boolean { return (this.flags() & COMPLETE) !== 0; }
+  get rtt(): number | null { return this.store.handshakeSpan(this.row, 'rtt'); }
+  get hasSyn(): boolean { return (this.flags() & HAS_SYN) !== 0; }
+  get simultaneousOpen(): boolean { return (this.flags() & SIMULTANEOUS_OPEN) !== 0; }
+  get reset(): Flow['reset'] { return RESETS[(this.flags() >> RESET_SHIFT) & 3]; }
+  get fin(): Flow['fin'] {
+    const flags = this.flags();
+    return FINS[((flags & FIN_CLIENT) !== 0 ? 1 : 0) + ((flags & FIN_SERVER) !== 0 ? 2 : 0)];
+  }
+
+  startNs(clock: Clock): number {
+    if (this.startClock !== clock) {
+      this.start = clockNs(clock, this.store.firstPoint(this.row, this.first));
+      this.startClock = clock;
+    }
+    return this.start;
+  }
+
+  // A point's packet column counts packets since the first: 0 is the first packet itself.
+
+  /** The Flow's `end` is its `start` when the flow is one packet. */
+  endNs(clock: Clock): number {
+    if (this.store.value(LAST.packet, this.row) === 0) return this.startNs(clock);
+    return clockNs(clock, this.store.pointOf(this.row, LAST, this.point));
+  }
+
+  /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
+  connectNs(clock: Clock): number {
+    const start = this.startNs(clock);
+    if ((this.flags() & HAS_SYN) === 0 || this.store.value(SYN.packet, this.row) === 0) return start;
+    return Math.min(start, clockNs(clock, this.store.pointOf(this.row, SYN, this.point)));
+  }
+
+  synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
+  ackNs(clock: Clock): number { return this.answerNs(clock, HAS_ACK, ACK); }
+
+  /** A SYN-ACK or ACK in the last packet prints as `end`. */
+  private answerNs(clock: Clock, has: number, p: Point): number {
+    if ((this.flags() & has) === 0) return NaN;
+    if (this.store.value(p.packet, this.row) === this.store.value(LAST.packet, this.row)) return this.endNs(clock);
+    return clockNs(clock, this.store.pointOf(this.row, p, this.point));
+  }
 }
 
-/** One reused view of a stored flow for filters: each field read from the columns when asked. */
-export class Glance implements FlowGlance {
-  row = 0;
-  constructor(private readonly store: GlanceSource) {}
-  get server(): Endpoint { return this.store.serverOf(this.row); }
-  connectNs(clock: Clock): number { return this.store.connectNsOf(this.row, clock); }
-  get complete(): boolean { return this.store.completeOf(this.row); }
+/**
+ * One side's endpoints. Stories keep the endpoints of the flows they copy, and a capture has
+ * mostly far fewer addresses than flows: an IPv4 address's string is kept in a direct-mapped
+ * cache (no Map to grow and clear when a flood's random sources miss it), and a run of flows
+ * to one server shares one object. Endpoints are never changed after they are made.
+ */
+class SideEndpoints {
+  private last: Endpoint | null = null;
+  private lastAddr = -1;
+  private readonly addrs = new Float64Array(NAME_SLOTS).fill(-1);
+  private readonly names: string[] = new Array<string>(NAME_SLOTS).fill('');
+  constructor(private readonly side: 'client' | 'server') {}
+
+  of(store: FlowStore, row: number): Endpoint {
+    const port = store.value(C.port[this.side], row);
+    if ((store.value(C.flags, row) & V6) !== 0) {
+      this.lastAddr = -1;
+      return { ip: store.addressOf(row, this.side), port };
+    }
+    const addr = store.value(C.addr[this.side], row);
+    const last = this.last;
+    if (last && this.lastAddr === addr && last.port === port) return last;
+    const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - NAME_BITS);
+    let ip = this.names[slot];
+    if (this.addrs[slot] !== addr) {
+      ip = store.addressOf(row, this.side);
+      this.addrs[slot] = addr;
+      this.names[slot] = ip;
+    }
+    this.lastAddr = addr;
+    return (this.last = { ip, port });
+  }
 }
+/** IPv4 address strings kept per side: 2^14 slots. */
+const NAME_BITS = 14;
+const NAME_SLOTS = 1 << NAME_BITS;
 
 /** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
 export function clockNs(clock: Clock, p: { sec: number; frac: number; ups: number }): number {
-  const toNs = DECIMAL_TO_NS.get(p.ups);
+  const toNs = p.ups === 1e6 ? 1e3 : p.ups === 1e9 ? 1 : DECIMAL_TO_NS.get(p.ups);
   if (toNs !== undefined && p.sec >= 0 && p.sec < 1e15 && Number.isInteger(p.frac) && p.frac >= 0 && p.frac < p.ups) {
     return (p.sec - clock.baseSec) * 1e9 + p.frac * toNs;
   }

@@ -11,7 +11,7 @@ import type { FlowFacts } from '../engine/buildFlow';
 import type { FlowState } from '../engine/flowState';
 import type { OptionSets } from '../engine/optionSets';
 import type { Flow } from '../engine/result';
-import type { FlowGlance } from '../stories/context';
+import type { StoryFlow } from '../stories/storyFlow';
 import type { FlowRows } from './flowRows';
 import { FlowStore } from './flowStore';
 
@@ -42,7 +42,7 @@ export class WindowedStore implements FlowRows {
     return this.current.flow(id, findings) ?? this.older?.flow(id, findings);
   }
 
-  glance(id: number): FlowGlance | undefined {
+  glance(id: number): StoryFlow | undefined {
     return this.current.glance(id) ?? this.older?.glance(id);
   }
 

@@ -4,28 +4,26 @@
  */
 import type { Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, formatEndpoint } from './connects';
+import { Connect, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
 import { groupStories, Told } from './group';
+import { Grouping } from './grouping';
 import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 
 /** Most bins in a story's chart; longer storms get wider bins. */
 const MAX_BINS = 600;
 
 export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]): Story[] {
-  const pairs = new Map<string, Connect[]>();
+  const pairs = new Grouping<Connect>();
   for (const c of connects) {
     // Only connections that were established paid the full handshake a pool would have saved.
     if (c.outcome !== 'answered' || c.rttNs === null) continue;
-    const key = `${c.flow.client.ip}\u0000${c.flow.server.ip}\u0000${c.flow.server.port}`;
-    let list = pairs.get(key);
-    if (!list) pairs.set(key, (list = []));
-    list.push(c);
+    pairs.add(c, c.flow.server.ip, c.flow.server.port, c.flow.client.ip);
   }
   const told: Told[] = [];
-  for (const list of pairs.values()) {
+  for (const list of pairs.groups) {
     const t = stormOf(ctx, list);
     if (t) told.push(t);
   }
@@ -85,8 +83,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   const finding = ctx.addFinding({
     code: 'connection-churn',
     message: churnMessage({ client: client.ip, target, connections: list.length, peakPerSecond: peak.count, requestsPerConnection: perConnection }),
-    flows: capFlows(flows), packet: first.flow.handshake.syn?.packet ?? first.flow.firstPacket,
-    time: first.flow.handshake.syn?.time ?? first.flow.start, details,
+    flows: capFlows(flows), ...synRef(ctx.flows, first.flow), details,
   });
 
   const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';

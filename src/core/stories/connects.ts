@@ -2,9 +2,9 @@
  * Every connect a client started (a flow that opens with the client's SYN), with how long the
  * client sat in SYN_SENT and how that ended. Shared by the storm and hanging-connect stories.
  */
-import type { Endpoint, Flow, PacketRef } from '../engine/result';
+import type { Endpoint, Flow } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
-import { connectStartNs, type FlowFilter, type FlowSource } from './context';
+import type { FlowFilter, FlowSource, StoryFlow } from './storyFlow';
 
 export type ConnectOutcome =
   /** A SYN-ACK came back (possibly late). */
@@ -20,18 +20,16 @@ export type ConnectOutcome =
 
 /**
  * What the connect stories read of a flow: a copy of those fields only, because a capture's
- * connects are kept together and a whole Flow is ten times larger.
+ * connects are kept together and a whole Flow is ten times larger. A finding's packet and time
+ * come from the built flow (synRef).
  */
 export interface ConnectFlow {
   id: number;
   client: Endpoint;
   server: Endpoint;
-  firstPacket: number;
-  start: string;
   exchanges: number;
   syn: number;
-  synIntervals: number[];
-  handshake: { syn: PacketRef | null };
+  synIntervals: readonly number[];
   reset: Flow['reset'];
   fin: Flow['fin'];
 }
@@ -59,44 +57,44 @@ export interface Connect {
 const FIRST_RETRY_NS = NS_PER_SECOND;
 
 /**
- * `keep`: which flows can matter, decided before a flow is built (the engine's store builds each
- * flow on request: a SYN flood's millions need not be).
+ * `keep`: which flows can matter, decided on a few fields before the rest are read and copied
+ * (a SYN flood's millions of connects are the flood's story, not these).
  */
 export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number, keep?: FlowFilter): Connect[] {
   const out: Connect[] = [];
   flows.forEach((flow) => {
-    if (flow.syn === 0 || flow.handshake.syn === null || flow.simultaneousOpen) return;
+    if (flow.syn === 0 || !flow.hasSyn || flow.simultaneousOpen) return;
     const c = classify(flow, clock, captureEndNs);
     if (c) out.push(c);
   }, keep);
   return out;
 }
 
-function slim(f: Flow): ConnectFlow {
+function slim(f: StoryFlow, synIntervals: readonly number[]): ConnectFlow {
   return {
-    id: f.id, client: f.client, server: f.server, firstPacket: f.firstPacket, start: f.start, exchanges: f.exchanges,
-    syn: f.syn, synIntervals: f.synIntervals, handshake: { syn: f.handshake.syn }, reset: f.reset, fin: f.fin,
+    id: f.id, client: f.client, server: f.server, exchanges: f.exchanges,
+    syn: f.syn, synIntervals, reset: f.reset, fin: f.fin,
   };
 }
 
-function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | null {
+function classify(flow: StoryFlow, clock: Clock, captureEndNs: number): Connect | null {
   // For a flow that opens with the client's SYN, its first packet is that SYN.
-  const startNs = connectStartNs(clock, flow.start, flow.handshake.syn!.time);
-  const endNs = clock.ns(flow.end);
+  const startNs = flow.connectNs(clock);
+  const endNs = flow.endNs(clock);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
-  const intervals = flow.synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
+  const synIntervals = flow.synIntervals;
+  const intervals = synIntervals.length === 0 ? synIntervals : synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
   const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
-  const rtt = flow.handshake.complete ? flow.handshake.rtt : null;
+  const rtt = flow.complete ? flow.rtt : null;
   const c: Connect = {
-    flow: slim(flow), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
+    flow: slim(flow, synIntervals), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
     rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
     lifetimeNs: Math.max(0, endNs - startNs),
   };
-  const answer = flow.handshake.synAck ?? null;
-  let answeredNs = answer ? clock.ns(answer.time) : NaN;
+  let answeredNs = flow.synAckNs(clock);
   // The client cannot ACK a SYN-ACK before it arrives; a SYN-ACK stamped later than the ACK is a
   // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
-  const ackNs = flow.handshake.ack ? clock.ns(flow.handshake.ack.time) : NaN;
+  const ackNs = flow.ackNs(clock);
   if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
   if (Number.isFinite(answeredNs)) return ended(c, 'answered', Math.max(startNs, answeredNs));
   if (flow.reset === 'server' || flow.reset === 'both') return ended(c, 'refused', endNs);
@@ -105,6 +103,12 @@ function classify(flow: Flow, clock: Clock, captureEndNs: number): Connect | nul
   const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
   if (captureEndNs < nextDueNs) return ended(c, 'pending', Math.max(lastSynNs, captureEndNs));
   return ended(c, 'gave-up', lastSynNs);
+}
+
+/** A connect's first SYN as a finding cites it (packet and printed time), from the built flow. */
+export function synRef(flows: FlowSource, c: ConnectFlow): { packet: number; time: string | null } {
+  const f = flows.get(c.id)!;
+  return { packet: f.handshake.syn?.packet ?? f.firstPacket, time: f.handshake.syn?.time ?? f.start };
 }
 
 function ended(c: Connect, outcome: ConnectOutcome, atNs: number): Connect {

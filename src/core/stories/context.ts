@@ -1,44 +1,8 @@
 /** What every story builder gets: the finished result, thresholds, a clock, and a finding sink. */
-import type { AnalysisResult, Endpoint, Finding, FindingCode, Flow, Severity } from '../engine/result';
+import type { AnalysisResult, Finding, FindingCode, Severity } from '../engine/result';
 import { Clock } from './clock';
 import { STORY_FLOW_CAP, StoryConfig } from './config';
-
-/**
- * The flows stories are told from: every flow of the capture when the engine has them (its
- * store builds each on request), else the result's listed flows.
- */
-export interface FlowSource {
-  readonly size: number;
-  /** Each flow in id order; with `keep`, only those it keeps (asked before the flow is built). */
-  forEach(fn: (f: Flow) => void, keep?: FlowFilter): void;
-  get(id: number): Flow | undefined;
-}
-
-/** What a FlowFilter decides on: a few fields, cheap to read without building the flow. */
-export interface FlowGlance {
-  readonly server: Endpoint;
-  /** When the connect started as collectConnects times it (its first packet or its SYN, the earlier), on `clock`. */
-  connectNs(clock: Clock): number;
-  readonly complete: boolean;
-}
-export type FlowFilter = (f: FlowGlance) => boolean;
-
-export function connectStartNs(clock: Clock, start: string, synTime: string | null): number {
-  return synTime === null || synTime === start ? clock.ns(start) : Math.min(clock.ns(start), clock.ns(synTime));
-}
-
-export function listedFlows(flows: readonly Flow[]): FlowSource {
-  let byId: Map<number, Flow> | null = null;
-  return {
-    size: flows.length,
-    forEach: (fn, keep) => {
-      for (const f of flows) {
-        if (!keep || keep({ server: f.server, connectNs: (clock) => connectStartNs(clock, f.start, f.handshake.syn?.time ?? null), complete: f.handshake.complete })) fn(f);
-      }
-    },
-    get: (id) => (byId ??= new Map(flows.map((f) => [f.id, f]))).get(id),
-  };
-}
+import type { FlowSource } from './storyFlow';
 
 export interface StoryContext {
   readonly result: AnalysisResult;
@@ -66,8 +30,8 @@ export function createContext(
     // A result without capture times: fall back to the span of its flows.
     startNs = Infinity; endNs = -Infinity;
     flows.forEach((f) => {
-      startNs = Math.min(startNs, clock.ns(f.start));
-      endNs = Math.max(endNs, clock.ns(f.end));
+      startNs = Math.min(startNs, f.startNs(clock));
+      endNs = Math.max(endNs, f.endNs(clock));
     });
     if (!Number.isFinite(startNs)) { startNs = 0; endNs = 0; }
   }

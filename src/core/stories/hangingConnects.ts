@@ -5,11 +5,12 @@
  */
 import type { Finding, Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, ConnectOutcome, formatEndpoint } from './connects';
+import { Connect, ConnectOutcome, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
 import { groupStories, PairRow, Told } from './group';
+import { Grouping } from './grouping';
 import { binWidthFor, concurrency, Interval, round } from './stats';
 
 const MAX_BINS = 600;
@@ -18,24 +19,28 @@ const MAX_BINS = 600;
 export interface FloodWindow { server: string; port: number | null; startNs: number; endNs: number }
 
 export function hangingConnects(ctx: StoryContext, connects: readonly Connect[], floods: readonly FloodWindow[]): Story[] {
-  const targets = new Map<string, Connect[]>();
+  const targets = new Grouping<Connect>();
   for (const c of connects) {
     const { ip, port } = c.flow.server;
-    if (floods.some((f) => f.server === ip && (f.port === null || f.port === port)
-      && c.startNs >= f.startNs && c.startNs <= f.endNs)) continue;
-    const key = formatEndpoint(ip, port);
-    let list = targets.get(key);
-    if (!list) targets.set(key, (list = []));
-    list.push(c);
+    if (floods.length > 0 && inFlood(floods, ip, port, c.startNs)) continue;
+    targets.add(c, ip, port);
   }
   const told: (Told & { unanswered: number })[] = [];
-  for (const [target, list] of targets) {
-    const t = storyOf(ctx, target, list);
+  for (const list of targets.groups) {
+    const { ip, port } = list[0].flow.server;
+    const t = storyOf(ctx, formatEndpoint(ip, port), list);
     if (t) told.push(t);
   }
   // Worst first: clients left hanging by a silent target before servers that answered late.
   told.sort((a, b) => Number(b.unanswered > 0) - Number(a.unanswered > 0) || b.story.flowCount - a.story.flowCount);
   return groupStories(told, ['client → target pair', 'client → target pairs']);
+}
+
+function inFlood(floods: readonly FloodWindow[], ip: string, port: number, startNs: number): boolean {
+  for (const f of floods) {
+    if (f.server === ip && (f.port === null || f.port === port) && startNs >= f.startNs && startNs <= f.endNs) return true;
+  }
+  return false;
 }
 
 const OUTCOME_WORDS: Record<ConnectOutcome, string> = {
@@ -238,8 +243,7 @@ function slowConnectFinding(ctx: StoryContext, client: string, target: string, s
     code: 'slow-connect',
     message: slowConnectMessage({ client, target, slow, threshold: thresholdText(ctx) }),
     flows: capFlows(slow.map((c) => c.flow.id)),
-    packet: first.handshake.syn?.packet ?? first.firstPacket,
-    time: first.handshake.syn?.time ?? first.start,
+    ...synRef(ctx.flows, first),
     details: {
       client, server: target, connects: total, slowConnects: slow.length, thresholdMs: ctx.config.slowConnectMs,
       longestWait: longest.waitNs / NS_PER_SECOND, longestWaitFlow: longest.flow.id,

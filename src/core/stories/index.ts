@@ -11,9 +11,10 @@ import type { AnalysisResult, Finding, FindingCode, Severity, Story } from '../e
 import { DEFAULT_SEVERITIES } from '../engine/findings/registry';
 import { connectionStorms } from './connectionStorm';
 import { collectConnects } from './connects';
-import { createContext, listedFlows, type FlowFilter, type FlowSource } from './context';
+import { createContext } from './context';
+import { listedFlows, type FlowFilter, type FlowSource } from './storyFlow';
 
-export type { FlowSource } from './context';
+export type { FlowSource, StoryFlow } from './storyFlow';
 import { StoryConfig, storyConfigFrom } from './config';
 import { hangingConnects } from './hangingConnects';
 import { synFloods } from './synFlood';
@@ -45,10 +46,14 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
   const keep: FlowFilter | undefined = windows.length === 0 ? undefined : (f) => {
     if (f.complete) return true;
     const { ip, port } = f.server;
-    const flooded = windows.filter((w) => w.server === ip && (w.port === null || w.port === port));
-    if (flooded.length === 0) return true;
-    const t = f.connectNs(ctx.clock);
-    return !flooded.some((w) => t >= w.startNs && t <= w.endNs);
+    // Asked of every flow: a loop, not a filtered copy of the windows.
+    let t = NaN;
+    for (const w of windows) {
+      if (w.server !== ip || (w.port !== null && w.port !== port)) continue;
+      if (t !== t) t = f.connectNs(ctx.clock);
+      if (t >= w.startNs && t <= w.endNs) return false;
+    }
+    return true;
   };
   const connects = collectConnects(source, ctx.clock, ctx.captureEndNs, keep);
   const connectStories = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];

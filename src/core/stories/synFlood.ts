@@ -4,7 +4,7 @@
  * listed flows show (who got through, how much slower), and says it in plain words. It makes no
  * finding of its own.
  */
-import type { Finding, Flow, Story, StorySeries } from '../engine/result';
+import type { Finding, Story, StorySeries } from '../engine/result';
 import { NS_PER_SECOND, secondsToNs } from './clock';
 import { formatEndpoint } from './connects';
 import { capFlows, StoryContext } from './context';
@@ -12,24 +12,27 @@ import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
 import { groupStories, Told } from './group';
 import type { FloodWindow } from './hangingConnects';
+import { failed, looksForged, victimFlows, type FloodFlow, type Victim } from './floodFlows';
 import { median, round } from './stats';
 
 export function synFloods(ctx: StoryContext): { stories: Story[]; windows: FloodWindow[] } {
   const told: Told[] = [];
   const windows: FloodWindow[] = [];
+  const floods: { finding: Finding; victim: Victim }[] = [];
   for (const finding of ctx.result.findings) {
     if (finding.code !== 'syn-flood') continue;
     const victim = victimOf(ctx, finding);
-    if (!victim) continue;
-    const story = floodStory(ctx, finding, victim);
+    if (victim) floods.push({ finding, victim });
+  }
+  const flows = victimFlows(ctx.flows, ctx.clock, floods.map((x) => x.victim));
+  floods.forEach(({ finding, victim }, i) => {
+    const story = floodStory(ctx, finding, victim, flows[i]);
     windows.push(story.window);
     told.push({ story: story.story, rows: [story.row] });
-  }
+  });
   told.sort((a, b) => b.story.flowCount - a.story.flowCount);
   return { stories: groupStories(told, ['flooded target', 'flooded targets']), windows };
 }
-
-interface Victim { ip: string; port: number | null }
 
 /** Typed reads of the engine's free-form details. */
 function num(d: Record<string, unknown>, ...keys: string[]): number | null {
@@ -72,28 +75,12 @@ function victimOf(ctx: StoryContext, f: Finding): Victim | null {
   return best?.v ?? null;
 }
 
-function toVictim(flow: Flow, v: Victim): boolean {
-  return flow.server.ip === v.ip && (v.port === null || flow.server.port === v.port);
-}
-
-/** A connection attempt that failed: no handshake, and not refused by the server. */
-function failed(flow: Flow): boolean {
-  return flow.syn > 0 && !flow.handshake.complete && flow.reset !== 'server' && flow.reset !== 'both';
-}
-
-/** A flood SYN: the "client" never completed, never sent data and never retried (no real TCP stack behind it). */
-function looksForged(flow: Flow): boolean {
-  return failed(flow) && flow.payloadBytes.client === 0 && flow.synRetransmissions === 0;
-}
-
 /**
  * Linux retransmits an unanswered SYN after 1 s (RFC 6298's initial RTO); half a second more
  * for jitter. A SYN this old at capture end that was never retransmitted had no real TCP stack
  * behind it (or one that gave up at once, which clients do not do).
  */
 const RETRY_DUE_NS = 1.5 * NS_PER_SECOND;
-/** Connections to a flooded server that did not complete, read for the story (see floodStory). */
-export const FLOOD_SAMPLE = 10_000;
 /** Flood connections that must show their behaviour before we judge the sources. */
 const MIN_SPOOF_EVIDENCE = 10;
 
@@ -107,18 +94,17 @@ export type SpoofVerdict = 'likely' | 'unlikely' | 'unknown';
  * per source add to it; reused source addresses (a flooder cycling through a list) do not
  * speak against it, which is why "one SYN per source" alone is no test.
  */
-function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, halfOpen: number): {
+function spoofing(ctx: StoryContext, flood: readonly FloodFlow[], sources: number, halfOpen: number): {
   verdict: SpoofVerdict; evidence: string[]; silentShare: number; judged: number;
 } {
-  const { clock } = ctx;
   let answered = 0, answeredSilent = 0, due = 0, dueSilent = 0, backscatter = 0;
   for (const x of flood) {
-    const silent = x.synRetransmissions === 0 && x.payloadBytes.client === 0;
+    const silent = x.synRetransmissions === 0 && x.clientPayload === 0;
     if (x.synAck > 0) {
       answered++;
       if (silent) answeredSilent++;
       if (silent && x.reset === 'client') backscatter++;
-    } else if (ctx.captureEndNs - clock.ns(x.start) >= RETRY_DUE_NS) {
+    } else if (ctx.captureEndNs - x.startNs >= RETRY_DUE_NS) {
       due++;
       if (silent) dueSilent++;
     }
@@ -147,19 +133,10 @@ function spoofing(ctx: StoryContext, flood: readonly Flow[], sources: number, ha
   return { verdict, evidence, silentShare, judged };
 }
 
-function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; window: FloodWindow; row: { pair: string; text: string } } {
+/** `flows`: the victim's completed handshakes and a sample of the rest (floodFlows.ts). */
+function floodStory(ctx: StoryContext, f: Finding, v: Victim, flows: readonly FloodFlow[]): { story: Story; window: FloodWindow; row: { pair: string; text: string } } {
   const { clock } = ctx;
   const d = f.details;
-  // Every completed handshake to the victim (the legitimate clients), and the first
-  // FLOOD_SAMPLE of the others: the flood's own connections are judged on a sample (their
-  // counts come exact from the engine), so a flood of 10^7 sources costs no more than 10^4.
-  const flows: Flow[] = [];
-  let others = 0;
-  ctx.flows.forEach((x) => { if (toVictim(x, v)) flows.push(x); },
-    (g) => {
-      const s = g.server;
-      return s.ip === v.ip && (v.port === null || s.port === v.port) && (g.complete || others++ < FLOOD_SAMPLE);
-    });
   const forged = flows.filter(looksForged);
   // The flood's span: the engine's (its finding's time is the first failed SYN, spanSeconds runs
   // to the last), else the span of the forged SYNs we can see.
@@ -167,18 +144,18 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const span = num(d, 'spanSeconds');
   let endNs = span !== null ? startNs + secondsToNs(span) : clock.ns(str(d, 'end'));
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) {
-    const ts = forged.map((x) => clock.ns(x.start)).filter(Number.isFinite);
+    const ts = forged.map((x) => x.startNs).filter(Number.isFinite);
     startNs = ts.length ? ts.reduce((a, b) => Math.min(a, b)) : ctx.captureStartNs;
     endNs = ts.length ? ts.reduce((a, b) => Math.max(a, b)) : ctx.captureEndNs;
   }
-  const during = (x: Flow) => { const t = clock.ns(x.start); return t >= startNs && t <= endNs; };
+  const during = (x: FloodFlow) => x.startNs >= startNs && x.startNs <= endNs;
   const durationS = Math.max(0, (endNs - startNs) / NS_PER_SECOND);
 
   const attack = forged.filter(during);
   const floodFlows = flows.filter((x) => failed(x) && during(x));
   const syns = num(d, 'syns') ?? attack.reduce((n, x) => n + x.syn, 0);
   const halfOpen = num(d, 'halfOpen') ?? attack.length;
-  const sources = num(d, 'distinctSources', 'sources') ?? new Set(attack.map((x) => x.client.ip)).size;
+  const sources = num(d, 'distinctSources', 'sources') ?? new Set(attack.map((x) => ctx.flows.get(x.id)!.client.ip)).size;
   // The engine counts distinct sources in a compact set that may estimate past a size.
   const sourcesApprox = d.distinctSourcesExact === false;
   const meanRate = num(d, 'synRate') ?? (durationS > 0 ? syns / durationS : syns);
@@ -190,21 +167,21 @@ function floodStory(ctx: StoryContext, f: Finding, v: Victim): { story: Story; w
   const spoof = spoofing(ctx, floodFlows, sources, halfOpen);
   const engineSays = bool(d, 'spoofed');
   const spoofed: SpoofVerdict = engineSays === null ? spoof.verdict : engineSays ? 'likely' : 'unlikely';
-  const ports = floodFlows.length ? new Set(floodFlows.map((x) => x.client.port)).size / floodFlows.length : NaN;
+  const ports = floodFlows.length ? new Set(floodFlows.map((x) => x.clientPort)).size / floodFlows.length : NaN;
 
   const cookies = cookieVerdict(d.synCookies);
   const cookieHow = cookieEvidenceText(d.synCookieEvidence);
 
   // Legitimate clients: handshakes that completed. During the flood vs outside it.
-  const legit = flows.filter((x) => x.handshake.complete && x.handshake.rtt !== null);
+  const legit = flows.filter((x) => x.complete && x.rtt !== null);
   const legitIn = legit.filter(during);
   // Exact over every flow when the engine counted it (the listed flows may be a sample).
   const legitInCount = num(d, 'completedDuringFlood') ?? legitIn.length;
   const legitOut = legit.filter((x) => !during(x));
-  const rttIn = median(legitIn.map((x) => x.handshake.rtt!));
-  const rttOut = median(legitOut.map((x) => x.handshake.rtt!));
+  const rttIn = median(legitIn.map((x) => x.rtt!));
+  const rttOut = median(legitOut.map((x) => x.rtt!));
   const legitRetried = legitIn.filter((x) => x.synRetransmissions > 0).length;
-  const legitFailed = flows.filter((x) => during(x) && !x.handshake.complete && x.synRetransmissions > 0).length;
+  const legitFailed = flows.filter((x) => during(x) && !x.complete && x.synRetransmissions > 0).length;
   const slower = Number.isFinite(rttIn) && Number.isFinite(rttOut) && rttOut > 0 ? rttIn / rttOut : NaN;
 
   const target = v.port === null ? v.ip : formatEndpoint(v.ip, v.port);
@@ -313,7 +290,7 @@ function peakSynRate(ctx: StoryContext, fromNs: number, toNs: number): number {
   return best / (k * tl.binSeconds);
 }
 
-function floodSeries(ctx: StoryContext, legit: readonly Flow[]): StorySeries[] {
+function floodSeries(ctx: StoryContext, legit: readonly FloodFlow[]): StorySeries[] {
   const b = secondBins(ctx);
   if (!b) return [];
   const tl = ctx.result.timeline;
@@ -323,8 +300,8 @@ function floodSeries(ctx: StoryContext, legit: readonly Flow[]): StorySeries[] {
   const rtts: number[][] = Array.from({ length: b.n }, () => []);
   const widthNs = secondsToNs(b.widthS);
   for (const x of legit) {
-    const i = Math.floor((ctx.clock.ns(x.start) - b.startNs) / widthNs);
-    if (i >= 0 && i < b.n) rtts[i].push(x.handshake.rtt!);
+    const i = Math.floor((x.startNs - b.startNs) / widthNs);
+    if (i >= 0 && i < b.n) rtts[i].push(x.rtt!);
   }
   const start = ctx.clock.format(b.startNs);
   const bin = `${fmt(b.widthS)} s bin`;
