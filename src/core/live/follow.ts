@@ -34,6 +34,8 @@ export interface FollowOptions {
   summaryMs?: number;
   /** Least period of the flood and story pass, which reads every stored flow (ms, default 2000; it also waits 20× its own last duration). */
   storiesMs?: number;
+  /** Stories while following are told from this many of the most recent flows (default LIVE_STORY_FLOWS). */
+  storyFlows?: number;
   /** Send `flows` events with the flows that changed (the editor's table); default false. */
   flowDeltas?: boolean;
   /** Flows built per `flows` event; the ids of the rest are listed in `more` (default 500). */
@@ -202,7 +204,7 @@ class FollowRun implements Follower, GrowingControl {
 
   private shared(now: number): void {
     const t0 = Date.now();
-    const s = sharedFindings(this.analyzer, this.config, this.target, this.floodMemo);
+    const s = sharedFindings(this.analyzer, this.config, this.target, this.floodMemo, this.opts.storyFlows);
     this.floods(s.floods);
     for (const f of s.storyFindings) this.tracker.findings.setShared(f.key, f.candidate);
     for (const st of s.stories) this.storyEvent(st.key, st.story);

@@ -1,7 +1,7 @@
 /**
  * Findings about many flows while following: SYN floods per target (from the per-server
- * aggregates of the flows finished so far) and the stories, told from every flow finished so
- * far exactly as `analyze` tells them at the end. Stories read every stored flow, so the
+ * aggregates of the flows finished so far) and the stories, told as `analyze` tells them at the
+ * end from about the most recent LIVE_STORY_FLOWS finished flows. Stories read each of those flows, so the
  * follower runs this on a slower cadence than the per-flow snapshots (follow.ts).
  */
 import type { Analyzer } from '../engine/analyzer';
@@ -14,6 +14,14 @@ import type { AnalysisResult, Finding, Story } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import { storedFlowSource } from '../store/flowViews';
 import { tellStories } from '../stories/index';
+
+/**
+ * While following, the connect stories are told from this many of the most recent flows: a
+ * pass reads each of them (~1 µs a flow) and holds up the reading meanwhile, so over a long
+ * capture's million kept flows it would fall behind the writer by more than a second. A flood
+ * story's counts come from its target's aggregate, which covers every flow.
+ */
+export const LIVE_STORY_FLOWS = 200_000;
 
 export interface SharedFindings {
   floods: { key: string; candidate: Candidate }[];
@@ -42,7 +50,7 @@ export function liveFloods(a: Analyzer, config: AnalysisConfig, memo: FloodMemo 
   return floods;
 }
 
-export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string, memo?: FloodMemo): SharedFindings {
+export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string, memo?: FloodMemo, storyFlows = LIVE_STORY_FLOWS): SharedFindings {
   const v = a.liveView();
   const floods = liveFloods(a, config, memo);
   const findings: Finding[] = floods.map((f, i) => ({ ...f.candidate, id: i + 1, severity: severityOf(config, f.candidate.code) }));
@@ -58,7 +66,14 @@ export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string
     timeline: v.timeline.result(),
     stories: [],
   };
-  const told = tellStories(partial, config, storedFlowSource(v.store, v.nextId - 1));
+  const n = v.nextId - 1;
+  // The newest ids are mostly flows still live (not in the store yet): reach past them.
+  const from = Math.max(1, n - storyFlows - v.table.size + 1);
+  const told = tellStories(partial, config, storedFlowSource(v.store, n, from));
+  if (from > 1) {
+    const note = `about the most recent ${storyFlows.toLocaleString('en-US')} finished of ${n.toLocaleString('en-US')} flows so far (while following; the final report reads every flow kept)`;
+    for (const st of told.stories) if (st.kind !== 'syn-flood') st.numbers['told from'] = note;
+  }
   const storyFindings = told.findings.map((f) => ({ key: `story:${f.code}:${f.message.split(':')[0]}`, candidate: f }));
   return {
     floods,

@@ -34,12 +34,12 @@ export function storedFlowList(store: FlowRows, n: number, findingsOf: Map<numbe
 }
 
 /** Every flow in id order as the stories read it (glance.ts): from the columns, none built but those a story names (get). */
-export function storedFlowSource(store: FlowRows, n: number): FlowSource {
+export function storedFlowSource(store: FlowRows, n: number, from = 1): FlowSource {
   return {
     size: n,
     get: (id) => store.flow(id),
     forEach(fn, keep) {
-      for (let id = 1; id <= n; id++) {
+      for (let id = from; id <= n; id++) {
         const g = store.glance(id);
         if (g && (!keep || keep(g))) fn(g);
       }

@@ -183,3 +183,19 @@ test('the live summary while a SYN flood\'s quiet attempts are parked equals ana
   assert.ok(final.halfOpen >= 10_000 && final.handshakesComplete > 100, JSON.stringify(final));
   assert.deepEqual(live, final);
 });
+
+test('while following, connect stories are told from the most recent flows and say so; the final report reads every flow', async () => {
+  // samples/connection-storm.pcap: 200 connections, one per request (samples/README.md).
+  const path = join(dir, 'storm.pcap');
+  writeFileSync(path, readFileSync(sample('connection-storm.pcap')));
+  const c = new Collector(path, { storiesMs: 0, storyFlows: 50 });
+  const told = await c.next((e) => e.type === 'story' && e.story.kind === 'connection-storm' && String(e.story.numbers['told from']).startsWith('about the most recent 50 finished of 200 flows'));
+  assert.ok(told.type === 'story');
+  const live = Number(told.story.numbers.connections);
+  assert.ok(live > 0 && live <= 50, String(live));
+  c.follower.stop();
+  const { result } = await c.follower.done;
+  const storm = result.stories.find((s) => s.kind === 'connection-storm');
+  assert.equal(storm?.numbers.connections, 200);
+  assert.equal(storm?.numbers['told from'], undefined);
+});
