@@ -21,7 +21,7 @@ import { tellStories } from '../stories/index';
  * capture's million kept flows it would fall behind the writer by more than a second. A flood
  * story's counts come from its target's aggregate, which covers every flow.
  */
-export const LIVE_STORY_FLOWS = 200_000;
+export const LIVE_STORY_FLOWS = 100_000;
 
 export interface SharedFindings {
   floods: { key: string; candidate: Candidate }[];
