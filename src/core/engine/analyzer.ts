@@ -208,7 +208,7 @@ export class Analyzer {
       f.touched = true;
       this.touched.push(f);
     }
-    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0, this.parking);
+    this.sweeper.afterPacket(f, this.table, t, this.first ? this.first.sec : 0, this.parking);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {

@@ -102,6 +102,14 @@ export class FlowTable {
   maxProbe = 0;
   /** Live flows by dense index; holes are reused. */
   readonly flows: (FlowState | null)[] = [];
+  /**
+   * Per dense index, what a sweep reads before the flow itself (Sweeper.afterPacket keeps them):
+   * the flow's last packet's second and nanosecond, and 1 once it is closed. Reading every flow
+   * object and its numbers at each sweep was a cache miss or two per live flow.
+   */
+  lastSec = new Float64Array(0);
+  lastNs = new Uint32Array(0);
+  closed = new Uint8Array(0);
   private free: number[] = [];
 
   /** `wake`: gives a parked flow (parking.ts) its numbers back before it is compared. */
@@ -141,7 +149,9 @@ export class FlowTable {
     } else {
       idx = this.flows.length;
       this.flows.push(f);
+      if (idx === this.closed.length) this.growSweepState(Math.max(1024, idx * 2));
     }
+    this.closed[idx] = 0;
     f.slot = idx;
     this.place(f.hash, idx + 1);
     this.size++;
@@ -154,6 +164,18 @@ export class FlowTable {
     if (cells[2 * i] === EMPTY) this.used++;
     cells[2 * i] = v;
     cells[2 * i + 1] = hash;
+  }
+
+  private growSweepState(n: number): void {
+    const sec = new Float64Array(n);
+    const ns = new Uint32Array(n);
+    const closed = new Uint8Array(n);
+    sec.set(this.lastSec);
+    ns.set(this.lastNs);
+    closed.set(this.closed);
+    this.lastSec = sec;
+    this.lastNs = ns;
+    this.closed = closed;
   }
 
   remove(f: FlowState): void {

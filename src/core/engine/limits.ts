@@ -27,6 +27,9 @@ export function isnKey(hash2: number, isn: number): number {
   return (hash2 ^ Math.imul((isn ^ 0x5bd1e995) >>> 0, 0x9e3779b1)) >>> 0;
 }
 
+/** The least retryHorizonNs gives: a flow quiet for no longer is never finished as quiet. */
+export const MIN_RETRY_HORIZON_NS = (FIRST_RETRY_ANSWERED_SECONDS + SLACK_ANSWERED_SECONDS) * 1e9;
+
 /** Nanoseconds a handshake attempt must have been quiet before it may be finished. */
 export function retryHorizonNs(f: FlowState, answered: boolean): number {
   let last = 0;

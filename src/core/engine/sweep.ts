@@ -11,7 +11,7 @@ import { TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { F_FIRST_SYNACK_SIDE, F_LAST_NS, F_LAST_SEC, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowState, type PacketTime } from './flowState';
 import type { Parking } from './parking';
 import { tupleHash2, type FlowTable } from './flowTable';
-import { isnKey, LiveLimit, retryHorizonNs } from './limits';
+import { isnKey, LiveLimit, MIN_RETRY_HORIZON_NS, retryHorizonNs } from './limits';
 import { PairSet } from './pairSet';
 import { formatPoint } from './time';
 import { TL_RST, TL_SYN, TL_SYNACK, type TimelineBuilder } from './timeline';
@@ -26,6 +26,13 @@ export const REUSED_TUPLE = 2;
 /** Nanoseconds from the capture's first second to the flow's last packet: exact below 2^53 ns (about 104 days). */
 function ageNs(f: FlowState, base: number, parking: Parking): number {
   return f.parked < 0 ? (f.lastSec - base) * 1e9 + f.lastNs : (parking.get(f, F_LAST_SEC) - base) * 1e9 + parking.get(f, F_LAST_NS);
+}
+
+/** A RST either way, or a FIN both ways (never a parked flow's: parking.ts). */
+function closed(f: FlowState): boolean {
+  const a = f.s.a;
+  const o = f.o;
+  return Boolean(a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]));
 }
 
 /** Whether a live flow has gone beyond its handshake (a parked one has not: parking.ts). */
@@ -63,9 +70,17 @@ export class Sweeper {
     this.sweepAt = config.maxActiveFlows;
   }
 
-  /** Whether the table has grown enough for a sweep. */
-  due(tableSize: number): boolean {
-    return tableSize > this.sweepAt;
+  /**
+   * After each packet (`f` its flow, just updated): notes the flow's last time and whether it is
+   * closed where sweeps read them first (FlowTable.lastSec …), and sweeps if the table has grown
+   * enough. `base`: the capture's first second.
+   */
+  afterPacket(f: FlowState, table: FlowTable, t: PacketTime, base: number, parking: Parking): void {
+    const i = f.slot;
+    table.lastSec[i] = t.sec;
+    table.lastNs[i] = t.ns;
+    if (table.closed[i] === 0 && closed(f)) table.closed[i] = 1;
+    if (table.size > this.sweepAt) this.sweep(table, t, base, parking);
   }
 
   /**
@@ -140,15 +155,16 @@ export class Sweeper {
     let dead = 0;
     // Index loops over the table itself (finishing a flow only empties its slot, and nothing is
     // inserted during a sweep), so a sweep allocates nothing per flow.
+    const { lastSec, lastNs, closed: closedAt } = table;
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
+      // Open, not idle and quiet for less than any retry horizon: nothing below would finish
+      // it, and the flow's own numbers (a cache miss or two) need not be read.
+      if (closedAt[i] === 0 && t.sec - lastSec[i] <= idle && now - ((lastSec[i] - base) * 1e9 + lastNs[i]) <= MIN_RETRY_HORIZON_NS) continue;
       // A parked flow is a quiet attempt: not closed, no ACK, no data (parking.ts).
       const parked = f.parked >= 0;
-      const a = f.s.a;
-      const o = f.o;
-      const closed = !parked && (a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]));
-      if (closed || t.sec - (parked ? parking.get(f, F_LAST_SEC) : f.lastSec) > idle) {
+      if ((!parked && closed(f)) || t.sec - (parked ? parking.get(f, F_LAST_SEC) : f.lastSec) > idle) {
         this.finish(f);
         left--;
       } else if (!established(f) &&
