@@ -108,7 +108,7 @@ export class FlowTable {
    * object and its numbers at each sweep was a cache miss or two per live flow.
    */
   lastSec = new Float64Array(0);
-  lastNs = new Uint32Array(0);
+  lastNs = new Float64Array(0);
   closed = new Uint8Array(0);
   private free: number[] = [];
 
@@ -168,7 +168,7 @@ export class FlowTable {
 
   private growSweepState(n: number): void {
     const sec = new Float64Array(n);
-    const ns = new Uint32Array(n);
+    const ns = new Float64Array(n);
     const closed = new Uint8Array(n);
     sec.set(this.lastSec);
     ns.set(this.lastNs);
