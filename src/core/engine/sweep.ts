@@ -13,6 +13,7 @@ import type { Parking } from './parking';
 import { tupleHash2, type FlowTable } from './flowTable';
 import { isnKey, LiveLimit, MIN_RETRY_HORIZON_NS, retryHorizonNs } from './limits';
 import { PairSet } from './pairSet';
+import { largest, nthSmallest } from './select';
 import { formatPoint } from './time';
 import { TL_RST, TL_SYN, TL_SYNACK, type TimelineBuilder } from './timeline';
 
@@ -232,10 +233,7 @@ export class Sweeper {
     const { picked, ages } = this;
     const n = Math.min(Math.ceil(count), m);
     if (n <= 0) return 0;
-    const sorted = this.sortedAges.subarray(0, m);
-    sorted.set(ages.subarray(0, m));
-    sorted.sort();
-    const cut = sorted[n - 1];
+    const cut = n === m ? largest(ages, m) : nthSmallest(this.sortedAges, ages, m, n);
     let below = 0;
     for (let i = 0; i < m; i++) if (ages[i] < cut) below++;
     let equalLeft = n - below;
