@@ -8,6 +8,7 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { ConnState } from './result';
 import type { SlabChunk } from './slab';
+import { Histories } from './histories';
 import { PER_FLOW, PER_SIDE, slabOffsets } from './slabLayout';
 
 export const enum ZState {
@@ -86,8 +87,6 @@ const {
 export const ZEEK_SLOTS = Z.SLOTS;
 /** The responder's letters (toLowerCase() would make a new string each time). */
 const LOWER: Readonly<Record<string, string>> = { S: 's', H: 'h', A: 'a', D: 'd', F: 'f', R: 'r', Q: 'q', I: 'i', T: 't', W: 'w', C: 'c', G: 'g', '^': '^' };
-/** Histories remembered per appended letter (ZeekConn.grow). */
-const HISTORIES_PER_LETTER = 4096;
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -122,6 +121,8 @@ export interface ZeekHost {
  */
 export class ZeekConn {
   private f!: ZeekHost;
+  /** This analysis's histories, each made once (histories.ts). */
+  private readonly histories = new Histories();
   private s!: SlabChunk;
   private o = 0;
 
@@ -163,25 +164,6 @@ export class ZeekConn {
     this.f.history = v;
   }
 
-  /**
-   * `history` + `letter`, made once per distinct pair in this analysis and shared: histories are
-   * few (a flood's attempts all read "Sh"). A new string per flow and letter was garbage promoted
-   * with the attempts that held it, and a key to hash anew where the store interns its shape.
-   * Bounded: past HISTORIES_PER_LETTER, strings are made as before.
-   */
-  private grow(history: string, letter: string): string {
-    let byHistory = this.grown.get(letter);
-    if (byHistory === undefined) this.grown.set(letter, (byHistory = new Map()));
-    let next = byHistory.get(history);
-    if (next === undefined) {
-      next = history + letter;
-      if (byHistory.size < HISTORIES_PER_LETTER) byHistory.set(history, next);
-    }
-    return next;
-  }
-  /** Per letter: history → history + letter. */
-  private readonly grown = new Map<string, Map<string, string>>();
-
   state(side: number): ZState {
     return this.s.a[this.o + STATE + side];
   }
@@ -191,14 +173,14 @@ export class ZeekConn {
     const m = isOrig ? mask : mask << 16;
     if ((this.seen & m) === 0) {
       this.seen |= m;
-      this.history = this.grow(this.history, isOrig ? letter : LOWER[letter]);
+      this.history = this.histories.grow(this.history, isOrig ? letter : LOWER[letter]);
       return true;
     }
     return false;
   }
 
   private add(side: number, letter: string): void {
-    this.history = this.grow(this.history, side === this.orig ? letter : LOWER[letter]);
+    this.history = this.histories.grow(this.history, side === this.orig ? letter : LOWER[letter]);
   }
 
   /**
