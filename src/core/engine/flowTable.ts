@@ -52,11 +52,12 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean, seed: number): nu
 
 /**
  * A second hash of the 4-tuple, independent of segmentHash (other constants, other order),
- * for the set of flows finished early.
+ * for the set of flows finished early. Signed, like segmentHash, so it is never a heap number
+ * (PairSet reads both halves as unsigned).
  */
 export function tupleHash2(seed: number, a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
   const n = ipVersion === 6 ? 16 : 4;
-  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372) >>> 0;
+  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372);
 }
 
 function sideHash2(x: Uint8Array, at: number, n: number, p: number, seed: number): number {

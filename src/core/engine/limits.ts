@@ -22,9 +22,9 @@ const SLACK_ANSWERED_SECONDS = 0.5;
 const FIRST_RETRY_UNANSWERED_SECONDS = 3;
 const SLACK_UNANSWERED_SECONDS = 1;
 
-/** Mixes a client ISN into the retired-set key of an attempt finished as quiet (see Analyzer). */
+/** Mixes a client ISN into the retired-set key of an attempt finished as quiet (see Analyzer); signed, as tupleHash2. */
 export function isnKey(hash2: number, isn: number): number {
-  return (hash2 ^ Math.imul((isn ^ 0x5bd1e995) >>> 0, 0x9e3779b1)) >>> 0;
+  return hash2 ^ Math.imul((isn ^ 0x5bd1e995) >>> 0, 0x9e3779b1);
 }
 
 /** The least retryHorizonNs gives: a flow quiet for no longer is never finished as quiet. */
