@@ -196,8 +196,6 @@ export class FlowState {
   touched = false;
   /** Its row in a live tracker's running summary (src/core/live/liveCounts.ts), or −1. */
   liveRow = -1;
-  /** Its cell in the flow table's hash index (FlowTable.remove). */
-  cell = -1;
 
   /** Further SYN-ACK ISNs per side, and the SYN / SYN-ACK backoff intervals (allocated on need). */
   synAckSeqs: number[][] | null = null;

@@ -111,6 +111,8 @@ export class FlowTable {
   lastSec = new Float64Array(0);
   lastNs = new Float64Array(0);
   closed = new Uint8Array(0);
+  /** Per dense index, the flow's cell in `cells` (FlowTable.remove). */
+  private cellOf = new Int32Array(0);
   private free: number[] = [];
 
   /** `wake`: gives a parked flow (parking.ts) its numbers back before it is compared. */
@@ -150,11 +152,11 @@ export class FlowTable {
     } else {
       idx = this.flows.length;
       this.flows.push(f);
-      if (idx === this.closed.length) this.growSweepState(Math.max(1024, idx * 2));
+      if (idx === this.closed.length) this.growSlotState(Math.max(1024, idx * 2));
     }
     this.closed[idx] = 0;
     f.slot = idx;
-    f.cell = this.place(f.hash, idx + 1);
+    this.cellOf[idx] = this.place(f.hash, idx + 1);
     this.size++;
   }
 
@@ -169,24 +171,27 @@ export class FlowTable {
     return i;
   }
 
-  private growSweepState(n: number): void {
+  private growSlotState(n: number): void {
     const sec = new Float64Array(n);
     const ns = new Float64Array(n);
     const closed = new Uint8Array(n);
+    const cellOf = new Int32Array(n);
     sec.set(this.lastSec);
     ns.set(this.lastNs);
     closed.set(this.closed);
+    cellOf.set(this.cellOf);
     this.lastSec = sec;
     this.lastNs = ns;
     this.closed = closed;
+    this.cellOf = cellOf;
   }
 
   /**
-   * Its cell is known (`f.cell`, kept by place and rehash), so it is marked deleted without
+   * Its cell is known (`cellOf`, kept by place and rehash), so it is marked deleted without
    * probing for it: the probe's first read was a cache miss for nearly every flow finished.
    */
   remove(f: FlowState): void {
-    this.cells[2 * f.cell] = TOMBSTONE;
+    this.cells[2 * this.cellOf[f.slot]] = TOMBSTONE;
     this.flows[f.slot] = null;
     this.free.push(f.slot);
     f.slot = -1;
@@ -198,6 +203,6 @@ export class FlowTable {
     this.cells = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
     this.used = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] > 0) this.flows[old[i] - 1]!.cell = this.place(old[i + 1], old[i]);
+    for (let i = 0; i < old.length; i += 2) if (old[i] > 0) this.cellOf[old[i] - 1] = this.place(old[i + 1], old[i]);
   }
 }
