@@ -208,7 +208,7 @@ export class Analyzer {
       f.touched = true;
       this.touched.push(f);
     }
-    if (this.sweeper.due(this.table.size)) this.sweeper.sweep(this.table, t, this.first ? this.first.sec : 0, this.parking);
+    this.sweeper.afterPacket(f, this.table, t, this.first ? this.first.sec : 0, this.parking);
     if (flags & TCP_SYN) this.timeline.add(flags & TCP_ACK ? TL_SYNACK : TL_SYN, t.sec, t.ns);
     if (flags & TCP_RST) this.timeline.add(TL_RST, t.sec, t.ns);
     if (r & 1) {
@@ -224,7 +224,7 @@ export class Analyzer {
   }
 
   private retire(f: FlowState, early: boolean, atEnd = false): void {
-    if (f.parked >= 0) this.parking.unpark(f);
+    if (f.parked >= 0) this.parking.lend(f);
     this.sweeper.noteFinished(f, early);
     if (f.slot >= 0) this.table.remove(f);
     const facts = flowFacts(f, this.facts);
@@ -267,7 +267,7 @@ export class Analyzer {
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
-    this.slab.release(f.record);
+    if (f.record >= 0) this.slab.release(f.record);
     this.spare.push(f);
   }
 

@@ -180,7 +180,7 @@ export class FlowState {
   addrAt = 0;
   /** The slab chunk holding this flow's numbers (`s.a` from `o`) and addresses. */
   s!: SlabChunk;
-  /** This flow's record number in the analyzer's slab (to release it). */
+  /** This flow's record number in the analyzer's slab (to release it); −1 on a scratch record (`borrow`). */
   record = 0;
   /** Its record in the analyzer's Parking while parked (no slab record then), else −1. */
   parked = -1;
@@ -288,6 +288,14 @@ export class FlowState {
     this.s = slab.chunk(r);
     this.o = slab.offset(r);
     this.addrAt = slab.addrAt(r);
+  }
+
+  /** Points this flow at `chunk`'s only record, a scratch one that is no slab record (`record` −1). */
+  borrow(chunk: SlabChunk): void {
+    this.record = -1;
+    this.s = chunk;
+    this.o = 0;
+    this.addrAt = 0;
   }
 
   /** The Zeek state machine, bound to this flow. */

@@ -52,11 +52,12 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean, seed: number): nu
 
 /**
  * A second hash of the 4-tuple, independent of segmentHash (other constants, other order),
- * for the set of flows finished early.
+ * for the set of flows finished early. Signed, like segmentHash, so it is never a heap number
+ * (PairSet reads both halves as unsigned).
  */
 export function tupleHash2(seed: number, a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
   const n = ipVersion === 6 ? 16 : 4;
-  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372) >>> 0;
+  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372);
 }
 
 function sideHash2(x: Uint8Array, at: number, n: number, p: number, seed: number): number {
@@ -102,6 +103,16 @@ export class FlowTable {
   maxProbe = 0;
   /** Live flows by dense index; holes are reused. */
   readonly flows: (FlowState | null)[] = [];
+  /**
+   * Per dense index, what a sweep reads before the flow itself (Sweeper.afterPacket keeps them):
+   * the flow's last packet's second and nanosecond, and 1 once it is closed. Reading every flow
+   * object and its numbers at each sweep was a cache miss or two per live flow.
+   */
+  lastSec = new Float64Array(0);
+  lastNs = new Float64Array(0);
+  closed = new Uint8Array(0);
+  /** Per dense index, the flow's cell in `cells` (FlowTable.remove). */
+  private cellOf = new Int32Array(0);
   private free: number[] = [];
 
   /** `wake`: gives a parked flow (parking.ts) its numbers back before it is compared. */
@@ -141,33 +152,46 @@ export class FlowTable {
     } else {
       idx = this.flows.length;
       this.flows.push(f);
+      if (idx === this.closed.length) this.growSlotState(Math.max(1024, idx * 2));
     }
+    this.closed[idx] = 0;
     f.slot = idx;
-    this.place(f.hash, idx + 1);
+    this.cellOf[idx] = this.place(f.hash, idx + 1);
     this.size++;
   }
 
-  private place(hash: number, v: number): void {
+  /** Puts `v` in the first free cell of `hash`'s probe sequence; returns that cell. */
+  private place(hash: number, v: number): number {
     const cells = this.cells;
     let i = hash & this.mask;
     while (cells[2 * i] > 0) i = (i + 1) & this.mask;
     if (cells[2 * i] === EMPTY) this.used++;
     cells[2 * i] = v;
     cells[2 * i + 1] = hash;
+    return i;
   }
 
+  private growSlotState(n: number): void {
+    const sec = new Float64Array(n);
+    const ns = new Float64Array(n);
+    const closed = new Uint8Array(n);
+    const cellOf = new Int32Array(n);
+    sec.set(this.lastSec);
+    ns.set(this.lastNs);
+    closed.set(this.closed);
+    cellOf.set(this.cellOf);
+    this.lastSec = sec;
+    this.lastNs = ns;
+    this.closed = closed;
+    this.cellOf = cellOf;
+  }
+
+  /**
+   * Its cell is known (`cellOf`, kept by place and rehash), so it is marked deleted without
+   * probing for it: the probe's first read was a cache miss for nearly every flow finished.
+   */
   remove(f: FlowState): void {
-    const v = f.slot + 1;
-    let i = f.hash & this.mask;
-    for (;;) {
-      const s = this.cells[2 * i];
-      if (s === EMPTY) return;
-      if (s === v) {
-        this.cells[2 * i] = TOMBSTONE;
-        break;
-      }
-      i = (i + 1) & this.mask;
-    }
+    this.cells[2 * this.cellOf[f.slot]] = TOMBSTONE;
     this.flows[f.slot] = null;
     this.free.push(f.slot);
     f.slot = -1;
@@ -179,6 +203,6 @@ export class FlowTable {
     this.cells = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
     this.used = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] > 0) this.place(old[i + 1], old[i]);
+    for (let i = 0; i < old.length; i += 2) if (old[i] > 0) this.cellOf[old[i] - 1] = this.place(old[i + 1], old[i]);
   }
 }

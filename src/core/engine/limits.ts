@@ -22,21 +22,34 @@ const SLACK_ANSWERED_SECONDS = 0.5;
 const FIRST_RETRY_UNANSWERED_SECONDS = 3;
 const SLACK_UNANSWERED_SECONDS = 1;
 
-/** Mixes a client ISN into the retired-set key of an attempt finished as quiet (see Analyzer). */
+/** Mixes a client ISN into the retired-set key of an attempt finished as quiet (see Analyzer); signed, as tupleHash2. */
 export function isnKey(hash2: number, isn: number): number {
-  return (hash2 ^ Math.imul((isn ^ 0x5bd1e995) >>> 0, 0x9e3779b1)) >>> 0;
+  return hash2 ^ Math.imul((isn ^ 0x5bd1e995) >>> 0, 0x9e3779b1);
 }
+
+/** The least retryHorizonNs gives: a flow quiet for no longer is never finished as quiet. */
+export const MIN_RETRY_HORIZON_NS = (FIRST_RETRY_ANSWERED_SECONDS + SLACK_ANSWERED_SECONDS) * 1e9;
 
 /** Nanoseconds a handshake attempt must have been quiet before it may be finished. */
 export function retryHorizonNs(f: FlowState, answered: boolean): number {
-  let last = 0;
-  for (const list of [f.synIntervals, f.synAckIntervals]) {
-    if (!list) continue;
-    for (const side of list) if (side.length > 0 && side[side.length - 1] > last) last = side[side.length - 1];
-  }
+  const last = lastGap(f.synAckIntervals, lastGap(f.synIntervals, 0));
   return answered
     ? (Math.max(2 * last, FIRST_RETRY_ANSWERED_SECONDS) + SLACK_ANSWERED_SECONDS) * 1e9
     : (Math.max(2 * last, FIRST_RETRY_UNANSWERED_SECONDS) + SLACK_UNANSWERED_SECONDS) * 1e9;
+}
+
+/**
+ * The largest of `last` and each side's latest backoff interval in `list`. Index loops, no array
+ * of the lists: a sweep asks this of every attempt it reads, and the call must stay small enough
+ * to be inlined (else each horizon returned is a heap number).
+ */
+function lastGap(list: number[][] | null, last: number): number {
+  if (list === null) return last;
+  for (let s = 0; s < list.length; s++) {
+    const side = list[s];
+    if (side.length > 0 && side[side.length - 1] > last) last = side[side.length - 1];
+  }
+  return last;
 }
 
 export class LiveLimit {

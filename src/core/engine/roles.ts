@@ -31,7 +31,8 @@ export function serverSideByPort(port0: number, port1: number): number {
   return -1;
 }
 
-const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
+/** The bases in order of evidence; a basis is stored by its index here (../store/rowLayout.ts). */
+export const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
 
 /**
  * The one place the evidence is weighed: basis index × 2 + the client's side, a small integer,
@@ -48,6 +49,11 @@ function roleOf(f: FlowState): number {
 /** The client's side (0/1). */
 export function clientSideOf(f: FlowState): number {
   return roleOf(f) & 1;
+}
+
+/** The index in BASES of the basis decideRoles gives, without making its object (every stored flow). */
+export function roleBasisIndex(f: FlowState): number {
+  return roleOf(f) >> 1;
 }
 
 export function decideRoles(f: FlowState): { client: number; basis: RoleBasis } {

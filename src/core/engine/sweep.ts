@@ -8,11 +8,12 @@
  */
 import type { AnalysisConfig } from './config';
 import { TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
-import { F_FIRST_SYNACK_SIDE, F_LAST_NS, F_LAST_SEC, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowState, type PacketTime } from './flowState';
+import { F_FIRST_SYNACK_SIDE, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowState, type PacketTime } from './flowState';
 import type { Parking } from './parking';
 import { tupleHash2, type FlowTable } from './flowTable';
-import { isnKey, LiveLimit, retryHorizonNs } from './limits';
+import { isnKey, LiveLimit, MIN_RETRY_HORIZON_NS, retryHorizonNs } from './limits';
 import { PairSet } from './pairSet';
+import { largest, nthSmallest } from './select';
 import { formatPoint } from './time';
 import { TL_RST, TL_SYN, TL_SYNACK, type TimelineBuilder } from './timeline';
 
@@ -23,9 +24,20 @@ export const LATE_PACKET = 1;
 /** A new SYN on the 4-tuple of a flow finished early: a new flow, marked as port reuse. */
 export const REUSED_TUPLE = 2;
 
-/** Nanoseconds from the capture's first second to the flow's last packet: exact below 2^53 ns (about 104 days). */
-function ageNs(f: FlowState, base: number, parking: Parking): number {
-  return f.parked < 0 ? (f.lastSec - base) * 1e9 + f.lastNs : (parking.get(f, F_LAST_SEC) - base) * 1e9 + parking.get(f, F_LAST_NS);
+/**
+ * Nanoseconds from the capture's first second to the last packet of the flow in table slot `i`
+ * (its FlowTable.lastSec and lastNs, the flow's own F_LAST_SEC and F_LAST_NS): exact below 2^53
+ * ns (about 104 days).
+ */
+function ageNs(table: FlowTable, i: number, base: number): number {
+  return (table.lastSec[i] - base) * 1e9 + table.lastNs[i];
+}
+
+/** A RST either way, or a FIN both ways (never a parked flow's: parking.ts). */
+function closed(f: FlowState): boolean {
+  const a = f.s.a;
+  const o = f.o;
+  return Boolean(a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]));
 }
 
 /** Whether a live flow has gone beyond its handshake (a parked one has not: parking.ts). */
@@ -63,9 +75,17 @@ export class Sweeper {
     this.sweepAt = config.maxActiveFlows;
   }
 
-  /** Whether the table has grown enough for a sweep. */
-  due(tableSize: number): boolean {
-    return tableSize > this.sweepAt;
+  /**
+   * After each packet (`f` its flow, just updated): notes the flow's last time and whether it is
+   * closed where sweeps read them first (FlowTable.lastSec …), and sweeps if the table has grown
+   * enough. `base`: the capture's first second.
+   */
+  afterPacket(f: FlowState, table: FlowTable, t: PacketTime, base: number, parking: Parking): void {
+    const i = f.slot;
+    table.lastSec[i] = t.sec;
+    table.lastNs[i] = t.ns;
+    if (table.closed[i] === 0 && closed(f)) table.closed[i] = 1;
+    if (table.size > this.sweepAt) this.sweep(table, t, base, parking);
   }
 
   /**
@@ -140,21 +160,23 @@ export class Sweeper {
     let dead = 0;
     // Index loops over the table itself (finishing a flow only empties its slot, and nothing is
     // inserted during a sweep), so a sweep allocates nothing per flow.
+    const closedAt = table.closed;
     for (let i = 0; i < flows.length; i++) {
       const f = flows[i];
       if (f === null) continue;
+      const age = ageNs(table, i, base);
+      const idleFor = t.sec - table.lastSec[i];
+      // Open, not idle and quiet for less than any retry horizon: nothing below would finish
+      // it, and the flow's own numbers (a cache miss or two) need not be read.
+      if (closedAt[i] === 0 && idleFor <= idle && now - age <= MIN_RETRY_HORIZON_NS) continue;
       // A parked flow is a quiet attempt: not closed, no ACK, no data (parking.ts).
       const parked = f.parked >= 0;
-      const a = f.s.a;
-      const o = f.o;
-      const closed = !parked && (a[o + V_RST] || a[o + V_RST + 1] || (a[o + V_FIN] && a[o + V_FIN + 1]));
-      if (closed || t.sec - (parked ? parking.get(f, F_LAST_SEC) : f.lastSec) > idle) {
+      if ((!parked && closed(f)) || idleFor > idle) {
         this.finish(f);
         left--;
-      } else if (!established(f) &&
-        now - ageNs(f, base, parking) > retryHorizonNs(f, (parked ? parking.get(f, F_FIRST_SYNACK_SIDE) : f.firstSynAckSide) >= 0)) {
+      } else if (!established(f) && now - age > retryHorizonNs(f, (parked ? parking.get(f, F_FIRST_SYNACK_SIDE) : f.firstSynAckSide) >= 0)) {
         picked[dead] = i;
-        ages[dead++] = ageNs(f, base, parking);
+        ages[dead++] = age;
       }
     }
     // Finished oldest first: the order findings and flood flow lists are filled in.
@@ -171,7 +193,7 @@ export class Sweeper {
         const f = flows[i];
         if (f === null || established(f)) continue;
         picked[m] = i;
-        ages[m++] = ageNs(f, base, parking);
+        ages[m++] = ageNs(table, i, base);
       }
       this.forced = true;
       this.limits.hit(t.index, formatPoint(t));
@@ -182,7 +204,7 @@ export class Sweeper {
           const f = flows[i];
           if (f === null) continue;
           picked[m] = i;
-          ages[m++] = ageNs(f, base, parking);
+          ages[m++] = ageNs(table, i, base);
         }
         left -= this.finishOldest(flows, left - target, m);
       }
@@ -211,10 +233,7 @@ export class Sweeper {
     const { picked, ages } = this;
     const n = Math.min(Math.ceil(count), m);
     if (n <= 0) return 0;
-    const sorted = this.sortedAges.subarray(0, m);
-    sorted.set(ages.subarray(0, m));
-    sorted.sort();
-    const cut = sorted[n - 1];
+    const cut = n === m ? largest(ages, m) : nthSmallest(this.sortedAges, ages, m, n);
     let below = 0;
     for (let i = 0; i < m; i++) if (ages[i] < cut) below++;
     let equalLeft = n - below;

@@ -221,12 +221,13 @@ export class TargetAgg {
   private addSource(state: FlowState, clientSide: number): void {
     const a = state.s.addrs;
     const o = state.addrOf(clientSide);
+    // Signed 32-bit keys (U32Set reads them as unsigned): an unsigned one above 2^31 was a heap
+    // number per flow, and a floating-point Map key to hash.
     let key: number;
-    if (state.ipVersion === 4) key = ((a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3]) >>> 0;
+    if (state.ipVersion === 4) key = (a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3];
     else {
       key = 0x811c9dc5;
       for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[o + i], 0x01000193);
-      key >>>= 0;
     }
     // Made on the first failed flow: most servers never see one.
     (this.sources ??= new U32Set(16, 1 << 21, this.budgets.sourceSets)).add(key);

@@ -8,6 +8,7 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import type { ConnState } from './result';
 import type { SlabChunk } from './slab';
+import { Histories } from './histories';
 import { PER_FLOW, PER_SIDE, slabOffsets } from './slabLayout';
 
 export const enum ZState {
@@ -120,6 +121,8 @@ export interface ZeekHost {
  */
 export class ZeekConn {
   private f!: ZeekHost;
+  /** This analysis's histories, each made once (histories.ts). */
+  private readonly histories = new Histories();
   private s!: SlabChunk;
   private o = 0;
 
@@ -170,14 +173,14 @@ export class ZeekConn {
     const m = isOrig ? mask : mask << 16;
     if ((this.seen & m) === 0) {
       this.seen |= m;
-      this.history += isOrig ? letter : LOWER[letter];
+      this.history = this.histories.grow(this.history, isOrig ? letter : LOWER[letter]);
       return true;
     }
     return false;
   }
 
   private add(side: number, letter: string): void {
-    this.history += side === this.orig ? letter : LOWER[letter];
+    this.history = this.histories.grow(this.history, side === this.orig ? letter : LOWER[letter]);
   }
 
   /**

@@ -16,7 +16,7 @@ import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState }
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
 import type { ConnState, Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
 import type { StoryFlow } from '../stories/storyFlow';
-import { decideRoles } from '../engine/roles';
+import { roleBasisIndex } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
 import { ColumnStore, type Column } from './columns';
 import {
@@ -49,8 +49,12 @@ export class FlowStore {
   private readonly v6 = new V6List();
   private readonly shapes = new Interner<Shape>((x) => `${x.state} ${x.completeness} ${this.optionPairs.intern(x.options)} ${x.vlan.join(',')}|${x.interfaces.join(',')} ${x.ups.join(',')} ${x.history}`);
   private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
-  /** The shapes seen last per history, tried before building an intern key (a flood's flows share one). */
-  private readonly recentShapes = new Map<string, number>();
+  /**
+   * The shapes seen last per history, tried before building an intern key (a flood's flows
+   * share one; on the 1 GiB bench mix one per history missed a tenth of the flows, the rest of
+   * a history's few shapes taking turns).
+   */
+  private readonly recentShapes = new Map<string, number[]>();
   private readonly intervals = new IntervalPool();
   /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
   private readonly answered = new AnsweredPoints();
@@ -80,14 +84,13 @@ export class FlowStore {
     const s = 1 - c;
     const a = f.s.a;
     const o = f.o;
-    const roles = decideRoles(f);
     const hasSyn = f.firstSynSide === c;
     const hasSynAck = f.firstSynAckSide === s;
     const finC = a[o + V_FIN + c] > 0;
     const finS = a[o + V_FIN + s] > 0;
     const synIv = f.synIntervals?.[c] ?? NONE;
     const synAckIv = f.synAckIntervals?.[s] ?? NONE;
-    let flags = BASES.indexOf(roles.basis) << ROLE_SHIFT;
+    let flags = roleBasisIndex(f) << ROLE_SHIFT;
     if (f.ipVersion === 6) flags |= V6;
     if (k.complete) flags |= COMPLETE;
     if (k.simultaneousOpen) flags |= SIMULTANEOUS_OPEN;
@@ -148,11 +151,13 @@ export class FlowStore {
     const ifs = f.interfaces;
     const recent = this.recentShapes.get(history);
     if (recent !== undefined) {
-      const x = this.shapes.value(recent);
-      const u = x.ups;
-      if (x.state === state && x.completeness === completeness && x.options === options && x.vlan === f.vlan &&
-        (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
-        u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent;
+      for (let j = 0; j < recent.length; j++) {
+        const x = this.shapes.value(recent[j]);
+        const u = x.ups;
+        if (x.state === state && x.completeness === completeness && x.options === options && sameList(x.vlan, f.vlan) &&
+          (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
+          u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent[j];
+      }
     }
     const i = this.shapes.intern({
       state, completeness, history, options,
@@ -160,7 +165,10 @@ export class FlowStore {
       interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
       ups: [ups0, ups1, ups2, ups3, ups4],
     });
-    if (this.recentShapes.size < 4096 || this.recentShapes.has(history)) this.recentShapes.set(history, i);
+    if (recent === undefined) {
+      if (this.recentShapes.size < 4096) this.recentShapes.set(history, [i]);
+    } else if (recent.length < RECENT_PER_HISTORY) recent.push(i);
+    else recent[this.size % RECENT_PER_HISTORY] = i;
     return i;
   }
 
@@ -353,6 +361,17 @@ export class FlowStore {
       findings,
     };
   }
+}
+
+/** Shapes tried per history before the intern key is built. */
+const RECENT_PER_HISTORY = 8;
+
+/** Same numbers in the same order (a flow's VLAN list is its own array; the Shape holds the first flow's). */
+function sameList(x: readonly number[], y: readonly number[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function v4(bytes: Uint8Array, at: number): number {

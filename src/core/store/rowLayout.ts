@@ -2,7 +2,7 @@
  * How the FlowStore lays out one stored flow: its columns, the bits of its flags word, its time
  * points and the interned Shape (the values flows of a capture mostly share).
  */
-import type { ConnState, Flow, RoleBasis, TcpOptionsSeen } from '../engine/result';
+import type { ConnState, Flow, TcpOptionsSeen } from '../engine/result';
 import { defineLayout, perFlow, perSide, rowBytes, type Column } from './columns';
 
 /**
@@ -64,7 +64,7 @@ export const HAS_INTERVALS = 1 << 13;
 export const CUT_OFF = 1 << 14;
 export const FORCED = 1 << 15;
 
-export const BASES: readonly RoleBasis[] = ['first-syn', 'first-syn-ack', 'well-known-port', 'first-packet'];
+export { BASES } from '../engine/roles';
 export const RESETS: readonly Flow['reset'][] = [null, 'client', 'server', 'both'];
 
 /** A time point's columns; `at`: its resolution's place in Shape.ups. */

@@ -36,9 +36,15 @@ const OPTION_CHECKS: readonly OptionCheck[] = [
   [(_, s) => s.windowScale !== null && s.windowScale > 14, (_, s) => `server window scale ${s.windowScale} exceeds the maximum of 14`],
 ];
 
+/** An index loop: `some` with a destructuring callback made a closure per flow (~20 MB on the 1 GiB bench mix). */
+function anyCheckFails(c: TcpOptionsSeen, s: TcpOptionsSeen): boolean {
+  for (let i = 0; i < OPTION_CHECKS.length; i++) if (OPTION_CHECKS[i][0](c, s)) return true;
+  return false;
+}
+
 export const optionsMismatch: PerFlowRule = {
   // Runs for every flow: no sentences built.
-  applies: (f) => f.syn > 0 && f.synAck > 0 && OPTION_CHECKS.some(([fails]) => fails(f.clientOptions, f.serverOptions)),
+  applies: (f) => f.syn > 0 && f.synAck > 0 && anyCheckFails(f.clientOptions, f.serverOptions),
   describe(flow) {
     const { client, server } = flow.options;
     const problems = OPTION_CHECKS.filter(([fails]) => fails(client, server)).map(([, sentence]) => sentence(client, server));
