@@ -10,7 +10,9 @@
 import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
 import type { AnalysisResult } from '../engine/result';
 import type { FlowList } from '../store/flowList';
+import { fieldsOf } from '../store/flowFields';
 import { FLOW_COLUMNS, type ColumnKind, type FlowColumn, type RowContext } from './flowColumns';
+import { storeGroup, storeSourceOf, StringBytes, type StoreSource } from './storeCells';
 
 /** The export's schema name, in the file's key-value metadata under `synscope.schema`. */
 export const FLOWS_PARQUET_SCHEMA = 'synscope-flows/1';
@@ -164,6 +166,29 @@ function epochStrings(data: unknown[], size: number): { data: unknown[]; set(i: 
   };
 }
 
+type ColumnValues = unknown[] | Int32Array | BigInt64Array;
+
+/** A row group's columns (FLOW_COLUMNS order) from each flow's Flow object and the columns' getters. */
+export function fromFlows(flows: FlowList, ctx: RowContext, from: number, size: number): ColumnValues[] {
+  const cols = FLOW_COLUMNS.map((c) => cells(c, size));
+  for (let i = 0; i < size; i++) {
+    const f = flows.at(from + i);
+    if (!f) throw new Error(`flow at position ${from + i} is missing from the store`);
+    for (let c = 0; c < FLOW_COLUMNS.length; c++) cols[c].set(i, FLOW_COLUMNS[c].get(f, ctx) ?? null);
+  }
+  return cols.map((c) => c.data);
+}
+
+/** The same columns read from the store's columns (storeCells.ts). */
+export function fromStore(src: StoreSource, ctx: RowContext, from: number, size: number, strings = new StringBytes()): ColumnValues[] {
+  const group = storeGroup(src, ctx, from, size, strings, epochMicros);
+  return FLOW_COLUMNS.map((c) => {
+    const d = group.get(c.name);
+    if (!d) throw new Error(`no stored values for column ${c.name}`);
+    return d;
+  });
+}
+
 export interface ParquetExport {
   rows: number;
   bytes: number;
@@ -199,17 +224,15 @@ export function writeFlowsParquet(
     ],
   });
   const n = flows.length;
+  // The engine's store is read by columns (storeCells.ts); any other list by its Flows.
+  const src = storeSourceOf(fieldsOf(flows));
+  const strings = new StringBytes();
   for (let from = 0; from < n; from += ROW_GROUP_ROWS) {
     const size = Math.min(ROW_GROUP_ROWS, n - from);
-    const cols = FLOW_COLUMNS.map((c) => cells(c, size));
-    for (let i = 0; i < size; i++) {
-      const f = flows.at(from + i);
-      if (!f) throw new Error(`flow at position ${from + i} is missing from the store`);
-      for (let c = 0; c < FLOW_COLUMNS.length; c++) cols[c].set(i, FLOW_COLUMNS[c].get(f, ctx) ?? null);
-    }
+    const data = src ? fromStore(src, ctx, from, size, strings) : fromFlows(flows, ctx, from, size);
     // One group per call: the sink gets its bytes right after it is encoded.
     void pw.write({
-      columnData: FLOW_COLUMNS.map((c, j) => ({ name: c.name, data: cols[j].data, statistics: STATISTICS.has(c.name) })),
+      columnData: FLOW_COLUMNS.map((c, j) => ({ name: c.name, data: data[j], statistics: STATISTICS.has(c.name) })),
       rowGroupSize: size,
     });
   }
