@@ -12,6 +12,7 @@ import type { AnalysisResult } from '../engine/result';
 import type { FlowList } from '../store/flowList';
 import { fieldsOf } from '../store/flowFields';
 import { FLOW_COLUMNS, type ColumnKind, type FlowColumn, type RowContext } from './flowColumns';
+import { snappyCompress } from './snappy';
 import { storeGroup, storeSourceOf, StringBytes, type StoreSource } from './storeCells';
 
 /** The export's schema name, in the file's key-value metadata under `synscope.schema`. */
@@ -215,6 +216,8 @@ export function writeFlowsParquet(
   const pw = new ParquetWriter({
     writer,
     schema: parquetSchema(),
+    // The same Snappy bytes as the library's own compressor, written without its per-byte overhead.
+    compressors: { SNAPPY: snappyCompress },
     createdBy: `synscope${meta.version ? ` version ${meta.version}` : ''}`,
     kvMetadata: [
       { key: 'synscope.schema', value: FLOWS_PARQUET_SCHEMA },
