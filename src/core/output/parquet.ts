@@ -7,7 +7,8 @@
  * Flows are built from the store and written in row groups: memory stays at one group's
  * columns, however many flows the capture has.
  */
-import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
+import { ByteWriter, type SchemaElement } from 'hyparquet-writer';
+import { GroupWriter } from './parquetGroup';
 import type { AnalysisResult } from '../engine/result';
 import type { FlowList } from '../store/flowList';
 import { fieldsOf } from '../store/flowFields';
@@ -213,7 +214,7 @@ export function writeFlowsParquet(
     codeOf: (id) => codes.get(id) ?? '',
   };
   const writer = new SinkWriter(sink);
-  const pw = new ParquetWriter({
+  const pw = new GroupWriter({
     writer,
     schema: parquetSchema(),
     // The same Snappy bytes as the library's own compressor, written without its per-byte overhead.
@@ -234,10 +235,7 @@ export function writeFlowsParquet(
     const size = Math.min(ROW_GROUP_ROWS, n - from);
     const data = src ? fromStore(src, ctx, from, size, strings) : fromFlows(flows, ctx, from, size);
     // One group per call: the sink gets its bytes right after it is encoded.
-    void pw.write({
-      columnData: FLOW_COLUMNS.map((c, j) => ({ name: c.name, data: data[j], statistics: STATISTICS.has(c.name) })),
-      rowGroupSize: size,
-    });
+    pw.writeGroup(FLOW_COLUMNS.map((c, j) => ({ name: c.name, data: data[j], statistics: STATISTICS.has(c.name) })), size);
   }
   void pw.finish();
   return { rows: n, bytes: writer.offset };

@@ -1,0 +1,152 @@
+/**
+ * One row group written the way ParquetWriter.write writes it, the same bytes, but a flat
+ * column's chunk without the steps that cost the export most and decide nothing for its values:
+ * copying the group's values, checking every INT64 against the type's range (values from the
+ * store are counts and ids), sizing pages value by value when the column fits one page. Lists,
+ * columns with statistics, columns of more than one page go through the library's writeColumn
+ * as they did. A test writes every sample both ways and compares the files byte for byte.
+ */
+import { ParquetWriter, type SchemaElement } from 'hyparquet-writer';
+import { writeColumn } from 'hyparquet-writer/src/column.js';
+import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';
+import { useDictionary, writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
+import { encodeNestedValues } from 'hyparquet-writer/src/dremel.js';
+import { schemaPathResolver } from 'hyparquet-writer/src/schema.js';
+import { unconvert } from 'hyparquet-writer/src/unconvert.js';
+
+/** ParquetWriter.write's default page size. */
+const PAGE_SIZE = 1 << 20;
+
+export interface GroupColumn {
+  name: string;
+  /** The group's values: a typed array or an array (null: none), in the writer's value types. */
+  data: ArrayLike<unknown>;
+  statistics: boolean;
+}
+
+type Encoder = Parameters<typeof writeColumn>[0]['column'];
+type Chunk = ReturnType<typeof writeColumn>;
+
+export class GroupWriter extends ParquetWriter {
+  private readonly resolve = schemaPathResolver(this.schema);
+
+  /** Writes `columns` (every column of the schema, in order) as one row group of `size` rows. */
+  writeGroup(columns: readonly GroupColumn[], size: number): void {
+    const groupStart = this.writer.offset;
+    const chunks: Chunk['chunk'][] = [];
+    for (const { name, data, statistics } of columns) {
+      if (data.length !== size) throw new Error('parquet columns must have the same length');
+      const path = this.resolve([name]);
+      let leaf = path;
+      while (leaf[leaf.length - 1].children.length > 0) leaf = [...leaf, leaf[leaf.length - 1].children[0]];
+      const schemaPath = leaf.map((n) => n.element);
+      const element = schemaPath[schemaPath.length - 1];
+      const column: Encoder = {
+        columnName: schemaPath.slice(1).map((s) => s.name).join('.'),
+        element, schemaPath, codec: this.codec, compressors: this.compressors, stats: statistics,
+        statisticsTruncateLength: this.statisticsTruncateLength, pageSize: PAGE_SIZE, dictionarySize: undefined,
+        columnIndex: false, offsetIndex: true, encoding: undefined, bloomFilter: undefined,
+      };
+      const flat = leaf.length === 2 && !statistics && element.logical_type === undefined;
+      const result = flat
+        ? flatColumn(this.writer, column, data, element.repetition_type === 'OPTIONAL')
+        : writeColumn({ writer: this.writer, column, pageData: encodeNestedValues(leaf, data as never) });
+      chunks.push(result.chunk);
+      this.pendingIndexes.push(result);
+    }
+    let total = 0n;
+    for (const { meta_data } of chunks) total += meta_data?.total_uncompressed_size ?? 0n;
+    this.num_rows += BigInt(size);
+    this.row_groups.push({ columns: chunks, total_byte_size: total, num_rows: BigInt(size), total_compressed_size: BigInt(this.writer.offset - groupStart) });
+    void this.writer.flush?.();
+  }
+}
+
+/** Bytes getPageBoundaries counts for the values (estimateValueSize): one page below PAGE_SIZE. */
+function pageBytes(values: ArrayLike<unknown>, type: SchemaElement['type']): number {
+  let nonNull = 0;
+  let bytes = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    nonNull++;
+    if (v instanceof Uint8Array) bytes += v.byteLength;
+    else if (typeof v === 'string') bytes += v.length;
+  }
+  switch (type) {
+    case 'BOOLEAN': return nonNull * 0.125;
+    case 'INT32': case 'FLOAT': return nonNull * 4;
+    case 'INT64': case 'DOUBLE': return nonNull * 8;
+    default: return bytes;
+  }
+}
+
+/**
+ * writeColumn's steps for a flat column without statistics, bloom filter or page index: the
+ * dictionary if it pays (the library's own decision), then one data page; more than one page
+ * goes to writeColumn itself.
+ */
+function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: ArrayLike<unknown>, optional: boolean): Chunk {
+  const { element, schemaPath } = column;
+  const type = element.type!;
+  let definitionLevels: number[] = [];
+  if (optional) {
+    definitionLevels = new Array<number>(values.length);
+    for (let i = 0; i < values.length; i++) definitionLevels[i] = values[i] === null || values[i] === undefined ? 0 : 1;
+  }
+  const pageData = { values: values as never, definitionLevels, repetitionLevels: [], maxDefinitionLevel: optional ? 1 : 0 };
+  const utf8 = element.converted_type === 'UTF8';
+  // Strings are written from byte views here (storeCells.ts), which unconvert leaves as they are.
+  if (utf8 && !allBytes(values)) return writeColumn({ writer, column, pageData });
+  const { dictionary, indexes } = useDictionary(values as never, type, undefined, undefined, undefined, !optional);
+  const written = dictionary && indexes ? indexes : values;
+  if (pageBytes(written, dictionary ? 'INT32' : type) >= PAGE_SIZE && values.length > 1) {
+    return writeColumn({ writer, column, pageData });
+  }
+  const offsetStart = writer.offset;
+  let uncompressed = 0;
+  const encodings: ('PLAIN' | 'RLE' | 'RLE_DICTIONARY')[] = [];
+  let dictionaryOffset: bigint | undefined;
+  let encoding: 'PLAIN' | 'RLE' | 'RLE_DICTIONARY';
+  if (dictionary && indexes) {
+    encoding = 'RLE_DICTIONARY';
+    dictionaryOffset = BigInt(writer.offset);
+    uncompressed += writeDictionaryPage(writer, column, utf8 ? unconvert(element, dictionary) : dictionary);
+    encodings.push('PLAIN');
+  } else {
+    encoding = type === 'BOOLEAN' && values.length > 16 ? 'RLE' : 'PLAIN';
+  }
+  encodings.push(encoding);
+  const dataOffset = BigInt(writer.offset);
+  uncompressed += writeDataPageV2({ writer, column, encoding, pageData: { ...pageData, values: written as never } });
+  return {
+    chunk: {
+      meta_data: {
+        type,
+        encodings,
+        path_in_schema: schemaPath.slice(1).map((s) => s.name),
+        codec: column.codec ?? 'UNCOMPRESSED',
+        num_values: BigInt(values.length),
+        total_compressed_size: BigInt(writer.offset - offsetStart),
+        total_uncompressed_size: BigInt(uncompressed),
+        data_page_offset: dataOffset,
+        dictionary_page_offset: dictionaryOffset,
+        statistics: undefined,
+        encoding_stats: undefined,
+        geospatial_statistics: undefined,
+      },
+      file_offset: BigInt(offsetStart),
+    },
+    columnIndex: undefined,
+    offsetIndex: undefined,
+    bloomFilter: undefined,
+  };
+}
+
+function allBytes(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined && !(v instanceof Uint8Array)) return false;
+  }
+  return true;
+}
