@@ -48,9 +48,8 @@ export class GroupWriter extends ParquetWriter {
         columnIndex: false, offsetIndex: true, encoding: undefined, bloomFilter: undefined,
       };
       const flat = leaf.length === 2 && !statistics && element.logical_type === undefined;
-      const result = flat
-        ? flatColumn(this.writer, column, data, element.repetition_type === 'OPTIONAL')
-        : writeColumn({ writer: this.writer, column, pageData: encodeNestedValues(leaf, data as never) });
+      const pageData = flat ? undefined : isSimpleList(leaf) ? listLevels(data) : encodeNestedValues(leaf, data as never);
+      const result = pageData ? writeColumn({ writer: this.writer, column, pageData }) : flatColumn(this.writer, column, data, element.repetition_type === 'OPTIONAL');
       chunks.push(result.chunk);
       this.pendingIndexes.push(result);
     }
@@ -98,7 +97,7 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
   const utf8 = element.converted_type === 'UTF8';
   // Strings are written from byte views here (storeCells.ts), which unconvert leaves as they are.
   if (utf8 && !allBytes(values)) return writeColumn({ writer, column, pageData });
-  const { dictionary, indexes } = useDictionary(values as never, type, undefined, undefined, undefined, !optional);
+  const { dictionary, indexes } = constantDictionary(values, type) ?? useDictionary(values as never, type, undefined, undefined, undefined, !optional);
   const written = dictionary && indexes ? indexes : values;
   if (pageBytes(written, dictionary ? 'INT32' : type) >= PAGE_SIZE && values.length > 1) {
     return writeColumn({ writer, column, pageData });
@@ -149,4 +148,53 @@ function allBytes(values: ArrayLike<unknown>): boolean {
     if (v !== null && v !== undefined && !(v instanceof Uint8Array)) return false;
   }
   return true;
+}
+
+/**
+ * useDictionary's answer for a column of one value and no null, without a map lookup per row
+ * (a flood's groups have many): the value's sampled share is one in many, so the library builds
+ * the dictionary, [value], with every index 0, and keeps it as it is smaller than the values
+ * from two rows on. Anything else (a null, two values, a boolean) is left to useDictionary.
+ */
+function constantDictionary(values: ArrayLike<unknown>, type: SchemaElement['type']): { dictionary: unknown[]; indexes: number[] } | undefined {
+  const n = values.length;
+  if (type === 'BOOLEAN' || n < 2) return undefined;
+  const v = values[0];
+  if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return undefined;
+  for (let i = 1; i < n; i++) if (values[i] !== v) return undefined;
+  return { dictionary: [v], indexes: new Array<number>(n).fill(0) };
+}
+
+/** A required LIST of required elements (vlan, intervals, findings): what encodeNestedValues makes of it. */
+function isSimpleList(leaf: { element: SchemaElement }[]): boolean {
+  return leaf.length === 4 && leaf[1].element.repetition_type === 'REQUIRED' && leaf[1].element.converted_type === 'LIST' &&
+    leaf[2].element.repetition_type === 'REPEATED' && leaf[3].element.repetition_type === 'REQUIRED';
+}
+
+/**
+ * encodeNestedValues for such a list, without its recursive walk per row: an empty list is one
+ * slot at definition level 0 (its value undefined); element k of a list is at level 1, repetition
+ * 0 for the first element and 1 for the others.
+ */
+function listLevels(rows: ArrayLike<unknown>): { values: never; definitionLevels: number[]; repetitionLevels: number[]; maxDefinitionLevel: number } {
+  const values: unknown[] = [];
+  const definitionLevels: number[] = [];
+  const repetitionLevels: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const list = rows[i] as ArrayLike<unknown>;
+    if (!Array.isArray(list)) throw new Error('parquet repeated field list must be an array');
+    if (list.length === 0) {
+      values.push(undefined);
+      definitionLevels.push(0);
+      repetitionLevels.push(0);
+      continue;
+    }
+    for (let k = 0; k < list.length; k++) {
+      if (list[k] === null || list[k] === undefined) throw new Error('parquet required value is undefined');
+      values.push(list[k]);
+      definitionLevels.push(1);
+      repetitionLevels.push(k === 0 ? 0 : 1);
+    }
+  }
+  return { values: values as never, definitionLevels, repetitionLevels, maxDefinitionLevel: 1 };
 }

@@ -225,6 +225,7 @@ export function storeGroup(src: StoreSource, ctx: RowContext, from: number, size
   const findings = arr('findings');
   const findingCodes = arr('finding_codes');
 
+  const single = new Map<number, [bigint[], Uint8Array[]]>();
   const first = newReadPoint();
   const last = newReadPoint();
   const pSyn = newReadPoint();
@@ -342,6 +343,12 @@ export function storeGroup(src: StoreSource, ctx: RowContext, from: number, size
     if (ids === undefined || ids.length === 0) {
       findings[i] = EMPTY;
       findingCodes[i] = EMPTY;
+    } else if (ids.length === 1) {
+      // A flood's flows are each named by one finding, the same one: its lists are shared.
+      let one = single.get(ids[0]);
+      if (one === undefined) single.set(ids[0], (one = [[big(ids[0])], [strings.of(ctx.codeOf(ids[0]))]]));
+      findings[i] = one[0];
+      findingCodes[i] = one[1];
     } else {
       findings[i] = ids.map(big);
       findingCodes[i] = ids.map((f) => strings.of(ctx.codeOf(f)));
