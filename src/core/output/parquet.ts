@@ -14,7 +14,7 @@ import type { FlowList } from '../store/flowList';
 import { fieldsOf } from '../store/flowFields';
 import { FLOW_COLUMNS, type ColumnKind, type FlowColumn, type RowContext } from './flowColumns';
 import { snappyCompress } from './snappy';
-import { storeGroup, storeSourceOf, StringBytes, type StoreSource } from './storeCells';
+import { storeGroup, storeSourceOf, StringBytes, type GroupColumns, type StoreSource } from './storeCells';
 
 /** The export's schema name, in the file's key-value metadata under `synscope.schema`. */
 export const FLOWS_PARQUET_SCHEMA = 'synscope-flows/1';
@@ -182,8 +182,9 @@ export function fromFlows(flows: FlowList, ctx: RowContext, from: number, size: 
 }
 
 /** The same columns read from the store's columns (storeCells.ts). */
-export function fromStore(src: StoreSource, ctx: RowContext, from: number, size: number, strings = new StringBytes()): ColumnValues[] {
-  const group = storeGroup(src, ctx, from, size, strings, epochMicros);
+export function fromStore(src: StoreSource, ctx: RowContext, from: number, size: number,
+  reuse: { strings: StringBytes; columns?: GroupColumns } = { strings: new StringBytes() }): ColumnValues[] {
+  const group = (reuse.columns = storeGroup(src, ctx, from, size, reuse.strings, epochMicros, reuse.columns));
   return FLOW_COLUMNS.map((c) => {
     const d = group.get(c.name);
     if (!d) throw new Error(`no stored values for column ${c.name}`);
@@ -230,10 +231,10 @@ export function writeFlowsParquet(
   const n = flows.length;
   // The engine's store is read by columns (storeCells.ts); any other list by its Flows.
   const src = storeSourceOf(fieldsOf(flows));
-  const strings = new StringBytes();
+  const reuse = { strings: new StringBytes() };
   for (let from = 0; from < n; from += ROW_GROUP_ROWS) {
     const size = Math.min(ROW_GROUP_ROWS, n - from);
-    const data = src ? fromStore(src, ctx, from, size, strings) : fromFlows(flows, ctx, from, size);
+    const data = src ? fromStore(src, ctx, from, size, reuse) : fromFlows(flows, ctx, from, size);
     // One group per call: the sink gets its bytes right after it is encoded.
     pw.writeGroup(FLOW_COLUMNS.map((c, j) => ({ name: c.name, data: data[j], statistics: STATISTICS.has(c.name) })), size);
   }

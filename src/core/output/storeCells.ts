@@ -142,28 +142,38 @@ function micros(p: ReadPoint, epochMicros: (s: string) => bigint | null): bigint
   return epochMicros(formatPoint(p));
 }
 
-/** A row group's columns, rows from..from+size of the store's flows (position i is flow id i + 1). */
+/**
+ * A row group's columns, rows from..from+size of the store's flows (position i is flow id i + 1).
+ * `reuse`: the previous group's columns, written over (the writer keeps no column once its group
+ * is written): a group's 68 arrays were allocated, zeroed and collected again for every group.
+ */
 export function storeGroup(src: StoreSource, ctx: RowContext, from: number, size: number,
-  strings: StringBytes, epochMicros: (s: string | null) => bigint | null): GroupColumns {
+  strings: StringBytes, epochMicros: (s: string | null) => bigint | null, reuse: GroupColumns = new Map()): GroupColumns {
   const { store, findingsOf } = src;
   const arena = new Arena(size * SLOT * 5);
-  const out: GroupColumns = new Map();
-  const column = <T>(name: string, make: () => T): T => {
-    const a = make();
-    out.set(name, a as unknown as unknown[]);
+  const out = reuse;
+  // Plain arrays filled in order from empty stay packed (new Array(n) is holey).
+  const arr = (name: string): unknown[] => {
+    let a = out.get(name);
+    if (!Array.isArray(a)) out.set(name, (a = []));
+    if (a.length > size) a.length = size;
     return a;
   };
-  const arr = (name: string): unknown[] => column(name, () => new Array<unknown>(size));
-  const i32 = (name: string): Int32Array => column(name, () => new Int32Array(size));
+  const i32 = (name: string): Int32Array => {
+    let a = out.get(name);
+    if (!(a instanceof Int32Array) || a.length !== size) out.set(name, (a = new Int32Array(size)));
+    return a;
+  };
+  const constant = (name: string, v: unknown): void => {
+    const a = arr(name);
+    for (let i = 0; i < size; i++) a[i] = v;
+  };
 
-  const path = strings.of(ctx.capturePath);
-  const capStart = ctx.captureStart === null ? null : strings.of(ctx.captureStart);
-  const capEnd = ctx.captureEnd === null ? null : strings.of(ctx.captureEnd);
-  column('capture_path', () => new Array<unknown>(size).fill(path));
-  column('capture_start', () => new Array<unknown>(size).fill(capStart));
-  column('capture_end', () => new Array<unknown>(size).fill(capEnd));
-  column('capture_start_ts', () => new Array<unknown>(size).fill(epochMicros(ctx.captureStart)));
-  column('capture_end_ts', () => new Array<unknown>(size).fill(epochMicros(ctx.captureEnd)));
+  constant('capture_path', strings.of(ctx.capturePath));
+  constant('capture_start', ctx.captureStart === null ? null : strings.of(ctx.captureStart));
+  constant('capture_end', ctx.captureEnd === null ? null : strings.of(ctx.captureEnd));
+  constant('capture_start_ts', epochMicros(ctx.captureStart));
+  constant('capture_end_ts', epochMicros(ctx.captureEnd));
   const id = arr('id');
   const clientIp = arr('client_ip');
   const clientPort = i32('client_port');
@@ -312,13 +322,13 @@ export function storeGroup(src: StoreSource, ctx: RowContext, from: number, size
     connectTime[i] = handshakeSpan('connectTime', x, s, sa, a);
     // The measured points are nearly always the first SYN / SYN-ACK: their bytes are reused.
     const ms = measuredPoint('measuredSyn', x, s, sa, a);
-    mSynPacket[i] = ms ? big(ms.packet) : null;
+    mSynPacket[i] = ms === null ? null : ms === s ? synPacket[i] : big(ms.packet);
     mSynTime[i] = ms === null ? null : ms === s ? synTime[i] : arena.epoch(ms);
     const msa = measuredPoint('measuredSynAck', x, s, sa, a);
-    mSynAckPacket[i] = msa ? big(msa.packet) : null;
+    mSynAckPacket[i] = msa === null ? null : msa === sa ? synAckPacket[i] : big(msa.packet);
     mSynAckTime[i] = msa === null ? null : msa === sa ? synAckTime[i] : arena.epoch(msa);
     const asa = measuredPoint('ackedSynAck', x, s, sa, a);
-    aSynAckPacket[i] = asa ? big(asa.packet) : null;
+    aSynAckPacket[i] = asa === null ? null : asa === sa ? synAckPacket[i] : big(asa.packet);
     aSynAckTime[i] = asa === null ? null : asa === sa ? synAckTime[i] : arena.epoch(asa);
 
     for (let k = 0; k < 2; k++) {
