@@ -18,3 +18,6 @@ declare module 'hyparquet-writer/src/schema.js' {
 declare module 'hyparquet-writer/src/unconvert.js' {
   export * from 'hyparquet-writer/types/unconvert';
 }
+declare module 'hyparquet-writer/src/encoding.js' {
+  export * from 'hyparquet-writer/types/encoding';
+}

@@ -8,11 +8,11 @@
  */
 import { ParquetWriter, type SchemaElement } from 'hyparquet-writer';
 import { writeColumn } from 'hyparquet-writer/src/column.js';
-import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';
 import { useDictionary, writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
 import { encodeNestedValues } from 'hyparquet-writer/src/dremel.js';
 import { schemaPathResolver } from 'hyparquet-writer/src/schema.js';
 import { unconvert } from 'hyparquet-writer/src/unconvert.js';
+import { writeFlatPage } from './parquetPage';
 
 /** ParquetWriter.write's default page size. */
 const PAGE_SIZE = 1 << 20;
@@ -117,7 +117,7 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
   }
   encodings.push(encoding);
   const dataOffset = BigInt(writer.offset);
-  uncompressed += writeDataPageV2({ writer, column, encoding, pageData: { ...pageData, values: written as never } });
+  uncompressed += writeFlatPage(writer, column, encoding, written, definitionLevels, pageData.maxDefinitionLevel);
   return {
     chunk: {
       meta_data: {
