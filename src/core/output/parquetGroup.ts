@@ -47,7 +47,7 @@ export class GroupWriter extends ParquetWriter {
         statisticsTruncateLength: this.statisticsTruncateLength, pageSize: PAGE_SIZE, dictionarySize: undefined,
         columnIndex: false, offsetIndex: true, encoding: undefined, bloomFilter: undefined,
       };
-      const flat = leaf.length === 2 && !statistics && element.logical_type === undefined;
+      const flat = leaf.length === 2 && (element.logical_type === undefined || (element.logical_type.type === 'TIMESTAMP' && allBigints(data)));
       const pageData = flat ? undefined : isSimpleList(leaf) ? listLevels(data) : encodeNestedValues(leaf, data as never);
       const result = pageData ? writeColumn({ writer: this.writer, column, pageData }) : flatColumn(this.writer, column, data, element.repetition_type === 'OPTIONAL');
       chunks.push(result.chunk);
@@ -130,8 +130,11 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
         total_uncompressed_size: BigInt(uncompressed),
         data_page_offset: dataOffset,
         dictionary_page_offset: dictionaryOffset,
-        statistics: undefined,
-        encoding_stats: undefined,
+        statistics: column.stats ? (statisticsOf(values, element) as never) : undefined,
+        encoding_stats: column.stats ? [
+          ...(dictionary ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
+          { page_type: 'DATA_PAGE_V2' as const, encoding, count: 1 },
+        ] : undefined,
         geospatial_statistics: undefined,
       },
       file_offset: BigInt(offsetStart),
@@ -197,4 +200,53 @@ function listLevels(rows: ArrayLike<unknown>): { values: never; definitionLevels
     }
   }
   return { values: values as never, definitionLevels, repetitionLevels, maxDefinitionLevel: 1 };
+}
+
+/** A TIMESTAMP column given as bigints, which unconvert would hand on as they are. */
+function allBigints(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined && typeof v !== 'bigint') return false;
+  }
+  return true;
+}
+
+/**
+ * writeColumn's chunk statistics (its getStatistics) for the values a flat column has here:
+ * numbers, bigints, booleans, byte views (compared byte by byte); NaN not counted in min/max.
+ */
+function statisticsOf(values: ArrayLike<unknown>, element: SchemaElement): { min_value: unknown; max_value: unknown; null_count: bigint; nan_count: bigint | undefined } {
+  const float = element.type === 'FLOAT' || element.type === 'DOUBLE' || element.logical_type?.type === 'FLOAT16';
+  let min: unknown;
+  let max: unknown;
+  let nulls = 0;
+  let nans = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    }
+    if (typeof v === 'object' && !(v instanceof Uint8Array)) continue;
+    if (typeof v === 'number' && Number.isNaN(v)) {
+      nans++;
+      continue;
+    }
+    if (min === undefined || compare(v, min) < 0) min = v;
+    if (max === undefined || compare(v, max) > 0) max = v;
+  }
+  // Signed zero as the Parquet spec (and the library) normalise it.
+  if (min === 0) min = -0;
+  if (max === 0) max = 0;
+  return { min_value: min, max_value: max, null_count: BigInt(nulls), nan_count: float ? BigInt(nans) : undefined };
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  }
+  if (typeof a === 'string' || typeof b === 'string') throw new Error('strings are written as bytes here');
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
