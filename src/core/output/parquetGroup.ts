@@ -61,22 +61,24 @@ export class GroupWriter extends ParquetWriter {
   }
 }
 
-/** Bytes getPageBoundaries counts for the values (estimateValueSize): one page below PAGE_SIZE. */
-function pageBytes(values: ArrayLike<unknown>, type: SchemaElement['type']): number {
-  let nonNull = 0;
-  let bytes = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    nonNull++;
-    if (v instanceof Uint8Array) bytes += v.byteLength;
-    else if (typeof v === 'string') bytes += v.length;
-  }
+/**
+ * Bytes getPageBoundaries counts for the values (estimateValueSize): one page below PAGE_SIZE.
+ * `nonNull`: how many values are not null (a dictionary's indexes: as many as its column's).
+ */
+function pageBytes(values: ArrayLike<unknown>, type: SchemaElement['type'], nonNull: number): number {
   switch (type) {
     case 'BOOLEAN': return nonNull * 0.125;
     case 'INT32': case 'FLOAT': return nonNull * 4;
     case 'INT64': case 'DOUBLE': return nonNull * 8;
-    default: return bytes;
+    default: {
+      let bytes = 0;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v instanceof Uint8Array) bytes += v.byteLength;
+        else if (typeof v === 'string') bytes += v.length;
+      }
+      return bytes;
+    }
   }
 }
 
@@ -89,9 +91,15 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
   const { element, schemaPath } = column;
   const type = element.type!;
   let definitionLevels: number[] = [];
+  let nonNull = values.length;
   if (optional) {
-    definitionLevels = new Array<number>(values.length);
-    for (let i = 0; i < values.length; i++) definitionLevels[i] = values[i] === null || values[i] === undefined ? 0 : 1;
+    // Pushed from empty: a packed array (new Array(n) of this size is holey and slow to fill).
+    nonNull = 0;
+    for (let i = 0; i < values.length; i++) {
+      const defined = values[i] === null || values[i] === undefined ? 0 : 1;
+      definitionLevels.push(defined);
+      nonNull += defined;
+    }
   }
   const pageData = { values: values as never, definitionLevels, repetitionLevels: [], maxDefinitionLevel: optional ? 1 : 0 };
   const utf8 = element.converted_type === 'UTF8';
@@ -99,7 +107,7 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
   if (utf8 && !allBytes(values)) return writeColumn({ writer, column, pageData });
   const { dictionary, indexes } = constantDictionary(values, type) ?? useDictionary(values as never, type, undefined, undefined, undefined, !optional);
   const written = dictionary && indexes ? indexes : values;
-  if (pageBytes(written, dictionary ? 'INT32' : type) >= PAGE_SIZE && values.length > 1) {
+  if (pageBytes(written, dictionary ? 'INT32' : type, nonNull) >= PAGE_SIZE && values.length > 1) {
     return writeColumn({ writer, column, pageData });
   }
   const offsetStart = writer.offset;
@@ -165,8 +173,11 @@ function constantDictionary(values: ArrayLike<unknown>, type: SchemaElement['typ
   const v = values[0];
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return undefined;
   for (let i = 1; i < n; i++) if (values[i] !== v) return undefined;
-  return { dictionary: [v], indexes: new Array<number>(n).fill(0) };
+  if (zeros.length !== n) zeros = new Array<number>(n).fill(0);
+  return { dictionary: [v], indexes: zeros };
 }
+/** Every index 0: shared by the constant columns (the page writer only reads it). */
+let zeros: number[] = [];
 
 /** A required LIST of required elements (vlan, intervals, findings): what encodeNestedValues makes of it. */
 function isSimpleList(leaf: { element: SchemaElement }[]): boolean {
