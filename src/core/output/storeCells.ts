@@ -106,11 +106,26 @@ class Arena {
     if (ns < 0) return this.ascii(formatPoint(p));
     this.room(SLOT);
     const start = this.at;
-    this.digits(p.sec, 1);
+    // Neighbouring flows mostly start in the same second: its digits are copied, not divided out.
+    if (p.sec !== this.lastSec) {
+      this.lastSec = p.sec;
+      this.digits(p.sec, 1);
+      this.secDigits = this.buf.slice(start, this.at);
+    } else {
+      this.buf.set(this.secDigits, this.at);
+      this.at += this.secDigits.length;
+    }
     this.buf[this.at++] = 46;
-    this.digits(ns, 9);
+    // Nine digits of a fraction below 10^9: int32 arithmetic.
+    for (let k = this.at + 8, x = ns; k >= this.at; k--) {
+      this.buf[k] = 48 + (x % 10);
+      x = (x / 10) | 0;
+    }
+    this.at += 9;
     return this.buf.subarray(start, this.at);
   }
+  private lastSec = -1;
+  private secDigits = new Uint8Array(0);
   /** An IPv4 address (a u32) as dotted-quad bytes. */
   ipv4(x: number): Uint8Array {
     this.room(SLOT);
@@ -140,6 +155,11 @@ function micros(p: ReadPoint, epochMicros: (s: string) => bigint | null): bigint
     if (Number.isSafeInteger(us)) return BigInt(us);
   }
   return epochMicros(formatPoint(p));
+}
+
+/** A point's packet number as a bigint, `firstBig` or `lastBig` when it is that packet; null without a point. */
+function packet(p: ReadPoint | null, first: number, firstBig: bigint, last: number, lastBig: bigint): bigint | null {
+  return p === null ? null : p.packet === first ? firstBig : p.packet === last ? lastBig : big(p.packet);
 }
 
 /**
@@ -309,11 +329,12 @@ export function storeGroup(src: StoreSource, ctx: RowContext, from: number, size
     const s = (flags & HAS_SYN) !== 0 ? store.pointOf(row, SYN, pSyn) : null;
     const sa = (flags & HAS_SYNACK) !== 0 ? store.pointOf(row, SYNACK, pSynAck) : null;
     const a = (flags & HAS_ACK) !== 0 ? store.pointOf(row, ACK, pAck) : null;
-    synPacket[i] = s ? big(s.packet) : null;
+    // A handshake packet is mostly the flow's first or last: its bigint is shared.
+    synPacket[i] = packet(s, first.packet, firstPacket[i] as bigint, last.packet, lastPacket[i] as bigint);
     synTime[i] = time(s, first.packet, startBytes);
-    synAckPacket[i] = sa ? big(sa.packet) : null;
+    synAckPacket[i] = packet(sa, first.packet, firstPacket[i] as bigint, last.packet, lastPacket[i] as bigint);
     synAckTime[i] = time(sa, last.packet, endBytes);
-    ackPacket[i] = a ? big(a.packet) : null;
+    ackPacket[i] = packet(a, first.packet, firstPacket[i] as bigint, last.packet, lastPacket[i] as bigint);
     ackTime[i] = time(a, last.packet, endBytes);
     const x = store.answeredOf(row);
     rtt[i] = handshakeSpan('rtt', x, s, sa, a);
