@@ -59,7 +59,16 @@ export class GroupWriter extends ParquetWriter {
     this.row_groups.push({ columns: chunks, total_byte_size: total, num_rows: BigInt(size), total_compressed_size: BigInt(this.writer.offset - groupStart) });
     void this.writer.flush?.();
   }
+
+  /** The file's footer; the buffers shared by the columns are let go (a worker exports again later). */
+  finish(): void | Promise<void> {
+    levelsBuffer.length = 0;
+    listBuffers.values.length = listBuffers.definitionLevels.length = listBuffers.repetitionLevels.length = 0;
+    return super.finish();
+  }
 }
+
+const levelsBuffer: number[] = [];
 
 /**
  * Bytes getPageBoundaries counts for the values (estimateValueSize): one page below PAGE_SIZE.
@@ -93,11 +102,14 @@ function flatColumn(writer: ParquetWriter['writer'], column: Encoder, values: Ar
   let definitionLevels: number[] = [];
   let nonNull = values.length;
   if (optional) {
-    // Pushed from empty: a packed array (new Array(n) of this size is holey and slow to fill).
+    // One array for every column's levels, written over: the writer only reads them while the
+    // column is written (a new array per column, growing or holey, cost more than the levels).
+    definitionLevels = levelsBuffer;
+    if (definitionLevels.length > values.length) definitionLevels.length = values.length;
     nonNull = 0;
     for (let i = 0; i < values.length; i++) {
       const defined = values[i] === null || values[i] === undefined ? 0 : 1;
-      definitionLevels.push(defined);
+      definitionLevels[i] = defined;
       nonNull += defined;
     }
   }
@@ -191,27 +203,28 @@ function isSimpleList(leaf: { element: SchemaElement }[]): boolean {
  * 0 for the first element and 1 for the others.
  */
 function listLevels(rows: ArrayLike<unknown>): { values: never; definitionLevels: number[]; repetitionLevels: number[]; maxDefinitionLevel: number } {
-  const values: unknown[] = [];
-  const definitionLevels: number[] = [];
-  const repetitionLevels: number[] = [];
+  // Written over for every list column, like levelsBuffer: writeColumn reads them while it writes.
+  const { values, definitionLevels, repetitionLevels } = listBuffers;
+  let at = 0;
+  const put = (value: unknown, definition: number, repetition: number): void => {
+    values[at] = value;
+    definitionLevels[at] = definition;
+    repetitionLevels[at] = repetition;
+    at++;
+  };
   for (let i = 0; i < rows.length; i++) {
     const list = rows[i] as ArrayLike<unknown>;
     if (!Array.isArray(list)) throw new Error('parquet repeated field list must be an array');
-    if (list.length === 0) {
-      values.push(undefined);
-      definitionLevels.push(0);
-      repetitionLevels.push(0);
-      continue;
-    }
+    if (list.length === 0) put(undefined, 0, 0);
     for (let k = 0; k < list.length; k++) {
       if (list[k] === null || list[k] === undefined) throw new Error('parquet required value is undefined');
-      values.push(list[k]);
-      definitionLevels.push(1);
-      repetitionLevels.push(k === 0 ? 0 : 1);
+      put(list[k], 1, k === 0 ? 0 : 1);
     }
   }
+  values.length = definitionLevels.length = repetitionLevels.length = at;
   return { values: values as never, definitionLevels, repetitionLevels, maxDefinitionLevel: 1 };
 }
+const listBuffers = { values: [] as unknown[], definitionLevels: [] as number[], repetitionLevels: [] as number[] };
 
 /** A TIMESTAMP column given as bigints, which unconvert would hand on as they are. */
 function allBigints(values: ArrayLike<unknown>): boolean {
