@@ -79,18 +79,28 @@ function pointOf(f: FlowState, p: number, packet: number): StoredPoint | null {
  */
 export function handshakeTimes(x: Answered | undefined, syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null):
   Pick<Handshake, 'rtt' | 'serverRtt' | 'clientRtt' | 'connectTime' | 'measuredSyn' | 'measuredSynAck' | 'ackedSynAck'> {
-  const mruSyn = x ? x.mruSyn : syn;
-  const answer = x ? x.answer : synAck;
-  const acked = x ? x.mruSynAck : synAck;
   return {
     rtt: handshakeSpan('rtt', x, syn, synAck, ack),
     serverRtt: handshakeSpan('serverRtt', x, syn, synAck, ack),
     clientRtt: handshakeSpan('clientRtt', x, syn, synAck, ack),
     connectTime: handshakeSpan('connectTime', x, syn, synAck, ack),
-    measuredSyn: syn ? refOf(mruSyn) : null,
-    measuredSynAck: syn && synAck ? refOf(answer) : null,
-    ackedSynAck: synAck && ack ? refOf(acked) : null,
+    measuredSyn: refOf(measuredPoint('measuredSyn', x, syn, synAck, ack)),
+    measuredSynAck: refOf(measuredPoint('measuredSynAck', x, syn, synAck, ack)),
+    ackedSynAck: refOf(measuredPoint('ackedSynAck', x, syn, synAck, ack)),
   };
+}
+
+/**
+ * The point behind one of handshakeTimes' packet references (null: the reference is null), for
+ * readers that format it themselves (the Parquet export reads the store by columns).
+ */
+export function measuredPoint(which: 'measuredSyn' | 'measuredSynAck' | 'ackedSynAck', x: Answered | undefined,
+  syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null): StoredPoint | null {
+  switch (which) {
+    case 'measuredSyn': return syn ? (x ? x.mruSyn : syn) : null;
+    case 'measuredSynAck': return syn && synAck ? (x ? x.answer : synAck) : null;
+    case 'ackedSynAck': return synAck && ack ? (x ? x.mruSynAck : synAck) : null;
+  }
 }
 
 /** One of handshakeTimes' durations, without the packet references (the flow table sorts by these). */

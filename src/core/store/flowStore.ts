@@ -28,7 +28,7 @@ import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { Glance } from './glance';
 import { V6List } from './v6List';
-import { AnsweredPoints, handshakeSpan, handshakeTimes } from './answered';
+import { AnsweredPoints, handshakeSpan, handshakeTimes, type Answered } from './answered';
 import { WireFacts } from './wireFacts';
 import type { WireRow } from './wireFacts';
 
@@ -272,6 +272,16 @@ export class FlowStore {
   /** One of the row's time points (LAST, SYN, SYNACK, ACK of rowLayout). */
   pointOf(row: number, p: Point, out: ReadPoint): ReadPoint {
     return this.readPoint(row, p, this.shapeOf(row), this.rows.get(C.firstPacket, row), this.rows.get(C.firstSec, row), out);
+  }
+
+  /** The row's handshake points beyond its first SYN / SYN-ACK / ACK (answered.ts), if it has any. */
+  answeredOf(row: number): Answered | undefined {
+    return this.answered.of(row);
+  }
+
+  /** The row's SYN and SYN-ACK intervals (client's, server's), or null when it has none. */
+  intervalsOf(row: number): [number[], number[]] | null {
+    return (this.rows.get(C.flags, row) & HAS_INTERVALS) !== 0 ? this.intervals.get(row) : null;
   }
 
   /** The row's wire facts into `out` (attempt.ts); false when the analysis kept none. */

@@ -26,7 +26,7 @@ const NO_FINDINGS: readonly number[] = Object.freeze([]);
 export class StoredFields implements FlowFields {
   private readonly view: ReusedView;
 
-  constructor(private readonly store: FlowStore, private readonly findingsOf: Map<number, number[]>) {
+  constructor(readonly store: FlowStore, readonly findingsOf: Map<number, number[]>) {
     this.view = new ReusedView(store);
   }
 
