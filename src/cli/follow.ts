@@ -17,6 +17,7 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** Two signals this close together are one keypress delivered twice (see onSignal). */
 const SAME_KEYPRESS_MS = 500;
+
 export const FOLLOW_SCHEMA = 'synscope-follow/1';
 
 /** Wall-clock time of day for the table (UTC, like the capture times the editor shows). */

@@ -27,10 +27,10 @@ export function heapMbFor(o: Options): number {
 }
 
 /**
- * A follower tells its stories again every few seconds from the window of recent flows it keeps
+ * A follower's final report tells the stories from the window of flows it keeps
  * (FOLLOW_WINDOW_FLOWS): ~0.25 KB of heap a flow while they are told. Without a cap V8 let a
- * 30-minute follow's heap swing between 0.2 and 1.3 GB with their garbage; with this one it stays
- * near 200-350 MB (docs/performance.md, "Following a capture").
+ * 30-minute follow's RSS swing between 0.2 and 1.3 GB with garbage; with it, 135-416 MiB
+ * (docs/performance.md, "Following in real time after the snapshot, story and heap changes").
  */
 function followStoriesMb(o: Options): number {
   const window = o.config.storeWindowFlows;

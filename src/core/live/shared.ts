@@ -1,8 +1,8 @@
 /**
  * Findings about many flows while following: SYN floods per target (from the per-server
  * aggregates of the flows finished so far) and the stories, told as `analyze` tells them at the
- * end from about the most recent LIVE_STORY_FLOWS finished flows. Stories read each of those flows, so the
- * follower runs this on a slower cadence than the per-flow snapshots (follow.ts).
+ * end but from about the most recent LIVE_STORY_FLOWS finished flows. Stories read each of those
+ * flows, so the follower runs this on a slower cadence than the per-flow snapshots (follow.ts).
  */
 import type { Analyzer } from '../engine/analyzer';
 import type { AnalysisConfig } from '../engine/config';
