@@ -81,27 +81,25 @@ test('follow --format ndjson: findings while the file grows, valid lines, and on
   assert.deepEqual(end.stories, analyzed.stories);
 });
 
-test('follow (table): the report printed on SIGTERM is analyze\'s table', async () => {
-  const path = join(TMP, 'follow-lost-ack.pcap');
+/** Follows a copy of a sample until caught up, signals it as `stop` does, and expects exit 0 with analyze's table last. */
+async function reportOnSignal(name: string, opts: { ownGroup?: boolean }, stop: (f: Follow) => void): Promise<void> {
+  const path = join(TMP, name);
   writeFileSync(path, readFileSync(join(ROOT, 'samples', 'lost-final-ack.pcap')));
-  const f = new Follow([path]);
+  const f = new Follow([path], opts);
   await f.line((l) => l.includes('caught-up'));
-  f.child.kill('SIGTERM');
+  stop(f);
   assert.equal(await f.exit, 0);
   const table = runCli(['analyze', path]).out;
   assert.ok(f.lines.join('\n').endsWith(table.trimEnd()), f.lines.slice(-5).join('\n'));
+}
+
+test('follow (table): the report printed on SIGTERM is analyze\'s table', async () => {
+  await reportOnSignal('follow-lost-ack.pcap', {}, (f) => f.child.kill('SIGTERM'));
 });
 
 test('follow: Ctrl+C (SIGINT to the whole process group: the CLI and its heap-capped analysis child) prints the final report', async () => {
-  const path = join(TMP, 'follow-ctrl-c.pcap');
-  writeFileSync(path, readFileSync(join(ROOT, 'samples', 'lost-final-ack.pcap')));
-  const f = new Follow([path], { ownGroup: true });
-  await f.line((l) => l.includes('caught-up'));
   // As a terminal does: one signal to every process of the foreground group.
-  process.kill(-f.child.pid!, 'SIGINT');
-  assert.equal(await f.exit, 0);
-  const table = runCli(['analyze', path]).out;
-  assert.ok(f.lines.join('\n').endsWith(table.trimEnd()), f.lines.slice(-5).join('\n'));
+  await reportOnSignal('follow-ctrl-c.pcap', { ownGroup: true }, (f) => process.kill(-f.child.pid!, 'SIGINT'));
 });
 
 test('follow --fail-on warning ends with exit 1 at the first settled warning, after the final report', async () => {
