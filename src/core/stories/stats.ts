@@ -49,23 +49,35 @@ export interface Interval { start: number; end: number }
 export function concurrency(
   intervals: readonly Interval[], from: number, binWidth: number, bins: number,
 ): { peak: number; peakAt: number; perBin: number[] } {
-  const events: [number, number][] = [];
+  // Starts and ends sorted apart (natively, no comparator, no pair per event), then merged with
+  // ends before starts at the same instant: a connect that ends as another begins is not overlap.
+  let n = 0;
+  for (const iv of intervals) if (iv.end > iv.start) n++;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  n = 0;
   for (const iv of intervals) {
-    if (iv.end > iv.start) events.push([iv.start, 1], [iv.end, -1]);
+    if (iv.end > iv.start) {
+      starts[n] = iv.start;
+      ends[n++] = iv.end;
+    }
   }
-  // Ends before starts at the same instant: a connect that ends as another begins is not overlap.
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  starts.sort();
+  ends.sort();
   const perBin = new Array<number>(bins).fill(0);
   let level = 0;
   let peak = 0;
-  let peakAt = events.length ? events[0][0] : from;
-  const binOf = (t: number) => Math.min(bins - 1, Math.max(0, Math.floor((t - from) / binWidth)));
+  let peakAt = n > 0 ? Math.min(starts[0], ends[0]) : from;
   let bin = 0;
-  for (const [t, d] of events) {
-    const b = binOf(t);
+  let i = 0;
+  let j = 0;
+  while (j < n) {
+    const isEnd = i === n || ends[j] <= starts[i];
+    const t = isEnd ? ends[j++] : starts[i++];
+    const b = Math.min(bins - 1, Math.max(0, Math.floor((t - from) / binWidth)));
     // Intervals open across bin boundaries keep their level in the bins they span.
     for (; bin < b; bin++) perBin[bin + 1] = Math.max(perBin[bin + 1], level);
-    level += d;
+    level += isEnd ? -1 : 1;
     if (bins > 0 && level > perBin[b]) perBin[b] = level;
     if (level > peak) { peak = level; peakAt = t; }
   }
