@@ -70,7 +70,8 @@ function frameEnds(path, frames) {
 
 export async function followBench({ cli, input, speedup, workDir }) {
   const size = statSync(input.path).size;
-  const target = join(workDir, 'follow-target.pcap');
+  // Per process: two benches sharing the cache must not replace each other's file mid-run.
+  const target = join(workDir, `follow-target-${process.pid}.pcap`);
   rmSync(target, { force: true });
   const bytesPerS = (size / (input.stats.durationNs / 1e9)) * speedup;
   const out = openSync(target, 'w');
