@@ -70,7 +70,8 @@ function frameEnds(path, frames) {
 
 export async function followBench({ cli, input, speedup, workDir }) {
   const size = statSync(input.path).size;
-  const target = join(workDir, 'follow-target.pcap');
+  // Per process: two benches sharing the cache must not replace each other's file mid-run.
+  const target = join(workDir, `follow-target-${process.pid}.pcap`);
   rmSync(target, { force: true });
   const bytesPerS = (size / (input.stats.durationNs / 1e9)) * speedup;
   const out = openSync(target, 'w');
@@ -155,11 +156,19 @@ export async function followBench({ cli, input, speedup, workDir }) {
     return (f.t - log.t[Math.min(i, log.t.length - 1)]) / 1000;
   }).filter((x) => x !== null).sort((a, b) => a - b);
   const rssCurve = [];
-  const step = Math.max(1, Math.floor(summaries.length / 10));
+  // About 30 points: one a minute of a real-time 30-minute run.
+  const step = Math.max(1, Math.floor(summaries.length / 30));
   for (let i = 0; i < summaries.length; i += step) rssCurve.push({ atS: Number(((summaries[i].t - started) / 1000).toFixed(1)), rssMiB: Math.round(summaries[i].rss / 2 ** 20), packets: summaries[i].packets, flows: summaries[i].flows });
   rmSync(target, { force: true });
   const rss = summaries.map((s) => s.rss / 2 ** 20);
   const tenth = rss.slice(Math.floor(rss.length * 0.1));
+  // Flat or not, as one number: the least-squares slope of RSS over the run after its first tenth.
+  const late = summaries.slice(Math.floor(summaries.length * 0.1)).map((s) => [(s.t - started) / 60000, s.rss / 2 ** 20]);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mx = late.length ? mean(late.map((p) => p[0])) : 0;
+  const my = late.length ? mean(late.map((p) => p[1])) : 0;
+  const sxx = late.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  const trend = sxx > 0 ? late.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx : null;
   return {
     tool: `synscope follow --format ndjson (${input.stats.packets.toLocaleString('en-US')} packets, ${(input.stats.durationNs / 6e10).toFixed(1)} min of capture at ${Math.round(input.stats.packets / (input.stats.durationNs / 1e9)).toLocaleString('en-US')} packets/s, replayed ${speedup}× faster)`,
     writeSeconds: writeS,
@@ -167,6 +176,7 @@ export async function followBench({ cli, input, speedup, workDir }) {
     cpuSeconds: m ? Number(m[2]) + Number(m[3]) : null,
     maxRssMB: m ? Number(m[1]) / 1024 : null,
     rssAfterFirstTenthMiB: tenth.length ? { min: Math.round(Math.min(...tenth)), max: Math.round(Math.max(...tenth)) } : null,
+    rssTrendMiBPerMinute: trend,
     rssCurve,
     lagSeconds: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags[lags.length - 1] ?? null, samples: lags.length },
     findingLatencySeconds: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? null, samples: latencies.length },
@@ -179,7 +189,7 @@ export function followLines(r) {
   return [
     `follow: ${r.tool}`,
     `- writer ${f(r.writeSeconds, 1)} s; follower caught up ${f(r.caughtUpSeconds, 1)} s after the writer started; follower CPU ${f(r.cpuSeconds, 1)} s, peak RSS ${f(r.maxRssMB, 0)} MiB`,
-    `- RSS after the first tenth of the run: ${r.rssAfterFirstTenthMiB?.min}–${r.rssAfterFirstTenthMiB?.max} MiB; curve (s: MiB): ${r.rssCurve.map((c) => `${c.atS}: ${c.rssMiB}`).join(', ')}`,
+    `- RSS after the first tenth of the run: ${r.rssAfterFirstTenthMiB?.min}–${r.rssAfterFirstTenthMiB?.max} MiB, trend ${f(r.rssTrendMiBPerMinute)} MiB a minute (least squares); curve (s: MiB): ${r.rssCurve.map((c) => `${c.atS}: ${c.rssMiB}`).join(', ')}`,
     `- behind the writer (age of the oldest unread byte, ${r.lagSeconds.samples} samples): p50 ${f(r.lagSeconds.p50)} s, p99 ${f(r.lagSeconds.p99)} s, max ${f(r.lagSeconds.max)} s (goal ≤ 1 s)`,
     `- packet flushed → finding printed (refused, reset-during-handshake, slow-handshake; ${r.findingLatencySeconds.samples} findings): p50 ${f(r.findingLatencySeconds.p50, 3)} s, p99 ${f(r.findingLatencySeconds.p99, 3)} s, max ${f(r.findingLatencySeconds.max, 3)} s (goal ≤ 1 s)`,
   ];

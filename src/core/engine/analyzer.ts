@@ -389,7 +389,13 @@ export class Analyzer {
 
   /** Every finished flow, in id order, built from the store one at a time (for stories). */
   private allFlows(): FlowSource {
-    return storedFlowSource(this.store, this.nextId - 1);
+    const n = this.nextId - 1;
+    const kept = this.store.size;
+    // A follower's window (storeWindowFlows) has let the oldest flows go: its stories say so.
+    const note = kept < n
+      ? `the most recent ${kept.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} flows (following keeps a window of the most recent ${this.config.storeWindowFlows.toLocaleString('en-US')}: storeWindowFlows)`
+      : undefined;
+    return storedFlowSource(this.store, n, 1, note);
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

@@ -95,3 +95,41 @@ export class PairSet {
 function slotOf(a: number, mask: number): number {
   return (Math.imul(a ^ (a >>> 15), 0x9e3779b1) >>> 0) & mask;
 }
+
+/**
+ * The most recent members of a stream of pairs: two PairSets of at most `perGeneration`
+ * members, the older dropped whole when the newer is full. What a follower remembers of the
+ * flows it finished early: it finishes flows every second for hours, and a late packet comes
+ * seconds or minutes after its flow ended, not hours. One PairSet kept the first ~1.57 million
+ * and ignored every later one, so a long follow stopped recognising late packets (each became
+ * a new flow) while its table grew to 16 MiB.
+ */
+export class RecentPairs {
+  private current: PairSet;
+  private older: PairSet | null = null;
+  private readonly maxSlots: number;
+
+  constructor(private readonly perGeneration: number) {
+    // Room for perGeneration members at PairSet's load limit of 3/4.
+    let slots = 16;
+    while (slots * 3 < perGeneration * 4) slots *= 2;
+    this.maxSlots = slots;
+    this.current = new PairSet(Math.min(1 << 16, slots), slots);
+  }
+
+  get bytes(): number {
+    return this.current.bytes + (this.older?.bytes ?? 0);
+  }
+
+  add(a: number, b: number): void {
+    if (this.current.size >= this.perGeneration) {
+      this.older = this.current;
+      this.current = new PairSet(Math.min(1 << 16, this.maxSlots), this.maxSlots);
+    }
+    this.current.add(a, b);
+  }
+
+  has(a: number, b: number): boolean {
+    return this.current.has(a, b) || (this.older !== null && this.older.has(a, b));
+  }
+}

@@ -12,10 +12,16 @@ import { F_FIRST_SYNACK_SIDE, V_DATA_SEEN, V_FIN, V_RST, V_SYN_SEQ, type FlowSta
 import type { Parking } from './parking';
 import { tupleHash2, type FlowTable } from './flowTable';
 import { isnKey, LiveLimit, MIN_RETRY_HORIZON_NS, retryHorizonNs } from './limits';
-import { PairSet } from './pairSet';
+import { PairSet, RecentPairs } from './pairSet';
 import { largest, nthSmallest } from './select';
 import { formatPoint } from './time';
 import { TL_RST, TL_SYN, TL_SYNACK, type TimelineBuilder } from './timeline';
+
+/**
+ * Flows finished early that a follower remembers per generation (RecentPairs: between this
+ * and twice this, 2-4 MiB): minutes of flows finished at the bench's ~1,000 a second.
+ */
+const FOLLOW_RETIRED_GENERATION = 196_608;
 
 /** What a packet with no live flow is (Sweeper.lookupRetired). */
 export const NOT_RETIRED = 0;
@@ -52,7 +58,7 @@ export class Sweeper {
    * 4-tuples of flows finished early for memory (their later packets are not new flows; a new
    * SYN on one is port reuse): the table hash and an independent second hash, as one pair.
    */
-  private retired: PairSet | null = null;
+  private retired: PairSet | RecentPairs | null = null;
   /** The table size that triggers the next sweep (it grows with the flows that must stay). */
   private sweepAt: number;
   /** Set while a sweep finishes live flows for the `maxLiveFlows` bound. */
@@ -150,7 +156,8 @@ export class Sweeper {
    */
   sweep(table: FlowTable, t: PacketTime, base: number, parking: Parking): void {
     // Up to 2^21 slots (16 MiB): ~1.57 million flows finished early are remembered exactly.
-    this.retired ??= new PairSet(1 << 16, 1 << 21);
+    // A follower (a window of kept flows) finishes flows for hours: it remembers the most recent.
+    this.retired ??= this.config.storeWindowFlows > 0 ? new RecentPairs(FOLLOW_RETIRED_GENERATION) : new PairSet(1 << 16, 1 << 21);
     const flows = table.flows;
     const idle = this.config.idleTimeoutSeconds;
     let left = table.size;

@@ -69,11 +69,10 @@ export function sharedFindings(a: Analyzer, config: AnalysisConfig, path: string
   const n = v.nextId - 1;
   // The newest ids are mostly flows still live (not in the store yet): reach past them.
   const from = Math.max(1, n - storyFlows - v.table.size + 1);
-  const told = tellStories(partial, config, storedFlowSource(v.store, n, from));
-  if (from > 1) {
-    const note = `about the most recent ${storyFlows.toLocaleString('en-US')} finished of ${n.toLocaleString('en-US')} flows so far (while following; the final report reads every flow kept)`;
-    for (const st of told.stories) if (st.kind !== 'syn-flood') st.numbers['told from'] = note;
-  }
+  const note = from > 1
+    ? `about the most recent ${storyFlows.toLocaleString('en-US')} finished of ${n.toLocaleString('en-US')} flows so far (while following; the final report reads every flow kept)`
+    : undefined;
+  const told = tellStories(partial, config, storedFlowSource(v.store, n, from, note));
   const storyFindings = told.findings.map((f) => ({ key: `story:${f.code}:${f.message.split(':')[0]}`, candidate: f }));
   return {
     floods,

@@ -34,9 +34,10 @@ export function storedFlowList(store: FlowRows, n: number, findingsOf: Map<numbe
 }
 
 /** Every flow in id order as the stories read it (glance.ts): from the columns, none built but those a story names (get). */
-export function storedFlowSource(store: FlowRows, n: number, from = 1): FlowSource {
+export function storedFlowSource(store: FlowRows, n: number, from = 1, toldFrom?: string): FlowSource {
   return {
     size: n,
+    toldFrom,
     get: (id) => store.flow(id),
     forEach(fn, keep) {
       for (let id = from; id <= n; id++) {

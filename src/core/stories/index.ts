@@ -58,9 +58,9 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
   const connects = collectConnects(source, ctx.clock, ctx.captureEndNs, keep);
   const connectStories = [...hangingConnects(ctx, connects, flood.windows), ...connectionStorms(ctx, connects)];
   const total = result.summary.flows;
-  if (total > source.size) {
-    const note = `the first ${source.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows (raise --max-flows / synscope.maxFlows to include all)`;
-    for (const st of connectStories) st.numbers['told from'] = note;
-  }
+  const note = source.toldFrom ?? (total > source.size
+    ? `the first ${source.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} flows (raise --max-flows / synscope.maxFlows to include all)`
+    : undefined);
+  if (note !== undefined) for (const st of connectStories) st.numbers['told from'] = note;
   return { stories: [...flood.stories, ...connectStories], findings: ctx.findings };
 }

@@ -51,6 +51,8 @@ export interface FlowSource {
   forEach(fn: (f: StoryFlow) => void, keep?: FlowFilter): void;
   /** The whole Flow, for the few a story names (built on request by the store). */
   get(id: number): Flow | undefined;
+  /** Which part of the capture these flows are, when not all of it (a story's `told from`). */
+  readonly toldFrom?: string;
 }
 
 export type FlowFilter = (f: StoryFlow) => boolean;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PairSet } from '../../../src/core/engine/pairSet';
+import { PairSet, RecentPairs } from '../../../src/core/engine/pairSet';
 
 describe('PairSet (flows finished early)', () => {
   it('holds exactly the pairs added, whatever their values (checked against a Set of strings)', () => {
@@ -34,5 +34,38 @@ describe('PairSet (flows finished early)', () => {
     assert.equal(s.full, true);
     assert.equal(s.bytes, (1 << 21) * 8, 'the table never exceeds 2^21 slots (16 MiB)');
     assert.ok(s.has(Math.imul(7, 0x9e3779b1), 7), 'members added before the cap stay');
+  });
+});
+
+describe('RecentPairs (what a follower remembers of flows finished early)', () => {
+  it('after millions of flows it still knows the most recent ones, forgets the oldest, and stays within two generations', () => {
+    const gen = 196_608;
+    const s = new RecentPairs(gen);
+    const total = 3_000_000;
+    for (let i = 1; i <= total; i++) s.add(Math.imul(i, 0x9e3779b1), i);
+    // The last full generation and the one being filled: every member of the most recent `gen`.
+    for (let i = total - gen + 1; i <= total; i += 7) assert.ok(s.has(Math.imul(i, 0x9e3779b1), i), `recent member ${i}`);
+    for (let i = 1; i <= total - 2 * gen; i += 997) assert.ok(!s.has(Math.imul(i, 0x9e3779b1), i), `old member ${i}`);
+    assert.ok(s.bytes <= 2 * (1 << 18) * 8, `two generations of 2^18 slots at most: ${s.bytes}`);
+    // A PairSet of the same stream would have stopped at its cap and missed them.
+    const one = new PairSet(1 << 16, 1 << 21);
+    for (let i = 1; i <= total; i++) one.add(Math.imul(i, 0x9e3779b1), i);
+    assert.ok(!one.has(Math.imul(total, 0x9e3779b1), total));
+  });
+
+  it('below one generation it holds exactly what a PairSet holds', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 3 })), { maxLength: 2000 }),
+      (added) => {
+        const r = new RecentPairs(4096);
+        const p = new PairSet(16, 1 << 16);
+        for (const [a, b] of added) {
+          r.add(a, b);
+          p.add(a, b);
+        }
+        for (const [a, b] of added) assert.equal(r.has(a, b), p.has(a, b));
+        assert.equal(r.has(12345, 99), p.has(12345, 99));
+      },
+    ), { seed: 20261207, numRuns: 100 });
   });
 });

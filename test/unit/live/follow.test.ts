@@ -199,3 +199,18 @@ test('while following, connect stories are told from the most recent flows and s
   assert.equal(storm?.numbers.connections, 200);
   assert.equal(storm?.numbers['told from'], undefined);
 });
+
+test('a follow longer than its window of kept flows: the final report\'s stories say they are told from the most recent flows only', async () => {
+  // samples/connection-storm.pcap: 200 connections, one per request (samples/README.md).
+  const path = join(dir, 'storm-window.pcap');
+  writeFileSync(path, readFileSync(sample('connection-storm.pcap')));
+  const c = new Collector(path, { config: { storeWindowFlows: 60 } });
+  await c.next((e) => e.type === 'summary' && e.status.caughtUp);
+  c.follower.stop();
+  const { result } = await c.follower.done;
+  assert.equal(result.summary.flows, 200, 'the counts cover every flow');
+  const storm = result.stories.find((s) => s.kind === 'connection-storm');
+  const connections = Number(storm?.numbers.connections);
+  assert.ok(connections >= 30 && connections <= 60, `told from the window, not all 200: ${connections}`);
+  assert.match(String(storm?.numbers['told from']), new RegExp(`^the most recent ${connections} of 200 flows \\(following keeps a window of the most recent 60`));
+});
