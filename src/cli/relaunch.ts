@@ -29,8 +29,8 @@ export function heapMbFor(o: Options): number {
 /**
  * A follower's final report tells the stories from the window of flows it keeps
  * (FOLLOW_WINDOW_FLOWS): ~0.25 KB of heap a flow while they are told. Without a cap V8 let a
- * 30-minute follow's RSS swing between 0.2 and 1.3 GB with garbage; with it, 135-416 MiB
- * (docs/performance.md, "Following in real time after the snapshot, story and heap changes").
+ * 30-minute follow's RSS swing between 0.2 and 1.3 GB with garbage; with it and the 200,000-flow
+ * window, 136-316 MiB (docs/performance.md, "Following for 30 minutes in real time").
  */
 function followStoriesMb(o: Options): number {
   const window = o.config.storeWindowFlows;

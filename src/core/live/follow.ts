@@ -21,9 +21,9 @@ import { LiveTracker, type LiveClock } from './tracker';
  * Finished flows a follower keeps in its flow list unless config.storeWindowFlows says otherwise
  * (between half of it and all of it, ~90 bytes each: store/windowedStore.ts). A capture with
  * fewer flows is analysed exactly as analyze does. Sized so the window fills early in a long
- * follow and RSS stays flat after it: at the bench's ~1,070 flows/s (20,000 packets/s) it is
- * full after ~3 of 30 minutes, where 1,000,000 took 15 and RSS rose until then; a quieter server
- * keeps hours of flows. The live stories read LIVE_STORY_FLOWS of them, the final report all.
+ * follow and the kept flows stop adding to RSS: at the bench's ~1,070 flows/s (20,000
+ * packets/s) it is full after ~3 of 30 minutes, where 1,000,000 took 15 and RSS rose until then;
+ * a quieter server keeps hours of flows. The live stories read LIVE_STORY_FLOWS of them, the final report all.
  */
 export const FOLLOW_WINDOW_FLOWS = 200_000;
 
