@@ -268,7 +268,9 @@ export class Analyzer {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
     if (f.record >= 0) this.slab.release(f.record);
-    this.spare.push(f);
+    f.detach();
+    // Past a burst (a flood's live attempts) the pool shrinks back with the table.
+    if (this.spare.length < Math.max(4096, this.table.size)) this.spare.push(f);
   }
 
   /** Flows that got a packet since a live tracker last drained this (null unless one asked): snapshots cost what changed. */

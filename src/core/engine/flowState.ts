@@ -6,7 +6,7 @@
 import type { TcpSegment } from '../decode/types';
 import type { TcpOptionsSeen } from './result';
 import { diffSeconds, formatPoint, POINT, writePoint } from './time';
-import { ADDR_BYTES, type Slab, type SlabChunk } from './slab';
+import { ADDR_BYTES, SlabChunk, type Slab } from './slab';
 import { ZEEK_SLOTS, ZeekConn, zeekFlipsAtStart } from './zeek';
 import { PER_FLOW, PER_SIDE, slabOffsets, TIME_POINT } from './slabLayout';
 
@@ -166,6 +166,9 @@ const SLOTS = L.SLOTS;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
+/** Where a flow without a slab record points (FlowState.detach): one record of zeros, shared. */
+const DETACHED = new SlabChunk(FLOW_STRIDE, 1);
+
 /**
  * A flow's mutable state. Its numbers live in the analyzer's slab (a Float64Array reused as
  * flows finish), and this object holds only references: every flow of a capture used to carry
@@ -288,6 +291,14 @@ export class FlowState {
     this.s = slab.chunk(r);
     this.o = slab.offset(r);
     this.addrAt = slab.addrAt(r);
+  }
+
+  /**
+   * After its record was given back (parked, finished): points the flow at a shared record of
+   * zeros, so it keeps no slab chunk alive that the slab has freed.
+   */
+  detach(): void {
+    this.borrow(DETACHED);
   }
 
   /** Points this flow at `chunk`'s only record, a scratch one that is no slab record (`record` −1). */

@@ -177,6 +177,7 @@ export class Parking {
     }
     for (let k = 0; k < leader.length; k++) ch[at + HEAD + k] = a[o + leader[k]];
     this.slab.release(f.record);
+    f.detach();
     f.parked = r;
     this.size++;
   }

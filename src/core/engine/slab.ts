@@ -30,32 +30,60 @@ const CHUNK_BITS = 10;
 const CHUNK_RECORDS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_RECORDS - 1;
 
+/**
+ * Chunks below this are kept when their flows are gone: an ordinary capture's live flows fit in
+ * them, so flows opening and closing never make and drop a chunk.
+ */
+const KEEP_CHUNKS = 4;
+
 export class Slab {
-  private readonly chunks: SlabChunk[] = [];
-  /** Released records (numbers), reused first so the touched memory follows the live flows' peak. */
-  private readonly free: number[] = [];
-  private next = 0;
+  /** null: a chunk whose records were all released, freed until a record is wanted there again. */
+  private readonly chunks: (SlabChunk | null)[] = [];
+  /** Per chunk: its released records (numbers), reused first. */
+  private readonly freeIn: number[][] = [];
+  /** Per chunk: how many of its records were ever handed out (the rest are still zeros). */
+  private readonly used: number[] = [];
+  /** Per chunk: its records in use. */
+  private readonly live: number[] = [];
+  /**
+   * The lowest chunk that may have room. Records are handed out lowest chunk first, so after a
+   * burst of flows (a SYN flood's attempts) the high chunks drain and are freed: a long follow's
+   * memory returns to what its live flows need instead of staying at the burst's peak.
+   */
+  private lowest = 0;
 
   constructor(readonly stride: number) {}
 
   /** A zeroed record's number; `chunk` and `offset` say where its numbers are. */
   alloc(): number {
-    const r = this.free.pop();
-    if (r === undefined) {
-      const n = this.next++;
-      if ((n >>> CHUNK_BITS) === this.chunks.length) this.chunks.push(new SlabChunk(this.stride, CHUNK_RECORDS));
-      return n;
+    for (let c = this.lowest; ; c++) {
+      if (c === this.chunks.length) {
+        this.chunks.push(null);
+        this.freeIn.push([]);
+        this.used.push(0);
+        this.live.push(0);
+      }
+      let ch = this.chunks[c];
+      if (ch === null) ch = this.chunks[c] = new SlabChunk(this.stride, CHUNK_RECORDS);
+      const free = this.freeIn[c];
+      let r: number;
+      if (free.length > 0) {
+        r = free.pop()!;
+        const o = this.offset(r);
+        ch.a.fill(0, o, o + this.stride);
+        const at = this.addrAt(r);
+        ch.addrs.fill(0, at, at + 2 * ADDR_BYTES);
+      } else if (this.used[c] < CHUNK_RECORDS) {
+        r = (c << CHUNK_BITS) | this.used[c]++;
+      } else continue;
+      this.lowest = c;
+      this.live[c]++;
+      return r;
     }
-    const c = this.chunks[r >>> CHUNK_BITS];
-    const o = this.offset(r);
-    c.a.fill(0, o, o + this.stride);
-    const at = this.addrAt(r);
-    c.addrs.fill(0, at, at + 2 * ADDR_BYTES);
-    return r;
   }
 
   chunk(r: number): SlabChunk {
-    return this.chunks[r >>> CHUNK_BITS];
+    return this.chunks[r >>> CHUNK_BITS]!;
   }
 
   /** Offset of record `r`'s numbers in its chunk's `a`. */
@@ -68,7 +96,21 @@ export class Slab {
     return (r & CHUNK_MASK) * 2 * ADDR_BYTES;
   }
 
+  /** Gives record `r` back; its flow then points elsewhere (FlowState.detach), so a chunk left empty can be freed. */
   release(r: number): void {
-    this.free.push(r);
+    const c = r >>> CHUNK_BITS;
+    if (c < this.lowest) this.lowest = c;
+    if (--this.live[c] === 0 && c >= KEEP_CHUNKS) {
+      this.chunks[c] = null;
+      this.freeIn[c] = [];
+      this.used[c] = 0;
+    } else this.freeIn[c].push(r);
+  }
+
+  /** Chunks held now (tests). */
+  get chunkCount(): number {
+    let n = 0;
+    for (const c of this.chunks) if (c !== null) n++;
+    return n;
   }
 }
