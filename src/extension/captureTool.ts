@@ -178,6 +178,7 @@ export function classifyFailure(stderr: string, spawnError: NodeJS.ErrnoExceptio
 }
 
 const DUMPCAP_GRACE_MS = 1000;
+const TCPDUMP_GRACE_MS = 250;
 
 /** A running capture tool writing into a file descriptor the caller opened. */
 export class CaptureProcess {
@@ -243,9 +244,12 @@ export class CaptureProcess {
    * Ends the capture as Ctrl+C does (the tool flushes and closes the file normally). dumpcap
    * has no immediate mode: the kernel hands it packets in blocks (they reached the file ~0.3 s
    * late here) and Ctrl+C drops the pending block, so it gets DUMPCAP_GRACE_MS more first.
+   * tcpdump drops what the kernel queued for it but it had not read yet: once, on a machine
+   * loaded by two other jobs, a capture stopped right after two loopback connects held none of
+   * their packets, so it gets TCPDUMP_GRACE_MS to read them.
    */
   async stop(): Promise<void> {
-    if (this.tool === 'dumpcap' && this.running) await new Promise((r) => setTimeout(r, DUMPCAP_GRACE_MS));
+    if (this.running) await new Promise((r) => setTimeout(r, this.tool === 'dumpcap' ? DUMPCAP_GRACE_MS : TCPDUMP_GRACE_MS));
     if (this.running) this.child.kill('SIGINT');
     await this.exited;
   }
