@@ -267,8 +267,7 @@ export class Analyzer {
     if (f.id <= this.config.maxFlows) {
       this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     }
-    if (f.record >= 0) this.slab.release(f.record);
-    f.detach();
+    f.giveBack(this.slab);
     // Past a burst (a flood's live attempts) the pool shrinks back with the table.
     if (this.spare.length < Math.max(4096, this.table.size)) this.spare.push(f);
   }

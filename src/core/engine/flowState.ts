@@ -166,7 +166,7 @@ const SLOTS = L.SLOTS;
 /** Slab stride: the flow's slots plus Zeek's. */
 export const FLOW_STRIDE = SLOTS + ZEEK_SLOTS;
 
-/** Where a flow without a slab record points (FlowState.detach): one record of zeros, shared. */
+/** Where a flow without a slab record points (FlowState.giveBack): one record of zeros, shared. */
 const DETACHED = new SlabChunk(FLOW_STRIDE, 1);
 
 /**
@@ -294,10 +294,11 @@ export class FlowState {
   }
 
   /**
-   * After its record was given back (parked, finished): points the flow at a shared record of
-   * zeros, so it keeps no slab chunk alive that the slab has freed.
+   * Gives its slab record back (parked, finished), if it holds one, and points the flow at a
+   * shared record of zeros, so it keeps no slab chunk alive that the slab frees.
    */
-  detach(): void {
+  giveBack(slab: Slab): void {
+    if (this.record >= 0) slab.release(this.record);
     this.borrow(DETACHED);
   }
 

@@ -114,7 +114,11 @@ export class RecentPairs {
     let slots = 16;
     while (slots * 3 < perGeneration * 4) slots *= 2;
     this.maxSlots = slots;
-    this.current = new PairSet(Math.min(1 << 16, slots), slots);
+    this.current = this.generation();
+  }
+
+  private generation(): PairSet {
+    return new PairSet(Math.min(1 << 16, this.maxSlots), this.maxSlots);
   }
 
   get bytes(): number {
@@ -124,7 +128,7 @@ export class RecentPairs {
   add(a: number, b: number): void {
     if (this.current.size >= this.perGeneration) {
       this.older = this.current;
-      this.current = new PairSet(Math.min(1 << 16, this.maxSlots), this.maxSlots);
+      this.current = this.generation();
     }
     this.current.add(a, b);
   }

@@ -176,8 +176,7 @@ export class Parking {
       w[2 * at + 2 + j] = ((addrs[b + 4 * j] << 24) | (addrs[b + 4 * j + 1] << 16) | (addrs[b + 4 * j + 2] << 8) | addrs[b + 4 * j + 3]) >>> 0;
     }
     for (let k = 0; k < leader.length; k++) ch[at + HEAD + k] = a[o + leader[k]];
-    this.slab.release(f.record);
-    f.detach();
+    f.giveBack(this.slab);
     f.parked = r;
     this.size++;
   }

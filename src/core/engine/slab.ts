@@ -96,7 +96,7 @@ export class Slab {
     return (r & CHUNK_MASK) * 2 * ADDR_BYTES;
   }
 
-  /** Gives record `r` back; its flow then points elsewhere (FlowState.detach), so a chunk left empty can be freed. */
+  /** Gives record `r` back (FlowState.giveBack, which also points its flow elsewhere, so a chunk left empty can be freed). */
   release(r: number): void {
     const c = r >>> CHUNK_BITS;
     if (c < this.lowest) this.lowest = c;
