@@ -16,14 +16,13 @@
  */
 import type { FlowState } from './flowState';
 import { FLOW_STRIDE, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
-import { SlabChunk, type Slab } from './slab';
+import { Slab, SlabChunk } from './slab';
 
 /** Values a parked flow may have (a flood's attempt needs 11 to 13). */
 const MAX_VALUES = 16;
-/** Header of a parked record, in f64 slots: its pattern (u32 0) and both addresses (u32 2..9). */
+/** Header of a parked record, in f64 slots: its pattern (i32 0) and both addresses (i32 2..9). */
 const HEAD = 5;
 const RECORD = HEAD + MAX_VALUES;
-const CHUNK_RECORDS = 4096;
 /** Patterns learnt at most: the kinds of quiet attempt a capture has are few. */
 const MAX_PATTERNS = 64;
 /**
@@ -62,10 +61,11 @@ export class Parking {
   private readonly patterns: Pattern[] = [];
   /** The pattern the last parked flow used, tried first. */
   private last = 0;
-  private readonly chunks: Float64Array[] = [];
-  private readonly words: Uint32Array[] = [];
-  private readonly free: number[] = [];
-  private next = 0;
+  /**
+   * Parked records, in a slab of their own: it hands out the lowest free record and frees a
+   * chunk once it is empty, so after a flood the parked records' memory goes back.
+   */
+  private readonly records = new Slab(RECORD, false, false);
   /** Flows in the order they opened, with their ids (a FlowState is reused for later flows). */
   private readonly queue: (FlowState | null)[] = new Array<FlowState | null>(LAG).fill(null);
   private readonly queueIds = new Float64Array(LAG);
@@ -91,9 +91,10 @@ export class Parking {
   /** A parked flow's slot `slot`, without unparking it. */
   get(f: FlowState, slot: number): number {
     const r = f.parked;
-    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
-    const at = (r % CHUNK_RECORDS) * RECORD;
-    const p = this.patterns[this.words[Math.floor(r / CHUNK_RECORDS)][2 * at]];
+    const chunk = this.records.chunk(r);
+    const ch = chunk.a;
+    const at = this.records.offset(r);
+    const p = this.patterns[chunk.w[2 * at]];
     const k = p.index[slot];
     return k < 0 ? p.row[slot] : ch[at + HEAD + k];
   }
@@ -119,9 +120,10 @@ export class Parking {
 
   /** Writes parked record `r`'s numbers and addresses where `f` points now, and frees `r`. */
   private restore(r: number, f: FlowState): void {
-    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
-    const w = this.words[Math.floor(r / CHUNK_RECORDS)];
-    const at = (r % CHUNK_RECORDS) * RECORD;
+    const chunk = this.records.chunk(r);
+    const ch = chunk.a;
+    const w = chunk.w;
+    const at = this.records.offset(r);
     const { row, index, slots } = this.patterns[w[2 * at]];
     const a = f.s.a;
     const o = f.o;
@@ -141,7 +143,7 @@ export class Parking {
       addrs[b + 4 * j + 3] = x & 255;
     }
     f.parked = -1;
-    this.free.push(r);
+    this.records.release(r);
     this.size--;
   }
 
@@ -164,16 +166,17 @@ export class Parking {
     }
     this.backoff = 0;
     this.last = p;
-    const r = this.alloc();
-    const ch = this.chunks[Math.floor(r / CHUNK_RECORDS)];
-    const w = this.words[Math.floor(r / CHUNK_RECORDS)];
-    const at = (r % CHUNK_RECORDS) * RECORD;
+    const r = this.records.alloc();
+    const chunk = this.records.chunk(r);
+    const ch = chunk.a;
+    const w = chunk.w;
+    const at = this.records.offset(r);
     const { leader } = this.patterns[p];
     w[2 * at] = p;
     const addrs = f.s.addrs;
     const b = f.addrAt;
     for (let j = 0; j < 8; j++) {
-      w[2 * at + 2 + j] = ((addrs[b + 4 * j] << 24) | (addrs[b + 4 * j + 1] << 16) | (addrs[b + 4 * j + 2] << 8) | addrs[b + 4 * j + 3]) >>> 0;
+      w[2 * at + 2 + j] = (addrs[b + 4 * j] << 24) | (addrs[b + 4 * j + 1] << 16) | (addrs[b + 4 * j + 2] << 8) | addrs[b + 4 * j + 3];
     }
     for (let k = 0; k < leader.length; k++) ch[at + HEAD + k] = a[o + leader[k]];
     f.giveBack(this.slab);
@@ -233,16 +236,9 @@ export class Parking {
   /** The last record that fitted no pattern: with the next such record it may make one. */
   private misfit: Float64Array | null = null;
 
-  private alloc(): number {
-    const r = this.free.pop();
-    if (r !== undefined) return r;
-    const n = this.next++;
-    if (n % CHUNK_RECORDS === 0) {
-      const ch = new Float64Array(CHUNK_RECORDS * RECORD);
-      this.chunks.push(ch);
-      this.words.push(new Uint32Array(ch.buffer));
-    }
-    return n;
+  /** Chunks of parked records held now (tests). */
+  get chunkCount(): number {
+    return this.records.chunkCount;
   }
 }
 

@@ -18,10 +18,10 @@ export class SlabChunk {
   /** Both addresses of each record, ADDR_BYTES per side (side 0 first). */
   readonly addrs: Uint8Array;
 
-  constructor(stride: number, records: number) {
+  constructor(stride: number, records: number, withAddrs = true) {
     this.a = new Float64Array(stride * records);
     this.w = new Int32Array(this.a.buffer);
-    this.addrs = new Uint8Array(2 * ADDR_BYTES * records);
+    this.addrs = new Uint8Array(withAddrs ? 2 * ADDR_BYTES * records : 0);
   }
 }
 
@@ -52,9 +52,13 @@ export class Slab {
    */
   private lowest = 0;
 
-  constructor(readonly stride: number) {}
+  /**
+   * `withAddrs` false: records of numbers only (live counts), no address bytes. `zeroed` false:
+   * a reused record keeps what it held, for owners that write all of it (parking.ts).
+   */
+  constructor(readonly stride: number, private readonly withAddrs = true, private readonly zeroed = true) {}
 
-  /** A zeroed record's number; `chunk` and `offset` say where its numbers are. */
+  /** A record's number, zeroed unless the slab was made otherwise; `chunk` and `offset` say where its numbers are. */
   alloc(): number {
     for (let c = this.lowest; ; c++) {
       if (c === this.chunks.length) {
@@ -64,21 +68,49 @@ export class Slab {
         this.live.push(0);
       }
       let ch = this.chunks[c];
-      if (ch === null) ch = this.chunks[c] = new SlabChunk(this.stride, CHUNK_RECORDS);
+      if (ch === null) ch = this.chunks[c] = this.newChunk();
       const free = this.freeIn[c];
       let r: number;
       if (free.length > 0) {
         r = free.pop()!;
-        const o = this.offset(r);
-        ch.a.fill(0, o, o + this.stride);
-        const at = this.addrAt(r);
-        ch.addrs.fill(0, at, at + 2 * ADDR_BYTES);
+        if (this.zeroed) this.zero(ch, r);
       } else if (this.used[c] < CHUNK_RECORDS) {
         r = (c << CHUNK_BITS) | this.used[c]++;
       } else continue;
       this.lowest = c;
       this.live[c]++;
       return r;
+    }
+  }
+
+  /**
+   * Chunks emptied while the slab still holds chunks above KEEP_CHUNKS, at most as many as those:
+   * a flood's attempts are finished a sweep at a time and the next ones parked a few thousand at
+   * a time, so freeing every emptied chunk at once made and dropped one per thousand flows (914
+   * in a 10^6-SYN flood, ~70 µs each, and as many 1 MB allocations for the GC to count). Once
+   * the flood is over and the upper chunks are empty, no spare is left.
+   */
+  private readonly spares: SlabChunk[] = [];
+  /** Chunks holding records (not null in `chunks`). */
+  private held = 0;
+
+  private newChunk(): SlabChunk {
+    this.held++;
+    const ch = this.spares.pop();
+    if (ch === undefined) return new SlabChunk(this.stride, CHUNK_RECORDS, this.withAddrs);
+    if (this.zeroed) {
+      ch.a.fill(0);
+      ch.addrs.fill(0);
+    }
+    return ch;
+  }
+
+  private zero(ch: SlabChunk, r: number): void {
+    const o = this.offset(r);
+    ch.a.fill(0, o, o + this.stride);
+    if (this.withAddrs) {
+      const at = this.addrAt(r);
+      ch.addrs.fill(0, at, at + 2 * ADDR_BYTES);
     }
   }
 
@@ -101,16 +133,17 @@ export class Slab {
     const c = r >>> CHUNK_BITS;
     if (c < this.lowest) this.lowest = c;
     if (--this.live[c] === 0 && c >= KEEP_CHUNKS) {
+      this.spares.push(this.chunks[c]!);
       this.chunks[c] = null;
+      this.held--;
+      while (this.spares.length > Math.max(0, this.held - KEEP_CHUNKS)) this.spares.pop();
       this.freeIn[c] = [];
       this.used[c] = 0;
     } else this.freeIn[c].push(r);
   }
 
-  /** Chunks held now (tests). */
+  /** Chunks held now, spares included (tests). */
   get chunkCount(): number {
-    let n = 0;
-    for (const c of this.chunks) if (c !== null) n++;
-    return n;
+    return this.held + this.spares.length;
   }
 }
