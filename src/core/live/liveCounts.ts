@@ -9,6 +9,7 @@
 import type { FlowState } from '../engine/flowState';
 import { countFlow, type Outcome, type OutcomeInput } from '../engine/outcome';
 import type { Summary } from '../engine/result';
+import { Slab } from '../engine/slab';
 
 type Counts = Omit<Summary, 'findings'>;
 const FIELDS = ['flows', 'handshakesComplete', 'syn', 'synRetransmissions', 'synAck', 'synAckRetransmissions', 'refused', 'halfOpen', 'reset'] as const;
@@ -21,31 +22,34 @@ function zero(): Counts {
 export class LiveCounts {
   private readonly total = zero();
   private readonly one = zero();
-  /** Each counted flow's share, WIDTH numbers a row; a flow's row is FlowState.liveRow. */
-  private rows = new Float64Array(WIDTH * 1024);
-  private readonly free: number[] = [];
-  private next = 0;
+  /**
+   * Each counted flow's share, WIDTH numbers a row; a flow's row is FlowState.liveRow. A slab
+   * (lowest row first, empty chunks freed), so a flood's many live flows leave no rows behind.
+   */
+  private readonly rows = new Slab(WIDTH, false);
 
   /** Counts a live flow as it stands now, replacing its earlier share. */
   set(f: FlowState, facts: OutcomeInput & { synRetx: number; synAckRetx: number }, outcome: Outcome): void {
     const one = this.one;
     for (const k of FIELDS) one[k] = 0;
     countFlow(one, facts, outcome);
-    if (f.liveRow < 0) f.liveRow = this.alloc();
-    const at = f.liveRow * WIDTH;
+    if (f.liveRow < 0) f.liveRow = this.rows.alloc();
+    const rows = this.rows.chunk(f.liveRow).a;
+    const at = this.rows.offset(f.liveRow);
     for (let i = 0; i < WIDTH; i++) {
       const k = FIELDS[i];
-      this.total[k] += one[k] - this.rows[at + i];
-      this.rows[at + i] = one[k];
+      this.total[k] += one[k] - rows[at + i];
+      rows[at + i] = one[k];
     }
   }
 
   /** The flow finished (or its object is about to serve another flow): its share goes. */
   drop(f: FlowState): void {
     if (f.liveRow < 0) return;
-    const at = f.liveRow * WIDTH;
-    for (let i = 0; i < WIDTH; i++) this.total[FIELDS[i]] -= this.rows[at + i];
-    this.free.push(f.liveRow);
+    const rows = this.rows.chunk(f.liveRow).a;
+    const at = this.rows.offset(f.liveRow);
+    for (let i = 0; i < WIDTH; i++) this.total[FIELDS[i]] -= rows[at + i];
+    this.rows.release(f.liveRow);
     f.liveRow = -1;
   }
 
@@ -53,14 +57,8 @@ export class LiveCounts {
     for (const k of FIELDS) s[k] += this.total[k];
   }
 
-  private alloc(): number {
-    const r = this.free.pop() ?? this.next++;
-    if ((r + 1) * WIDTH > this.rows.length) {
-      const grown = new Float64Array(this.rows.length * 2);
-      grown.set(this.rows);
-      this.rows = grown;
-    }
-    this.rows.fill(0, r * WIDTH, (r + 1) * WIDTH);
-    return r;
+  /** Chunks of rows held now (tests). */
+  get chunkCount(): number {
+    return this.rows.chunkCount;
   }
 }

@@ -207,6 +207,11 @@ export class LiveTracker {
   }
 
   /** Next flow id at the last snapshot (flows created since are new). */
+  /** Chunks of live-count rows held now (tests: a flood's rows go back). */
+  get heldRowChunks(): number {
+    return this.counts.chunkCount;
+  }
+
   get knownFlows(): number {
     return this.seenNextId - 1;
   }
