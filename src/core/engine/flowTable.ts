@@ -115,12 +115,32 @@ export class FlowTable {
   private cellOf = new Int32Array(0);
   private free: number[] = [];
 
+  private readonly minCapacity: number;
+
+  /** Cells now (tests). */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
   /** `wake`: gives a parked flow (parking.ts) its numbers back before it is compared. */
   constructor(initialCapacity: number, private readonly useVlan: boolean, private readonly wake: (f: FlowState) => void = () => {}) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.cells = new Int32Array(cap * 2);
     this.mask = cap - 1;
+    this.minCapacity = cap;
+  }
+
+  /**
+   * Halves the cells while a sixteenth of them or fewer hold flows (a sweep calls it), so a
+   * flood's peak does not keep its table: a long follow's memory goes back to what its live
+   * flows need. Cells only: flows keep their dense index, the order sweeps walk.
+   */
+  fit(): void {
+    let capacity = this.mask + 1;
+    if (capacity <= this.minCapacity || this.size * 16 > capacity) return;
+    while (capacity > this.minCapacity && this.size * 8 <= capacity) capacity /= 2;
+    this.rehash(capacity);
   }
 
   find(seg: TcpSegment, hash: number): FlowState | null {

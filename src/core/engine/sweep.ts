@@ -220,6 +220,7 @@ export class Sweeper {
     // The flows that must stay are not swept again until the table grows by a quarter: a sweep
     // per new flow over tens of thousands of live ones would be quadratic.
     this.sweepAt = Math.min(Math.max(this.config.maxActiveFlows, Math.ceil(left * 1.25)), max);
+    table.fit();
   }
 
   private reserveScratch(slots: number): void {
