@@ -9,7 +9,7 @@ import { P_FIRST, V_BASE_SEQ, V_BASE_SET } from './flowState';
 import type { PacketRecord, ReadSummary } from '../capture/types';
 import { Reassembler } from '../decode/reassembler';
 import { DecodeResult, newTcpSegment, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
-import { tellStories, type FlowSource } from '../stories/index';
+import { tellStories } from '../stories/index';
 import { buildFlow, flowFacts, newFlowFacts, type FlowFacts } from './buildFlow';
 import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
@@ -38,7 +38,7 @@ import type { FlowRows } from '../store/flowRows';
 import { flowRows } from '../store/windowedStore';
 import { findingsIndex } from '../store/findingsIndex';
 import type { FlowList } from '../store/flowList';
-import { firstFlows, storedFlowList, storedFlowSource } from '../store/flowViews';
+import { allStoredFlows, firstFlows, storedFlowList } from '../store/flowViews';
 import { Checkpoints } from '../store/checkpoints';
 import { ListenerCollector, type ListenerOptions } from '../listeners/collector';
 import { serversReport } from '../listeners/report';
@@ -297,8 +297,9 @@ export class Analyzer {
     return { packets: this.packets, flows: this.nextId - 1, handshakesComplete: this.completeLive, activeFlows: this.table.size };
   }
 
-  /** Longest flow-table probe any lookup has walked so far (tests of the hash's spread). */
-  maxProbeLength = (): number => this.table.maxProbe;
+  /** The reading's structures now (tests): the longest table probe walked (the hash's spread), and what a flood's attempts held. */
+  internals = (): { maxProbe: number; slabChunks: number; parkedChunks: number; tableCells: number } =>
+    ({ maxProbe: this.table.maxProbe, slabChunks: this.slab.chunkCount, parkedChunks: this.parking.chunkCount, tableCells: this.table.capacity });
 
   /** Flows with id ≥ fromId as they stand now (finished ones final, active ones provisional). */
   flowsSnapshot(fromId: number, limit: number): Flow[] {
@@ -342,7 +343,7 @@ export class Analyzer {
       problems: this.reassembler.problems(), decoded: this.decoded, timeline: this.timeline.result(),
     });
     // Stories are told from every flow, not just the listed ones.
-    const told = tellStories(result, this.config, this.allFlows());
+    const told = tellStories(result, this.config, allStoredFlows(this.store, this.nextId - 1, this.config.storeWindowFlows));
     for (const fd of told.findings) {
       result.findings.push(fd);
       this.summary.findings[fd.code] = (this.summary.findings[fd.code] ?? 0) + 1;
@@ -386,17 +387,6 @@ export class Analyzer {
     // Correlation reads a whole analysis; a follow-mode window (WindowedStore) is never correlated.
     if (!(store instanceof FlowStore)) throw new Error('attempts() needs every flow (storeWindowFlows 0)');
     return { count: this.nextId - 1, read: (id, out) => readAttempt(store, id, out) };
-  }
-
-  /** Every finished flow, in id order, built from the store one at a time (for stories). */
-  private allFlows(): FlowSource {
-    const n = this.nextId - 1;
-    const kept = this.store.size;
-    // A follower's window (storeWindowFlows) has let the oldest flows go: its stories say so.
-    const note = kept < n
-      ? `the most recent ${kept.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} flows (following keeps a window of the most recent ${this.config.storeWindowFlows.toLocaleString('en-US')}: storeWindowFlows)`
-      : undefined;
-    return storedFlowSource(this.store, n, 1, note);
   }
 
   /** Seconds between the capture's first and last packet (0 before any packet). */

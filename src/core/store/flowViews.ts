@@ -47,3 +47,15 @@ export function storedFlowSource(store: FlowRows, n: number, from = 1, toldFrom?
     },
   };
 }
+
+/**
+ * Every finished flow in id order for a whole analysis's stories. A follower's window
+ * (storeWindowFlows) has let the oldest flows go: its stories say they were told from the rest.
+ */
+export function allStoredFlows(store: FlowRows, n: number, windowFlows: number): FlowSource {
+  const kept = store.size;
+  const note = kept < n
+    ? `the most recent ${kept.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} flows (following keeps a window of the most recent ${windowFlows.toLocaleString('en-US')}: storeWindowFlows)`
+    : undefined;
+  return storedFlowSource(store, n, 1, note);
+}
