@@ -17,11 +17,11 @@ const MAX_BINS = 600;
 
 export function connectionStorms(ctx: StoryContext, connects: Connects): Story[] {
   const pairs = new Grouping<number>();
-  const { outcome, server, clientIp } = connects;
+  const { outcome, serverIp, serverPort, clientIp } = connects;
   for (let i = 0; i < connects.size; i++) {
     // Only connections that were established paid the full handshake a pool would have saved.
     if (outcome[i] !== 'answered' || !connects.hasRtt(i)) continue;
-    pairs.add(i, server[i].ip, server[i].port, clientIp[i]);
+    pairs.add(i, serverIp[i], serverPort[i], clientIp[i]);
   }
   const told: Told[] = [];
   for (const list of pairs.groups) {
@@ -58,8 +58,7 @@ function stormOf(ctx: StoryContext, cs: Connects, list: number[]): Told | null {
 
   const first = list[0];
   const client = cs.clientIp[first];
-  const server = cs.server[first];
-  const target = formatEndpoint(server.ip, server.port);
+  const target = formatEndpoint(cs.serverIp[first], cs.serverPort[first]);
   const spanNs = starts[starts.length - 1] - starts[0];
   // Mean over the whole seconds the storm touches: 500 connects spread over 0 … 9.98 s are 50/s.
   const seconds = Math.floor(spanNs / NS_PER_SECOND) + 1;

@@ -2,7 +2,7 @@
  * Every connect a client started (a flow that opens with the client's SYN), with how long the
  * client sat in SYN_SENT and how that ended. Shared by the storm and hanging-connect stories.
  */
-import type { Endpoint, Flow } from '../engine/result';
+import type { Flow } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
 import type { FlowFilter, FlowSource, StoryFlow } from './storyFlow';
 
@@ -28,7 +28,8 @@ export class Connects {
   readonly id: number[] = [];
   /** The client's address (the stories group by it; its port is never read). */
   readonly clientIp: string[] = [];
-  readonly server: Endpoint[] = [];
+  readonly serverIp: string[] = [];
+  readonly serverPort: number[] = [];
   readonly exchanges: number[] = [];
   readonly syn: number[] = [];
   readonly synIntervals: (readonly number[])[] = [];
@@ -112,8 +113,9 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
     }
   }
   out.id.push(flow.id);
-  out.clientIp.push(flow.client.ip);
-  out.server.push(flow.server);
+  out.clientIp.push(flow.clientIp);
+  out.serverIp.push(flow.serverIp);
+  out.serverPort.push(flow.serverPort);
   out.exchanges.push(flow.exchanges);
   out.syn.push(flow.syn);
   out.synIntervals.push(synIntervals);

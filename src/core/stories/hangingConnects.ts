@@ -21,14 +21,14 @@ export interface FloodWindow { server: string; port: number | null; startNs: num
 export function hangingConnects(ctx: StoryContext, connects: Connects, floods: readonly FloodWindow[]): Story[] {
   const targets = new Grouping<number>();
   for (let i = 0; i < connects.size; i++) {
-    const { ip, port } = connects.server[i];
+    const ip = connects.serverIp[i];
+    const port = connects.serverPort[i];
     if (floods.length > 0 && inFlood(floods, ip, port, connects.startNs[i])) continue;
     targets.add(i, ip, port);
   }
   const told: (Told & { unanswered: number })[] = [];
   for (const list of targets.groups) {
-    const { ip, port } = connects.server[list[0]];
-    const t = storyOf(ctx, connects, formatEndpoint(ip, port), list);
+    const t = storyOf(ctx, connects, formatEndpoint(connects.serverIp[list[0]], connects.serverPort[list[0]]), list);
     if (t) told.push(t);
   }
   // Worst first: clients left hanging by a silent target before servers that answered late.
@@ -94,7 +94,7 @@ function storyOf(ctx: StoryContext, cs: Connects, target: string, list: number[]
   for (const [client, mine] of byClient) {
     findings.push(slowConnectFinding(ctx, cs, client, target, mine, perClient.get(client) ?? mine.length));
   }
-  const server = cs.server[slow[0]];
+  const server = { ip: cs.serverIp[slow[0]], port: cs.serverPort[slow[0]] };
   // Mostly answered in the end: the server (or the path) dropped SYNs and answered a retry, the
   // classic full listen queue. Mostly unanswered: the target is gone and clients do not give up.
   const droppedSyns = slow.filter((i) => outcome[i] === 'answered').length * 2 >= slow.length;
