@@ -15,7 +15,7 @@ import { clientSideOf } from './roles';
 import { EventLog } from './eventLog';
 import { resolveConfig, type AnalysisConfig } from './config';
 import { assembleFindings } from './endFindings';
-import { findingCodes, stateFindings } from './flowFindings';
+import { findingCodes, pendingFindings, ruleContext } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
 import { F_LAST_PACKET, FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
 import { updateFlow } from './updateFlow';
@@ -257,7 +257,7 @@ export class Analyzer {
       }
       if (wanted) {
         const flow = buildFlow(f, this.options, agg?.endpoint);
-        for (const c of stateFindings(f, flow, wanted, outcome, this.config)) {
+        for (const c of pendingFindings(flow, wanted, ruleContext(f, outcome, this.config))) {
           this.aggs.pendingOf(agg, c.code).items.push(c);
         }
       }

@@ -7,13 +7,13 @@
 import { severityOf } from './config';
 import { count } from './describe';
 import { FINDING_RULE, FLOOD_ABSORBED } from './findings/registry';
-import type { Candidate, EndInput } from './findings/rule';
+import type { Candidate, EndInput, Pending } from './findings/rule';
 import { synFlood } from './findings/synFlood';
 import { slowOutlier } from './findings/slowHandshake';
 import type { Finding, FindingCode } from './result';
 import type { TargetAgg } from './targets';
 
-export type PendingBucket = Map<FindingCode, { items: Candidate[]; more: number }>;
+export type PendingBucket = Map<FindingCode, { items: Pending[]; more: number }>;
 
 export interface AssembleInput extends EndInput {
   /** Per-flow findings waiting for the end, per target a flood there would absorb them into. */
@@ -22,6 +22,11 @@ export interface AssembleInput extends EndInput {
 
 /** Findings about the capture as a whole come first, in this order, then the floods. */
 const CAPTURE_CODES: readonly FindingCode[] = ['capture-damaged', 'server-limit', 'capture-limits'];
+
+/** A finding already worded (the end rules word the few they find), in the per-flow lists. */
+function ready(c: Candidate): Pending {
+  return { code: c.code, packet: c.packet, time: c.time, describe: () => c };
+}
 
 export function assembleFindings(input: AssembleInput): Finding[] {
   const { config } = input;
@@ -35,8 +40,8 @@ export function assembleFindings(input: AssembleInput): Finding[] {
     floods.add(flood.target);
     ordered.push(synFlood.describe(flood, config));
   }
-  const perFlow = new Map<FindingCode, { items: Candidate[]; more: number }>();
-  const take = (code: FindingCode, items: Candidate[], more: number): void => {
+  const perFlow = new Map<FindingCode, { items: Pending[]; more: number }>();
+  const take = (code: FindingCode, items: readonly Pending[], more: number): void => {
     let b = perFlow.get(code);
     if (!b) {
       b = { items: [], more: 0 };
@@ -53,15 +58,16 @@ export function assembleFindings(input: AssembleInput): Finding[] {
     }
   }
   const outliers = slowOutlier.decide(input);
-  if (outliers.length > 0) take('slow-handshake', outliers.map((o) => slowOutlier.describe(o, config)), 0);
+  if (outliers.length > 0) take('slow-handshake', outliers.map((o) => ready(slowOutlier.describe(o, config))), 0);
   const codes = [...perFlow.keys()].sort();
   const flowCands: Candidate[] = [];
   for (const code of codes) {
     const b = perFlow.get(code)!;
     b.items.sort((a, c) => a.packet - c.packet);
+    // Worded only now, and only the listed ones.
     const keep = b.items.slice(0, config.maxFindingsPerCode);
     const extra = b.items.length - keep.length + b.more;
-    flowCands.push(...keep);
+    for (const p of keep) flowCands.push(p.describe());
     if (extra > 0) {
       flowCands.push({
         code, flows: [], packet: 0, time: null,

@@ -7,7 +7,7 @@
 import { formatAddress } from '../decode/address';
 import type { AnalysisConfig } from './config';
 import type { PendingBucket } from './endFindings';
-import type { Candidate } from './flowFindings';
+import type { Pending } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
 import type { FlowState } from './flowState';
 import type { FindingCode } from './result';
@@ -75,7 +75,7 @@ export class ServerAggregates {
    * a flood there would absorb it (a scanned port must not cost a bucket of its own), else with
    * no server.
    */
-  pendingOf(server: TargetAgg | null, code: FindingCode): { items: Candidate[]; more: number } {
+  pendingOf(server: TargetAgg | null, code: FindingCode): { items: Pending[]; more: number } {
     const agg = FLOOD_ABSORBED.has(code) ? server : null;
     let bucket = this.pending.get(agg);
     if (!bucket) {

@@ -7,7 +7,7 @@
  */
 import { FINS } from '../engine/buildFlow';
 import { NONE } from '../engine/flowState';
-import type { Endpoint, Flow } from '../engine/result';
+import type { Flow } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import type { Clock } from '../stories/clock';
 import type { StoryFlow } from '../stories/storyFlow';
@@ -23,8 +23,8 @@ export class Glance implements StoryFlow {
   private flowId = 0;
   private readonly first = newReadPoint();
   private readonly point = newReadPoint();
-  private readonly client_ = new SideEndpoints('client');
-  private readonly server_ = new SideEndpoints('server');
+  private readonly client_ = new SideAddresses('client');
+  private readonly server_ = new SideAddresses('server');
   /** startNs of the current row, kept: a connect's other times fall back to it. */
   private startClock: Clock | null = null;
   private start = NaN;
@@ -42,8 +42,10 @@ export class Glance implements StoryFlow {
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
 
   get id(): number { return this.flowId; }
-  get client(): Endpoint { return this.client_.of(this.store, this.row); }
-  get server(): Endpoint { return this.server_.of(this.store, this.row); }
+  get clientIp(): string { return this.client_.ipOf(this.store, this.row); }
+  get clientPort(): number { return this.store.value(C.port.client, this.row); }
+  get serverIp(): string { return this.server_.ipOf(this.store, this.row); }
+  get serverPort(): number { return this.store.value(C.port.server, this.row); }
   get exchanges(): number { return this.count(C.exchanges); }
   get syn(): number { return this.count(C.syn); }
   get synRetransmissions(): number { return this.count(C.synRetx); }
@@ -97,36 +99,25 @@ export class Glance implements StoryFlow {
 }
 
 /**
- * One side's endpoints. Stories keep the endpoints of the flows they copy, and a capture has
- * mostly far fewer addresses than flows: an IPv4 address's string is kept in a direct-mapped
- * cache (no Map to grow and clear when a flood's random sources miss it), and a run of flows
- * to one server shares one object. Endpoints are never changed after they are made.
+ * One side's addresses as strings. A capture has mostly far fewer addresses than flows: an IPv4
+ * address's string is kept in a direct-mapped cache (no Map to grow and clear when a flood's
+ * random sources miss it). The stories read a flow's address and port as scalars: an Endpoint
+ * object for every flow read (most clients' ports differ) was most of their garbage.
  */
-class SideEndpoints {
-  private last: Endpoint | null = null;
-  private lastAddr = -1;
+class SideAddresses {
   private readonly addrs = new Float64Array(NAME_SLOTS).fill(-1);
   private readonly names: string[] = new Array<string>(NAME_SLOTS).fill('');
   constructor(private readonly side: 'client' | 'server') {}
 
-  of(store: FlowStore, row: number): Endpoint {
-    const port = store.value(C.port[this.side], row);
-    if ((store.value(C.flags, row) & V6) !== 0) {
-      this.lastAddr = -1;
-      return { ip: store.addressOf(row, this.side), port };
-    }
+  ipOf(store: FlowStore, row: number): string {
+    if ((store.value(C.flags, row) & V6) !== 0) return store.addressOf(row, this.side);
     const addr = store.value(C.addr[this.side], row);
-    const last = this.last;
-    if (last && this.lastAddr === addr && last.port === port) return last;
     const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - NAME_BITS);
-    let ip = this.names[slot];
     if (this.addrs[slot] !== addr) {
-      ip = store.addressOf(row, this.side);
       this.addrs[slot] = addr;
-      this.names[slot] = ip;
+      this.names[slot] = store.addressOf(row, this.side);
     }
-    this.lastAddr = addr;
-    return (this.last = { ip, port });
+    return this.names[slot];
   }
 }
 /** IPv4 address strings kept per side: 2^14 slots. */

@@ -4,7 +4,7 @@
  */
 import type { Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, formatEndpoint, synRef } from './connects';
+import { Connects, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
@@ -15,16 +15,17 @@ import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 /** Most bins in a story's chart; longer storms get wider bins. */
 const MAX_BINS = 600;
 
-export function connectionStorms(ctx: StoryContext, connects: readonly Connect[]): Story[] {
-  const pairs = new Grouping<Connect>();
-  for (const c of connects) {
+export function connectionStorms(ctx: StoryContext, connects: Connects): Story[] {
+  const pairs = new Grouping<number>();
+  const { outcome, serverIp, serverPort, clientIp } = connects;
+  for (let i = 0; i < connects.size; i++) {
     // Only connections that were established paid the full handshake a pool would have saved.
-    if (c.outcome !== 'answered' || c.rttNs === null) continue;
-    pairs.add(c, c.flow.server.ip, c.flow.server.port, c.flow.client.ip);
+    if (outcome[i] !== 'answered' || !connects.hasRtt(i)) continue;
+    pairs.add(i, serverIp[i], serverPort[i], clientIp[i]);
   }
   const told: Told[] = [];
   for (const list of pairs.groups) {
-    const t = stormOf(ctx, list);
+    const t = stormOf(ctx, connects, list);
     if (t) told.push(t);
   }
   told.sort((a, b) => b.story.flowCount - a.story.flowCount);
@@ -39,33 +40,35 @@ export function churnMessage(c: Churn): string {
     + `about ${plural(c.requestsPerConnection, 'request')} each: no connection reuse`;
 }
 
-function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
+/** `list`: indices into `cs` of one client → server pair's answered connects. */
+function stormOf(ctx: StoryContext, cs: Connects, list: number[]): Told | null {
   const { config } = ctx;
   if (list.length < config.stormMinConnections) return null;
-  list.sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
-  const starts = list.map((c) => c.startNs);
+  const { startNs, id, exchanges, rttNs, lifetimeNs } = cs;
+  list.sort((a, b) => startNs[a] - startNs[b] || id[a] - id[b]);
+  const starts = list.map((i) => startNs[i]);
   const peak = peakInWindow(starts, NS_PER_SECOND);
   if (peak.count < config.stormMinPerSecond) return null;
-  const medianRequests = median(list.map((c) => c.flow.exchanges));
+  const medianRequests = median(list.map((i) => exchanges[i]));
   if (medianRequests > config.stormMaxRequestsPerConnection) return null;
   // Short-lived: most of them also closed inside the capture. A pool opened in a burst and
   // then kept open is not churn, even if each of its connections carried few requests.
-  const closed = list.filter((c) => c.flow.reset !== null || c.flow.fin.client || c.flow.fin.server).length;
+  const closed = list.filter((i) => cs.reset[i] !== null || cs.fin[i].client || cs.fin[i].server).length;
   if (closed * 2 < list.length) return null;
 
   const first = list[0];
-  const { client, server } = first.flow;
-  const target = formatEndpoint(server.ip, server.port);
+  const client = cs.clientIp[first];
+  const target = formatEndpoint(cs.serverIp[first], cs.serverPort[first]);
   const spanNs = starts[starts.length - 1] - starts[0];
   // Mean over the whole seconds the storm touches: 500 connects spread over 0 … 9.98 s are 50/s.
   const seconds = Math.floor(spanNs / NS_PER_SECOND) + 1;
   const meanPerSecond = list.length / seconds;
-  const rttS = median(list.map((c) => c.rttNs! / NS_PER_SECOND));
-  const share = median(list.filter((c) => c.lifetimeNs > 0).map((c) => Math.min(1, c.rttNs! / c.lifetimeNs)));
-  const requests = list.reduce((sum, c) => sum + c.flow.exchanges, 0);
+  const rttS = median(list.map((i) => rttNs[i] / NS_PER_SECOND));
+  const share = median(list.filter((i) => lifetimeNs[i] > 0).map((i) => Math.min(1, rttNs[i] / lifetimeNs[i])));
+  const requests = list.reduce((sum, i) => sum + exchanges[i], 0);
   const perConnection = requests / list.length;
   const savedS = list.length * rttS;
-  const flows = list.map((c) => c.flow.id);
+  const flows = list.map((i) => id[i]);
 
   const binNs = binWidthFor(spanNs + 1, MAX_BINS, NS_PER_SECOND);
   const bins = Math.floor(spanNs / binNs) + 1;
@@ -73,7 +76,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   const perSecond = countPerBin(starts, starts[0], binNs, bins).map((n) => round(n / binSeconds, 2));
 
   const details = {
-    client: client.ip, server: target, connections: list.length,
+    client, server: target, connections: list.length,
     peakPerSecond: peak.count, peakAt: ctx.clock.format(peak.at), meanPerSecond: round(meanPerSecond, 2),
     medianHandshakeRtt: rttS, medianHandshakeShare: Number.isFinite(share) ? share : null,
     requests, requestsPerConnection: round(perConnection, 2), medianRequestsPerConnection: medianRequests,
@@ -82,15 +85,15 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   };
   const finding = ctx.addFinding({
     code: 'connection-churn',
-    message: churnMessage({ client: client.ip, target, connections: list.length, peakPerSecond: peak.count, requestsPerConnection: perConnection }),
-    flows: capFlows(flows), ...synRef(ctx.flows, first.flow), details,
+    message: churnMessage({ client, target, connections: list.length, peakPerSecond: peak.count, requestsPerConnection: perConnection }),
+    flows: capFlows(flows), ...synRef(ctx.flows, id[first]), details,
   });
 
   const sharePct = Number.isFinite(share) ? `${round(share * 100)}% of its lifetime` : 'its whole life';
   const story: Story = {
     kind: 'connection-storm',
-    title: `Connection storm: ${client.ip} → ${target}`,
-    sentence: `${client.ip} opened ${list.length} new TCP connections to ${target} in ${seconds} s `
+    title: `Connection storm: ${client} → ${target}`,
+    sentence: `${client} opened ${list.length} new TCP connections to ${target} in ${seconds} s `
       + `(${fmt(meanPerSecond)}/s on average, ${peak.count} in the busiest second), carrying about `
       + `${plural(perConnection, 'request')} each. Every one paid a full handshake `
       + `(median ${formatDuration(rttS)}, ${sharePct}); reusing connections would have saved about `
@@ -105,7 +108,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
       'handshake time saved by reuse (s)': round(savedS, 3),
     },
     advice: `Reuse connections: enable HTTP keep-alive (or the protocol's equivalent) and use a connection `
-      + `pool in ${client.ip}'s client for ${target}, so one handshake serves many requests. `
+      + `pool in ${client}'s client for ${target}, so one handshake serves many requests. `
       + 'Check that the server does not close idle connections too early (Connection: close, short idle timeouts).',
     findings: [finding.id],
     flows: capFlows(flows),
@@ -118,7 +121,7 @@ function stormOf(ctx: StoryContext, list: Connect[]): Told | null {
   return {
     story,
     rows: [{
-      pair: `${client.ip} → ${target}`,
+      pair: `${client} → ${target}`,
       text: `${list.length} new connections, peak ${peak.count}/s, about ${plural(perConnection, 'request')} each`,
     }],
   };

@@ -2,7 +2,7 @@
  * Every connect a client started (a flow that opens with the client's SYN), with how long the
  * client sat in SYN_SENT and how that ended. Shared by the storm and hanging-connect stories.
  */
-import type { Endpoint, Flow } from '../engine/result';
+import type { Flow } from '../engine/result';
 import { Clock, NS_PER_SECOND, secondsToNs } from './clock';
 import type { FlowFilter, FlowSource, StoryFlow } from './storyFlow';
 
@@ -19,35 +19,43 @@ export type ConnectOutcome =
   | 'pending';
 
 /**
- * What the connect stories read of a flow: a copy of those fields only, because a capture's
- * connects are kept together and a whole Flow is ten times larger. A finding's packet and time
- * come from the built flow (synRef).
+ * A capture's connects as parallel columns, one index per connect: the bench mix has ~50,000 of
+ * them, and an object each (with a copy of its flow's fields, and a box for every nanosecond
+ * time in it: they are no small integers) survived into the old generation and cost ~100 ms of
+ * garbage collection. Number columns are plain arrays of doubles, stored unboxed.
  */
-export interface ConnectFlow {
-  id: number;
-  client: Endpoint;
-  server: Endpoint;
-  exchanges: number;
-  syn: number;
-  synIntervals: readonly number[];
-  reset: Flow['reset'];
-  fin: Flow['fin'];
-}
-
-export interface Connect {
-  flow: ConnectFlow;
+export class Connects {
+  readonly id: number[] = [];
+  /** The client's address (the stories group by it; its port is never read). */
+  readonly clientIp: string[] = [];
+  readonly serverIp: string[] = [];
+  readonly serverPort: number[] = [];
+  readonly exchanges: number[] = [];
+  readonly syn: number[] = [];
+  readonly synIntervals: (readonly number[])[] = [];
+  readonly reset: Flow['reset'][] = [];
+  readonly fin: Flow['fin'][] = [];
   /** First SYN, ns on the story clock. */
-  startNs: number;
-  lastSynNs: number;
+  readonly startNs: number[] = [];
+  readonly lastSynNs: number[] = [];
   /** When the client's wait in SYN_SENT ended (or the capture end for `pending`). */
-  waitEndNs: number;
+  readonly waitEndNs: number[] = [];
   /** waitEndNs − startNs: a lower bound for `gave-up` (the client quit somewhere after its last SYN). */
-  waitNs: number;
-  outcome: ConnectOutcome;
-  /** ACK − SYN of a completed handshake, ns; null when incomplete. */
-  rttNs: number | null;
+  readonly waitNs: number[] = [];
+  readonly outcome: ConnectOutcome[] = [];
+  /** ACK − SYN of a completed handshake, ns; NaN when incomplete. */
+  readonly rttNs: number[] = [];
   /** Flow lifetime, first to last packet, ns. */
-  lifetimeNs: number;
+  readonly lifetimeNs: number[] = [];
+
+  get size(): number {
+    return this.id.length;
+  }
+
+  /** Whether connect `i` completed its handshake with a usable RTT. */
+  hasRtt(i: number): boolean {
+    return !Number.isNaN(this.rttNs[i]);
+  }
 }
 
 /**
@@ -60,62 +68,72 @@ const FIRST_RETRY_NS = NS_PER_SECOND;
  * `keep`: which flows can matter, decided on a few fields before the rest are read and copied
  * (a SYN flood's millions of connects are the flood's story, not these).
  */
-export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number, keep?: FlowFilter): Connect[] {
-  const out: Connect[] = [];
+export function collectConnects(flows: FlowSource, clock: Clock, captureEndNs: number, keep?: FlowFilter): Connects {
+  const out = new Connects();
   flows.forEach((flow) => {
     if (flow.syn === 0 || !flow.hasSyn || flow.simultaneousOpen) return;
-    const c = classify(flow, clock, captureEndNs);
-    if (c) out.push(c);
+    classify(out, flow, clock, captureEndNs);
   }, keep);
   return out;
 }
 
-function slim(f: StoryFlow, synIntervals: readonly number[]): ConnectFlow {
-  return {
-    id: f.id, client: f.client, server: f.server, exchanges: f.exchanges,
-    syn: f.syn, synIntervals, reset: f.reset, fin: f.fin,
-  };
-}
-
-function classify(flow: StoryFlow, clock: Clock, captureEndNs: number): Connect | null {
+/** Adds the flow's connect to `out`, unless its times are unknown. */
+function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: number): void {
   // For a flow that opens with the client's SYN, its first packet is that SYN.
   const startNs = flow.connectNs(clock);
   const endNs = flow.endNs(clock);
-  if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return null;
+  if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return;
   const synIntervals = flow.synIntervals;
   const intervals = synIntervals.length === 0 ? synIntervals : synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
   const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
   const rtt = flow.complete ? flow.rtt : null;
-  const c: Connect = {
-    flow: slim(flow, synIntervals), startNs, lastSynNs, waitEndNs: 0, waitNs: 0, outcome: 'pending',
-    rttNs: rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : null,
-    lifetimeNs: Math.max(0, endNs - startNs),
-  };
+  // How the wait in SYN_SENT ended, and when.
+  let outcome: ConnectOutcome = 'gave-up';
+  let atNs = lastSynNs;
   let answeredNs = flow.synAckNs(clock);
   // The client cannot ACK a SYN-ACK before it arrives; a SYN-ACK stamped later than the ACK is a
   // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
   const ackNs = flow.ackNs(clock);
   if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
-  if (Number.isFinite(answeredNs)) return ended(c, 'answered', Math.max(startNs, answeredNs));
-  if (flow.reset === 'server' || flow.reset === 'both') return ended(c, 'refused', endNs);
-  if (flow.reset === 'client') return ended(c, 'client-reset', endNs);
-  const last = intervals.length ? secondsToNs(intervals[intervals.length - 1]) : 0;
-  const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
-  if (captureEndNs < nextDueNs) return ended(c, 'pending', Math.max(lastSynNs, captureEndNs));
-  return ended(c, 'gave-up', lastSynNs);
+  if (Number.isFinite(answeredNs)) {
+    outcome = 'answered';
+    atNs = Math.max(startNs, answeredNs);
+  } else if (flow.reset === 'server' || flow.reset === 'both') {
+    outcome = 'refused';
+    atNs = endNs;
+  } else if (flow.reset === 'client') {
+    outcome = 'client-reset';
+    atNs = endNs;
+  } else {
+    const last = intervals.length ? secondsToNs(intervals[intervals.length - 1]) : 0;
+    const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
+    if (captureEndNs < nextDueNs) {
+      outcome = 'pending';
+      atNs = Math.max(lastSynNs, captureEndNs);
+    }
+  }
+  out.id.push(flow.id);
+  out.clientIp.push(flow.clientIp);
+  out.serverIp.push(flow.serverIp);
+  out.serverPort.push(flow.serverPort);
+  out.exchanges.push(flow.exchanges);
+  out.syn.push(flow.syn);
+  out.synIntervals.push(synIntervals);
+  out.reset.push(flow.reset);
+  out.fin.push(flow.fin);
+  out.startNs.push(startNs);
+  out.lastSynNs.push(lastSynNs);
+  out.waitEndNs.push(atNs);
+  out.waitNs.push(atNs - startNs);
+  out.outcome.push(outcome);
+  out.rttNs.push(rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : NaN);
+  out.lifetimeNs.push(Math.max(0, endNs - startNs));
 }
 
 /** A connect's first SYN as a finding cites it (packet and printed time), from the built flow. */
-export function synRef(flows: FlowSource, c: ConnectFlow): { packet: number; time: string | null } {
-  const f = flows.get(c.id)!;
+export function synRef(flows: FlowSource, id: number): { packet: number; time: string | null } {
+  const f = flows.get(id)!;
   return { packet: f.handshake.syn?.packet ?? f.firstPacket, time: f.handshake.syn?.time ?? f.start };
-}
-
-function ended(c: Connect, outcome: ConnectOutcome, atNs: number): Connect {
-  c.outcome = outcome;
-  c.waitEndNs = atNs;
-  c.waitNs = atNs - c.startNs;
-  return c;
 }
 
 /** "10.0.0.9:443", "[2001:db8::1]:443". */

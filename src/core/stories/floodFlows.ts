@@ -41,12 +41,11 @@ export function victimFlows(flows: FlowSource, clock: Clock, victims: readonly V
     else byIp.set(v.ip, [i]);
   });
   flows.forEach((x) => {
-    const s = x.server;
-    const mine = byIp.get(s.ip);
+    const mine = byIp.get(x.serverIp);
     if (!mine) return;
     for (const i of mine) {
       const v = victims[i];
-      if ((v.port === null || s.port === v.port) && (x.complete || others[i]++ < FLOOD_SAMPLE)) lists[i].push(floodFlow(x, clock));
+      if ((v.port === null || x.serverPort === v.port) && (x.complete || others[i]++ < FLOOD_SAMPLE)) lists[i].push(floodFlow(x, clock));
     }
   });
   return lists;
@@ -54,7 +53,7 @@ export function victimFlows(flows: FlowSource, clock: Clock, victims: readonly V
 
 function floodFlow(x: StoryFlow, clock: Clock): FloodFlow {
   return {
-    id: x.id, clientPort: x.client.port, startNs: x.startNs(clock), syn: x.syn, synAck: x.synAck,
+    id: x.id, clientPort: x.clientPort, startNs: x.startNs(clock), syn: x.syn, synAck: x.synAck,
     synRetransmissions: x.synRetransmissions, clientPayload: x.clientPayload, complete: x.complete, rtt: x.rtt, reset: x.reset,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding, Story } from '../engine/result';
 import { NS_PER_SECOND } from './clock';
-import { Connect, ConnectOutcome, formatEndpoint, synRef } from './connects';
+import { ConnectOutcome, Connects, formatEndpoint, synRef } from './connects';
 import { capFlows, StoryContext } from './context';
 import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
@@ -18,17 +18,17 @@ const MAX_BINS = 600;
 /** A time range in which a target was under a SYN flood: its slow connects are the flood's story. */
 export interface FloodWindow { server: string; port: number | null; startNs: number; endNs: number }
 
-export function hangingConnects(ctx: StoryContext, connects: readonly Connect[], floods: readonly FloodWindow[]): Story[] {
-  const targets = new Grouping<Connect>();
-  for (const c of connects) {
-    const { ip, port } = c.flow.server;
-    if (floods.length > 0 && inFlood(floods, ip, port, c.startNs)) continue;
-    targets.add(c, ip, port);
+export function hangingConnects(ctx: StoryContext, connects: Connects, floods: readonly FloodWindow[]): Story[] {
+  const targets = new Grouping<number>();
+  for (let i = 0; i < connects.size; i++) {
+    const ip = connects.serverIp[i];
+    const port = connects.serverPort[i];
+    if (floods.length > 0 && inFlood(floods, ip, port, connects.startNs[i])) continue;
+    targets.add(i, ip, port);
   }
   const told: (Told & { unanswered: number })[] = [];
   for (const list of targets.groups) {
-    const { ip, port } = list[0].flow.server;
-    const t = storyOf(ctx, formatEndpoint(ip, port), list);
+    const t = storyOf(ctx, connects, formatEndpoint(connects.serverIp[list[0]], connects.serverPort[list[0]]), list);
     if (t) told.push(t);
   }
   // Worst first: clients left hanging by a silent target before servers that answered late.
@@ -52,27 +52,29 @@ const OUTCOME_WORDS: Record<ConnectOutcome, string> = {
 };
 
 /** Answered in the end (a SYN-ACK or a RST came back): the client's wait says nothing about its timeout. */
-function answeredLate(c: Connect): boolean {
-  return c.outcome === 'answered' || c.outcome === 'refused';
+function answeredLate(outcome: ConnectOutcome): boolean {
+  return outcome === 'answered' || outcome === 'refused';
 }
 
-function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { unanswered: number }) | null {
+/** `list`: indices into `cs` of one target's connects. */
+function storyOf(ctx: StoryContext, cs: Connects, target: string, list: number[]): (Told & { unanswered: number }) | null {
   const { config } = ctx;
   const thresholdNs = config.slowConnectMs * 1e6;
-  const slow = list.filter((c) => c.waitNs > thresholdNs).sort((a, b) => a.startNs - b.startNs || a.flow.id - b.flow.id);
+  const { startNs, waitEndNs, waitNs, id, outcome, clientIp } = cs;
+  const slow = list.filter((i) => waitNs[i] > thresholdNs).sort((a, b) => startNs[a] - startNs[b] || id[a] - id[b]);
   if (slow.length === 0) return null;
-  const late = slow.filter(answeredLate).length;
+  const late = slow.filter((i) => answeredLate(outcome[i])).length;
   const left = slow.length - late;
 
   // All pending connects, and those already pending past the threshold: only the second kind is a
   // pile-up (a client that fails fast after 3 s keeps few of them however busy it is).
   let from = Infinity;
   let to = -Infinity;
-  for (const c of list) { from = Math.min(from, c.startNs); to = Math.max(to, c.waitEndNs); }
+  for (const i of list) { from = Math.min(from, startNs[i]); to = Math.max(to, waitEndNs[i]); }
   const binNs = binWidthFor(to - from + 1, MAX_BINS, NS_PER_SECOND);
   const bins = Math.floor((to - from) / binNs) + 1;
-  const pending = concurrency(list.map((c) => ({ start: c.startNs, end: c.waitEndNs })), from, binNs, bins);
-  const stale = concurrency(staleIntervals(list, thresholdNs), from, binNs, bins);
+  const pending = concurrency(list.map((i) => ({ start: startNs[i], end: waitEndNs[i] })), from, binNs, bins);
+  const stale = concurrency(staleIntervals(cs, list, thresholdNs), from, binNs, bins);
   const pileup = stale.peak >= config.pileupMinPending;
   // A client still waiting (or that waited) past the threshold with no answer is the story on
   // its own. Late answers are: a few among many are lost SYNs answered after the retry, normal
@@ -81,26 +83,26 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
   if (left === 0 && !pileup && !systematic) return null;
 
   const findings: Finding[] = [];
-  const byClient = new Map<string, Connect[]>();
-  for (const c of slow) {
-    let l = byClient.get(c.flow.client.ip);
-    if (!l) byClient.set(c.flow.client.ip, (l = []));
-    l.push(c);
+  const byClient = new Map<string, number[]>();
+  for (const i of slow) {
+    let l = byClient.get(clientIp[i]);
+    if (!l) byClient.set(clientIp[i], (l = []));
+    l.push(i);
   }
   const perClient = new Map<string, number>();
-  for (const c of list) perClient.set(c.flow.client.ip, (perClient.get(c.flow.client.ip) ?? 0) + 1);
+  for (const i of list) perClient.set(clientIp[i], (perClient.get(clientIp[i]) ?? 0) + 1);
   for (const [client, mine] of byClient) {
-    findings.push(slowConnectFinding(ctx, client, target, mine, perClient.get(client) ?? mine.length));
+    findings.push(slowConnectFinding(ctx, cs, client, target, mine, perClient.get(client) ?? mine.length));
   }
-  const server = slow[0].flow.server;
+  const server = { ip: cs.serverIp[slow[0]], port: cs.serverPort[slow[0]] };
   // Mostly answered in the end: the server (or the path) dropped SYNs and answered a retry, the
   // classic full listen queue. Mostly unanswered: the target is gone and clients do not give up.
-  const droppedSyns = slow.filter((c) => c.outcome === 'answered').length * 2 >= slow.length;
+  const droppedSyns = slow.filter((i) => outcome[i] === 'answered').length * 2 >= slow.length;
   if (pileup) {
     findings.push(ctx.addFinding({
       code: 'connect-pileup',
       message: pileupMessage({ target, peak: stale.peak, threshold: thresholdText(ctx), droppedSyns }),
-      flows: capFlows(slow.map((c) => c.flow.id)),
+      flows: capFlows(slow.map((i) => id[i])),
       packet: 0, time: ctx.clock.format(stale.peakAt),
       details: {
         server: target, peakPendingOverThreshold: stale.peak, peakAt: ctx.clock.format(stale.peakAt),
@@ -109,19 +111,19 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
     }));
   }
 
-  const chain = longestChain(slow);
-  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
-  const outcomes = countOutcomes(slow);
+  const chain = longestChain(cs, slow);
+  const longest = longestWait(cs, slow);
+  const outcomes = countOutcomes(cs, slow);
   const clients = [...byClient.keys()];
   const who = clients.length === 1 ? clients[0] : `${clients.length} clients`;
   const threshold = thresholdText(ctx);
   // A list with one unit, like its key 'its backoff intervals (s)': "1, 2, 4 s apart".
-  const intervalsText = chain.flow.synIntervals.map((x) => fmt(x)).join(', ');
+  const intervalsText = cs.synIntervals[chain].map((x) => fmt(x)).join(', ');
   const one = slow.length === 1;
-  const chainText = chain.flow.synIntervals.length
-    ? `${one ? 'it' : 'the longest chain'} sent ${chain.flow.syn} SYNs, ${intervalsText} s apart, and ${endingText(chain)}`
-    : `${one ? 'it' : 'the longest'} ${endingText(longest)}`;
-  const flows = slow.map((c) => c.flow.id);
+  const chainText = cs.synIntervals[chain].length
+    ? `${one ? 'it' : 'the longest chain'} sent ${cs.syn[chain]} SYNs, ${intervalsText} s apart, and ${endingText(cs, chain)}`
+    : `${one ? 'it' : 'the longest'} ${endingText(cs, longest)}`;
+  const flows = slow.map((i) => id[i]);
   const start = ctx.clock.format(from);
   const binSeconds = binNs / NS_PER_SECOND;
   const pileText = pileup
@@ -129,7 +131,7 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
       + `${pending.peak > stale.peak ? ` (${pending.peak} pending in all)` : ''}.`
     : pending.peak > 1 ? ` At most ${pending.peak} connects were pending at once.` : '';
   // One row per target (its per-pair numbers are in the slow-connect findings).
-  const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(slow, list.length, threshold) }];
+  const rows: PairRow[] = [{ pair: `${who} → ${target}`, text: pairText(cs, slow, list.length, threshold) }];
   const story: Story = {
     kind: 'hanging-connects',
     title: clients.length === 1 ? `Hanging connects: ${clients[0]} → ${target}` : `Hanging connects to ${target} from ${clients.length} clients`,
@@ -139,10 +141,10 @@ function storyOf(ctx: StoryContext, target: string, list: Connect[]): (Told & { 
       'clients': clients.length,
       'connects': list.length,
       [`connects slower than ${threshold}`]: slow.length,
-      'longest wait (s)': round(longest.waitNs / NS_PER_SECOND, 3),
-      'longest retry chain (SYNs)': chain.flow.syn,
+      'longest wait (s)': round(waitNs[longest] / NS_PER_SECOND, 3),
+      'longest retry chain (SYNs)': cs.syn[chain],
       'its backoff intervals (s)': intervalsText || 'none',
-      'how it ended': OUTCOME_WORDS[chain.outcome],
+      'how it ended': OUTCOME_WORDS[outcome[chain]],
       ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [OUTCOME_WORDS[k as ConnectOutcome], v])),
       'peak pending connects': pending.peak,
       [`peak pending longer than ${threshold}`]: stale.peak,
@@ -177,36 +179,42 @@ function thresholdText(ctx: StoryContext): string {
   return `${fmt(ctx.config.slowConnectMs / 1000)} s`;
 }
 
-function pairText(slow: readonly Connect[], total: number, threshold: string): string {
-  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
-  const outcomes = Object.entries(countOutcomes(slow)).map(([k, v]) => `${v} ${OUTCOME_WORDS[k as ConnectOutcome]}`);
-  return `${slow.length} of ${plural(total, 'connect')} over ${threshold}, longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}; `
+function pairText(cs: Connects, slow: readonly number[], total: number, threshold: string): string {
+  const longest = longestWait(cs, slow);
+  const outcomes = Object.entries(countOutcomes(cs, slow)).map(([k, v]) => `${v} ${OUTCOME_WORDS[k as ConnectOutcome]}`);
+  return `${slow.length} of ${plural(total, 'connect')} over ${threshold}, longest ${formatDuration(cs.waitNs[longest] / NS_PER_SECOND)}; `
     + outcomes.join(', ');
 }
 
-function staleIntervals(list: readonly Connect[], thresholdNs: number): Interval[] {
+function staleIntervals(cs: Connects, list: readonly number[], thresholdNs: number): Interval[] {
   const out: Interval[] = [];
-  for (const c of list) {
-    if (c.waitNs > thresholdNs) out.push({ start: c.startNs + thresholdNs, end: c.waitEndNs });
+  for (const i of list) {
+    if (cs.waitNs[i] > thresholdNs) out.push({ start: cs.startNs[i] + thresholdNs, end: cs.waitEndNs[i] });
   }
   return out;
 }
 
 /** The connect with the most SYNs (ties: the longest wait). */
-function longestChain(list: readonly Connect[]): Connect {
-  return list.reduce((a, b) => (b.flow.syn > a.flow.syn || (b.flow.syn === a.flow.syn && b.waitNs > a.waitNs) ? b : a));
+function longestChain(cs: Connects, list: readonly number[]): number {
+  const { syn, waitNs } = cs;
+  return list.reduce((a, b) => (syn[b] > syn[a] || (syn[b] === syn[a] && waitNs[b] > waitNs[a]) ? b : a));
 }
 
-function countOutcomes(list: readonly Connect[]): Partial<Record<ConnectOutcome, number>> {
+/** The connect that waited longest (ties: the first). */
+function longestWait(cs: Connects, list: readonly number[]): number {
+  return list.reduce((a, b) => (cs.waitNs[b] > cs.waitNs[a] ? b : a));
+}
+
+function countOutcomes(cs: Connects, list: readonly number[]): Partial<Record<ConnectOutcome, number>> {
   const out: Partial<Record<ConnectOutcome, number>> = {};
-  for (const c of list) out[c.outcome] = (out[c.outcome] ?? 0) + 1;
+  for (const i of list) out[cs.outcome[i]] = (out[cs.outcome[i]] ?? 0) + 1;
   return out;
 }
 
 /** How a connect's wait ended, as the end of a sentence. */
-function endingText(c: Connect): string {
-  const after = formatDuration(c.waitNs / NS_PER_SECOND);
-  switch (c.outcome) {
+function endingText(cs: Connects, i: number): string {
+  const after = formatDuration(cs.waitNs[i] / NS_PER_SECOND);
+  switch (cs.outcome[i]) {
     case 'pending': return `was still waiting when the capture ended, ${after} after its first SYN`;
     case 'gave-up': return `then went quiet: the client gave up after its last SYN, ${after} after the first`;
     case 'client-reset': return `was aborted by the client with a RST after ${after}`;
@@ -224,45 +232,46 @@ export function pileupMessage(p: Pileup): string {
 }
 
 /** What a slow-connect finding says: one client's slow connects to one target. */
-export interface SlowConnects { client: string; target: string; slow: readonly Connect[]; threshold: string }
+export interface SlowConnects { client: string; target: string; connects: Connects; slow: readonly number[]; threshold: string }
 
 export function slowConnectMessage(s: SlowConnects): string {
-  const chain = longestChain(s.slow);
-  const longest = s.slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  const cs = s.connects;
+  const chain = longestChain(cs, s.slow);
+  const longest = longestWait(cs, s.slow);
   return `${plural(s.slow.length, 'connect')} from ${s.client} to ${s.target} took or stayed pending longer than `
-    + `${s.threshold} (longest ${formatDuration(longest.waitNs / NS_PER_SECOND)}, `
-    + `${plural(chain.flow.syn, 'SYN')})`
-    + waitVerdict(s.slow);
+    + `${s.threshold} (longest ${formatDuration(cs.waitNs[longest] / NS_PER_SECOND)}, `
+    + `${plural(cs.syn[chain], 'SYN')})`
+    + waitVerdict(cs, s.slow);
 }
 
-function slowConnectFinding(ctx: StoryContext, client: string, target: string, slow: Connect[], total: number): Finding {
-  const chain = longestChain(slow);
-  const longest = slow.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
-  const first = slow[0].flow;
+function slowConnectFinding(ctx: StoryContext, cs: Connects, client: string, target: string, slow: number[], total: number): Finding {
+  const chain = longestChain(cs, slow);
+  const longest = longestWait(cs, slow);
   return ctx.addFinding({
     code: 'slow-connect',
-    message: slowConnectMessage({ client, target, slow, threshold: thresholdText(ctx) }),
-    flows: capFlows(slow.map((c) => c.flow.id)),
-    ...synRef(ctx.flows, first),
+    message: slowConnectMessage({ client, target, connects: cs, slow, threshold: thresholdText(ctx) }),
+    flows: capFlows(slow.map((i) => cs.id[i])),
+    ...synRef(ctx.flows, cs.id[slow[0]]),
     details: {
       client, server: target, connects: total, slowConnects: slow.length, thresholdMs: ctx.config.slowConnectMs,
-      longestWait: longest.waitNs / NS_PER_SECOND, longestWaitFlow: longest.flow.id,
+      longestWait: cs.waitNs[longest] / NS_PER_SECOND, longestWaitFlow: cs.id[longest],
       longestChain: {
-        flow: chain.flow.id, syns: chain.flow.syn, intervals: chain.flow.synIntervals,
-        outcome: chain.outcome, endedAt: ctx.clock.format(chain.waitEndNs),
+        flow: cs.id[chain], syns: cs.syn[chain], intervals: cs.synIntervals[chain],
+        outcome: cs.outcome[chain], endedAt: ctx.clock.format(cs.waitEndNs[chain]),
       },
-      outcomes: countOutcomes(slow),
+      outcomes: countOutcomes(cs, slow),
     },
   });
 }
 
 /** What the waits say about the client: a connect timeout it lacks, or a server that drops SYNs. */
-function waitVerdict(slow: readonly Connect[]): string {
-  const unanswered = slow.filter((c) => !answeredLate(c));
+function waitVerdict(cs: Connects, slow: readonly number[]): string {
+  const unanswered = slow.filter((i) => !answeredLate(cs.outcome[i]));
   if (unanswered.length === 0) return ': the server answered only retransmitted SYNs';
-  const longest = unanswered.reduce((a, b) => (b.waitNs > a.waitNs ? b : a));
+  const longest = longestWait(cs, unanswered);
+  const waited = formatDuration(cs.waitNs[longest] / NS_PER_SECOND);
   // Still pending: all we know is that the client's timeout (if any) is longer than the wait so far.
-  return longest.outcome === 'pending'
-    ? `: no answer, and the client was still waiting after ${formatDuration(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`
-    : `: no answer, and the client kept retrying for ${formatDuration(longest.waitNs / NS_PER_SECOND)} (no connect timeout shorter than that)`;
+  return cs.outcome[longest] === 'pending'
+    ? `: no answer, and the client was still waiting after ${waited} (no connect timeout shorter than that)`
+    : `: no answer, and the client kept retrying for ${waited} (no connect timeout shorter than that)`;
 }

@@ -45,7 +45,8 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
   const windows = flood.windows;
   const keep: FlowFilter | undefined = windows.length === 0 ? undefined : (f) => {
     if (f.complete) return true;
-    const { ip, port } = f.server;
+    const ip = f.serverIp;
+    const port = f.serverPort;
     // Asked of every flow: a loop, not a filtered copy of the windows.
     let t = NaN;
     for (const w of windows) {

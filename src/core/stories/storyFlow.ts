@@ -5,13 +5,16 @@
  * no timestamp; a list of Flows (tests, the editor) is read through the same interface here.
  * Only the flows a story names as evidence are built, through FlowSource.get.
  */
-import type { Endpoint, Flow } from '../engine/result';
+import type { Flow } from '../engine/result';
 import type { Clock } from './clock';
 
 export interface StoryFlow {
   readonly id: number;
-  readonly client: Endpoint;
-  readonly server: Endpoint;
+  /** client.ip, client.port, server.ip, server.port: scalars, so that reading a flow makes no Endpoint. */
+  readonly clientIp: string;
+  readonly clientPort: number;
+  readonly serverIp: string;
+  readonly serverPort: number;
   readonly exchanges: number;
   readonly syn: number;
   readonly synRetransmissions: number;
@@ -65,8 +68,10 @@ export function connectStartNs(clock: Clock, start: string, synTime: string | nu
 class FlowAsStory implements StoryFlow {
   f!: Flow;
   get id(): number { return this.f.id; }
-  get client(): Endpoint { return this.f.client; }
-  get server(): Endpoint { return this.f.server; }
+  get clientIp(): string { return this.f.client.ip; }
+  get clientPort(): number { return this.f.client.port; }
+  get serverIp(): string { return this.f.server.ip; }
+  get serverPort(): number { return this.f.server.port; }
   get exchanges(): number { return this.f.exchanges; }
   get syn(): number { return this.f.syn; }
   get synRetransmissions(): number { return this.f.synRetransmissions; }

@@ -36,6 +36,7 @@ function missingParts(r: FindingRule): string[] {
   if (typeof r.explainsMany !== 'boolean') missing.push('explainsMany');
   if (!r.perFlow && !r.atEnd && !r.inStories) missing.push('a rule (perFlow, atEnd or inStories)');
   if (r.perFlow && typeof r.perFlow.applies !== 'function') missing.push('perFlow.applies');
+  if (r.perFlow && typeof r.perFlow.point !== 'function') missing.push('perFlow.point');
   if (r.perFlow && typeof r.perFlow.describe !== 'function') missing.push('perFlow.describe');
   for (const [name, part] of [['atEnd', r.atEnd], ['inStories', r.inStories]] as const) {
     if (part && typeof part.decide !== 'function') missing.push(`${name}.decide`);
@@ -51,7 +52,8 @@ test('every registry entry holds its severity, title, documentation and a rule t
 
 test('an entry missing a part is caught: no describe, no rule, no title', () => {
   const good = FINDING_RULES.find((r) => r.code === 'refused')!;
-  assert.deepEqual(missingParts({ ...good, perFlow: { applies: good.perFlow!.applies } as FindingRule['perFlow'] }), ['perFlow.describe']);
+  assert.deepEqual(missingParts({ ...good, perFlow: { applies: good.perFlow!.applies, point: good.perFlow!.point } as FindingRule['perFlow'] }), ['perFlow.describe']);
+  assert.deepEqual(missingParts({ ...good, perFlow: { applies: good.perFlow!.applies, describe: good.perFlow!.describe } as FindingRule['perFlow'] }), ['perFlow.point']);
   assert.deepEqual(missingParts({ ...good, perFlow: undefined }), ['a rule (perFlow, atEnd or inStories)']);
   assert.deepEqual(missingParts({ ...good, title: '' }), ['title']);
   const story = FINDING_RULES.find((r) => r.code === 'slow-connect')!;

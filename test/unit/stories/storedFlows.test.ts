@@ -57,7 +57,7 @@ async function analyze(bytes: Uint8Array): Promise<{ result: AnalysisResult; sto
 
 /** Everything a story reads of a flow, as plain values. */
 function values(f: StoryFlow, clock: Clock): unknown[] {
-  return [f.id, { ...f.client }, { ...f.server }, f.exchanges, f.syn, f.synRetransmissions, f.synAck, f.clientPayload,
+  return [f.id, f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.exchanges, f.syn, f.synRetransmissions, f.synAck, f.clientPayload,
     [...f.synIntervals], f.complete, f.rtt, f.hasSyn, f.simultaneousOpen, f.reset, { ...f.fin },
     f.startNs(clock), f.endNs(clock), f.connectNs(clock), f.synAckNs(clock), f.ackNs(clock)];
 }

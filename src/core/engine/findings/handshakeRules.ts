@@ -5,8 +5,8 @@ import { pointOf, type PerFlowRule } from './rule';
 
 export const simultaneousOpen: PerFlowRule = {
   applies: (f) => f.simultaneousOpen,
+  point: (flow) => ({ packet: flow.firstPacket, time: flow.start }),
   describe: (flow) => ({
-    packet: flow.firstPacket, time: flow.start,
     message: `Simultaneous open: ${ep(flow.client)} and ${ep(flow.server)} both sent a SYN`,
     details: { complete: flow.handshake.complete },
   }),
@@ -14,8 +14,8 @@ export const simultaneousOpen: PerFlowRule = {
 
 export const portReuse: PerFlowRule = {
   applies: (f) => f.portReuse,
+  point: (flow) => pointOf(flow, 'syn'),
   describe: (flow) => ({
-    ...pointOf(flow, 'syn'),
     message: `${ep(flow.client)} → ${ep(flow.server)} reuses a 4-tuple already used earlier in the capture (new ISN)`,
     details: {},
   }),
@@ -45,12 +45,12 @@ function anyCheckFails(c: TcpOptionsSeen, s: TcpOptionsSeen): boolean {
 export const optionsMismatch: PerFlowRule = {
   // Runs for every flow: no sentences built.
   applies: (f) => f.syn > 0 && f.synAck > 0 && anyCheckFails(f.clientOptions, f.serverOptions),
+  // The built flow's options decide again: the finding is told only if they show a problem.
+  point: (flow) => (anyCheckFails(flow.options.client, flow.options.server) ? pointOf(flow, 'synAck') : null),
   describe(flow) {
     const { client, server } = flow.options;
     const problems = OPTION_CHECKS.filter(([fails]) => fails(client, server)).map(([, sentence]) => sentence(client, server));
-    if (problems.length === 0) return null;
     return {
-      ...pointOf(flow, 'synAck'),
       message: `${ep(flow.server)}'s SYN-ACK to ${ep(flow.client)}: ${problems.join('; ')}`,
       details: { problems, client, server },
     };

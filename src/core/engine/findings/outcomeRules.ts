@@ -5,7 +5,8 @@
 import { count, ep, formatDuration, intervals } from '../describe';
 import type { FlowFacts } from '../buildFlow';
 import type { Outcome } from '../outcome';
-import { pointOf, type PerFlowRule } from './rule';
+import type { Flow } from '../result';
+import { pointOf, type FlowRuleContext, type PerFlowRule, type Point } from './rule';
 
 function inProgress(outcome: Outcome): boolean {
   return outcome === 'half-open' || outcome === 'unanswered';
@@ -19,12 +20,17 @@ function endedBy(f: FlowFacts, outcome: Outcome, ending: Outcome): boolean {
   return outcome === ending && !(inProgress(outcome) && (f.cutOff || f.forced));
 }
 
+/** The flow's first RST, else its first packet. */
+function rstPoint(flow: Flow, x: FlowRuleContext): Point {
+  return { packet: x.rstPacket || flow.firstPacket, time: x.rstTime ?? flow.start };
+}
+
 export const incompleteAtEnd: PerFlowRule = {
   applies: (f, outcome) => f.cutOff && inProgress(outcome),
+  point: (flow) => pointOf(flow, flow.synAck > 0 ? 'synAck' : 'syn'),
   describe(flow) {
     const answered = flow.synAck > 0;
     return {
-      ...pointOf(flow, answered ? 'synAck' : 'syn'),
       message: `Handshake ${ep(flow.client)} → ${ep(flow.server)} incomplete at capture end: ` +
         (answered ? 'SYN-ACK sent, no ACK yet' : 'SYN sent, no answer yet') +
         ', and the capture ended before a retransmission was due',
@@ -35,6 +41,7 @@ export const incompleteAtEnd: PerFlowRule = {
 
 export const unansweredSyn: PerFlowRule = {
   applies: (f, outcome) => endedBy(f, outcome, 'unanswered'),
+  point: (flow) => pointOf(flow, 'syn'),
   describe(flow) {
     const c = ep(flow.client);
     const s = ep(flow.server);
@@ -42,7 +49,6 @@ export const unansweredSyn: PerFlowRule = {
     const retries = flow.synIntervals.length;
     const waited = flow.synIntervals.reduce((a, b) => a + b, 0);
     return {
-      ...pointOf(flow, 'syn'),
       message: retries > 0
         ? `${s} never answered ${c}: ${count(retries + 1, 'SYN')} over ${formatDuration(waited)} (retries after ${intervals(flow.synIntervals)})`
         : `${s} never answered the SYN from ${c}`,
@@ -53,11 +59,11 @@ export const unansweredSyn: PerFlowRule = {
 
 export const halfOpen: PerFlowRule = {
   applies: (f, outcome) => endedBy(f, outcome, 'half-open'),
+  point: (flow) => pointOf(flow, 'synAck'),
   describe(flow) {
     const retried = flow.synAckIntervals.length > 0
       ? ` (SYN-ACK sent ${count(flow.synAckIntervals.length + 1, 'time')}, retries after ${intervals(flow.synAckIntervals)})` : '';
     return {
-      ...pointOf(flow, 'synAck'),
       message: `${ep(flow.server)} answered ${ep(flow.client)} with a SYN-ACK but the client never completed the handshake${retried}`,
       details: { synAcks: flow.synAck, synAckRetransmissions: flow.synAckRetransmissions, synAckIntervals: flow.synAckIntervals },
     };
@@ -66,10 +72,10 @@ export const halfOpen: PerFlowRule = {
 
 export const refused: PerFlowRule = {
   applies: (f, outcome) => endedBy(f, outcome, 'refused'),
+  point: rstPoint,
   describe(flow, x) {
     const after = x.rstDelay !== null ? ` after ${formatDuration(x.rstDelay)}` : '';
     return {
-      packet: x.rstPacket || flow.firstPacket, time: x.rstTime ?? flow.start,
       message: `${ep(flow.server)} refused the connection from ${ep(flow.client)} (RST${after}): nothing listens on port ${flow.server.port}, or a firewall rejects it`,
       details: { syns: flow.syn, rstAfter: x.rstDelay },
     };
@@ -78,10 +84,10 @@ export const refused: PerFlowRule = {
 
 export const resetDuringHandshake: PerFlowRule = {
   applies: (f, outcome) => endedBy(f, outcome, 'reset'),
-  describe(flow, x) {
+  point: rstPoint,
+  describe(flow) {
     const by = flow.reset === 'both' ? 'both sides' : `the ${flow.reset}`;
     return {
-      packet: x.rstPacket || flow.firstPacket, time: x.rstTime ?? flow.start,
       message: `Handshake ${ep(flow.client)} → ${ep(flow.server)} reset by ${by} before it completed${flow.synAck > 0 ? ' (after the SYN-ACK)' : ''}`,
       details: { resetBy: flow.reset, synAck: flow.synAck > 0 },
     };

@@ -9,8 +9,8 @@ import { pointOf, type PerFlowRule } from './rule';
 export const synRetransmission: PerFlowRule = {
   // An unanswered flow's retries are its unanswered-syn finding's story, told there.
   applies: (f, outcome) => f.synRetx > f.synDup && outcome !== 'unanswered',
+  point: (flow) => pointOf(flow, 'syn'),
   describe: (flow) => ({
-    ...pointOf(flow, 'syn'),
     message: synRetryMessage(flow, ep(flow.client), ep(flow.server)),
     details: { syns: flow.syn, synRetransmissions: flow.synRetransmissions, synIntervals: flow.synIntervals, delay: retryDelay(flow) },
   }),
@@ -19,10 +19,10 @@ export const synRetransmission: PerFlowRule = {
 export const synAckRetransmission: PerFlowRule = {
   // A half-open flow's SYN-ACK retransmissions are its half-open finding's cause, told there.
   applies: (f, outcome) => f.synAckRetx > f.synAckDup && outcome !== 'half-open',
+  point: (flow) => pointOf(flow, 'synAck'),
   describe(flow, x) {
     const lostAck = flow.handshake.complete || x.outcome === 'half-open';
     return {
-      ...pointOf(flow, 'synAck'),
       message: `${ep(flow.server)} retransmitted its SYN-ACK to ${ep(flow.client)} ${count(flow.synAckRetransmissions, 'time')} (after ${intervals(flow.synAckIntervals)})` +
         (lostAck ? ': the client\'s final ACK was lost or late' : '') +
         synAckAnswer(flow),

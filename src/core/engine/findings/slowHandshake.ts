@@ -5,6 +5,7 @@
  */
 import { ep, formatDuration } from '../describe';
 import type { FlowFacts } from '../buildFlow';
+import type { Flow } from '../result';
 import type { TargetAgg } from '../targets';
 import { formatPoint } from '../time';
 import { pointOf, type EndRule, type PerFlowRule } from './rule';
@@ -18,20 +19,25 @@ export function handshakeTime(f: FlowFacts): number | null {
   return f.answerTime ?? (f.synRetx === f.synDup && f.synAckRetx === f.synAckDup ? f.rtt : null);
 }
 
+/** The handshake time a built flow tells: server + client part when both are known, else Wireshark's RTT. */
+function tookOf(hs: Flow['handshake']): number | null {
+  return hs.serverRtt !== null && hs.clientRtt !== null ? hs.serverRtt + hs.clientRtt : hs.rtt;
+}
+
 export const slowAbsolute: PerFlowRule = {
   applies(f, _outcome, config) {
     const took = handshakeTime(f);
     return took !== null && took * 1000 > config.slowRttMs;
   },
+  // Told only when the built flow has a handshake time to tell.
+  point: (flow) => (tookOf(flow.handshake) === null ? null : pointOf(flow, 'ack')),
   describe(flow, x) {
     const hs = flow.handshake;
     const split = hs.serverRtt !== null && hs.clientRtt !== null;
-    const took = split ? hs.serverRtt! + hs.clientRtt! : hs.rtt;
-    if (took === null) return null;
+    const took = tookOf(hs)!;
     const parts = split
       ? `; the server answered the SYN after ${formatDuration(hs.serverRtt!)}, the client acknowledged the SYN-ACK after ${formatDuration(hs.clientRtt!)}` : '';
     return {
-      ...pointOf(flow, 'ack'),
       message: `Handshake ${ep(flow.client)} → ${ep(flow.server)} took ${formatDuration(took)} (threshold ${x.config.slowRttMs} ms${parts})`,
       details: { handshakeTime: took, rtt: hs.rtt, serverRtt: hs.serverRtt, clientRtt: hs.clientRtt, connectTime: hs.connectTime, thresholdMs: x.config.slowRttMs, basis: 'absolute' },
     };
