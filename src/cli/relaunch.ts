@@ -91,7 +91,7 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
     });
     child = spawn(process.execPath, [`--max-old-space-size=${heapMbFor(o)}`, `--max-semi-space-size=${semiSpaceMbFor(o)}`, ...process.execArgv, script, ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o), ...mallocEnv() },
+      env: { ...process.env, SYNSCOPE_CHILD: '1', [OPTIONS_ENV]: JSON.stringify(o), ...mallocEnv(o) },
     });
     if (forwarded) child.kill(forwarded);
     const done = (r: { code?: number; signal?: NodeJS.Signals } | undefined): void => {
@@ -117,9 +117,16 @@ export function relaunch(script: string, argv: string[], o: Options): Promise<{ 
  * (the reading's ~55 MB on the 1 GiB bench mix) was never given back, and the stories' heap came
  * on top of it. A fixed threshold maps each such block on its own, so freeing it unmaps it.
  * Other C libraries ignore the variable; a value the user set is kept.
+ *
+ * A follower runs for hours and a flood's live attempts come and go in smaller blocks (parked
+ * records and live-count rows in 74-172 KB chunks, tables of a few hundred KB): at 256 KB those
+ * stayed in malloc's heap when freed, and the native memory outside V8 sat ~12 MB higher after
+ * the bench's flood for the rest of the follow. At 32 KB it stays level (median 48 → 47 MB at 6×
+ * real time, docs/performance.md), for the same CPU.
  */
-function mallocEnv(): Record<string, string> {
-  return process.env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: String(256 * 1024) } : {};
+function mallocEnv(o: Options): Record<string, string> {
+  const threshold = o.command === 'follow' ? 32 * 1024 : 256 * 1024;
+  return process.env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: String(threshold) } : {};
 }
 
 /** Ends this process as the child ended: a signal we forwarded is re-raised (shells then see 128+n). */
