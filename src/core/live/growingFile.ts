@@ -61,8 +61,8 @@ export async function* growingChunks(path: string, ctl: GrowingControl, out: Fil
       const want = stop === null ? ctl.chunkSize : Math.min(ctl.chunkSize, stop - pos);
       if (want > 0) {
         // Never a buffer yielded before: the gzip stream may still hold the previous one.
-        const buf: Uint8Array = scratch !== null && scratch.length >= want ? scratch : new Uint8Array(Math.max(want, ctl.chunkSize));
-        scratch = buf;
+        if (scratch === null) scratch = new Uint8Array(ctl.chunkSize);
+        const buf = scratch;
         const { bytesRead } = await fh.read(buf, 0, want, pos);
         if (bytesRead > 0) {
           pos += bytesRead;

@@ -206,12 +206,12 @@ export class LiveTracker {
     return s;
   }
 
-  /** Next flow id at the last snapshot (flows created since are new). */
   /** Chunks of live-count rows held now (tests: a flood's rows go back). */
   get heldRowChunks(): number {
     return this.counts.chunkCount;
   }
 
+  /** Next flow id at the last snapshot (flows created since are new). */
   get knownFlows(): number {
     return this.seenNextId - 1;
   }
