@@ -65,7 +65,7 @@ export class Parking {
    * Parked records, in a slab of their own: it hands out the lowest free record and frees a
    * chunk once it is empty, so after a flood the parked records' memory goes back.
    */
-  private readonly records = new Slab(RECORD, false, false);
+  private readonly records = new Slab(RECORD, { addrs: false, zeroed: false });
   /** Flows in the order they opened, with their ids (a FlowState is reused for later flows). */
   private readonly queue: (FlowState | null)[] = new Array<FlowState | null>(LAG).fill(null);
   private readonly queueIds = new Float64Array(LAG);

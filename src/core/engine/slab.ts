@@ -52,11 +52,17 @@ export class Slab {
    */
   private lowest = 0;
 
+  private readonly withAddrs: boolean;
+  private readonly zeroed: boolean;
+
   /**
-   * `withAddrs` false: records of numbers only (live counts), no address bytes. `zeroed` false:
-   * a reused record keeps what it held, for owners that write all of it (parking.ts).
+   * `addrs` false: records of numbers only (live counts), no address bytes. `zeroed` false: a
+   * reused record keeps what it held, for owners that write all of it (parking.ts).
    */
-  constructor(readonly stride: number, private readonly withAddrs = true, private readonly zeroed = true) {}
+  constructor(readonly stride: number, opts: { addrs?: boolean; zeroed?: boolean } = {}) {
+    this.withAddrs = opts.addrs ?? true;
+    this.zeroed = opts.zeroed ?? true;
+  }
 
   /** A record's number, zeroed unless the slab was made otherwise; `chunk` and `offset` say where its numbers are. */
   alloc(): number {

@@ -26,7 +26,7 @@ export class LiveCounts {
    * Each counted flow's share, WIDTH numbers a row; a flow's row is FlowState.liveRow. A slab
    * (lowest row first, empty chunks freed), so a flood's many live flows leave no rows behind.
    */
-  private readonly rows = new Slab(WIDTH, false);
+  private readonly rows = new Slab(WIDTH, { addrs: false });
 
   /** Counts a live flow as it stands now, replacing its earlier share. */
   set(f: FlowState, facts: OutcomeInput & { synRetx: number; synAckRetx: number }, outcome: Outcome): void {
