@@ -11,6 +11,7 @@ import type { Flow } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import type { Clock } from '../stories/clock';
 import type { StoryFlow } from '../stories/storyFlow';
+import { CHUNK_MASK, type Chunk, type Column } from './columns';
 import type { FlowStore } from './flowStore';
 import {
   C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
@@ -35,19 +36,56 @@ export class Glance implements StoryFlow {
     this.flowId = id;
     this.row = row;
     this.startClock = null;
+    const chunk = this.store.chunkOf(row);
+    if (chunk !== this.chunk) this.load(chunk);
+    this.i = row & CHUNK_MASK;
     return this;
   }
 
-  private flags(): number { return this.store.value(C.flags, this.row); }
+  // The columns every flow is asked for, read from the row's chunk directly (a read through the
+  // store picks the chunk and the column's array for each value: most of a pass over a million
+  // flows). The chunk's arrays are taken again when the row is in another chunk, or in one the
+  // store has grown since.
+  private chunk: Chunk | null = null;
+  private i = 0;
+  private flagsA = new Uint16Array(0);
+  private serverA = new Uint32Array(0);
+  private serverPortA = new Uint16Array(0);
+  private firstSecA = new Uint32Array(0);
+  private firstFracA = new Uint32Array(0);
+  private synA = new Uint8Array(0);
+
+  private load(chunk: Chunk): void {
+    this.chunk = chunk;
+    this.flagsA = typed(chunk, C.flags, Uint16Array);
+    this.serverA = typed(chunk, C.addr.server, Uint32Array);
+    this.serverPortA = typed(chunk, C.port.server, Uint16Array);
+    this.firstSecA = typed(chunk, C.firstSec, Uint32Array);
+    this.firstFracA = typed(chunk, C.firstFrac, Uint32Array);
+    this.synA = typed(chunk, C.syn, Uint8Array);
+  }
+
+  /** The value at the row in `a`, column c's array: the store's side map has it when the slot holds the escape. */
+  private read(a: Uint8Array | Uint16Array | Uint32Array, c: Column): number {
+    const v = a[this.i];
+    return v === c.escape ? this.store.value(c, this.row) : v;
+  }
+
+  private flags(): number { return this.read(this.flagsA, C.flags); }
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
 
   get id(): number { return this.flowId; }
   get clientIp(): string { return this.client_.ipOf(this.store, this.row); }
   get clientPort(): number { return this.store.value(C.port.client, this.row); }
   get serverIp(): string { return this.server_.ipOf(this.store, this.row); }
-  get serverPort(): number { return this.store.value(C.port.server, this.row); }
+  get serverPort(): number { return this.read(this.serverPortA, C.port.server); }
+  get serverKey(): number | string {
+    // | 0: the address as a signed 32-bit integer, a small integer to V8 (one above 2^31 as it
+    // is would be a heap number).
+    return (this.flags() & V6) !== 0 ? this.serverIp : this.read(this.serverA, C.addr.server) | 0;
+  }
   get exchanges(): number { return this.count(C.exchanges); }
-  get syn(): number { return this.count(C.syn); }
+  get syn(): number { return this.read(this.synA, C.syn); }
   get synRetransmissions(): number { return this.count(C.synRetx); }
   get synAck(): number { return this.count(C.synAck); }
   get clientPayload(): number { return this.count(C.payload.client); }
@@ -66,7 +104,11 @@ export class Glance implements StoryFlow {
 
   startNs(clock: Clock): number {
     if (this.startClock !== clock) {
-      this.start = clockNs(clock, this.store.firstPoint(this.row, this.first));
+      const p = this.first;
+      p.sec = this.read(this.firstSecA, C.firstSec);
+      p.frac = this.read(this.firstFracA, C.firstFrac);
+      p.ups = this.store.shapeOf(this.row).ups[0];
+      this.start = clockNs(clock, p);
       this.startClock = clock;
     }
     return this.start;
@@ -120,6 +162,22 @@ class SideAddresses {
     return this.names[slot];
   }
 }
+/** Column c's array in the chunk, checked to be of the type the reads above take it for. */
+function typed<T extends Uint8Array | Uint16Array | Uint32Array>(chunk: Chunk, c: Column, type: { new(n: number): T }): T {
+  const a = chunk[c.index];
+  if (!(a instanceof type)) throw new Error(`column ${c.name} is not a ${type.name}`);
+  return a;
+}
+
+/** `ip` as Glance.serverKey has it: a dotted quad as the store prints it is its number, anything else itself. */
+export function ipKey(ip: string): number | string {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return ip;
+  const x = ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+  // Only the exact text the store prints for x (no leading zeros, each part 0-255) is x.
+  return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.') === ip ? x | 0 : ip;
+}
+
 /** IPv4 address strings kept per side: 2^14 slots. */
 const NAME_BITS = 14;
 const NAME_SLOTS = 1 << NAME_BITS;
