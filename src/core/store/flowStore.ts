@@ -213,8 +213,8 @@ export class FlowStore {
 
   /** The row's SYN retransmission intervals (flow(id).synIntervals); only for rows that have intervals. */
   synIntervalsOf(row: number): number[] {
-    const iv = this.intervals.get(row);
-    return iv && iv[0].length > 0 ? iv[0] : (NONE as number[]);
+    const iv = this.intervals.first(row);
+    return iv && iv.length > 0 ? iv : (NONE as number[]);
   }
 
   completeOf(row: number): boolean {
