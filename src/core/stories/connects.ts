@@ -22,12 +22,12 @@ export type ConnectOutcome =
  * A capture's connects as parallel columns, one index per connect: the bench mix has ~50,000 of
  * them, and an object each (with a copy of its flow's fields, and a box for every nanosecond
  * time in it: they are no small integers) survived into the old generation and cost ~100 ms of
- * garbage collection. Number columns are Float64Arrays grown by doubling (`size` of them are
- * connects): pushing to sixteen plain arrays was most of the time spent per connect, and the
- * arrays' element kinds changing under the optimised code threw it away again and again.
+ * garbage collection. Number columns are Float64Arrays grown by doubling (the first `size` of
+ * each are connects): pushing each connect's values to sixteen plain arrays was a third of
+ * classify's own time on the bench mix.
  */
 export class Connects {
-  size = 0;
+  private n = 0;
   id = new Float64Array(FIRST_CAPACITY);
   /** The client's address (the stories group by it; its port is never read). */
   readonly clientIp: string[] = [];
@@ -51,9 +51,13 @@ export class Connects {
   /** Flow lifetime, first to last packet, ns. */
   lifetimeNs = new Float64Array(FIRST_CAPACITY);
 
+  get size(): number {
+    return this.n;
+  }
+
   /** Index of a new connect, its number columns grown to hold it. */
   next(): number {
-    const i = this.size++;
+    const i = this.n++;
     if (i === this.id.length) {
       const n = 2 * i;
       this.id = grown(this.id, n);
