@@ -66,7 +66,8 @@ export function rowBytes(list: readonly Column[]): number {
   return list.reduce((n, c) => n + BYTES[c.type], 0);
 }
 
-type Chunk = (Uint8Array | Uint16Array | Uint32Array | Float64Array)[];
+/** One chunk's arrays, one per column in the layout's order. */
+export type Chunk = readonly (Uint8Array | Uint16Array | Uint32Array | Float64Array)[];
 
 function newArray(type: ColumnType, n: number): Uint8Array | Uint16Array | Uint32Array | Float64Array {
   switch (type) {
@@ -80,7 +81,7 @@ function newArray(type: ColumnType, n: number): Uint8Array | Uint16Array | Uint3
 /** Rows per chunk: full chunks are never copied again as the store grows. */
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
+export const CHUNK_MASK = CHUNK - 1;
 /** The first chunk starts this small and doubles, so a capture of ten flows does not take a full chunk. */
 const FIRST_ROWS = 256;
 
@@ -163,6 +164,15 @@ export class ColumnStore {
     }
     this.wide.set(row * this.width + c.index, v);
     a[i] = c.escape;
+  }
+
+  /**
+   * The arrays of the chunk holding `row` (its place in them: row & CHUNK_MASK), for a reader of
+   * a few columns of every row (glance.ts). A value equal to its column's escape is in the side
+   * map (get). The last chunk's arrays are replaced when it grows: ask again after adding rows.
+   */
+  chunkOf(row: number): Chunk {
+    return this.chunks[row >>> CHUNK_BITS];
   }
 
   get(c: Column, row: number): number {

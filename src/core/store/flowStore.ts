@@ -18,7 +18,7 @@ import type { ConnState, Flow, PacketRef, TcpOptionsSeen } from '../engine/resul
 import type { StoryFlow } from '../stories/storyFlow';
 import { roleBasisIndex } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
-import { ColumnStore, type Column } from './columns';
+import { ColumnStore, type Chunk, type Column } from './columns';
 import {
   LAYOUT, C, V6, ROLE_SHIFT, COMPLETE, SIMULTANEOUS_OPEN, PORT_REUSE, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS, CUT_OFF, FORCED, BASES, RESETS, LAST, SYN, SYNACK, ACK, newReadPoint,
   type Point, type Shape, type ReadPoint,
@@ -213,8 +213,8 @@ export class FlowStore {
 
   /** The row's SYN retransmission intervals (flow(id).synIntervals); only for rows that have intervals. */
   synIntervalsOf(row: number): number[] {
-    const iv = this.intervals.get(row);
-    return iv && iv[0].length > 0 ? iv[0] : (NONE as number[]);
+    const iv = this.intervals.first(row);
+    return iv && iv.length > 0 ? iv : (NONE as number[]);
   }
 
   completeOf(row: number): boolean {
@@ -233,6 +233,11 @@ export class FlowStore {
   /** Row of flow `id` (-1: not stored); what StoredFields reads by. */
   rowOfId(id: number): number {
     return this.rowOf.get(id);
+  }
+
+  /** The column arrays holding row's values (columns.ts chunkOf). */
+  chunkOf(row: number): Chunk {
+    return this.rows.chunkOf(row);
   }
 
   /** One column's value of a row. */

@@ -9,6 +9,7 @@ import type { FlowList } from './flowList';
 import type { FlowFields } from './flowFields';
 import type { FlowRows } from './flowRows';
 import { FlowStore } from './flowStore';
+import { ipKey } from './glance';
 import { StoredFields } from './storedFields';
 
 export function firstFlows(store: FlowRows, n: number, findingsOf: Map<number, number[]>): Flow[] {
@@ -39,6 +40,7 @@ export function storedFlowSource(store: FlowRows, n: number, from = 1, toldFrom?
     size: n,
     toldFrom,
     get: (id) => store.flow(id),
+    keyOf: ipKey,
     forEach(fn, keep) {
       for (let id = from; id <= n; id++) {
         const g = store.glance(id);

@@ -11,6 +11,7 @@ import type { Flow } from '../engine/result';
 import { formatPoint } from '../engine/time';
 import type { Clock } from '../stories/clock';
 import type { StoryFlow } from '../stories/storyFlow';
+import { CHUNK_MASK, type Chunk, type Column } from './columns';
 import type { FlowStore } from './flowStore';
 import {
   C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
@@ -35,19 +36,66 @@ export class Glance implements StoryFlow {
     this.flowId = id;
     this.row = row;
     this.startClock = null;
+    const chunk = this.store.chunkOf(row);
+    if (chunk !== this.chunk) this.load(chunk);
+    this.i = row & CHUNK_MASK;
     return this;
   }
 
-  private flags(): number { return this.store.value(C.flags, this.row); }
+  // The columns every flow is asked for, read from the row's chunk directly (a read through the
+  // store picks the chunk and the column's array for each value: most of a pass over a million
+  // flows). The chunk's arrays are taken again when the row is in another chunk, or in one the
+  // store has grown since.
+  private chunk: Chunk | null = null;
+  private i = 0;
+  private flagsA = new Uint16Array(0);
+  private clientA = new Uint32Array(0);
+  private serverA = new Uint32Array(0);
+  private serverPortA = new Uint16Array(0);
+  private firstSecA = new Uint32Array(0);
+  private firstFracA = new Uint32Array(0);
+  private synA = new Uint8Array(0);
+  private lastPacketA = new Uint32Array(0);
+  private synPacketA = new Uint16Array(0);
+
+  private load(chunk: Chunk): void {
+    this.chunk = chunk;
+    this.flagsA = typed(chunk, C.flags, Uint16Array);
+    this.clientA = typed(chunk, C.addr.client, Uint32Array);
+    this.serverA = typed(chunk, C.addr.server, Uint32Array);
+    this.serverPortA = typed(chunk, C.port.server, Uint16Array);
+    this.firstSecA = typed(chunk, C.firstSec, Uint32Array);
+    this.firstFracA = typed(chunk, C.firstFrac, Uint32Array);
+    this.synA = typed(chunk, C.syn, Uint8Array);
+    this.lastPacketA = typed(chunk, LAST.packet, Uint32Array);
+    this.synPacketA = typed(chunk, SYN.packet, Uint16Array);
+  }
+
+  /** The value at the row in `a`, column c's array: the store's side map has it when the slot holds the escape. */
+  private read(a: Uint8Array | Uint16Array | Uint32Array, c: Column): number {
+    const v = a[this.i];
+    return v === c.escape ? this.store.value(c, this.row) : v;
+  }
+
+  private flags(): number { return this.read(this.flagsA, C.flags); }
+
+  private ip(side: SideAddresses, a: Uint32Array, c: Column): string {
+    return (this.flags() & V6) !== 0 ? this.store.addressOf(this.row, side.side) : side.ipOf(this.store, this.row, this.read(a, c));
+  }
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
 
   get id(): number { return this.flowId; }
-  get clientIp(): string { return this.client_.ipOf(this.store, this.row); }
+  get clientIp(): string { return this.ip(this.client_, this.clientA, C.addr.client); }
   get clientPort(): number { return this.store.value(C.port.client, this.row); }
-  get serverIp(): string { return this.server_.ipOf(this.store, this.row); }
-  get serverPort(): number { return this.store.value(C.port.server, this.row); }
+  get serverIp(): string { return this.ip(this.server_, this.serverA, C.addr.server); }
+  get serverPort(): number { return this.read(this.serverPortA, C.port.server); }
+  get serverKey(): number | string {
+    // | 0: the address as a signed 32-bit integer, a small integer to V8 (one above 2^31 as it
+    // is would be a heap number).
+    return (this.flags() & V6) !== 0 ? this.serverIp : this.read(this.serverA, C.addr.server) | 0;
+  }
   get exchanges(): number { return this.count(C.exchanges); }
-  get syn(): number { return this.count(C.syn); }
+  get syn(): number { return this.read(this.synA, C.syn); }
   get synRetransmissions(): number { return this.count(C.synRetx); }
   get synAck(): number { return this.count(C.synAck); }
   get clientPayload(): number { return this.count(C.payload.client); }
@@ -66,7 +114,11 @@ export class Glance implements StoryFlow {
 
   startNs(clock: Clock): number {
     if (this.startClock !== clock) {
-      this.start = clockNs(clock, this.store.firstPoint(this.row, this.first));
+      const p = this.first;
+      p.sec = this.read(this.firstSecA, C.firstSec);
+      p.frac = this.read(this.firstFracA, C.firstFrac);
+      p.ups = this.store.shapeOf(this.row).ups[0];
+      this.start = clockNs(clock, p);
       this.startClock = clock;
     }
     return this.start;
@@ -76,14 +128,14 @@ export class Glance implements StoryFlow {
 
   /** The Flow's `end` is its `start` when the flow is one packet. */
   endNs(clock: Clock): number {
-    if (this.store.value(LAST.packet, this.row) === 0) return this.startNs(clock);
+    if (this.read(this.lastPacketA, LAST.packet) === 0) return this.startNs(clock);
     return clockNs(clock, this.store.pointOf(this.row, LAST, this.point));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
   connectNs(clock: Clock): number {
     const start = this.startNs(clock);
-    if ((this.flags() & HAS_SYN) === 0 || this.store.value(SYN.packet, this.row) === 0) return start;
+    if ((this.flags() & HAS_SYN) === 0 || this.read(this.synPacketA, SYN.packet) === 0) return start;
     return Math.min(start, clockNs(clock, this.store.pointOf(this.row, SYN, this.point)));
   }
 
@@ -93,7 +145,7 @@ export class Glance implements StoryFlow {
   /** A SYN-ACK or ACK in the last packet prints as `end`. */
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
-    if (this.store.value(p.packet, this.row) === this.store.value(LAST.packet, this.row)) return this.endNs(clock);
+    if (this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet)) return this.endNs(clock);
     return clockNs(clock, this.store.pointOf(this.row, p, this.point));
   }
 }
@@ -107,11 +159,10 @@ export class Glance implements StoryFlow {
 class SideAddresses {
   private readonly addrs = new Float64Array(NAME_SLOTS).fill(-1);
   private readonly names: string[] = new Array<string>(NAME_SLOTS).fill('');
-  constructor(private readonly side: 'client' | 'server') {}
+  constructor(readonly side: 'client' | 'server') {}
 
-  ipOf(store: FlowStore, row: number): string {
-    if ((store.value(C.flags, row) & V6) !== 0) return store.addressOf(row, this.side);
-    const addr = store.value(C.addr[this.side], row);
+  /** The text of IPv4 address `addr`, the row's on this side. */
+  ipOf(store: FlowStore, row: number, addr: number): string {
     const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - NAME_BITS);
     if (this.addrs[slot] !== addr) {
       this.addrs[slot] = addr;
@@ -120,6 +171,22 @@ class SideAddresses {
     return this.names[slot];
   }
 }
+/** Column c's array in the chunk, checked to be of the type the reads above take it for. */
+function typed<T extends Uint8Array | Uint16Array | Uint32Array>(chunk: Chunk, c: Column, type: { new(n: number): T }): T {
+  const a = chunk[c.index];
+  if (!(a instanceof type)) throw new Error(`column ${c.name} is not a ${type.name}`);
+  return a;
+}
+
+/** `ip` as Glance.serverKey has it: a dotted quad as the store prints it is its number, anything else itself. */
+export function ipKey(ip: string): number | string {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return ip;
+  const x = ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+  // Only the exact text the store prints for x (no leading zeros, each part 0-255) is x.
+  return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.') === ip ? x | 0 : ip;
+}
+
 /** IPv4 address strings kept per side: 2^14 slots. */
 const NAME_BITS = 14;
 const NAME_SLOTS = 1 << NAME_BITS;

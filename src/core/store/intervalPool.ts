@@ -65,6 +65,25 @@ export class IntervalPool {
 
   /** `row`'s two lists as new arrays, or null when it has none. */
   get(row: number): [number[], number[]] | null {
+    const e = this.entry(row);
+    if (e < 0) return null;
+    const chunk = this.chunks[this.chunkOf.at(e)]!;
+    const at = this.offsetOf.at(e);
+    const n = chunk[at]!;
+    return [copy(chunk, at + 2, n), copy(chunk, at + 2 + n, chunk[at + 1]!)];
+  }
+
+  /** `row`'s first list (its SYN intervals) as a new array, or null when it has none: what the stories read. */
+  first(row: number): number[] | null {
+    const e = this.entry(row);
+    if (e < 0) return null;
+    const chunk = this.chunks[this.chunkOf.at(e)]!;
+    const at = this.offsetOf.at(e);
+    return copy(chunk, at + 2, chunk[at]!);
+  }
+
+  /** `row`'s entry (−1: none), by bisection. */
+  private entry(row: number): number {
     let lo = 0;
     let hi = this.rows.length - 1;
     while (lo <= hi) {
@@ -72,15 +91,9 @@ export class IntervalPool {
       const r = this.rows.at(mid);
       if (r < row) lo = mid + 1;
       else if (r > row) hi = mid - 1;
-      else {
-        const chunk = this.chunks[this.chunkOf.at(mid)]!;
-        const at = this.offsetOf.at(mid);
-        const n = chunk[at]!;
-        const m = chunk[at + 1]!;
-        return [Array.from(chunk.subarray(at + 2, at + 2 + n)), Array.from(chunk.subarray(at + 2 + n, at + 2 + n + m))];
-      }
+      else return mid;
     }
-    return null;
+    return -1;
   }
 
   bytes(): number {
@@ -88,4 +101,11 @@ export class IntervalPool {
     for (const c of this.chunks) values += c.byteLength;
     return values + this.rows.bytes() + this.chunkOf.bytes() + this.offsetOf.bytes();
   }
+}
+
+/** n values from `at` as a plain array (no subarray view made to copy them from). */
+function copy(chunk: Float64Array, at: number, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let k = 0; k < n; k++) out[k] = chunk[at + k]!;
+  return out;
 }

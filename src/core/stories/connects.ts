@@ -22,40 +22,70 @@ export type ConnectOutcome =
  * A capture's connects as parallel columns, one index per connect: the bench mix has ~50,000 of
  * them, and an object each (with a copy of its flow's fields, and a box for every nanosecond
  * time in it: they are no small integers) survived into the old generation and cost ~100 ms of
- * garbage collection. Number columns are plain arrays of doubles, stored unboxed.
+ * garbage collection. Number columns are Float64Arrays grown by doubling (the first `size` of
+ * each are connects): pushing each connect's values to sixteen plain arrays was a third of
+ * classify's own time on the bench mix.
  */
 export class Connects {
-  readonly id: number[] = [];
+  private n = 0;
+  id = new Float64Array(FIRST_CAPACITY);
   /** The client's address (the stories group by it; its port is never read). */
   readonly clientIp: string[] = [];
   readonly serverIp: string[] = [];
-  readonly serverPort: number[] = [];
-  readonly exchanges: number[] = [];
-  readonly syn: number[] = [];
+  serverPort = new Float64Array(FIRST_CAPACITY);
+  exchanges = new Float64Array(FIRST_CAPACITY);
+  syn = new Float64Array(FIRST_CAPACITY);
   readonly synIntervals: (readonly number[])[] = [];
   readonly reset: Flow['reset'][] = [];
   readonly fin: Flow['fin'][] = [];
   /** First SYN, ns on the story clock. */
-  readonly startNs: number[] = [];
-  readonly lastSynNs: number[] = [];
+  startNs = new Float64Array(FIRST_CAPACITY);
+  lastSynNs = new Float64Array(FIRST_CAPACITY);
   /** When the client's wait in SYN_SENT ended (or the capture end for `pending`). */
-  readonly waitEndNs: number[] = [];
+  waitEndNs = new Float64Array(FIRST_CAPACITY);
   /** waitEndNs − startNs: a lower bound for `gave-up` (the client quit somewhere after its last SYN). */
-  readonly waitNs: number[] = [];
+  waitNs = new Float64Array(FIRST_CAPACITY);
   readonly outcome: ConnectOutcome[] = [];
   /** ACK − SYN of a completed handshake, ns; NaN when incomplete. */
-  readonly rttNs: number[] = [];
+  rttNs = new Float64Array(FIRST_CAPACITY);
   /** Flow lifetime, first to last packet, ns. */
-  readonly lifetimeNs: number[] = [];
+  lifetimeNs = new Float64Array(FIRST_CAPACITY);
 
   get size(): number {
-    return this.id.length;
+    return this.n;
+  }
+
+  /** Index of a new connect, its number columns grown to hold it. */
+  next(): number {
+    const i = this.n++;
+    if (i === this.id.length) {
+      const n = 2 * i;
+      this.id = grown(this.id, n);
+      this.serverPort = grown(this.serverPort, n);
+      this.exchanges = grown(this.exchanges, n);
+      this.syn = grown(this.syn, n);
+      this.startNs = grown(this.startNs, n);
+      this.lastSynNs = grown(this.lastSynNs, n);
+      this.waitEndNs = grown(this.waitEndNs, n);
+      this.waitNs = grown(this.waitNs, n);
+      this.rttNs = grown(this.rttNs, n);
+      this.lifetimeNs = grown(this.lifetimeNs, n);
+    }
+    return i;
   }
 
   /** Whether connect `i` completed its handshake with a usable RTT. */
   hasRtt(i: number): boolean {
     return !Number.isNaN(this.rttNs[i]);
   }
+}
+
+const FIRST_CAPACITY = 256;
+
+function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
 }
 
 /**
@@ -112,22 +142,23 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
       atNs = Math.max(lastSynNs, captureEndNs);
     }
   }
-  out.id.push(flow.id);
+  const i = out.next();
+  out.id[i] = flow.id;
   out.clientIp.push(flow.clientIp);
   out.serverIp.push(flow.serverIp);
-  out.serverPort.push(flow.serverPort);
-  out.exchanges.push(flow.exchanges);
-  out.syn.push(flow.syn);
+  out.serverPort[i] = flow.serverPort;
+  out.exchanges[i] = flow.exchanges;
+  out.syn[i] = flow.syn;
   out.synIntervals.push(synIntervals);
   out.reset.push(flow.reset);
   out.fin.push(flow.fin);
-  out.startNs.push(startNs);
-  out.lastSynNs.push(lastSynNs);
-  out.waitEndNs.push(atNs);
-  out.waitNs.push(atNs - startNs);
+  out.startNs[i] = startNs;
+  out.lastSynNs[i] = lastSynNs;
+  out.waitEndNs[i] = atNs;
+  out.waitNs[i] = atNs - startNs;
   out.outcome.push(outcome);
-  out.rttNs.push(rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : NaN);
-  out.lifetimeNs.push(Math.max(0, endNs - startNs));
+  out.rttNs[i] = rtt !== null && Number.isFinite(rtt) && rtt >= 0 ? secondsToNs(rtt) : NaN;
+  out.lifetimeNs[i] = Math.max(0, endNs - startNs);
 }
 
 /** A connect's first SYN as a finding cites it (packet and printed time), from the built flow. */

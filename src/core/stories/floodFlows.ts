@@ -34,14 +34,15 @@ export function victimFlows(flows: FlowSource, clock: Clock, victims: readonly V
   const lists: FloodFlow[][] = victims.map(() => []);
   if (victims.length === 0) return lists;
   const others = victims.map(() => 0);
-  const byIp = new Map<string, number[]>();
+  const byServer = new Map<number | string, number[]>();
   victims.forEach((v, i) => {
-    const at = byIp.get(v.ip);
+    const key = flows.keyOf(v.ip);
+    const at = byServer.get(key);
     if (at) at.push(i);
-    else byIp.set(v.ip, [i]);
+    else byServer.set(key, [i]);
   });
   flows.forEach((x) => {
-    const mine = byIp.get(x.serverIp);
+    const mine = byServer.get(x.serverKey);
     if (!mine) return;
     for (const i of mine) {
       const v = victims[i];

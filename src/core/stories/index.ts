@@ -43,14 +43,16 @@ export function tellStories(result: AnalysisResult, config?: StoryConfigInput, f
   // Connects inside a flood window (the flood's own) are the flood's story, unless they completed
   // (a connection storm counts completed handshakes only).
   const windows = flood.windows;
+  const servers = windows.map((w) => source.keyOf(w.server));
   const keep: FlowFilter | undefined = windows.length === 0 ? undefined : (f) => {
     if (f.complete) return true;
-    const ip = f.serverIp;
+    const server = f.serverKey;
     const port = f.serverPort;
     // Asked of every flow: a loop, not a filtered copy of the windows.
     let t = NaN;
-    for (const w of windows) {
-      if (w.server !== ip || (w.port !== null && w.port !== port)) continue;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i];
+      if (servers[i] !== server || (w.port !== null && w.port !== port)) continue;
       if (t !== t) t = f.connectNs(ctx.clock);
       if (t >= w.startNs && t <= w.endNs) return false;
     }

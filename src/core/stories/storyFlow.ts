@@ -15,6 +15,11 @@ export interface StoryFlow {
   readonly clientPort: number;
   readonly serverIp: string;
   readonly serverPort: number;
+  /**
+   * The server's address as its source's key (FlowSource.keyOf): equal keys, equal serverIp. A
+   * stored IPv4 address is its number, compared without making its string.
+   */
+  readonly serverKey: number | string;
   readonly exchanges: number;
   readonly syn: number;
   readonly synRetransmissions: number;
@@ -52,6 +57,8 @@ export interface FlowSource {
    * reused for every flow: valid during the call only (copy what is kept).
    */
   forEach(fn: (f: StoryFlow) => void, keep?: FlowFilter): void;
+  /** `ip` as this source's flows have it in serverKey (matching none when no flow can have it). */
+  keyOf(ip: string): number | string;
   /** The whole Flow, for the few a story names (built on request by the store). */
   get(id: number): Flow | undefined;
   /** Which part of the capture these flows are, when not all of it (a story's `told from`). */
@@ -72,6 +79,7 @@ class FlowAsStory implements StoryFlow {
   get clientPort(): number { return this.f.client.port; }
   get serverIp(): string { return this.f.server.ip; }
   get serverPort(): number { return this.f.server.port; }
+  get serverKey(): string { return this.f.server.ip; }
   get exchanges(): number { return this.f.exchanges; }
   get syn(): number { return this.f.syn; }
   get synRetransmissions(): number { return this.f.synRetransmissions; }
@@ -102,6 +110,7 @@ export function listedFlows(flows: readonly Flow[]): FlowSource {
         if (!keep || keep(view)) fn(view);
       }
     },
+    keyOf: (ip) => ip,
     get: (id) => (byId ??= new Map(flows.map((f) => [f.id, f]))).get(id),
   };
 }

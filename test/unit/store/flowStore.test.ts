@@ -8,13 +8,17 @@ import { Analyzer } from '../../../src/core/engine/analyzer';
 import { newTcpSegment, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../../../src/core/decode/types';
 import type { Flow } from '../../../src/core/engine/result';
 import { FLOW_ROW_BYTES } from '../../../src/core/store/flowStore';
+import { storedFlowSource } from '../../../src/core/store/flowViews';
+import { ipKey } from '../../../src/core/store/glance';
+import { Clock } from '../../../src/core/stories/clock';
+import { listedFlows, type FlowSource } from '../../../src/core/stories/storyFlow';
 
 interface Pkt { fromClient: boolean; flags: number; seq: number; ack?: number; len?: number; sec: number; frac: number; ups?: number; iface?: number; vlan?: number }
 
-function feed(a: Analyzer, v6: boolean, cport: number, pkts: Pkt[], first: number): number {
+function feed(a: Analyzer, v6: boolean, cport: number, pkts: Pkt[], first: number, server?: number[]): number {
   const seg: TcpSegment = newTcpSegment();
   const c = v6 ? [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] : [192, 0, 2, 1];
-  const s = v6 ? [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99] : [203, 0, 113, 250];
+  const s = server ?? (v6 ? [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99] : [203, 0, 113, 250]);
   let index = first;
   for (const p of pkts) {
     seg.ipVersion = v6 ? 6 : 4;
@@ -63,13 +67,15 @@ test('a stored flow reads back as the live flow was, wide values and odd times i
     { fromClient: true, flags: TCP_SYN, seq: 1, sec: 1_700_000_020, frac: 3, ups: 2 ** 20 },
     { fromClient: false, flags: TCP_RST | TCP_ACK, seq: 0, ack: 2, sec: 1_700_000_020, frac: 700_001, ups: 2 ** 20 },
   ], i);
+  // To 255.255.255.255: an address column's all-ones value, kept in the side map.
+  i = feed(a, false, 40004, [{ fromClient: true, flags: TCP_SYN, seq: 1, sec: 1_700_000_030, frac: 0 }], i, [255, 255, 255, 255]);
   const live = a.flowsSnapshot(1, 100);
-  assert.equal(live.length, 3);
+  assert.equal(live.length, 4);
   const r = a.finish({ packets: i - 1, bytesRead: 0, problems: [], info: { format: 'pcap', compressed: false, linkTypes: [1] } } as never, 'x');
-  assert.equal(r.flows.length, 3);
+  assert.equal(r.flows.length, 4);
   assert.deepEqual(r.flows.map(withoutFindings), live.map(withoutFindings));
   // And the values themselves, from the inputs above.
-  const [big, v6, refused] = r.flows;
+  const [big, v6, refused, broadcast] = r.flows;
   assert.equal(big.syn, 300);
   assert.equal(big.synRetransmissions, 299);
   assert.equal(big.packets.client, 70_301);
@@ -84,6 +90,26 @@ test('a stored flow reads back as the live flow was, wide values and odd times i
   assert.equal(v6.handshake.measuredSynAck?.time, '1700000009.999999000');
   assert.equal(refused.state, 'REJ');
   assert.equal(refused.reset, 'server');
+  assert.equal(broadcast.server.ip, '255.255.255.255');
+  // The stories' view of the columns (glance.ts) reads the same values, wide ones included, and
+  // its server keys match the source's key of the printed address.
+  const view = a.liveView();
+  const stored = storedFlowSource(view.store, view.nextId - 1);
+  const clock = new Clock(r.capture.start);
+  const read = (src: FlowSource): unknown[][] => {
+    const out: unknown[][] = [];
+    src.forEach((f) => out.push([f.id, f.syn, f.serverIp, f.serverPort, f.complete, f.hasSyn, f.startNs(clock), f.connectNs(clock), src.keyOf(f.serverIp) === f.serverKey]));
+    return out;
+  };
+  assert.deepEqual(read(stored), read(listedFlows(r.flows)));
+  assert.deepEqual(read(stored).map((x) => x[8]), [true, true, true, true]);
+});
+
+test('a server key is the number of a dotted quad as the store prints it, else the text itself', () => {
+  assert.equal(ipKey('203.0.113.250'), ((203 << 24) | (113 << 8) | 250) | 0);
+  assert.equal(ipKey('255.255.255.255'), -1);
+  assert.equal(ipKey('0.0.0.0'), 0);
+  for (const text of ['203.0.113.0250', '203.0.113', '203.0.113.256', ' 203.0.113.1', '2001:db8::1', '::ffff:1.2.3.4', '']) assert.equal(ipKey(text), text);
 });
 
 test('a stored IPv4 flow takes about 100 bytes of columns', () => {
