@@ -35,6 +35,8 @@ const MAX_PATTERNS = 64;
  * parked again LAG flows on.
  */
 const LAG = 256;
+/** A flow's slab record in bytes. */
+const RECORD_BYTES = 8 * FLOW_STRIDE;
 
 interface Pattern {
   /** Per slot: the constant (for slots with no value). */
@@ -45,10 +47,9 @@ interface Pattern {
   readonly leader: Int16Array;
   /** The slots holding a value, in order (what `restore` writes over the constants). */
   readonly slots: Int16Array;
-  /** `row` as 32-bit words, and what `fits` compares: the constant slots, and (slot, leader) pairs of the shared values. */
-  readonly bits: Int32Array;
-  readonly consts: Int16Array;
-  readonly follows: Int16Array;
+  /** What `fits` compares a record with: `row` with the record's values written over their slots, as bytes. */
+  readonly expect: Float64Array;
+  readonly expectBytes: Buffer;
 }
 
 /** Same number, same bits: 0 and −0 differ (every value here is a number read from the slab). */
@@ -150,14 +151,14 @@ export class Parking {
   private park(f: FlowState): void {
     const a = f.s.a;
     const o = f.o;
-    const words = f.s.w;
-    let p = this.fits(words, o, this.last);
-    if (p < 0) for (let i = 0; i < this.patterns.length && p < 0; i++) if (i !== this.last) p = this.fits(words, o, i);
+    const bytes = f.s.bytes;
+    let p = this.fits(a, bytes, o, this.last);
+    if (p < 0) for (let i = 0; i < this.patterns.length && p < 0; i++) if (i !== this.last) p = this.fits(a, bytes, o, i);
     if (p < 0 && this.skip > 0) {
       this.skip--;
       return;
     }
-    if (p < 0) p = this.learn(a, words, o);
+    if (p < 0) p = this.learn(a, bytes, o);
     if (p < 0) {
       // Learning scans every pattern: after each fruitless try, skip twice as many misfits.
       this.backoff = Math.min(this.backoff * 2 || 1, 1024);
@@ -185,25 +186,20 @@ export class Parking {
   }
 
   /**
-   * Pattern `p` if the record at `o` fits it, else −1. Compared as 32-bit words: same bits is
-   * what `restore` needs (−0 is not 0), and two integer compares per slot cost less than a
-   * number compare and a sign test.
+   * Pattern `p` if the record at `o` fits it, else −1: the record must be, byte for byte, what
+   * `restore` would rebuild from its values (−0 is not 0), so the constants and its values
+   * (each value's slots set from its first one) are laid out and compared in one native
+   * memcmp. Compared slot by slot in JS, as two 32-bit words each, this was half of parking.
    */
-  private fits(w: Int32Array, o: number, p: number): number {
+  private fits(a: Float64Array, bytes: Buffer, o: number, p: number): number {
     const x = this.patterns[p];
     if (x === undefined) return -1;
-    const { bits, consts, follows } = x;
-    const at = 2 * o;
-    for (let j = 0; j < consts.length; j++) {
-      const i = 2 * consts[j];
-      if (w[at + i] !== bits[i] || w[at + i + 1] !== bits[i + 1]) return -1;
+    const { expect, index, leader, slots } = x;
+    for (let j = 0; j < slots.length; j++) {
+      const i = slots[j];
+      expect[i] = a[o + leader[index[i]]];
     }
-    for (let j = 0; j < follows.length; j += 2) {
-      const i = at + 2 * follows[j];
-      const l = at + 2 * follows[j + 1];
-      if (w[i] !== w[l] || w[i + 1] !== w[l + 1]) return -1;
-    }
-    return p;
+    return bytes.compare(x.expectBytes, 0, RECORD_BYTES, 8 * o, 8 * o + RECORD_BYTES) === 0 ? p : -1;
   }
 
   /**
@@ -211,7 +207,7 @@ export class Parking {
    * none, widened to fit it; −1 (and this record kept for the next try) when either needs more
    * than MAX_VALUES values, or no more patterns may be made.
    */
-  private learn(a: Float64Array, words: Int32Array, o: number): number {
+  private learn(a: Float64Array, bytes: Buffer, o: number): number {
     if (this.patterns.length >= MAX_PATTERNS) return -1;
     let best: Pattern | null = null;
     let bestMiss = Infinity;
@@ -231,7 +227,7 @@ export class Parking {
       return -1;
     }
     this.patterns.push(made);
-    return this.fits(words, o, this.patterns.length - 1);
+    return this.fits(a, bytes, o, this.patterns.length - 1);
   }
   /** The last record that fitted no pattern: with the next such record it may make one. */
   private misfit: Float64Array | null = null;
@@ -250,19 +246,11 @@ function constants(row: Float64Array): Pattern {
 /** A pattern from its constants (`row`), each slot's value (−1: constant) and each value's first slot. */
 function pattern(row: Float64Array, index: Int8Array, leader: number[]): Pattern {
   const slots: number[] = [];
-  const consts: number[] = [];
-  const follows: number[] = [];
-  for (let i = 0; i < FLOW_STRIDE; i++) {
-    const k = index[i];
-    if (k < 0) consts.push(i);
-    else {
-      slots.push(i);
-      if (leader[k] !== i) follows.push(i, leader[k]);
-    }
-  }
+  for (let i = 0; i < FLOW_STRIDE; i++) if (index[i] >= 0) slots.push(i);
+  const expect = row.slice();
   return {
     row, index, leader: Int16Array.from(leader), slots: Int16Array.from(slots),
-    bits: new Int32Array(row.buffer, row.byteOffset, 2 * FLOW_STRIDE), consts: Int16Array.from(consts), follows: Int16Array.from(follows),
+    expect, expectBytes: Buffer.from(expect.buffer, expect.byteOffset, expect.byteLength),
   };
 }
 

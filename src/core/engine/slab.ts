@@ -13,14 +13,16 @@ export const ADDR_BYTES = 16;
  */
 export class SlabChunk {
   readonly a: Float64Array;
-  /** `a` as 32-bit words (parking.ts compares records bit for bit). */
+  /** `a` as 32-bit words (parking.ts's record headers), and as bytes (parking.ts compares records bit for bit). */
   readonly w: Int32Array;
+  readonly bytes: Buffer;
   /** Both addresses of each record, ADDR_BYTES per side (side 0 first). */
   readonly addrs: Uint8Array;
 
   constructor(stride: number, records: number, withAddrs = true) {
     this.a = new Float64Array(stride * records);
     this.w = new Int32Array(this.a.buffer);
+    this.bytes = Buffer.from(this.a.buffer);
     this.addrs = new Uint8Array(withAddrs ? 2 * ADDR_BYTES * records : 0);
   }
 }
