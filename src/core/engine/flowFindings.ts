@@ -20,9 +20,17 @@ export type { Candidate, Pending } from './findings/rule';
  */
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
   let n = 0;
-  for (const r of PER_FLOW_RULES) if (r.perFlow.applies(f, outcome, config)) out[n++] = r.code;
+  for (let i = 0; i < DECIDERS.length; i++) if (DECIDERS[i].applies(f, outcome, config)) out[n++] = CODES[i];
   return n;
 }
+
+/**
+ * The per-flow rules' parts findingCodes reads, as flat arrays: the registry's entries have
+ * many shapes (each rule has its own parts), so `r.perFlow` and `r.code` were megamorphic
+ * lookups, a dozen a finished flow.
+ */
+const DECIDERS = PER_FLOW_RULES.map((r) => r.perFlow);
+const CODES = PER_FLOW_RULES.map((r) => r.code);
 
 /** The findings themselves, with messages, for the codes `findingCodes` chose (and room was left for). */
 export function flowFindings(flow: Flow, codes: ReadonlySet<FindingCode>, x: FlowRuleContext): Candidate[] {
