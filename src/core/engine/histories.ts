@@ -8,13 +8,17 @@
 const PER_LETTER = 4096;
 
 export class Histories {
-  /** Per letter: history → history + letter. */
-  private readonly grown = new Map<string, Map<string, string>>();
+  /**
+   * Per letter, indexed by its character code: history → history + letter. An array, not a
+   * Map keyed by the letter: that was a second hash lookup for every letter a flow gained.
+   */
+  private readonly grown: (Map<string, string> | undefined)[] = new Array(128).fill(undefined);
 
-  /** `history` + `letter`, the same string each time. */
+  /** `history` + `letter` (one ASCII character), the same string each time. */
   grow(history: string, letter: string): string {
-    let byHistory = this.grown.get(letter);
-    if (byHistory === undefined) this.grown.set(letter, (byHistory = new Map()));
+    const code = letter.charCodeAt(0);
+    let byHistory = this.grown[code];
+    if (byHistory === undefined) this.grown[code] = byHistory = new Map();
     let next = byHistory.get(history);
     if (next === undefined) {
       next = history + letter;

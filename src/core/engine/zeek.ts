@@ -85,8 +85,16 @@ const {
 } = Z;
 /** Slab slots a flow's Zeek state uses. */
 export const ZEEK_SLOTS = Z.SLOTS;
-/** The responder's letters (toLowerCase() would make a new string each time). */
-const LOWER: Readonly<Record<string, string>> = { S: 's', H: 'h', A: 'a', D: 'd', F: 'f', R: 'r', Q: 'q', I: 'i', T: 't', W: 'w', C: 'c', G: 'g', '^': '^' };
+/**
+ * The responder's letters, indexed by the originator's letter's character code
+ * (toLowerCase() would make a new string each time; an object keyed by the letter was a
+ * megamorphic keyed load).
+ */
+const LOWER: readonly string[] = (() => {
+  const lower: string[] = new Array(128).fill('');
+  for (const c of 'SHADFRQITWCG^') lower[c.charCodeAt(0)] = c.toLowerCase();
+  return lower;
+})();
 /** Zeek ignores SYN/RST sequence jumps larger than this (TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -173,14 +181,14 @@ export class ZeekConn {
     const m = isOrig ? mask : mask << 16;
     if ((this.seen & m) === 0) {
       this.seen |= m;
-      this.history = this.histories.grow(this.history, isOrig ? letter : LOWER[letter]);
+      this.history = this.histories.grow(this.history, isOrig ? letter : LOWER[letter.charCodeAt(0)]);
       return true;
     }
     return false;
   }
 
   private add(side: number, letter: string): void {
-    this.history = this.histories.grow(this.history, side === this.orig ? letter : LOWER[letter]);
+    this.history = this.histories.grow(this.history, side === this.orig ? letter : LOWER[letter.charCodeAt(0)]);
   }
 
   /**
