@@ -140,7 +140,11 @@ export class Slab {
   release(r: number): void {
     const c = r >>> CHUNK_BITS;
     if (c < this.lowest) this.lowest = c;
-    if (--this.live[c] === 0 && c >= KEEP_CHUNKS) {
+    // Both tests run every time: a test first reached when a chunk first empties had no type
+    // feedback, and reaching it threw away the compiled code of retire and park, which inline this.
+    const left = --this.live[c];
+    const upper = c >= KEEP_CHUNKS;
+    if (left === 0 && upper) {
       this.spares.push(this.chunks[c]!);
       this.chunks[c] = null;
       this.held--;
