@@ -223,16 +223,21 @@ export class Analyzer {
     this.parking.opened(f);
   }
 
-  private retire(f: FlowState, early: boolean, atEnd = false): void {
+  /** A flow live at the end, cut off or not (decided here: code retire first ran at the end threw its compiled code away). */
+  private retireAtEnd(f: FlowState, end: TimePoint | null): void {
+    if (f.parked >= 0) this.parking.lend(f);
+    this.retire(f, false, end !== null && cutOffByEnd(f, clientSideOf(f), end.sec, end.ns));
+  }
+
+  private retire(f: FlowState, early: boolean, cutOff = false): void {
     if (f.parked >= 0) this.parking.lend(f);
     this.sweeper.noteFinished(f, early);
     if (f.slot >= 0) this.table.remove(f);
     const facts = flowFacts(f, this.facts);
-    if (atEnd && this.last) facts.cutOff = cutOffByEnd(f, facts.client, this.last.sec, this.last.ns);
+    facts.cutOff = cutOff;
     facts.forced = this.sweeper.forced;
     const outcome = outcomeOf(facts);
     countFlow(this.summary, facts, outcome);
-
     let agg: TargetAgg | null = null;
     if (outcome !== 'other') {
       agg = this.aggs.target(f, 1 - facts.client);
@@ -247,26 +252,25 @@ export class Analyzer {
         const code = codes[i];
         const b = this.aggs.pendingOf(agg, code);
         const stored = this.storedCandidates.get(code) ?? 0;
-        // Only so many findings with messages are kept, overall and (for those a flood would
-        // absorb) per target; the rest are counted.
+        // Only so many findings with messages are kept, overall and (for those a flood would absorb) per
+        // target; the rest are counted. Both run every time (a bucket filling up threw retire's code away).
         const max = this.config.maxFindingsPerCode;
-        if (stored < max * 5 && (b.items.length < max || !FLOOD_ABSORBED.has(code))) {
+        const absorbed = FLOOD_ABSORBED.has(code);
+        const keep = stored < max * 5 && (b.items.length < max || !absorbed);
+        if (keep) {
           (wanted ??= new Set()).add(code);
           this.storedCandidates.set(code, stored + 1);
-        } else b.more++;
+        }
+        b.more += keep ? 0 : 1;
       }
       if (wanted) {
         const flow = buildFlow(f, this.options, agg?.endpoint);
-        for (const c of pendingFindings(flow, wanted, ruleContext(f, outcome, this.config))) {
-          this.aggs.pendingOf(agg, c.code).items.push(c);
-        }
+        for (const c of pendingFindings(flow, wanted, ruleContext(f, outcome, this.config))) this.aggs.pendingOf(agg, c.code).items.push(c);
       }
     }
     this.onRetire?.(f, facts, outcome, codes, nCodes);
     this.store.add(f, facts);
-    if (f.id <= this.config.maxFlows) {
-      this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
-    }
+    if (f.id <= this.config.maxFlows) this.events.keep(f.id, f.eventsHead, clientSideOf(f), f.pointSec(P_FIRST), f.pointNs(P_FIRST));
     f.giveBack(this.slab);
     // Past a burst (a flood's live attempts) the pool shrinks back with the table.
     if (this.spare.length < Math.max(4096, this.table.size)) this.spare.push(f);
@@ -325,7 +329,7 @@ export class Analyzer {
    */
   finish(read: ReadSummary, path: string, listed = this.config.maxFlows): AnalysisResult {
     if (this.finished) return this.finished;
-    for (const f of this.table.flows) if (f) this.retire(f, false, true);
+    for (const f of this.table.flows) if (f) this.retireAtEnd(f, this.last);
     if (this.last) this.timeline.extendTo(this.last.sec, this.last.ns);
     const endSec = this.last ? this.last.sec + this.last.ns / 1e9 : 0;
     const findings = assembleFindings({

@@ -60,8 +60,13 @@ function same(x: number, y: number): boolean {
 
 export class Parking {
   private readonly patterns: Pattern[] = [];
-  /** The pattern the last parked flow used, tried first. */
-  private last = 0;
+  /**
+   * Pattern numbers, the one a flow last fitted first: tried in that order. A capture's patterns
+   * come in runs (learnt per second of capture until one keeps the second as a value), and trying
+   * them in the order they were learnt, after the last one, took ~12 misfits per change of pattern
+   * on the 1 GiB bench mix (497,000 compares for 233,000 parked flows).
+   */
+  private readonly order: number[] = [];
   /**
    * Parked records, in a slab of their own: it hands out the lowest free record and frees a
    * chunk once it is empty, so after a flood the parked records' memory goes back.
@@ -152,8 +157,9 @@ export class Parking {
     const a = f.s.a;
     const o = f.o;
     const bytes = f.s.bytes;
-    let p = this.fits(a, bytes, o, this.last);
-    if (p < 0) for (let i = 0; i < this.patterns.length && p < 0; i++) if (i !== this.last) p = this.fits(a, bytes, o, i);
+    const order = this.order;
+    let p = -1;
+    for (let j = 0; j < order.length && p < 0; j++) p = this.fits(a, bytes, o, order[j]);
     if (p < 0 && this.skip > 0) {
       this.skip--;
       return;
@@ -166,7 +172,10 @@ export class Parking {
       return;
     }
     this.backoff = 0;
-    this.last = p;
+    if (order[0] !== p) {
+      order.copyWithin(1, 0, order.indexOf(p));
+      order[0] = p;
+    }
     const r = this.records.alloc();
     const chunk = this.records.chunk(r);
     const ch = chunk.a;
@@ -227,6 +236,7 @@ export class Parking {
       return -1;
     }
     this.patterns.push(made);
+    this.order.push(this.patterns.length - 1);
     return this.fits(a, bytes, o, this.patterns.length - 1);
   }
   /** The last record that fitted no pattern: with the next such record it may make one. */

@@ -38,11 +38,22 @@ const CHUNK_MASK = CHUNK_RECORDS - 1;
  */
 const KEEP_CHUNKS = 4;
 
+/**
+ * An empty array for objects. `[]` starts as an array of small integers and changes its hidden
+ * class at its first push of an object: code compiled after the flows' slab had pushed its first
+ * chunk was thrown away when the parked records' slab pushed its own (open, park, lend).
+ */
+function objects<T>(): T[] {
+  const a: (T | null)[] = [null];
+  a.pop();
+  return a as T[];
+}
+
 export class Slab {
   /** null: a chunk whose records were all released, freed until a record is wanted there again. */
-  private readonly chunks: (SlabChunk | null)[] = [];
+  private readonly chunks: (SlabChunk | null)[] = objects();
   /** Per chunk: its released records (numbers), reused first. */
-  private readonly freeIn: number[][] = [];
+  private readonly freeIn: number[][] = objects();
   /** Per chunk: how many of its records were ever handed out (the rest are still zeros). */
   private readonly used: number[] = [];
   /** Per chunk: its records in use. */
@@ -68,7 +79,10 @@ export class Slab {
 
   /** A record's number, zeroed unless the slab was made otherwise; `chunk` and `offset` say where its numbers are. */
   alloc(): number {
-    for (let c = this.lowest; ; c++) {
+    // `c` steps at the top of the loop, on every call: a step first taken when the lowest chunk
+    // filled up had no type feedback, and taking it threw away open's and park's compiled code.
+    for (let c = this.lowest - 1; ; ) {
+      c++;
       if (c === this.chunks.length) {
         this.chunks.push(null);
         this.freeIn.push([]);
@@ -98,7 +112,7 @@ export class Slab {
    * in a 10^6-SYN flood, ~70 µs each, and as many 1 MB allocations for the GC to count). Once
    * the flood is over and the upper chunks are empty, no spare is left.
    */
-  private readonly spares: SlabChunk[] = [];
+  private readonly spares: SlabChunk[] = objects();
   /** Chunks holding records (not null in `chunks`). */
   private held = 0;
 
@@ -140,7 +154,11 @@ export class Slab {
   release(r: number): void {
     const c = r >>> CHUNK_BITS;
     if (c < this.lowest) this.lowest = c;
-    if (--this.live[c] === 0 && c >= KEEP_CHUNKS) {
+    // Both tests run every time: a test first reached when a chunk first empties had no type
+    // feedback, and reaching it threw away the compiled code of retire and park, which inline this.
+    const left = --this.live[c];
+    const upper = c >= KEEP_CHUNKS;
+    if (left === 0 && upper) {
       this.spares.push(this.chunks[c]!);
       this.chunks[c] = null;
       this.held--;
