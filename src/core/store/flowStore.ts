@@ -147,7 +147,10 @@ export class FlowStore {
     const ups2 = hasSyn ? syn : 0;
     const ups3 = hasSynAck ? synAck : 0;
     const ups4 = f.hasAck ? ack : 0;
-    const options = this.sets.pair(k.clientOptions, k.serverOptions);
+    // The options' shared pair (two Map lookups) is looked up only for a new shape: a shape
+    // seen before is recognised by the two shared sets the pair holds.
+    const co = k.clientOptions;
+    const so = k.serverOptions;
     const completeness = completenessOf(f);
     const ifs = f.interfaces;
     const recent = this.recentShapes.get(history);
@@ -155,13 +158,14 @@ export class FlowStore {
       for (let j = 0; j < recent.length; j++) {
         const x = this.shapes.value(recent[j]);
         const u = x.ups;
-        if (x.state === state && x.completeness === completeness && x.options === options && sameList(x.vlan, f.vlan) &&
+        if (x.state === state && x.completeness === completeness && x.options.client === co && x.options.server === so && sameList(x.vlan, f.vlan) &&
           (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
           u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent[j];
       }
     }
     const i = this.shapes.intern({
-      state, completeness, history, options,
+      state, completeness, history,
+      options: this.sets.pair(co, so),
       vlan: f.vlan as number[],
       interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
       ups: [ups0, ups1, ups2, ups3, ups4],
