@@ -385,8 +385,13 @@ export class FlowState {
 
 /** tcp.completeness as tshark 4.0 reports it for the stream. */
 export function completenessOf(f: FlowState): number {
-  if (f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1 && !(f.completeness & COMPLETE_SYN)) return 0;
-  return f.completeness;
+  // Both tests made for every flow: the second behind `&&` had no type feedback until the first
+  // one-packet flow without a SYN, which threw away the optimised code of every function this
+  // was inlined into (the store's internShape, buildFlow) and had it compiled again.
+  const c = f.completeness;
+  const single = f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1;
+  const noSyn = (c & COMPLETE_SYN) === 0;
+  return single && noSyn ? 0 : c;
 }
 
 export function optionsOfSide(f: FlowState, side: number): TcpOptionsSeen | null {

@@ -59,6 +59,8 @@ export class FlowStore {
   /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
   private readonly answered = new AnsweredPoints();
   private readonly facts: FlowFacts = newFlowFacts();
+  /** The row being added, one value per column (ColumnStore.setRow). */
+  private readonly vals = new Float64Array(LAYOUT.list.length);
 
   /** Flows stored. */
   get size(): number {
@@ -90,51 +92,45 @@ export class FlowStore {
     const finS = a[o + V_FIN + s] > 0;
     const synIv = f.synIntervals?.[c] ?? NONE;
     const synAckIv = f.synAckIntervals?.[s] ?? NONE;
-    let flags = roleBasisIndex(f) << ROLE_SHIFT;
-    if (f.ipVersion === 6) flags |= V6;
-    if (k.complete) flags |= COMPLETE;
-    if (k.simultaneousOpen) flags |= SIMULTANEOUS_OPEN;
-    if (k.portReuse) flags |= PORT_REUSE;
-    flags |= RESETS.indexOf(k.reset) << RESET_SHIFT;
-    if (finC) flags |= FIN_CLIENT;
-    if (finS) flags |= FIN_SERVER;
-    if (hasSyn) flags |= HAS_SYN;
-    if (hasSynAck) flags |= HAS_SYNACK;
-    if (f.hasAck) flags |= HAS_ACK;
-    if (k.cutOff) flags |= CUT_OFF;
-    if (k.forced) flags |= FORCED;
+    const hasIntervals = synIv.length > 0 || synAckIv.length > 0;
+    // Each bit by a conditional expression, not an `if`: an `if` whose body no flow had run yet
+    // has no type feedback, and the first flow to run it (k.cutOff: the flows the capture's end
+    // cuts off) threw the optimised add away and had it compiled again.
+    const flags = (roleBasisIndex(f) << ROLE_SHIFT) | (RESETS.indexOf(k.reset) << RESET_SHIFT) |
+      (f.ipVersion === 6 ? V6 : 0) | (k.complete ? COMPLETE : 0) | (k.simultaneousOpen ? SIMULTANEOUS_OPEN : 0) |
+      (k.portReuse ? PORT_REUSE : 0) | (finC ? FIN_CLIENT : 0) | (finS ? FIN_SERVER : 0) | (hasSyn ? HAS_SYN : 0) |
+      (hasSynAck ? HAS_SYNACK : 0) | (f.hasAck ? HAS_ACK : 0) | (k.cutOff ? CUT_OFF : 0) | (k.forced ? FORCED : 0) |
+      (hasIntervals ? HAS_INTERVALS : 0);
     this.answered.note(row, f, k, hasSyn, hasSynAck);
-    if (synIv.length > 0 || synAckIv.length > 0) {
-      flags |= HAS_INTERVALS;
-      this.intervals.add(row, synIv, synAckIv);
-    }
-    r.set(C.flags, row, flags);
-    const addrs = f.s.addrs;
-    r.set(C.addr.client, row, f.ipVersion === 6 ? this.v6.add(addrs, f.addrOf(c)) : v4(addrs, f.addrOf(c)));
-    r.set(C.addr.server, row, f.ipVersion === 6 ? this.v6.add(addrs, f.addrOf(s)) : v4(addrs, f.addrOf(s)));
-    r.set(C.port.client, row, c === 0 ? f.port0 : f.port1);
-    r.set(C.port.server, row, s === 0 ? f.port0 : f.port1);
+    if (hasIntervals) this.intervals.add(row, synIv, synAckIv);
+    const v = this.vals;
+    v[C.flags.index] = flags;
+    this.setAddress(v, C.addr.client, f, c);
+    this.setAddress(v, C.addr.server, f, s);
+    v[C.port.client.index] = c === 0 ? f.port0 : f.port1;
+    v[C.port.server.index] = s === 0 ? f.port0 : f.port1;
     const zeek = f.zeek;
-    r.set(C.shape, row, this.internShape(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck));
+    v[C.shape.index] = this.internShape(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck);
     const firstPacket = f.pointPacket(P_FIRST);
     const firstSec = f.pointSec(P_FIRST);
-    r.set(C.firstPacket, row, firstPacket);
-    r.set(C.firstSec, row, firstSec);
-    r.set(C.firstFrac, row, a[o + P_FIRST + POINT.frac]);
-    this.setPoint(row, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac);
-    if (hasSyn) this.setSlabPoint(row, SYN, f, P_SYN, firstPacket, firstSec);
-    if (hasSynAck) this.setSlabPoint(row, SYNACK, f, P_SYNACK, firstPacket, firstSec);
-    if (f.hasAck) this.setSlabPoint(row, ACK, f, P_ACK, firstPacket, firstSec);
-    r.set(C.packets.client, row, a[o + V_PACKETS + c]);
-    r.set(C.packets.server, row, a[o + V_PACKETS + s]);
-    r.set(C.payload.client, row, a[o + V_PAYLOAD + c]);
-    r.set(C.payload.server, row, a[o + V_PAYLOAD + s]);
-    r.set(C.exchanges, row, a[o + V_TURNS + c]);
-    r.set(C.syn, row, k.syn);
-    r.set(C.synRetx, row, k.synRetx);
-    r.set(C.synAck, row, k.synAck);
-    r.set(C.synAckRetx, row, k.synAckRetx);
-    r.set(C.synData, row, a[o + V_SYN_DATA + c]);
+    v[C.firstPacket.index] = firstPacket;
+    v[C.firstSec.index] = firstSec;
+    v[C.firstFrac.index] = a[o + P_FIRST + POINT.frac];
+    setPoint(v, LAST, f.lastPacket - firstPacket, f.lastSec - firstSec, f.lastFrac);
+    setSlabPoint(v, SYN, hasSyn, a, o + P_SYN, firstPacket, firstSec);
+    setSlabPoint(v, SYNACK, hasSynAck, a, o + P_SYNACK, firstPacket, firstSec);
+    setSlabPoint(v, ACK, f.hasAck, a, o + P_ACK, firstPacket, firstSec);
+    v[C.packets.client.index] = a[o + V_PACKETS + c];
+    v[C.packets.server.index] = a[o + V_PACKETS + s];
+    v[C.payload.client.index] = a[o + V_PAYLOAD + c];
+    v[C.payload.server.index] = a[o + V_PAYLOAD + s];
+    v[C.exchanges.index] = a[o + V_TURNS + c];
+    v[C.syn.index] = k.syn;
+    v[C.synRetx.index] = k.synRetx;
+    v[C.synAck.index] = k.synAck;
+    v[C.synAckRetx.index] = k.synAckRetx;
+    v[C.synData.index] = a[o + V_SYN_DATA + c];
+    r.setRow(row, v);
     this.wire?.add(row, f, c);
   }
 
@@ -143,10 +139,18 @@ export class FlowStore {
     const o = f.o;
     const ups0 = a[o + P_FIRST + POINT.ups];
     const ups1 = f.lastUps;
-    const ups2 = hasSyn ? a[o + P_SYN + POINT.ups] : 0;
-    const ups3 = hasSynAck ? a[o + P_SYNACK + POINT.ups] : 0;
-    const ups4 = f.hasAck ? a[o + P_ACK + POINT.ups] : 0;
-    const options = this.sets.pair(k.clientOptions, k.serverOptions);
+    // Read whether or not the flow has the point (a read under `hasSyn ?` that no flow made yet
+    // has no type feedback, and the first one threw the optimised code away).
+    const syn = a[o + P_SYN + POINT.ups];
+    const synAck = a[o + P_SYNACK + POINT.ups];
+    const ack = a[o + P_ACK + POINT.ups];
+    const ups2 = hasSyn ? syn : 0;
+    const ups3 = hasSynAck ? synAck : 0;
+    const ups4 = f.hasAck ? ack : 0;
+    // The options' shared pair (two Map lookups) is looked up only for a new shape: a shape
+    // seen before is recognised by the two shared sets the pair holds.
+    const co = k.clientOptions;
+    const so = k.serverOptions;
     const completeness = completenessOf(f);
     const ifs = f.interfaces;
     const recent = this.recentShapes.get(history);
@@ -154,13 +158,14 @@ export class FlowStore {
       for (let j = 0; j < recent.length; j++) {
         const x = this.shapes.value(recent[j]);
         const u = x.ups;
-        if (x.state === state && x.completeness === completeness && x.options === options && sameList(x.vlan, f.vlan) &&
+        if (x.state === state && x.completeness === completeness && x.options.client === co && x.options.server === so && sameList(x.vlan, f.vlan) &&
           (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
           u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent[j];
       }
     }
     const i = this.shapes.intern({
-      state, completeness, history, options,
+      state, completeness, history,
+      options: this.sets.pair(co, so),
       vlan: f.vlan as number[],
       interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
       ups: [ups0, ups1, ups2, ups3, ups4],
@@ -172,17 +177,15 @@ export class FlowStore {
     return i;
   }
 
-  private setSlabPoint(row: number, p: Point, f: FlowState, at: number, firstPacket: number, firstSec: number): void {
-    const a = f.s.a;
-    const o = f.o + at;
-    this.setPoint(row, p, a[o + POINT.packet] - firstPacket, a[o + POINT.sec] - firstSec, a[o + POINT.frac]);
-  }
-
-  private setPoint(row: number, p: Point, packets: number, secs: number, frac: number): void {
-    const r = this.rows;
-    r.set(p.packet, row, packets);
-    r.set(p.sec, row, secs);
-    r.set(p.frac, row, frac);
+  /**
+   * Side `side`'s address into the row's values: an IPv4 address itself, an IPv6 one's index in
+   * the IPv6 list. Written here rather than returned: a returned address above 64.0.0.0 is no
+   * small integer and took a heap box of its own (5 MB a run of the 1 GiB bench mix).
+   */
+  private setAddress(v: Float64Array, col: Column, f: FlowState, side: number): void {
+    const b = f.s.addrs;
+    const at = f.addrOf(side);
+    v[col.index] = f.ipVersion === 6 ? this.v6.add(b, at) : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
   }
 
   private readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
@@ -389,6 +392,15 @@ function sameList(x: readonly number[], y: readonly number[]): boolean {
   return true;
 }
 
-function v4(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+/** Time point `p` into the row's values: relative to the first packet, as the columns keep it. */
+function setPoint(v: Float64Array, p: Point, packets: number, secs: number, frac: number): void {
+  v[p.packet.index] = packets;
+  v[p.sec.index] = secs;
+  v[p.frac.index] = frac;
+}
+
+/** The slab's time point at `at` (zeros when the flow has none: the row's values are reused). */
+function setSlabPoint(v: Float64Array, p: Point, has: boolean, a: Float64Array, at: number, firstPacket: number, firstSec: number): void {
+  if (has) setPoint(v, p, a[at + POINT.packet] - firstPacket, a[at + POINT.sec] - firstSec, a[at + POINT.frac]);
+  else setPoint(v, p, 0, 0, 0);
 }
