@@ -186,7 +186,8 @@ export class FlowStore {
     r.set(p.frac, row, frac);
   }
 
-  private readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
+  /** One of the row's time points, its shape and first packet's number and second given (a reader of every row has them at hand). */
+  readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
     const r = this.rows;
     out.packet = firstPacket + r.get(p.packet, row);
     out.sec = firstSec + r.get(p.sec, row);
@@ -256,6 +257,10 @@ export class FlowStore {
   shapeOf(row: number): Shape {
     return this.shapes.value(this.rows.get(C.shape, row));
   }
+  /** The interned shape with this index (column C.shape's value). */
+  shapeAt(index: number): Shape {
+    return this.shapes.value(index);
+  }
 
   hasSyn(row: number): boolean {
     return (this.rows.get(C.flags, row) & HAS_SYN) !== 0;
@@ -305,10 +310,11 @@ export class FlowStore {
 
   /** One of the row's handshake times, as flow(id).handshake has it, without building the flow. */
   handshakeSpan(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt'): number | null {
-    const flags = this.rows.get(C.flags, row);
-    const shape = this.shapeOf(row);
-    const firstPacket = this.rows.get(C.firstPacket, row);
-    const firstSec = this.rows.get(C.firstSec, row);
+    const r = this.rows;
+    return this.spanWith(row, which, r.get(C.flags, row), this.shapeOf(row), r.get(C.firstPacket, row), r.get(C.firstSec, row));
+  }
+  /** handshakeSpan with the row's flags, shape, first packet and second given (glance.ts has them at hand). */
+  spanWith(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt', flags: number, shape: Shape, firstPacket: number, firstSec: number): number | null {
     const [a, b, c] = this.scratch;
     const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, a) : null;
     const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, b) : null;

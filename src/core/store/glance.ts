@@ -16,7 +16,7 @@ import type { FlowStore } from './flowStore';
 import { formatV4 } from './v4Names';
 import {
   C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
-  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point,
+  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point, type ReadPoint, type Shape,
 } from './rowLayout';
 
 /** One reused view of a stored flow: point it at a row with `at`. */
@@ -56,6 +56,11 @@ export class Glance implements StoryFlow {
   private synA = new Uint8Array(0);
   private lastPacketA = new Uint32Array(0);
   private synPacketA = new Uint16Array(0);
+  private firstPacketA = new Uint32Array(0);
+  private shapeA = new Uint32Array(0);
+  /** The shape last read and its index: flows in a row mostly share one (a flood's all). */
+  private shapeIndex = -1;
+  private shapeNow: Shape | null = null;
 
   private load(chunk: Chunk): void {
     this.chunk = chunk;
@@ -68,6 +73,8 @@ export class Glance implements StoryFlow {
     this.synA = typed(chunk, C.syn, Uint8Array);
     this.lastPacketA = typed(chunk, LAST.packet, Uint32Array);
     this.synPacketA = typed(chunk, SYN.packet, Uint16Array);
+    this.firstPacketA = typed(chunk, C.firstPacket, Uint32Array);
+    this.shapeA = typed(chunk, C.shape, Uint32Array);
   }
 
   /** The value at the row in `a`, column c's array: the store's side map has it when the slot holds the escape. */
@@ -77,6 +84,20 @@ export class Glance implements StoryFlow {
   }
 
   private flags(): number { return this.read(this.flagsA, C.flags); }
+
+  private shape(): Shape {
+    const k = this.read(this.shapeA, C.shape);
+    if (k !== this.shapeIndex || this.shapeNow === null) {
+      this.shapeIndex = k;
+      this.shapeNow = this.store.shapeAt(k);
+    }
+    return this.shapeNow;
+  }
+
+  /** One of the row's time points other than the first (rowLayout's LAST, SYN, SYNACK, ACK). */
+  private pointOf(p: Point): ReadPoint {
+    return this.store.readPoint(this.row, p, this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec), this.point);
+  }
 
   // The stories read a flow's address and port as scalars: an Endpoint object for every flow
   // read (most clients' ports differ) was most of their garbage. An IPv4 address's text is the
@@ -105,7 +126,9 @@ export class Glance implements StoryFlow {
     return (this.flags() & HAS_INTERVALS) !== 0 ? this.store.synIntervalsOf(this.row) : NONE;
   }
   get complete(): boolean { return (this.flags() & COMPLETE) !== 0; }
-  get rtt(): number | null { return this.store.handshakeSpan(this.row, 'rtt'); }
+  get rtt(): number | null {
+    return this.store.spanWith(this.row, 'rtt', this.flags(), this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec));
+  }
   get hasSyn(): boolean { return (this.flags() & HAS_SYN) !== 0; }
   get simultaneousOpen(): boolean { return (this.flags() & SIMULTANEOUS_OPEN) !== 0; }
   get reset(): Flow['reset'] { return RESETS[(this.flags() >> RESET_SHIFT) & 3]; }
@@ -119,7 +142,7 @@ export class Glance implements StoryFlow {
       const p = this.first;
       p.sec = this.read(this.firstSecA, C.firstSec);
       p.frac = this.read(this.firstFracA, C.firstFrac);
-      p.ups = this.store.shapeOf(this.row).ups[0];
+      p.ups = this.shape().ups[0];
       this.start = clockNs(clock, p);
       this.startClock = clock;
     }
@@ -131,14 +154,14 @@ export class Glance implements StoryFlow {
   /** The Flow's `end` is its `start` when the flow is one packet. */
   endNs(clock: Clock): number {
     if (this.read(this.lastPacketA, LAST.packet) === 0) return this.startNs(clock);
-    return clockNs(clock, this.store.pointOf(this.row, LAST, this.point));
+    return clockNs(clock, this.pointOf(LAST));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
   connectNs(clock: Clock): number {
     const start = this.startNs(clock);
     if ((this.flags() & HAS_SYN) === 0 || this.read(this.synPacketA, SYN.packet) === 0) return start;
-    return Math.min(start, clockNs(clock, this.store.pointOf(this.row, SYN, this.point)));
+    return Math.min(start, clockNs(clock, this.pointOf(SYN)));
   }
 
   synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
@@ -148,7 +171,7 @@ export class Glance implements StoryFlow {
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
     if (this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet)) return this.endNs(clock);
-    return clockNs(clock, this.store.pointOf(this.row, p, this.point));
+    return clockNs(clock, this.pointOf(p));
   }
 }
 
