@@ -10,7 +10,7 @@ import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
 import type { AnalysisConfig } from '../core/engine/config';
 import type { AnalysisResult, CaptureSummary, Severity, Summary } from '../core/engine/result';
 import { findingsToCsv, flowsToCsv } from '../core/output/csv';
-import { writeJson } from '../core/output/json';
+import { writeJsonBytes } from '../core/output/json';
 import { writeFlowsParquet } from '../core/output/parquet';
 import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
@@ -151,7 +151,7 @@ export async function analyzeOne(job: Job): Promise<Outcome> {
   // JSON is streamed piece by piece: the JSON of a large result never exists as one string;
   // Parquet goes out row group by row group.
   const emit = (write: (chunk: string | Uint8Array) => void): void => {
-    if (job.format === 'json') writeJson(result, write);
+    if (job.format === 'json') writeJsonBytes(result, write);
     else if (parquet) rows = writeFlowsParquet(result, analyzer.flowList(), write, { version: version() }).rows;
     else write(render(result, job));
   };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from '../../../src/gen/index';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
-import { formatJson, writeJson } from '../../../src/core/output/json';
+import { formatJson, writeJson, writeJsonBytes } from '../../../src/core/output/json';
 
 const TMP = mkdtempSync(join(tmpdir(), 'synscope-json-'));
 
@@ -30,6 +30,7 @@ test('streamed JSON is byte-identical to JSON.stringify with 2-space indent', as
     pieces = Math.max(pieces, parts.length);
     assert.equal(parts.join(''), expected, name);
     assert.equal(formatJson(result), expected, name);
+    assert.equal(bytesOf(result), expected, name);
   }
 });
 
@@ -43,4 +44,19 @@ test('empty arrays and a result with a large flows list', async () => {
   writeJson(many, (s) => parts.push(s));
   assert.equal(parts.join(''), `${JSON.stringify(many, null, 2)}\n`);
   if (many.flows.length === 4000) assert.ok(parts.length > 1, 'written in several pieces');
+  assert.equal(bytesOf(many), `${JSON.stringify(many, null, 2)}\n`);
+  assert.equal(bytesOf(empty), `${JSON.stringify(empty, null, 2)}\n`);
 });
+
+test('the bytes are UTF-8 where a piece is cut next to text that is not ASCII', async () => {
+  const result = await resultOf(Object.keys(SCENARIOS)[0]);
+  const odd = { ...result, note: 'é→😀', flows: Array.from({ length: 300 }, (_, i) => ({ ...result.flows[0], history: i % 2 ? '😀' : 'ü' })) };
+  assert.equal(bytesOf(odd as typeof result), `${JSON.stringify(odd, null, 2)}\n`);
+});
+
+/** writeJsonBytes' pieces put together and decoded. */
+function bytesOf(result: Parameters<typeof writeJsonBytes>[0]): string {
+  const parts: Uint8Array[] = [];
+  writeJsonBytes(result, (b) => parts.push(b));
+  return Buffer.concat(parts).toString('utf8');
+}
