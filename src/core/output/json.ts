@@ -1,5 +1,6 @@
 /** The JSON contract as the CLI prints it (docs/json-output.md, docs/synscope.schema.json). */
 import type { AnalysisResult } from '../engine/result';
+import type { FlowList } from '../store/flowList';
 
 export function formatJson(result: AnalysisResult): string {
   let out = '';
@@ -46,8 +47,13 @@ const CHUNK_BYTES = 1 << 20;
  * encodes, made two more copies of the text than this (on the 1 GiB bench mix, 22 MB of JSON:
  * 45 MB of strings, each too large for the young generation, so they went to the old one and
  * brought on its collections).
+ *
+ * `flows`: the listed flows as a list that builds each when asked (Analyzer.flowList), written
+ * in place of result.flows: built a batch at a time as they are written, they die young, where
+ * 10,000 Flow objects built at the end of the analysis lived until the JSON was written, long
+ * enough to be copied into the old generation.
  */
-export function writeJsonBytes(result: AnalysisResult, write: (b: Uint8Array) => void): void {
+export function writeJsonBytes(result: AnalysisResult, write: (b: Uint8Array) => void, flows?: FlowList): void {
   let buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   let used = 0;
   const flush = (): void => {
@@ -69,39 +75,57 @@ export function writeJsonBytes(result: AnalysisResult, write: (b: Uint8Array) =>
     const n = buf.write(s, used, 'utf8');
     if (from > 0 || to < s.length) buf.copyWithin(used, used + from, used + n - (s.length - to));
     used += n - from - (s.length - to);
-  });
+  }, flows);
   if (used > 0) write(buf.subarray(0, used));
 }
 
 /**
  * The JSON text of `result` in order, as pieces: characters from..to of s (s is cut only where
- * it is ASCII).
+ * it is ASCII). `flows`: the listed flows, written in place of result.flows.
  */
-function jsonPieces(result: AnalysisResult, put: (s: string, from: number, to: number) => void): void {
+function jsonPieces(result: AnalysisResult, put: (s: string, from: number, to: number) => void, flows?: FlowList): void {
   const whole = (s: string): void => put(s, 0, s.length);
   const obj = result as unknown as Record<string, unknown>;
   const keys = Object.keys(obj).filter((k) => isJsonValue(obj[k]));
   whole('{');
   keys.forEach((k, i) => {
     const v = obj[k];
-    if (Array.isArray(v) && v.length > 0) {
-      whole(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(k)}: [`);
+    let open = false;
+    const batches = k === 'flows' && flows ? batchesOf(flows) : Array.isArray(v) ? batchesOf(v) : [];
+    for (const batch of batches) {
+      if (open) whole(',');
+      else whole(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(k)}: [`);
+      open = true;
       // JSON.stringify([[a, b]], null, 2) is "[\n  [" + the elements with exactly the indent
       // they have in the whole document + "\n  ]\n]": cut out the middle, batch by batch.
-      for (let j = 0; j < v.length; j += BATCH) {
-        const s = JSON.stringify([v.slice(j, j + BATCH)], null, 2);
-        if (j > 0) whole(',');
-        put(s, 5, s.length - 6);
-      }
+      const s = JSON.stringify([batch], null, 2);
+      put(s, 5, s.length - 6);
+    }
+    if (open) {
       whole('\n  ]');
     } else {
       // {"k": v} as a whole object, without its outer braces: the member at depth 1.
-      const s = JSON.stringify({ [k]: v }, null, 2);
+      const s = JSON.stringify({ [k]: k === 'flows' && flows ? [] : v }, null, 2);
       whole(i > 0 ? ',\n' : '\n');
       put(s, 2, s.length - 2);
     }
   });
   whole(keys.length > 0 ? '\n}\n' : '}\n');
+}
+
+/** The list's elements, BATCH at a time (none empty; positions holding nothing are left out). */
+function* batchesOf(list: FlowList | readonly unknown[]): Generator<unknown[]> {
+  let batch: unknown[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const x = Array.isArray(list) ? list[i] : (list as FlowList).at(i);
+    if (x === undefined && !Array.isArray(list)) continue;
+    batch.push(x);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function isJsonValue(v: unknown): boolean {

@@ -12,10 +12,14 @@ import { formatJson, writeJson, writeJsonBytes } from '../../../src/core/output/
 
 const TMP = mkdtempSync(join(tmpdir(), 'synscope-json-'));
 
-async function resultOf(name: string) {
+function captureOf(name: string): string {
   const path = join(TMP, `${name}.pcap`);
   writeFileSync(path, SCENARIOS[name].build(1).toBuffer({ container: 'pcap', resolution: 'us' }));
-  return (await analyzeFile(path)).result;
+  return path;
+}
+
+async function resultOf(name: string) {
+  return (await analyzeFile(captureOf(name))).result;
 }
 
 test('streamed JSON is byte-identical to JSON.stringify with 2-space indent', async () => {
@@ -54,9 +58,22 @@ test('the bytes are UTF-8 where a piece is cut next to text that is not ASCII', 
   assert.equal(bytesOf(odd as typeof result), `${JSON.stringify(odd, null, 2)}\n`);
 });
 
+test('flows built as they are written (the CLI) print as the result listing them', async () => {
+  for (const name of Object.keys(SCENARIOS)) {
+    for (const maxFlows of [3, 10_000]) {
+      const path = captureOf(name);
+      const full = (await analyzeFile(path, { maxFlows })).result;
+      const { result, analyzer } = await analyzeFile(path, { maxFlows }, { listed: 0 });
+      const all = analyzer.flowList();
+      const listed = { length: Math.min(analyzer.config.maxFlows, all.length), at: (i: number) => all.at(i) };
+      assert.equal(bytesOf(result, listed), `${JSON.stringify(full, null, 2)}\n`, `${name} ${maxFlows}`);
+    }
+  }
+});
+
 /** writeJsonBytes' pieces put together and decoded. */
-function bytesOf(result: Parameters<typeof writeJsonBytes>[0]): string {
+function bytesOf(result: Parameters<typeof writeJsonBytes>[0], flows?: Parameters<typeof writeJsonBytes>[2]): string {
   const parts: Uint8Array[] = [];
-  writeJsonBytes(result, (b) => parts.push(b));
+  writeJsonBytes(result, (b) => parts.push(b), flows);
   return Buffer.concat(parts).toString('utf8');
 }
