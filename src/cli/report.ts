@@ -10,8 +10,10 @@ import { analyzeFile, type AnalyzeProgress } from '../core/engine/analyzeFile';
 import type { AnalysisConfig } from '../core/engine/config';
 import type { AnalysisResult, CaptureSummary, Severity, Summary } from '../core/engine/result';
 import { findingsToCsv, flowsToCsv } from '../core/output/csv';
-import { writeJson } from '../core/output/json';
+import { writeJsonBytes } from '../core/output/json';
 import { writeFlowsParquet } from '../core/output/parquet';
+import type { Analyzer } from '../core/engine/analyzer';
+import type { FlowList } from '../core/store/flowList';
 import { printable } from '../core/output/printable';
 import { formatSarif } from '../core/output/sarif';
 import { formatTable } from '../core/output/table';
@@ -112,6 +114,12 @@ export function writeToFile(path: string, emit: (write: (s: string | Uint8Array)
   }
 }
 
+/** The flows the result lists (maxFlows of them), each built when the writer asks. */
+function listedFlows(analyzer: Analyzer): FlowList {
+  const all = analyzer.flowList();
+  return { length: Math.min(analyzer.config.maxFlows, all.length), at: (i) => all.at(i) };
+}
+
 function severities(result: AnalysisResult): Record<Severity, number> {
   const n: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) n[f.severity]++;
@@ -127,10 +135,12 @@ export async function analyzeOne(job: Job): Promise<Outcome> {
     return { status: 'unreadable', error: { message: why }, severities: none };
   }
   const parquet = job.format === 'parquet';
+  const json = job.format === 'json';
   let analysis: Awaited<ReturnType<typeof analyzeFile>>;
   try {
-    // Parquet takes every flow from the store: no listed Flow objects are needed.
-    analysis = await analyzeFile(job.path, job.config, { onProgress: job.onProgress, listed: parquet ? 0 : undefined, listeners: job.servers });
+    // Parquet takes every flow from the store: no listed Flow objects are needed; JSON builds
+    // its listed flows as it writes them (writeJsonBytes).
+    analysis = await analyzeFile(job.path, job.config, { onProgress: job.onProgress, listed: parquet || json ? 0 : undefined, listeners: job.servers });
   } catch (e) {
     if (job.onProgress) process.stderr.write('\n');
     const offset = e instanceof CaptureFormatError ? e.offset : undefined;
@@ -151,7 +161,7 @@ export async function analyzeOne(job: Job): Promise<Outcome> {
   // JSON is streamed piece by piece: the JSON of a large result never exists as one string;
   // Parquet goes out row group by row group.
   const emit = (write: (chunk: string | Uint8Array) => void): void => {
-    if (job.format === 'json') writeJson(result, write);
+    if (json) writeJsonBytes(result, write, listedFlows(analyzer));
     else if (parquet) rows = writeFlowsParquet(result, analyzer.flowList(), write, { version: version() }).rows;
     else write(render(result, job));
   };

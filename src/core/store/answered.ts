@@ -73,25 +73,34 @@ function pointOf(f: FlowState, p: number, packet: number): StoredPoint | null {
 }
 
 /**
- * A stored flow's handshake times and measured packets as buildFlow gives the live flow (flowFacts'
- * rtt, serverTime, clientTime, span): from its first SYN, SYN-ACK and ACK (null: not seen) and
- * its entry here, if any.
+ * A stored flow's `handshake` as buildFlow gives the live flow (flowFacts' rtt, serverTime,
+ * clientTime, span and the packets they are measured between): from its first SYN, SYN-ACK and
+ * ACK (null: not seen) and its entry here, if any. A point in the flow's first packet prints as
+ * its `start`, one in its last packet as its `end` (FlowStore.flow passes both).
  */
-export function handshakeTimes(x: Answered | undefined, syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null):
-  Pick<Handshake, 'rtt' | 'serverRtt' | 'clientRtt' | 'connectTime' | 'measuredSyn' | 'measuredSynAck' | 'ackedSynAck'> {
+export function storedHandshake(complete: boolean, x: Answered | undefined, syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null,
+  firstPacket: number, start: string, lastPacket: number, end: string): Handshake {
+  // Each point is printed once, for its reference and the measured reference that is the same
+  // point (nearly every flow's: no entry here), and only when one of them needs it.
+  const synTime = syn !== null && (syn.packet !== firstPacket || x === undefined) ? formatPoint(syn) : '';
+  const synAckTime = synAck !== null && (synAck.packet !== lastPacket || (x === undefined && (syn !== null || ack !== null))) ? formatPoint(synAck) : '';
   return {
+    complete,
+    syn: syn === null ? null : { packet: int(syn.packet), time: syn.packet === firstPacket ? start : synTime },
+    synAck: synAck === null ? null : { packet: int(synAck.packet), time: synAck.packet === lastPacket ? end : synAckTime },
+    ack: ack === null ? null : { packet: int(ack.packet), time: ack.packet === lastPacket ? end : formatPoint(ack) },
     rtt: handshakeSpan('rtt', x, syn, synAck, ack),
     serverRtt: handshakeSpan('serverRtt', x, syn, synAck, ack),
     clientRtt: handshakeSpan('clientRtt', x, syn, synAck, ack),
     connectTime: handshakeSpan('connectTime', x, syn, synAck, ack),
-    measuredSyn: refOf(measuredPoint('measuredSyn', x, syn, synAck, ack)),
-    measuredSynAck: refOf(measuredPoint('measuredSynAck', x, syn, synAck, ack)),
-    ackedSynAck: refOf(measuredPoint('ackedSynAck', x, syn, synAck, ack)),
+    measuredSyn: syn === null ? null : x !== undefined ? refOf(x.mruSyn) : { packet: int(syn.packet), time: synTime },
+    measuredSynAck: syn === null || synAck === null ? null : x !== undefined ? refOf(x.answer) : { packet: int(synAck.packet), time: synAckTime },
+    ackedSynAck: synAck === null || ack === null ? null : x !== undefined ? refOf(x.mruSynAck) : { packet: int(synAck.packet), time: synAckTime },
   };
 }
 
 /**
- * The point behind one of handshakeTimes' packet references (null: the reference is null), for
+ * The point behind one of the handshake's measured packet references (null: the reference is null), for
  * readers that format it themselves (the Parquet export reads the store by columns).
  */
 export function measuredPoint(which: 'measuredSyn' | 'measuredSynAck' | 'ackedSynAck', x: Answered | undefined,
@@ -103,7 +112,7 @@ export function measuredPoint(which: 'measuredSyn' | 'measuredSynAck' | 'ackedSy
   }
 }
 
-/** One of handshakeTimes' durations, without the packet references (the flow table sorts by these). */
+/** One of the handshake's durations, without the packet references (the flow table sorts by these). */
 export function handshakeSpan(which: 'rtt' | 'serverRtt' | 'clientRtt' | 'connectTime', x: Answered | undefined,
   syn: StoredPoint | null, synAck: StoredPoint | null, ack: StoredPoint | null): number | null {
   const mruSyn = x ? x.mruSyn : syn;

@@ -14,7 +14,7 @@ import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '.
 import { OptionSets } from '../engine/optionSets';
 import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
-import type { ConnState, Flow, PacketRef, TcpOptionsSeen } from '../engine/result';
+import type { ConnState, Flow, TcpOptionsSeen } from '../engine/result';
 import type { StoryFlow } from '../stories/storyFlow';
 import { roleBasisIndex } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
@@ -28,7 +28,8 @@ import { Interner } from './interner';
 import { RowIndex } from './rowIndex';
 import { Glance } from './glance';
 import { V6List } from './v6List';
-import { AnsweredPoints, handshakeSpan, handshakeTimes, type Answered } from './answered';
+import { V4Names } from './v4Names';
+import { AnsweredPoints, handshakeSpan, storedHandshake, type Answered } from './answered';
 import { WireFacts } from './wireFacts';
 import type { WireRow } from './wireFacts';
 
@@ -188,7 +189,8 @@ export class FlowStore {
     v[col.index] = f.ipVersion === 6 ? this.v6.add(b, at) : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
   }
 
-  private readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
+  /** One of the row's time points, its shape and first packet's number and second given (a reader of every row has them at hand). */
+  readPoint(row: number, p: Point, shape: Shape, firstPacket: number, firstSec: number, out: ReadPoint): ReadPoint {
     const r = this.rows;
     out.packet = firstPacket + r.get(p.packet, row);
     out.sec = firstSec + r.get(p.sec, row);
@@ -200,9 +202,15 @@ export class FlowStore {
 
   private address(row: number, col: Column, v6: boolean): string {
     const x = this.rows.get(col, row);
-    // join(): one flat string, as formatAddress makes (a template makes a rope).
-    return v6 ? this.v6.format(x) : [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+    return v6 ? this.v6.format(x) : this.v4Names(col === C.addr.client ? 'client' : 'server').name(x);
   }
+
+  /** The IPv4 addresses of one side as text (a side's own: a flood's random clients do not push out its servers). */
+  v4Names(side: 'client' | 'server'): V4Names {
+    return side === 'client' ? this.clientNames : this.serverNames;
+  }
+  private readonly clientNames = new V4Names();
+  private readonly serverNames = new V4Names();
 
   /**
    * Flow `id` as the stories read it, from the columns without building it (glance.ts): one
@@ -251,6 +259,10 @@ export class FlowStore {
   /** The row's interned shape (state, history, options, VLANs, interfaces, resolutions). */
   shapeOf(row: number): Shape {
     return this.shapes.value(this.rows.get(C.shape, row));
+  }
+  /** The interned shape with this index (column C.shape's value). */
+  shapeAt(index: number): Shape {
+    return this.shapes.value(index);
   }
 
   hasSyn(row: number): boolean {
@@ -301,10 +313,11 @@ export class FlowStore {
 
   /** One of the row's handshake times, as flow(id).handshake has it, without building the flow. */
   handshakeSpan(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt'): number | null {
-    const flags = this.rows.get(C.flags, row);
-    const shape = this.shapeOf(row);
-    const firstPacket = this.rows.get(C.firstPacket, row);
-    const firstSec = this.rows.get(C.firstSec, row);
+    const r = this.rows;
+    return this.spanWith(row, which, r.get(C.flags, row), this.shapeOf(row), r.get(C.firstPacket, row), r.get(C.firstSec, row));
+  }
+  /** handshakeSpan with the row's flags, shape, first packet and second given (glance.ts has them at hand). */
+  spanWith(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt', flags: number, shape: Shape, firstPacket: number, firstSec: number): number | null {
     const [a, b, c] = this.scratch;
     const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, a) : null;
     const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, b) : null;
@@ -312,6 +325,7 @@ export class FlowStore {
     return handshakeSpan(which, this.answered.of(row), syn, synAck, ack);
   }
   private readonly scratch = [newReadPoint(), newReadPoint(), newReadPoint()] as const;
+  private readonly flowScratch = [newReadPoint(), newReadPoint(), newReadPoint(), newReadPoint()] as const;
 
   /**
    * The flow with this id as the JSON contract has it, or undefined when it is not stored (yet).
@@ -329,17 +343,15 @@ export class FlowStore {
     const shape = this.shapes.value(r.get(C.shape, row));
     const firstUps = shape.ups[0];
     const start = formatPoint({ sec: firstSec, frac: firstFrac, ups: firstUps });
-    const last = this.readPoint(row, LAST, shape, firstPacket, firstSec, newReadPoint());
+    // The points are read into scratch objects: storedHandshake keeps none of them.
+    const [pl, ps, psa, pa] = this.flowScratch;
+    const last = this.readPoint(row, LAST, shape, firstPacket, firstSec, pl);
     const lastPacket = last.packet;
     const end = lastPacket === firstPacket ? start : formatPoint(last);
-    const hasSyn = (flags & HAS_SYN) !== 0;
-    const hasSynAck = (flags & HAS_SYNACK) !== 0;
-    const hasAck = (flags & HAS_ACK) !== 0;
-    const syn = hasSyn ? this.readPoint(row, SYN, shape, firstPacket, firstSec, newReadPoint()) : null;
-    const synAck = hasSynAck ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, newReadPoint()) : null;
-    const ack = hasAck ? this.readPoint(row, ACK, shape, firstPacket, firstSec, newReadPoint()) : null;
+    const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, ps) : null;
+    const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, psa) : null;
+    const ack = (flags & HAS_ACK) !== 0 ? this.readPoint(row, ACK, shape, firstPacket, firstSec, pa) : null;
     const iv = (flags & HAS_INTERVALS) !== 0 ? this.intervals.get(row) : null;
-    const ref = (p: ReadPoint, samePacket: number, same: string): PacketRef => ({ packet: int(p.packet), time: p.packet === samePacket ? same : formatPoint(p) });
     return {
       id,
       client: { ip: this.address(row, C.addr.client, v6), port: r.get(C.port.client, row) },
@@ -360,13 +372,7 @@ export class FlowStore {
       synAckRetransmissions: r.get(C.synAckRetx, row),
       synIntervals: iv && iv[0].length > 0 ? iv[0] : (NONE as number[]),
       synAckIntervals: iv && iv[1].length > 0 ? iv[1] : (NONE as number[]),
-      handshake: {
-        complete: (flags & COMPLETE) !== 0,
-        syn: syn ? ref(syn, firstPacket, start) : null,
-        synAck: synAck ? ref(synAck, lastPacket, end) : null,
-        ack: ack ? ref(ack, lastPacket, end) : null,
-        ...handshakeTimes(this.answered.of(row), syn, synAck, ack),
-      },
+      handshake: storedHandshake((flags & COMPLETE) !== 0, this.answered.of(row), syn, synAck, ack, firstPacket, start, lastPacket, end),
       options: shape.options,
       synData: r.get(C.synData, row),
       simultaneousOpen: (flags & SIMULTANEOUS_OPEN) !== 0,

@@ -42,9 +42,19 @@ export function storedFlowSource(store: FlowRows, n: number, from = 1, toldFrom?
     get: (id) => store.flow(id),
     keyOf: ipKey,
     forEach(fn, keep) {
-      for (let id = from; id <= n; id++) {
-        const g = store.glance(id);
-        if (g && (!keep || keep(g))) fn(g);
+      // A loop of its own for each kind of pass: the stories' first pass has no filter and the
+      // next one has, and one loop for both was optimised for the first, then thrown away (a
+      // deopt at the filter's call, never seen) early in the second, run unoptimised again.
+      if (keep) {
+        for (let id = from; id <= n; id++) {
+          const g = store.glance(id);
+          if (g && keep(g)) fn(g);
+        }
+      } else {
+        for (let id = from; id <= n; id++) {
+          const g = store.glance(id);
+          if (g) fn(g);
+        }
       }
     },
   };

@@ -13,9 +13,10 @@ import type { Clock } from '../stories/clock';
 import type { StoryFlow } from '../stories/storyFlow';
 import { CHUNK_MASK, type Chunk, type Column } from './columns';
 import type { FlowStore } from './flowStore';
+import { formatV4 } from './v4Names';
 import {
   C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
-  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point,
+  RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point, type ReadPoint, type Shape,
 } from './rowLayout';
 
 /** One reused view of a stored flow: point it at a row with `at`. */
@@ -24,8 +25,6 @@ export class Glance implements StoryFlow {
   private flowId = 0;
   private readonly first = newReadPoint();
   private readonly point = newReadPoint();
-  private readonly client_ = new SideAddresses('client');
-  private readonly server_ = new SideAddresses('server');
   /** startNs of the current row, kept: a connect's other times fall back to it. */
   private startClock: Clock | null = null;
   private start = NaN;
@@ -57,6 +56,11 @@ export class Glance implements StoryFlow {
   private synA = new Uint8Array(0);
   private lastPacketA = new Uint32Array(0);
   private synPacketA = new Uint16Array(0);
+  private firstPacketA = new Uint32Array(0);
+  private shapeA = new Uint32Array(0);
+  /** The shape last read and its index: flows in a row mostly share one (a flood's all). */
+  private shapeIndex = -1;
+  private shapeNow: Shape | null = null;
 
   private load(chunk: Chunk): void {
     this.chunk = chunk;
@@ -69,6 +73,8 @@ export class Glance implements StoryFlow {
     this.synA = typed(chunk, C.syn, Uint8Array);
     this.lastPacketA = typed(chunk, LAST.packet, Uint32Array);
     this.synPacketA = typed(chunk, SYN.packet, Uint16Array);
+    this.firstPacketA = typed(chunk, C.firstPacket, Uint32Array);
+    this.shapeA = typed(chunk, C.shape, Uint32Array);
   }
 
   /** The value at the row in `a`, column c's array: the store's side map has it when the slot holds the escape. */
@@ -79,15 +85,32 @@ export class Glance implements StoryFlow {
 
   private flags(): number { return this.read(this.flagsA, C.flags); }
 
-  private ip(side: SideAddresses, a: Uint32Array, c: Column): string {
-    return (this.flags() & V6) !== 0 ? this.store.addressOf(this.row, side.side) : side.ipOf(this.store, this.row, this.read(a, c));
+  private shape(): Shape {
+    const k = this.read(this.shapeA, C.shape);
+    if (k !== this.shapeIndex || this.shapeNow === null) {
+      this.shapeIndex = k;
+      this.shapeNow = this.store.shapeAt(k);
+    }
+    return this.shapeNow;
+  }
+
+  /** One of the row's time points other than the first (rowLayout's LAST, SYN, SYNACK, ACK). */
+  private pointOf(p: Point): ReadPoint {
+    return this.store.readPoint(this.row, p, this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec), this.point);
+  }
+
+  // The stories read a flow's address and port as scalars: an Endpoint object for every flow
+  // read (most clients' ports differ) was most of their garbage. An IPv4 address's text is the
+  // store's, remembered (v4Names.ts).
+  private ip(side: 'client' | 'server', a: Uint32Array, c: Column): string {
+    return (this.flags() & V6) !== 0 ? this.store.addressOf(this.row, side) : this.store.v4Names(side).name(this.read(a, c));
   }
   private count(col: typeof C.syn): number { return this.store.value(col, this.row); }
 
   get id(): number { return this.flowId; }
-  get clientIp(): string { return this.ip(this.client_, this.clientA, C.addr.client); }
+  get clientIp(): string { return this.ip('client', this.clientA, C.addr.client); }
   get clientPort(): number { return this.store.value(C.port.client, this.row); }
-  get serverIp(): string { return this.ip(this.server_, this.serverA, C.addr.server); }
+  get serverIp(): string { return this.ip('server', this.serverA, C.addr.server); }
   get serverPort(): number { return this.read(this.serverPortA, C.port.server); }
   get serverKey(): number | string {
     // | 0: the address as a signed 32-bit integer, a small integer to V8 (one above 2^31 as it
@@ -103,7 +126,9 @@ export class Glance implements StoryFlow {
     return (this.flags() & HAS_INTERVALS) !== 0 ? this.store.synIntervalsOf(this.row) : NONE;
   }
   get complete(): boolean { return (this.flags() & COMPLETE) !== 0; }
-  get rtt(): number | null { return this.store.handshakeSpan(this.row, 'rtt'); }
+  get rtt(): number | null {
+    return this.store.spanWith(this.row, 'rtt', this.flags(), this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec));
+  }
   get hasSyn(): boolean { return (this.flags() & HAS_SYN) !== 0; }
   get simultaneousOpen(): boolean { return (this.flags() & SIMULTANEOUS_OPEN) !== 0; }
   get reset(): Flow['reset'] { return RESETS[(this.flags() >> RESET_SHIFT) & 3]; }
@@ -117,7 +142,7 @@ export class Glance implements StoryFlow {
       const p = this.first;
       p.sec = this.read(this.firstSecA, C.firstSec);
       p.frac = this.read(this.firstFracA, C.firstFrac);
-      p.ups = this.store.shapeOf(this.row).ups[0];
+      p.ups = this.shape().ups[0];
       this.start = clockNs(clock, p);
       this.startClock = clock;
     }
@@ -129,14 +154,14 @@ export class Glance implements StoryFlow {
   /** The Flow's `end` is its `start` when the flow is one packet. */
   endNs(clock: Clock): number {
     if (this.read(this.lastPacketA, LAST.packet) === 0) return this.startNs(clock);
-    return clockNs(clock, this.store.pointOf(this.row, LAST, this.point));
+    return clockNs(clock, this.pointOf(LAST));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
   connectNs(clock: Clock): number {
     const start = this.startNs(clock);
     if ((this.flags() & HAS_SYN) === 0 || this.read(this.synPacketA, SYN.packet) === 0) return start;
-    return Math.min(start, clockNs(clock, this.store.pointOf(this.row, SYN, this.point)));
+    return Math.min(start, clockNs(clock, this.pointOf(SYN)));
   }
 
   synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
@@ -146,31 +171,10 @@ export class Glance implements StoryFlow {
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
     if (this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet)) return this.endNs(clock);
-    return clockNs(clock, this.store.pointOf(this.row, p, this.point));
+    return clockNs(clock, this.pointOf(p));
   }
 }
 
-/**
- * One side's addresses as strings. A capture has mostly far fewer addresses than flows: an IPv4
- * address's string is kept in a direct-mapped cache (no Map to grow and clear when a flood's
- * random sources miss it). The stories read a flow's address and port as scalars: an Endpoint
- * object for every flow read (most clients' ports differ) was most of their garbage.
- */
-class SideAddresses {
-  private readonly addrs = new Float64Array(NAME_SLOTS).fill(-1);
-  private readonly names: string[] = new Array<string>(NAME_SLOTS).fill('');
-  constructor(readonly side: 'client' | 'server') {}
-
-  /** The text of IPv4 address `addr`, the row's on this side. */
-  ipOf(store: FlowStore, row: number, addr: number): string {
-    const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - NAME_BITS);
-    if (this.addrs[slot] !== addr) {
-      this.addrs[slot] = addr;
-      this.names[slot] = store.addressOf(row, this.side);
-    }
-    return this.names[slot];
-  }
-}
 /** Column c's array in the chunk, checked to be of the type the reads above take it for. */
 function typed<T extends Uint8Array | Uint16Array | Uint32Array>(chunk: Chunk, c: Column, type: { new(n: number): T }): T {
   const a = chunk[c.index];
@@ -184,12 +188,8 @@ export function ipKey(ip: string): number | string {
   if (parts.length !== 4) return ip;
   const x = ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
   // Only the exact text the store prints for x (no leading zeros, each part 0-255) is x.
-  return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.') === ip ? x | 0 : ip;
+  return formatV4(x) === ip ? x | 0 : ip;
 }
-
-/** IPv4 address strings kept per side: 2^14 slots. */
-const NAME_BITS = 14;
-const NAME_SLOTS = 1 << NAME_BITS;
 
 /** clock.ns(formatPoint(p)), without the string for the usual resolutions. */
 export function clockNs(clock: Clock, p: { sec: number; frac: number; ups: number }): number {

@@ -114,8 +114,17 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
   const endNs = flow.endNs(clock);
   if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) return;
   const synIntervals = flow.synIntervals;
-  const intervals = synIntervals.length === 0 ? synIntervals : synIntervals.filter((x) => Number.isFinite(x) && x >= 0);
-  const lastSynNs = startNs + intervals.reduce((sum, x) => sum + secondsToNs(x), 0);
+  // The usable intervals (finite, not negative): their sum and the last of them, in one loop
+  // (no filtered copy).
+  let sumNs = 0;
+  let last = 0;
+  for (let k = 0; k < synIntervals.length; k++) {
+    const x = synIntervals[k];
+    if (!(Number.isFinite(x) && x >= 0)) continue;
+    sumNs += secondsToNs(x);
+    last = secondsToNs(x);
+  }
+  const lastSynNs = startNs + sumNs;
   const rtt = flow.complete ? flow.rtt : null;
   // How the wait in SYN_SENT ended, and when.
   let outcome: ConnectOutcome = 'gave-up';
@@ -135,7 +144,6 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
     outcome = 'client-reset';
     atNs = endNs;
   } else {
-    const last = intervals.length ? secondsToNs(intervals[intervals.length - 1]) : 0;
     const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
     if (captureEndNs < nextDueNs) {
       outcome = 'pending';

@@ -44,7 +44,9 @@ export function victimFlows(flows: FlowSource, clock: Clock, victims: readonly V
   flows.forEach((x) => {
     const mine = byServer.get(x.serverKey);
     if (!mine) return;
-    for (const i of mine) {
+    // Indexed, as every flow to a flooded server asks (see hangingConnects' inFlood).
+    for (let k = 0; k < mine.length; k++) {
+      const i = mine[k];
       const v = victims[i];
       if ((v.port === null || x.serverPort === v.port) && (x.complete || others[i]++ < FLOOD_SAMPLE)) lists[i].push(floodFlow(x, clock));
     }

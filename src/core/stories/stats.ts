@@ -51,12 +51,14 @@ export function concurrency(
 ): { peak: number; peakAt: number; perBin: number[] } {
   // Starts and ends sorted apart (natively, no comparator, no pair per event), then merged with
   // ends before starts at the same instant: a connect that ends as another begins is not overlap.
+  // Indexed loops: a for-of run before it is optimised makes an iterator result per interval.
   let n = 0;
-  for (const iv of intervals) if (iv.end > iv.start) n++;
+  for (let k = 0; k < intervals.length; k++) if (intervals[k].end > intervals[k].start) n++;
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
   n = 0;
-  for (const iv of intervals) {
+  for (let k = 0; k < intervals.length; k++) {
+    const iv = intervals[k];
     if (iv.end > iv.start) {
       starts[n] = iv.start;
       ends[n++] = iv.end;

@@ -8,14 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from '../../../src/gen/index';
 import { analyzeFile } from '../../../src/core/engine/analyzeFile';
-import { formatJson, writeJson } from '../../../src/core/output/json';
+import { formatJson, writeJson, writeJsonBytes } from '../../../src/core/output/json';
 
 const TMP = mkdtempSync(join(tmpdir(), 'synscope-json-'));
 
-async function resultOf(name: string) {
+function captureOf(name: string): string {
   const path = join(TMP, `${name}.pcap`);
   writeFileSync(path, SCENARIOS[name].build(1).toBuffer({ container: 'pcap', resolution: 'us' }));
-  return (await analyzeFile(path)).result;
+  return path;
+}
+
+async function resultOf(name: string) {
+  return (await analyzeFile(captureOf(name))).result;
 }
 
 test('streamed JSON is byte-identical to JSON.stringify with 2-space indent', async () => {
@@ -30,6 +34,7 @@ test('streamed JSON is byte-identical to JSON.stringify with 2-space indent', as
     pieces = Math.max(pieces, parts.length);
     assert.equal(parts.join(''), expected, name);
     assert.equal(formatJson(result), expected, name);
+    assert.equal(bytesOf(result), expected, name);
   }
 });
 
@@ -43,4 +48,32 @@ test('empty arrays and a result with a large flows list', async () => {
   writeJson(many, (s) => parts.push(s));
   assert.equal(parts.join(''), `${JSON.stringify(many, null, 2)}\n`);
   if (many.flows.length === 4000) assert.ok(parts.length > 1, 'written in several pieces');
+  assert.equal(bytesOf(many), `${JSON.stringify(many, null, 2)}\n`);
+  assert.equal(bytesOf(empty), `${JSON.stringify(empty, null, 2)}\n`);
 });
+
+test('the bytes are UTF-8 where a piece is cut next to text that is not ASCII', async () => {
+  const result = await resultOf(Object.keys(SCENARIOS)[0]);
+  const odd = { ...result, note: 'é→😀', flows: Array.from({ length: 300 }, (_, i) => ({ ...result.flows[0], history: i % 2 ? '😀' : 'ü' })) };
+  assert.equal(bytesOf(odd as typeof result), `${JSON.stringify(odd, null, 2)}\n`);
+});
+
+test('flows built as they are written (the CLI) print as the result listing them', async () => {
+  for (const name of Object.keys(SCENARIOS)) {
+    for (const maxFlows of [3, 10_000]) {
+      const path = captureOf(name);
+      const full = (await analyzeFile(path, { maxFlows })).result;
+      const { result, analyzer } = await analyzeFile(path, { maxFlows }, { listed: 0 });
+      const all = analyzer.flowList();
+      const listed = { length: Math.min(analyzer.config.maxFlows, all.length), at: (i: number) => all.at(i) };
+      assert.equal(bytesOf(result, listed), `${JSON.stringify(full, null, 2)}\n`, `${name} ${maxFlows}`);
+    }
+  }
+});
+
+/** writeJsonBytes' pieces put together and decoded. */
+function bytesOf(result: Parameters<typeof writeJsonBytes>[0], flows?: Parameters<typeof writeJsonBytes>[2]): string {
+  const parts: Uint8Array[] = [];
+  writeJsonBytes(result, (b) => parts.push(b), flows);
+  return Buffer.concat(parts).toString('utf8');
+}
