@@ -387,7 +387,7 @@ export class FlowState {
 export function completenessOf(f: FlowState): number {
   // Both tests made for every flow: the second behind `&&` had no type feedback until the first
   // one-packet flow without a SYN, which threw away the optimised code of every function this
-  // was inlined into (the store's internShape, buildFlow) and had it compiled again.
+  // was inlined into (the store's Shapes.of, buildFlow) and had it compiled again.
   const c = f.completeness;
   const single = f.s.a[f.o + V_PACKETS] + f.s.a[f.o + V_PACKETS + 1] === 1;
   const noSyn = (c & COMPLETE_SYN) === 0;

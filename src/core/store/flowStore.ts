@@ -12,9 +12,9 @@
 import { IntervalPool } from './intervalPool';
 import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '../engine/buildFlow';
 import { OptionSets } from '../engine/optionSets';
-import { completenessOf, NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
+import { NONE, P_ACK, P_FIRST, P_SYN, P_SYNACK, type FlowState } from '../engine/flowState';
 import { V_FIN, V_PACKETS, V_PAYLOAD, V_SYN_DATA, V_TURNS } from '../engine/flowState';
-import type { ConnState, Flow, TcpOptionsSeen } from '../engine/result';
+import type { Flow } from '../engine/result';
 import type { StoryFlow } from '../stories/storyFlow';
 import { roleBasisIndex } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
@@ -24,7 +24,7 @@ import {
   type Point, type Shape, type ReadPoint,
 } from './rowLayout';
 export { FLOW_ROW_BYTES } from './rowLayout';
-import { Interner } from './interner';
+import { Shapes } from './shapes';
 import { RowIndex } from './rowIndex';
 import { Glance } from './glance';
 import { V6List } from './v6List';
@@ -38,8 +38,9 @@ export class FlowStore {
    * `sets`: the analysis's shared option sets (a store of its own when used alone); `keepWire`:
    * also keep each flow's wire facts, for correlation (wireFacts.ts).
    */
-  constructor(private readonly sets: OptionSets = new OptionSets(), keepWire = false) {
+  constructor(sets: OptionSets = new OptionSets(), keepWire = false) {
     this.wire = keepWire ? new WireFacts() : null;
+    this.shapes = new Shapes(sets);
   }
 
   private readonly wire: WireFacts | null;
@@ -48,14 +49,7 @@ export class FlowStore {
   /** Row of each flow id (ids are dense from 1; rows are in the order flows finished). */
   private readonly rowOf = new RowIndex();
   private readonly v6 = new V6List();
-  private readonly shapes = new Interner<Shape>((x) => `${x.state} ${x.completeness} ${this.optionPairs.intern(x.options)} ${x.vlan.join(',')}|${x.interfaces.join(',')} ${x.ups.join(',')} ${x.history}`);
-  private readonly optionPairs = new Interner<{ client: TcpOptionsSeen; server: TcpOptionsSeen }>(null);
-  /**
-   * The shapes seen last per history, tried before building an intern key (a flood's flows
-   * share one; on the 1 GiB bench mix one per history missed a tenth of the flows, the rest of
-   * a history's few shapes taking turns).
-   */
-  private readonly recentShapes = new Map<string, number[]>();
+  private readonly shapes: Shapes;
   private readonly intervals = new IntervalPool();
   /** The few flows whose RTT is not measured from their first SYN, or with duplicates (answered.ts). */
   private readonly answered = new AnsweredPoints();
@@ -105,13 +99,16 @@ export class FlowStore {
     this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (hasIntervals) this.intervals.add(row, synIv, synAckIv);
     const v = this.vals;
+    // The values are reused from the last row: a column a later change forgets to write here
+    // must read zero, not the previous flow's value.
+    v.fill(0);
     v[C.flags.index] = flags;
     this.setAddress(v, C.addr.client, f, c);
     this.setAddress(v, C.addr.server, f, s);
     v[C.port.client.index] = c === 0 ? f.port0 : f.port1;
     v[C.port.server.index] = s === 0 ? f.port0 : f.port1;
     const zeek = f.zeek;
-    v[C.shape.index] = this.internShape(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck);
+    v[C.shape.index] = this.shapes.of(f, k, zeek.connState(), zeek.history, hasSyn, hasSynAck, this.size);
     const firstPacket = f.pointPacket(P_FIRST);
     const firstSec = f.pointSec(P_FIRST);
     v[C.firstPacket.index] = firstPacket;
@@ -133,49 +130,6 @@ export class FlowStore {
     v[C.synData.index] = a[o + V_SYN_DATA + c];
     r.setRow(row, v);
     this.wire?.add(row, f, c);
-  }
-
-  private internShape(f: FlowState, k: FlowFacts, state: ConnState, history: string, hasSyn: boolean, hasSynAck: boolean): number {
-    const a = f.s.a;
-    const o = f.o;
-    const ups0 = a[o + P_FIRST + POINT.ups];
-    const ups1 = f.lastUps;
-    // Read whether or not the flow has the point (a read under `hasSyn ?` that no flow made yet
-    // has no type feedback, and the first one threw the optimised code away).
-    const syn = a[o + P_SYN + POINT.ups];
-    const synAck = a[o + P_SYNACK + POINT.ups];
-    const ack = a[o + P_ACK + POINT.ups];
-    const ups2 = hasSyn ? syn : 0;
-    const ups3 = hasSynAck ? synAck : 0;
-    const ups4 = f.hasAck ? ack : 0;
-    // The options' shared pair (two Map lookups) is looked up only for a new shape: a shape
-    // seen before is recognised by the two shared sets the pair holds.
-    const co = k.clientOptions;
-    const so = k.serverOptions;
-    const completeness = completenessOf(f);
-    const ifs = f.interfaces;
-    const recent = this.recentShapes.get(history);
-    if (recent !== undefined) {
-      for (let j = 0; j < recent.length; j++) {
-        const x = this.shapes.value(recent[j]);
-        const u = x.ups;
-        if (x.state === state && x.completeness === completeness && x.options.client === co && x.options.server === so && sameList(x.vlan, f.vlan) &&
-          (x.interfaces === ifs || (ifs.length === 1 && x.interfaces.length === 1 && x.interfaces[0] === ifs[0])) &&
-          u[0] === ups0 && u[1] === ups1 && u[2] === ups2 && u[3] === ups3 && u[4] === ups4) return recent[j];
-      }
-    }
-    const i = this.shapes.intern({
-      state, completeness, history,
-      options: this.sets.pair(co, so),
-      vlan: f.vlan as number[],
-      interfaces: ifs.length === 1 ? (ifs as number[]) : ifs.slice().sort((x, y) => x - y),
-      ups: [ups0, ups1, ups2, ups3, ups4],
-    });
-    if (recent === undefined) {
-      if (this.recentShapes.size < 4096) this.recentShapes.set(history, [i]);
-    } else if (recent.length < RECENT_PER_HISTORY) recent.push(i);
-    else recent[this.size % RECENT_PER_HISTORY] = i;
-    return i;
   }
 
   /**
@@ -385,17 +339,6 @@ export class FlowStore {
       findings,
     };
   }
-}
-
-/** Shapes tried per history before the intern key is built. */
-const RECENT_PER_HISTORY = 8;
-
-/** Same numbers in the same order (a flow's VLAN list is its own array; the Shape holds the first flow's). */
-function sameList(x: readonly number[], y: readonly number[]): boolean {
-  if (x === y) return true;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
 
 /** Time point `p` into the row's values: relative to the first packet, as the columns keep it. */
