@@ -1,4 +1,4 @@
-import { DecodeResult, FastOpen, type TcpSegment } from './types';
+import { DecodeResult, FastOpen, TCP_SYN, type TcpSegment } from './types';
 
 /**
  * Decodes the TCP header at d[off]. `captured` is how many bytes of it are in the capture,
@@ -34,10 +34,26 @@ export function decodeTcp(d: Uint8Array, off: number, captured: number, segLen: 
     out.payloadLen = segLen - hdrLen;
     out.truncated = hdrLen > captured;
   }
-  // Options as far as they are present, as tshark shows them.
+  // Options as far as they are present, as tshark shows them: a SYN's now, any other's when
+  // asked (readOptions).
   const optEnd = hdrLen < avail ? hdrLen : avail;
-  if (optEnd > 20) decodeOptions(d, off + 20, off + optEnd, out);
+  out.optionsTo = 0;
+  if (optEnd > 20) {
+    if (out.flags & TCP_SYN) decodeOptions(d, off + 20, off + optEnd, out);
+    else {
+      out.optionBytes = d;
+      out.optionsFrom = off + 20;
+      out.optionsTo = off + optEnd;
+    }
+  }
   return DecodeResult.Tcp;
+}
+
+/** Reads the options decodeTcp left unread (a segment without SYN), while its packet's buffer is still the one read. */
+export function readOptions(seg: TcpSegment): void {
+  if (seg.optionsTo === 0) return;
+  decodeOptions(seg.optionBytes!, seg.optionsFrom, seg.optionsTo, seg);
+  seg.optionsTo = 0;
 }
 
 /**

@@ -60,6 +60,15 @@ export interface TcpSegment {
   vlanCount: number;
   /** TCP header cut short by the snap length, or longer than the IP segment (options may be missing). */
   truncated: boolean;
+  /**
+   * A segment without SYN keeps its options unread here (bytes `optionsFrom` to `optionsTo` of
+   * `optionBytes`, the packet's buffer) until `readOptions` (tcp.ts) is asked: only the handshake
+   * and the recorded events read options, and nearly every packet carries timestamps.
+   * `optionsTo` 0: nothing left to read.
+   */
+  optionBytes: Uint8Array | null;
+  optionsFrom: number;
+  optionsTo: number;
 }
 
 /** Why a packet produced no TCP segment; counted by the engine for the summary. */
@@ -79,6 +88,6 @@ export function newTcpSegment(): TcpSegment {
     ipVersion: 0, ttl: 0, ipId: -1, src: new Uint8Array(16), dst: new Uint8Array(16), srcPort: 0, dstPort: 0,
     seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, mss: -1, windowScale: -1,
     sackPermitted: false, tsVal: -1, tsEcr: -1, fastOpen: FastOpen.None, fastOpenCookieLen: 0,
-    mptcp: false, vlan: new Uint16Array(8), vlanCount: 0, truncated: false,
+    mptcp: false, vlan: new Uint16Array(8), vlanCount: 0, truncated: false, optionBytes: null, optionsFrom: 0, optionsTo: 0,
   };
 }

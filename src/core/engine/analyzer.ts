@@ -180,11 +180,12 @@ export class Analyzer {
     if (this.finished) return;
     const hash = segmentHash(seg, this.config.vlanSeparatesFlows, this.hashSeed);
     let f = this.table.find(seg, hash);
+    // The side that sent it: the lookup's (a new flow's first packet is its side 0).
+    let side = this.table.side;
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let reuse = false;
     if (f && pureSyn) {
-      const side = f.sideOf(seg);
       // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base
       // sequence number already known for its direction (tcp.analysis.reused_ports).
       if (f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) {
@@ -200,8 +201,8 @@ export class Analyzer {
       if (reuse || retired === REUSED_TUPLE) f.portReuse = true;
       this.table.insert(f);
       this.parking.opened(f);
+      side = 0;
     }
-    const side = f.sideOf(seg);
     // Events only for flows that will be listed (the others are counted, never drawn).
     const r = updateFlow(f, seg, side, t, comment, f.id <= this.config.maxFlows ? this.config.maxEventsPerFlow : 0, this.events, this.options);
     if (this.touched !== null && !f.touched) {

@@ -371,16 +371,6 @@ export class FlowState {
   addrOf(side: number): number {
     return this.addrAt + side * ADDR_BYTES;
   }
-
-  /** Side of a segment already known to belong to this flow. */
-  sideOf(seg: TcpSegment): number {
-    if (seg.srcPort !== this.port0 || seg.dstPort !== this.port1) return 1;
-    const n = seg.ipVersion === 6 ? 16 : 4;
-    const addrs = this.s.addrs;
-    for (let i = 0; i < n; i++) if (seg.src[i] !== addrs[this.addrAt + i]) return 1;
-    return 0;
-  }
-
 }
 
 /** tcp.completeness as tshark 4.0 reports it for the stream. */

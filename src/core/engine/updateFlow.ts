@@ -5,6 +5,7 @@
  * what happens once the flow is known.
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
+import { readOptions } from '../decode/tcp';
 import type { TcpOptionsSeen } from './result';
 import type { OptionSets } from './optionSets';
 import { diffSeconds, POINT } from './time';
@@ -197,6 +198,7 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   f.zeek.packet(side, seg);
 
   if ((wantEvent || comment !== undefined) && f.eventCount < maxEvents) {
+    readOptions(seg);
     const i = log.append(f.eventsTail, t, side, seg,
       a[o + V_BASE_SET + side] ? (seg.seq - a[o + V_BASE_SEQ + side]) >>> 0 : seg.seq,
       isAck ? (a[o + V_BASE_SET + other] ? (seg.ack - a[o + V_BASE_SEQ + other]) >>> 0 : seg.ack) : 0,

@@ -11,6 +11,7 @@ import { readCaptureFile } from '../../../src/core/capture/readCapture';
 import { formatAddress } from '../../../src/core/decode/address';
 import { decodeRecord } from '../../../src/core/decode/decodePacket';
 import { Reassembler } from '../../../src/core/decode/reassembler';
+import { readOptions } from '../../../src/core/decode/tcp';
 import { DecodeResult, FastOpen, newTcpSegment, type TcpSegment } from '../../../src/core/decode/types';
 import { lastUndecoded, Undecoded } from '../../../src/core/decode/undecoded';
 import { repoRoot } from '../capture/tsharkCheck';
@@ -80,6 +81,7 @@ describe('decodePacket vs tshark on synthetic edge cases', () => {
       assert.equal(seg.dstPort, Number(f['tcp.dstport']));
       assert.equal(seg.flags, parseInt(f['tcp.flags'], 16));
       assert.equal(seg.payloadLen, f['tcp.len'] === '' ? 0 : Number(f['tcp.len']));
+      readOptions(seg);
       assert.equal(seg.mss, f['tcp.options.mss_val'] === '' ? -1 : Number(list(f['tcp.options.mss_val'])[0]));
       assert.equal(seg.windowScale, f['tcp.options.wscale.shift'] === '' ? -1 : Number(f['tcp.options.wscale.shift']));
       assert.equal(seg.sackPermitted, f['tcp.options.sack_perm'] !== '');
