@@ -180,8 +180,7 @@ export class Analyzer {
     if (this.finished) return;
     const hash = segmentHash(seg, this.config.vlanSeparatesFlows, this.hashSeed);
     let f = this.table.find(seg, hash);
-    // The side that sent it: the lookup's (a new flow's first packet is its side 0).
-    let side = this.table.side;
+    let side = this.table.side; // who sent it, as the lookup found (a new flow's first packet is its side 0)
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let reuse = false;
