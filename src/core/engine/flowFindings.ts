@@ -20,7 +20,13 @@ export type { Candidate, Pending } from './findings/rule';
  */
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
   let n = 0;
-  for (let i = 0; i < DECIDERS.length; i++) if (DECIDERS[i].applies(f, outcome, config)) out[n++] = CODES[i];
+  // The slot is written for every rule and the count moved by 0 or 1: a write first reached by
+  // the first finding (late in a flood) threw away the compiled code of retire, which inlines this.
+  for (let i = 0; i < DECIDERS.length; i++) {
+    const hit = DECIDERS[i].applies(f, outcome, config);
+    out[n] = CODES[i];
+    n += hit ? 1 : 0;
+  }
   return n;
 }
 
