@@ -19,9 +19,11 @@ export type { Candidate, Pending } from './findings/rule';
  * every flow). Cheap: no strings.
  */
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
+  // One slot per rule from the first call, each written for every rule and the count moved by 0
+  // or 1: a write first reached by the first finding (late in a flood), or growing the array
+  // ("out of bounds"), threw away the compiled code of retire, which inlines this.
+  while (out.length < CODES.length) out.push(CODES[out.length]);
   let n = 0;
-  // The slot is written for every rule and the count moved by 0 or 1: a write first reached by
-  // the first finding (late in a flood) threw away the compiled code of retire, which inlines this.
   for (let i = 0; i < DECIDERS.length; i++) {
     const hit = DECIDERS[i].applies(f, outcome, config);
     out[n] = CODES[i];
