@@ -19,8 +19,16 @@ export type { Candidate, Pending } from './findings/rule';
  * every flow). Cheap: no strings.
  */
 export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisConfig, out: FindingCode[]): number {
+  // One slot per rule from the first call, each written for every rule and the count moved by 0
+  // or 1: a write first reached by the first finding (late in a flood), or growing the array
+  // ("out of bounds"), threw away the compiled code of retire, which inlines this.
+  while (out.length < CODES.length) out.push(CODES[out.length]);
   let n = 0;
-  for (let i = 0; i < DECIDERS.length; i++) if (DECIDERS[i].applies(f, outcome, config)) out[n++] = CODES[i];
+  for (let i = 0; i < DECIDERS.length; i++) {
+    const hit = DECIDERS[i].applies(f, outcome, config);
+    out[n] = CODES[i];
+    n += hit ? 1 : 0;
+  }
   return n;
 }
 

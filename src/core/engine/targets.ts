@@ -164,12 +164,21 @@ export class TargetAgg {
       }
     } else if (outcome === 'refused') {
       this.refused++;
-    } else if (outcome === 'half-open' || outcome === 'unanswered' || outcome === 'reset') {
+    }
+    // Tested for every flow, counted by 0 or 1: tests first reached by the first failed flow (late
+    // on a busy capture) had no type feedback and threw this method's compiled code away.
+    const halfOpen = outcome === 'half-open' ? 1 : 0;
+    const unanswered = outcome === 'unanswered' ? 1 : 0;
+    const reset = outcome === 'reset' ? 1 : 0;
+    if (halfOpen + unanswered + reset > 0) {
       this.failed++;
-      if (outcome === 'half-open') this.halfOpen++;
-      else if (outcome === 'unanswered') this.unanswered++;
-      else this.resetInHandshake++;
-      this.failedSyns += f.syn;
+      this.halfOpen += halfOpen;
+      this.unanswered += unanswered;
+      this.resetInHandshake += reset;
+      // `| 0`: the facts' counts may arrive as heap numbers (doubles); a double sum stored here
+      // turned the field into a double and replaced every target's hidden class mid-capture
+      // (retire's compiled code then failed its map check on agg.add: "wrong map").
+      this.failedSyns += f.syn | 0;
       if (synSec < this.firstFailedSec) {
         this.firstFailedSec = synSec;
         this.firstSec = sec;
@@ -187,11 +196,12 @@ export class TargetAgg {
         if (this.floodFlowIds === NONE) this.floodFlowIds = [];
         this.floodFlowIds.push(state.id);
       }
-      if (f.synAck > 0) {
-        this.answeredFailed++;
-        this.answeredFailedRetx += f.synAckRetx;
-        if (f.synAckRetx > 0) this.answeredFailedRetxFlows++;
-      }
+      // Counted by 0 or 1, no branch: the first answered failed flow (late) threw this code away.
+      const answered = f.synAck > 0 ? 1 : 0;
+      const retx = f.synAckRetx | 0; // a small integer, as failedSyns
+      this.answeredFailed += answered;
+      this.answeredFailedRetx += answered * retx;
+      this.answeredFailedRetxFlows += answered * (retx > 0 ? 1 : 0);
     }
     if (f.synAck > 0 && f.syn > 0) this.cookieEvidence(f, state.s.a[state.o + V_SYN_ACK_TSVAL + 1 - f.client], synSec);
   }
