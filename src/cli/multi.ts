@@ -111,19 +111,21 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
   const parquet = o.format === 'parquet';
   let targets: string[];
   let tmp: string | undefined;
-  if (parquet) {
-    const t = parquetTargets(o, inputs);
-    if (typeof t === 'string') {
-      process.stderr.write(`synscope: ${t}\n`);
-      return 2;
-    }
-    targets = t;
-  } else {
-    tmp = mkdtempSync(join(tmpdir(), 'synscope-multi-'));
-    targets = inputs.map((_, i) => join(tmp!, `${i}.out`));
-  }
-  const cleanUp = removeOnSignal(tmp);
+  // Signals are handled before the folder exists: a Ctrl+C between making it and handling them
+  // ended the process by the signal's default action and left the folder behind (seen under load).
+  const cleanUp = removeOnSignal(() => tmp);
   try {
+    if (parquet) {
+      const t = parquetTargets(o, inputs);
+      if (typeof t === 'string') {
+        process.stderr.write(`synscope: ${t}\n`);
+        return 2;
+      }
+      targets = t;
+    } else {
+      tmp = mkdtempSync(join(tmpdir(), 'synscope-multi-'));
+      targets = inputs.map((_, i) => join(tmp!, `${i}.out`));
+    }
     const heapMb = heapMbFor(o);
     const width = !o.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
     const jobs = o.jobs ?? availableParallelism();
@@ -160,8 +162,9 @@ export async function runMany(o: Options, rank: Record<Severity, number>): Promi
  * The captures' reports wait in a temporary folder until all are done: removed at the end, and
  * on Ctrl+C or kill too (then the process ends by that signal, as it would have).
  */
-function removeOnSignal(tmp: string | undefined): () => void {
+function removeOnSignal(folder: () => string | undefined): () => void {
   const remove = (): void => {
+    const tmp = folder();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   };
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
