@@ -1,4 +1,12 @@
 /**
+ * Four address bytes at `at` as one big-endian 32-bit word, signed (a small integer to V8, where
+ * an unsigned one above 2^31 is a heap number): an IPv4 address, or a quarter of an IPv6 one.
+ */
+export function addressWord(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+}
+
+/**
  * Address text as Wireshark prints it: dotted quad for IPv4, RFC 5952 for IPv6 (lower-case hex,
  * leading zeros dropped, the longest run of two or more zero groups — the first on a tie — as "::").
  * `at`: where the address starts in `bytes` (the flow slab keeps every flow's addresses in one array).

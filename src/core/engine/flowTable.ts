@@ -4,6 +4,7 @@
  * arithmetic only, so a lookup allocates nothing (a Map keyed by strings would build one
  * string per packet).
  */
+import { addressWord } from '../decode/address';
 import type { TcpSegment } from '../decode/types';
 import type { FlowState } from './flowState';
 
@@ -33,8 +34,7 @@ export function newHashSeed(): number {
 function endpointHash(addr: Uint8Array, n: number, port: number, seed: number): number {
   let h = fmix((port + 0x9e3779b9) ^ seed);
   for (let i = 0; i < n; i += 4) {
-    const w = (addr[i] << 24) | (addr[i + 1] << 16) | (addr[i + 2] << 8) | addr[i + 3];
-    h = fmix(h ^ Math.imul(w, 0xcc9e2d51));
+    h = fmix(h ^ Math.imul(addressWord(addr, i), 0xcc9e2d51));
   }
   return h;
 }
@@ -63,7 +63,7 @@ export function tupleHash2(seed: number, a: Uint8Array, pa: number, b: Uint8Arra
 function sideHash2(x: Uint8Array, at: number, n: number, p: number, seed: number): number {
   let h = fmix(Math.imul(p ^ 0x27d4eb2f ^ seed, 0x165667b1));
   for (let i = at + n - 4; i >= at; i -= 4) {
-    h = fmix(h + Math.imul(((x[i] << 24) | (x[i + 1] << 16) | (x[i + 2] << 8) | x[i + 3]) ^ 0x61c88647, 0x85ebca77));
+    h = fmix(h + Math.imul(addressWord(x, i) ^ 0x61c88647, 0x85ebca77));
   }
   return h;
 }
@@ -86,11 +86,6 @@ function flowSide(f: FlowState, seg: TcpSegment, useVlan: boolean): number {
   const at1 = f.addrOf(1);
   if (seg.srcPort === f.port0 && seg.dstPort === f.port1 && sameAddr(seg.src, a, at0, n) && sameAddr(seg.dst, a, at1, n)) return 0;
   return seg.srcPort === f.port1 && seg.dstPort === f.port0 && sameAddr(seg.src, a, at1, n) && sameAddr(seg.dst, a, at0, n) ? 1 : -1;
-}
-
-/** An IPv4 address's 4 bytes at `at` as one signed 32-bit word. */
-function word(b: Uint8Array, at: number): number {
-  return (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
 }
 
 /** Words per flow in FlowTable.keys. */
@@ -165,8 +160,8 @@ export class FlowTable {
   find(seg: TcpSegment, hash: number): FlowState | null {
     const cells = this.cells;
     const v4 = seg.ipVersion === 4 && (!this.useVlan || seg.vlanCount === 0);
-    const src = v4 ? word(seg.src, 0) : 0;
-    const dst = v4 ? word(seg.dst, 0) : 0;
+    const src = v4 ? addressWord(seg.src, 0) : 0;
+    const dst = v4 ? addressWord(seg.dst, 0) : 0;
     let i = hash & this.mask;
     for (let probe = 1; ; probe++) {
       const v = cells[2 * i];
@@ -235,8 +230,8 @@ export class FlowTable {
       keys[k + 3] = 0;
       return;
     }
-    keys[k] = word(f.s.addrs, f.addrOf(0));
-    keys[k + 1] = word(f.s.addrs, f.addrOf(1));
+    keys[k] = addressWord(f.s.addrs, f.addrOf(0));
+    keys[k + 1] = addressWord(f.s.addrs, f.addrOf(1));
     keys[k + 2] = (f.port0 << 16) | f.port1;
     keys[k + 3] = 1;
   }

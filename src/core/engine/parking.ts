@@ -14,6 +14,7 @@
  * Exact by construction: a flow is parked only if every slot of its record equals what the
  * pattern and its values rebuild (same bits, -0 included), otherwise it stays as it was.
  */
+import { addressWord } from '../decode/address';
 import type { FlowState } from './flowState';
 import { FLOW_STRIDE, V_DATA_SEEN, V_FIN, V_RST } from './flowState';
 import { Slab, SlabChunk } from './slab';
@@ -203,7 +204,7 @@ export class Parking {
     const addrs = f.s.addrs;
     const b = f.addrAt;
     for (let j = 0; j < 8; j++) {
-      w[at + ADDR_WORDS + j] = (addrs[b + 4 * j] << 24) | (addrs[b + 4 * j + 1] << 16) | (addrs[b + 4 * j + 2] << 8) | addrs[b + 4 * j + 3];
+      w[at + ADDR_WORDS + j] = addressWord(addrs, b + 4 * j);
     }
     // Int32Array stores wrap: a value of 2^31 or more reads back negative and valueOf undoes it.
     for (let k = 0; k < leader.length; k++) w[at + VALUE_WORDS + k] = a[o + leader[k]];

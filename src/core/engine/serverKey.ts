@@ -1,5 +1,5 @@
 /** A flow's server side as one map key: IPv4 address and port as a number, IPv6 as a string. */
-import { formatAddress } from '../decode/address';
+import { addressWord, formatAddress } from '../decode/address';
 import type { FlowState } from './flowState';
 
 export function serverKey(f: FlowState, serverSide: number): number | string {
@@ -7,6 +7,6 @@ export function serverKey(f: FlowState, serverSide: number): number | string {
   const at = f.addrOf(serverSide);
   const port = serverSide === 0 ? f.port0 : f.port1;
   return f.ipVersion === 4
-    ? (((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0) * 65536 + port
+    ? (addressWord(a, at) >>> 0) * 65536 + port
     : `${formatAddress(a, 6, at)}|${port}`;
 }

@@ -7,7 +7,7 @@ import { NONE as EMPTY, P_ACK, V_SYN_ACK_TSVAL } from './flowState';
 import type { FlowState } from './flowState';
 import type { Outcome } from './outcome';
 import type { Endpoint } from './result';
-import { formatAddress } from '../decode/address';
+import { addressWord, formatAddress } from '../decode/address';
 import { handshakeTime } from './findings/slowHandshake';
 import type { FlowFacts } from './buildFlow';
 import { PER_FLOW, slabOffsets, TIME_POINT } from './slabLayout';
@@ -234,7 +234,7 @@ export class TargetAgg {
     // Signed 32-bit keys (U32Set reads them as unsigned): an unsigned one above 2^31 was a heap
     // number per flow, and a floating-point Map key to hash.
     let key: number;
-    if (state.ipVersion === 4) key = (a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3];
+    if (state.ipVersion === 4) key = addressWord(a, o);
     else {
       key = 0x811c9dc5;
       for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[o + i], 0x01000193);

@@ -9,6 +9,7 @@
  * those of the live flow. Strings and small objects that many flows share (histories, option
  * sets, VLAN/interface lists, resolutions) are interned and stored as indexes.
  */
+import { addressWord } from '../decode/address';
 import { IntervalPool } from './intervalPool';
 import { countPair, FINS, flowFacts, int, newFlowFacts, type FlowFacts } from '../engine/buildFlow';
 import { OptionSets } from '../engine/optionSets';
@@ -140,7 +141,7 @@ export class FlowStore {
   private setAddress(v: Float64Array, col: Column, f: FlowState, side: number): void {
     const b = f.s.addrs;
     const at = f.addrOf(side);
-    v[col.index] = f.ipVersion === 6 ? this.v6.add(b, at) : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+    v[col.index] = f.ipVersion === 6 ? this.v6.add(b, at) : addressWord(b, at) >>> 0;
   }
 
   /** One of the row's time points, its shape and first packet's number and second given (a reader of every row has them at hand). */

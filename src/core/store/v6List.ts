@@ -1,4 +1,4 @@
-import { formatAddress } from '../decode/address';
+import { addressWord, formatAddress } from '../decode/address';
 
 /** IPv6 addresses, 16 bytes each, in one growing buffer (not interned: a flood's are all different). */
 export class V6List {
@@ -26,7 +26,7 @@ export class V6List {
     const b = this.buf;
     const at = i * 16;
     let h = 0;
-    for (let k = at; k < at + 16; k += 4) h = Math.imul(h ^ ((b[k] << 24) | (b[k + 1] << 16) | (b[k + 2] << 8) | b[k + 3]), 0x9e3779b1);
+    for (let k = at; k < at + 16; k += 4) h = Math.imul(h ^ addressWord(b, k), 0x9e3779b1);
     const slot = h >>> (32 - SHOWN_BITS);
     const j = this.shown[slot];
     if (j >= 0 && this.same(i, j)) return this.shownText[slot];
