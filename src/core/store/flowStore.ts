@@ -100,8 +100,8 @@ export class FlowStore {
     this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (hasIntervals) this.intervals.add(row, synIv, synAckIv);
     const v = this.vals;
-    // The values are reused from the last row: a column a later change forgets to write here
-    // must read zero, not the previous flow's value.
+    // The values are reused from the last row: zeroed first, so a column left unwritten here (a
+    // point the flow does not have) reads 0, not the previous flow's value.
     v.fill(0);
     v[C.flags.index] = flags;
     this.setAddress(v, C.addr.client, f, c);
@@ -349,8 +349,7 @@ function setPoint(v: Float64Array, p: Point, packets: number, secs: number, frac
   v[p.frac.index] = frac;
 }
 
-/** The slab's time point at `at` (zeros when the flow has none: the row's values are reused). */
+/** The slab's time point at `at`, when the flow has one (else its columns keep add's zeros). */
 function setSlabPoint(v: Float64Array, p: Point, has: boolean, a: Float64Array, at: number, firstPacket: number, firstSec: number): void {
   if (has) setPoint(v, p, a[at + POINT.packet] - firstPacket, a[at + POINT.sec] - firstSec, a[at + POINT.frac]);
-  else setPoint(v, p, 0, 0, 0);
 }
