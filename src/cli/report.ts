@@ -115,7 +115,7 @@ export function writeToFile(path: string, emit: (write: (s: string | Uint8Array)
 }
 
 /** The flows the result lists (maxFlows of them), each built when the writer asks. */
-function listedFlows(analyzer: Analyzer): FlowList {
+export function listedFlows(analyzer: Analyzer): FlowList {
   const all = analyzer.flowList();
   return { length: Math.min(analyzer.config.maxFlows, all.length), at: (i) => all.at(i) };
 }
