@@ -6,35 +6,14 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { readOptions } from '../decode/tcp';
-import type { TcpOptionsSeen } from './result';
 import type { OptionSets } from './optionSets';
 import { diffSeconds, POINT } from './time';
-import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, NOTE_RETRANSMISSION, type EventLog } from './eventLog';
+import { NOTE_FIRST_DATA, NOTE_HANDSHAKE_ACK, type EventLog } from './eventLog';
+import { synSegment } from './synSegment';
 import {
-  COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST, COMPLETE_SYN, COMPLETE_SYNACK, F_COMPLETENESS, F_FIRST_RST_SIDE, F_FIRST_SYNACK_SEQ, F_FIRST_SYNACK_SIDE, F_FIRST_SYN_SIDE, F_HAS_ACK, F_LAST_FRAC, F_LAST_NS, F_LAST_PACKET, F_LAST_PAYLOAD_SIDE, F_LAST_SEC, F_LAST_UPS, F_PORT_REUSE, F_WIRESHARK_RTT, P_ACK, P_ANSWER, P_MRU_SYN, P_MRU_SYNACK, P_RST, P_SYN, P_SYNACK, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_LAST_SYNACK_NS, V_LAST_SYNACK_SEC, V_LAST_SYN_NS, V_LAST_SYN_SEC, V_PACKETS, V_PAYLOAD, V_RST, V_SYN, V_SYNACK_EACH_WAY, V_SYN_ACK, V_SYN_ACK_DUP, V_SYN_ACK_RETX, V_SYN_ACK_SEQ, V_SYN_ACK_TSVAL, V_SYN_DATA, V_SYN_DUP, V_SYN_RETX, V_SYN_SEQ, V_SYN_IPID, V_SYN_TTL, V_TURNS, F_RST_TTL,
-  optionsOfSide, type FlowState, type PacketTime,
+  COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST, COMPLETE_SYN, COMPLETE_SYNACK, F_COMPLETENESS, F_FIRST_RST_SIDE, F_HAS_ACK, F_LAST_FRAC, F_LAST_NS, F_LAST_PACKET, F_LAST_PAYLOAD_SIDE, F_LAST_SEC, F_LAST_UPS, F_WIRESHARK_RTT, P_ACK, P_MRU_SYN, P_RST, V_BASE_SEQ, V_BASE_SET, V_DATA_SEEN, V_FIN, V_PACKETS, V_PAYLOAD, V_RST, V_TURNS, F_RST_TTL,
+  type FlowState, type PacketTime,
 } from './flowState';
-
-/** Backoff intervals kept per side (the pattern is clear after a handful). */
-const MAX_INTERVALS = 16;
-
-/**
- * A repeated SYN or SYN-ACK (same ISN) this soon after the last one is the same packet captured
- * twice (a SPAN port, two capture points), not a retransmission: no stack retransmits a SYN
- * within a millisecond (Linux's shortest timeout is 200 ms, its SYN timeout 1 s). Still counted
- * as a retransmission, as tshark does, but it is no retry and no backoff interval.
- */
-const DUPLICATE_SECONDS = 0.001;
-/** TTL and IPv4 id of the side's first SYN (or SYN-ACK); the id is stored + 1 so 0 means none. */
-function noteIpHeader(f: FlowState, side: number, seg: TcpSegment): void {
-  f.s.a[f.o + V_SYN_TTL + side] = seg.ttl;
-  f.s.a[f.o + V_SYN_IPID + side] = seg.ipId + 1;
-}
-
-function setOptions(f: FlowState, side: number, o: TcpOptionsSeen): void {
-  if (side === 0) f.options0 = o;
-  else f.options1 = o;
-}
 
 /**
  * Apply one segment from `side`. Returns bits telling the analyzer what happened (for the
@@ -63,10 +42,6 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   if ((ifs.length !== 1 || ifs[0] !== t.interfaceId) && ifs.indexOf(t.interfaceId) < 0) f.interfaces = [...ifs, t.interfaceId];
   for (let i = 0; i < seg.vlanCount; i++) if (f.vlan.indexOf(seg.vlan[i]) < 0) f.vlan = [...f.vlan, seg.vlan[i]];
 
-  // A SYN-ACK whose ISN differs from the base already known for its direction: Wireshark
-  // flags tcp.analysis.reused_ports on it (without starting a new stream).
-  if (isSyn && isAck && a[o + V_BASE_SET + side] && seg.seq !== a[o + V_BASE_SEQ + side]) a[o + F_PORT_REUSE] = 1;
-
   // Wireshark's base sequence numbers (relative seq/ack in events, reuse detection).
   if (!a[o + V_BASE_SET + side]) {
     a[o + V_BASE_SET + side] = 1;
@@ -88,75 +63,9 @@ export function updateFlow(f: FlowState, seg: TcpSegment, side: number, t: Packe
   // tshark leaves the RST bit out for a segment with both SYN and RST (a lone SYN+RST is 1).
   if ((flags & TCP_RST) && !isSyn) a[o + F_COMPLETENESS] |= COMPLETE_RST;
 
-  if (isSyn && !isAck) {
+  if (isSyn) {
     wantEvent = true;
-    a[o + V_SYN + side]++;
-    if (a[o + V_SYN + side] === 1) {
-      a[o + V_SYN_SEQ + side] = seg.seq;
-      noteIpHeader(f, side, seg);
-      setOptions(f, side, options.of(seg));
-      a[o + V_SYN_DATA + side] = len;
-      if (f.firstSynSide < 0) {
-        a[o + F_FIRST_SYN_SIDE] = side;
-        f.setPoint(P_SYN, t);
-      }
-    } else {
-      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYN_SEC + side], a[o + V_LAST_SYN_NS + side]);
-      const same = seg.seq === a[o + V_SYN_SEQ + side];
-      if (same) {
-        a[o + V_SYN_RETX + side]++;
-        eventNotes = NOTE_RETRANSMISSION;
-      }
-      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_DUP + side]++;
-      else {
-        f.synIntervals ??= [[], []];
-        if (f.synIntervals[side].length < MAX_INTERVALS) f.synIntervals[side].push(gap);
-      }
-    }
-    a[o + V_LAST_SYN_SEC + side] = t.sec;
-    a[o + V_LAST_SYN_NS + side] = t.ns;
-    if (a[o + F_HAS_ACK] === 0) {
-      f.setPoint(P_MRU_SYN, t);
-      a[o + P_ANSWER] = 0;
-    }
-  } else if (isSyn && isAck) {
-    wantEvent = true;
-    a[o + V_SYN_ACK + side]++;
-    a[o + V_SYNACK_EACH_WAY + side] = 1;
-    if (a[o + V_SYN_ACK + side] === 1) {
-      a[o + V_SYN_ACK_SEQ + side] = seg.seq;
-      if (a[o + V_SYN + side] === 0) noteIpHeader(f, side, seg);
-      a[o + V_SYN_ACK_TSVAL + side] = seg.tsVal;
-      if (!optionsOfSide(f, side) || a[o + V_SYN + side] === 0) setOptions(f, side, options.of(seg));
-      if (f.firstSynAckSide < 0) {
-        a[o + F_FIRST_SYNACK_SIDE] = side;
-        f.setPoint(P_SYNACK, t);
-        a[o + F_FIRST_SYNACK_SEQ] = seg.seq;
-      }
-    } else {
-      // Any ISN this side already answered with (a flow can see two: anycast, cookies).
-      f.synAckSeqs ??= [[], []];
-      const seen = f.synAckSeqs[side];
-      const gap = diffSeconds(t.sec, t.ns, a[o + V_LAST_SYNACK_SEC + side], a[o + V_LAST_SYNACK_NS + side]);
-      const same = seg.seq === a[o + V_SYN_ACK_SEQ + side] || seen.indexOf(seg.seq) >= 0;
-      if (same) {
-        a[o + V_SYN_ACK_RETX + side]++;
-        eventNotes = NOTE_RETRANSMISSION;
-      } else if (seen.length < 8) {
-        seen.push(seg.seq);
-      }
-      if (same && gap >= 0 && gap < DUPLICATE_SECONDS) a[o + V_SYN_ACK_DUP + side]++;
-      else {
-        f.synAckIntervals ??= [[], []];
-        if (f.synAckIntervals[side].length < MAX_INTERVALS) f.synAckIntervals[side].push(gap);
-      }
-    }
-    a[o + V_LAST_SYNACK_SEC + side] = t.sec;
-    a[o + V_LAST_SYNACK_NS + side] = t.ns;
-    if (a[o + F_HAS_ACK] === 0) {
-      if (a[o + P_ANSWER] === 0 && a[o + P_MRU_SYN] !== 0) f.setPoint(P_ANSWER, t);
-      f.setPoint(P_MRU_SYNACK, t);
-    }
+    eventNotes = synSegment(f, seg, side, t, isAck, len, options);
   } else if (isAck && !(flags & TCP_RST) && a[o + F_HAS_ACK] === 0 && f.firstSynAckSide === other &&
     (f.firstSynSide < 0 || f.firstSynSide === side) && seg.ack === ((f.firstSynAckSeq + 1) >>> 0)) {
     a[o + F_HAS_ACK] = 1;
