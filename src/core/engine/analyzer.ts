@@ -19,6 +19,7 @@ import { findingCodes, pendingFindings, ruleContext } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
 import { F_LAST_PACKET, FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
 import { updateFlow } from './updateFlow';
+import './primeFeedback';
 import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
 import { Slab } from './slab';
