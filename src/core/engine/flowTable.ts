@@ -57,13 +57,15 @@ export function segmentHash(seg: TcpSegment, useVlan: boolean, seed: number): nu
  */
 export function tupleHash2(seed: number, a: Uint8Array, pa: number, b: Uint8Array, pb: number, ipVersion: number, aAt = 0, bAt = 0): number {
   const n = ipVersion === 6 ? 16 : 4;
-  return fmix((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372);
+  // The sums are cut to 32 bits before fmix (`| 0`, which fmix's own operators did anyway): a
+  // sum past 2^31 reached fmix as a heap number and threw away its optimised code.
+  return fmix(((sideHash2(a, aAt, n, pa, seed) ^ sideHash2(b, bAt, n, pb, seed)) + ipVersion * 0x3c6ef372) | 0);
 }
 
 function sideHash2(x: Uint8Array, at: number, n: number, p: number, seed: number): number {
   let h = fmix(Math.imul(p ^ 0x27d4eb2f ^ seed, 0x165667b1));
   for (let i = at + n - 4; i >= at; i -= 4) {
-    h = fmix(h + Math.imul(addressWord(x, i) ^ 0x61c88647, 0x85ebca77));
+    h = fmix((h + Math.imul(addressWord(x, i) ^ 0x61c88647, 0x85ebca77)) | 0);
   }
   return h;
 }
@@ -90,6 +92,9 @@ function flowSide(f: FlowState, seg: TcpSegment, useVlan: boolean): number {
 
 /** Words per flow in FlowTable.keys. */
 const KEY_WORDS = 4;
+
+/** FlowTable.keyedSide: a flow without key words, to be compared by its numbers. */
+const UNKEYED = -2;
 
 const EMPTY = 0;
 const TOMBSTONE = -1;
@@ -170,13 +175,19 @@ export class FlowTable {
         return null;
       }
       if (v > 0 && cells[2 * i + 1] === hash) {
-        const side = this.sideIn(v - 1, seg, v4, src, dst);
-        if (side >= 0) {
-          if (probe > this.maxProbe) this.maxProbe = probe;
-          this.side = side;
+        let side = this.keyedSide(v - 1, seg, v4, src, dst);
+        if (side !== -1) {
+          // One place wakes a parked flow, whether its key matched or its numbers are to be
+          // compared: code compiled before the first parked flow got a packet had no type
+          // feedback there, and each such place threw away segment's compiled code once.
           const f = this.flows[v - 1]!;
           if (f.parked >= 0) this.wake(f);
-          return f;
+          if (side === UNKEYED) side = flowSide(f, seg, this.useVlan);
+          if (side >= 0) {
+            if (probe > this.maxProbe) this.maxProbe = probe;
+            this.side = side;
+            return f;
+          }
         }
       }
       i = (i + 1) & this.mask;
@@ -184,10 +195,11 @@ export class FlowTable {
   }
 
   /**
-   * The side of the flow at dense index `idx` that sent `seg`, or −1. `v4`: `seg` is IPv4 and its
-   * VLAN ids are no part of its key, `src` and `dst` its addresses as words.
+   * The side of the flow at dense index `idx` that sent `seg` as its key words tell, −1 (not
+   * this flow) or UNKEYED: the flow has no key words, its numbers are to be compared (flowSide).
+   * `v4`: `seg` is IPv4 and its VLAN ids are no part of its key, `src` and `dst` its addresses as words.
    */
-  private sideIn(idx: number, seg: TcpSegment, v4: boolean, src: number, dst: number): number {
+  private keyedSide(idx: number, seg: TcpSegment, v4: boolean, src: number, dst: number): number {
     const keys = this.keys;
     const k = idx * KEY_WORDS;
     // A keyed flow is IPv4 without VLAN key; any other flow never matches a `v4` segment.
@@ -196,10 +208,7 @@ export class FlowTable {
       if (keys[k] === src && keys[k + 1] === dst && keys[k + 2] === ((seg.srcPort << 16) | seg.dstPort)) return 0;
       return keys[k] === dst && keys[k + 1] === src && keys[k + 2] === ((seg.dstPort << 16) | seg.srcPort) ? 1 : -1;
     }
-    if (v4) return -1;
-    const f = this.flows[idx]!;
-    if (f.parked >= 0) this.wake(f);
-    return flowSide(f, seg, this.useVlan);
+    return v4 ? -1 : UNKEYED;
   }
 
   /** Insert a flow (the caller has checked none matches, or is replacing one it removed). */
