@@ -185,10 +185,15 @@ export class Analyzer {
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let reuse = false;
-    if (f && pureSyn) {
+    if (f) {
       // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base
-      // sequence number already known for its direction (tcp.analysis.reused_ports).
-      if (f.s.a[f.o + V_BASE_SET + side] && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side]) {
+      // sequence number already known for its direction (tcp.analysis.reused_ports). Read for
+      // every packet of a known flow, not only for a pure SYN: read first at a flow's second
+      // SYN (a retransmission), it had no type feedback and threw away segment's compiled code.
+      const a = f.s.a;
+      const o = f.o;
+      const newIsn = a[o + V_BASE_SET + side] !== 0 && seg.seq !== a[o + V_BASE_SEQ + side];
+      if (pureSyn && newIsn) {
         this.retire(f, false);
         f = null;
         reuse = true;
