@@ -67,6 +67,12 @@ const SCRIPTS: readonly (readonly Step[])[] = [
     [1, SA, I1, I0 + 1, 0, 64240, 0.5], [0, TCP_ACK, I0 + 1, I1 + 1, 0, 502, 0.5], [1, PA, I1 + 1, I0 + 1, 5, 502, 0.5],
   ],
   [[0, TCP_SYN, I0, 0, 0, 64240, 0], [1, RA, 0, I0 + 1, 0, 0, 0.25], [0, TCP_SYN, I0, 0, 0, 64240, 1000.5]],
+  // The SYN acknowledged before it is answered (some stacks do); one side's data, then its SYN.
+  [
+    [0, TCP_SYN, I0, 0, 0, 64240, 0], [1, TCP_ACK, I1, I0 + 1, 0, 509, 0.25], [1, SA, I1, I0 + 1, 0, 65160, 0.25],
+    [0, TCP_ACK, I0 + 1, I1 + 1, 0, 502, 0.5],
+  ],
+  [[0, PA, I0, I1, 50, 502, 0], [0, TCP_SYN, I0B, 0, 0, 64240, 0.5], [1, SA, I1B, I0B + 1, 0, 65160, 0.5]],
 ];
 
 /**
