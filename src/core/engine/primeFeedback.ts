@@ -1,9 +1,9 @@
 /**
- * Runs the per-packet step (updateFlow, synSegment, Zeek's state machine) over a few scripted
- * connections on scratch state when the engine loads, so that V8 has type feedback for their
- * rare paths before it compiles them: a retransmitted or copied SYN and SYN-ACK, a second ISN,
- * a SYN-ACK first, a simultaneous open, a mid-stream start, FIN, RST and their odd mixes, a
- * zero window, VLAN tags, a second interface, a packet comment.
+ * Runs the per-packet step (updateFlow, synSegment, Zeek's state machine and conn_state) over
+ * a few scripted connections on scratch state when the engine loads, so that V8 has type
+ * feedback for their rare paths before it compiles them: a retransmitted or copied SYN and
+ * SYN-ACK, a second ISN, a SYN-ACK first, a simultaneous open, a mid-stream start, FIN, RST and
+ * their odd mixes, a zero window, VLAN tags, a second interface, a packet comment.
  *
  * Code compiled before such a path first runs has no feedback there, and the first packet that
  * takes it throws the compiled code away (with everything inlined into it) to be compiled
@@ -140,6 +140,8 @@ function prime(): void {
         setSegment(seg, s);
         if (i === 0) f.open(t.index, 0, seg, t);
         updateFlow(f, seg, s[0], t, s[7] === 'comment' ? 'primed' : undefined, 8, log, options);
+        // Every state the scripts pass through, as the store asks for a finished flow's.
+        f.zeek.connState();
       }
       f.giveBack(slab);
     }
