@@ -19,7 +19,7 @@ import { findingCodes, pendingFindings, ruleContext } from './flowFindings';
 import { FLOOD_ABSORBED } from './findings/registry';
 import { F_LAST_PACKET, FLOW_STRIDE, FlowState, type PacketTime } from './flowState';
 import { updateFlow } from './updateFlow';
-import './primeFeedback';
+import { primeFeedback } from './primeFeedback';
 import { OptionSets } from './optionSets';
 import { ZeekConn } from './zeek';
 import { Slab } from './slab';
@@ -119,7 +119,7 @@ export class Analyzer {
 
   /** Counts a packet and fills the reused time point for it (both entry points share this). */
   private stamp(index: number, sec: number, frac: number, ups: number, interfaceId: number, noTimestamp?: boolean): PacketTime {
-    this.packets++;
+    if (this.packets++ === 0) primeFeedback();
     const pt = this.pt;
     pt.index = index;
     pt.sec = sec;

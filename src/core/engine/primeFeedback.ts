@@ -10,6 +10,11 @@
  * again: on the bench mix each function of the step was compiled two to five times. Nothing
  * of the scratch state is shared with an analysis (its own slab, Zeek machine, event log and
  * option sets), so results are unchanged.
+ *
+ * Once per process, before its first analysis's first packet (Analyzer.stamp), not when the
+ * module loads: a CLI that only launches itself again would pay for it (~7 ms, most of it
+ * compiling the step to bytecode), and code compiled during priming was thrown away by the
+ * initialisation of modules loaded after it.
  */
 import { newTcpSegment, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types';
 import { EventLog } from './eventLog';
@@ -114,7 +119,11 @@ function setSegment(seg: TcpSegment, s: Step): void {
   }
 }
 
-function prime(): void {
+let primed = false;
+
+export function primeFeedback(): void {
+  if (primed) return;
+  primed = true;
   const slab = new Slab(FLOW_STRIDE);
   const f = new FlowState(slab, new ZeekConn());
   const log = new EventLog();
@@ -147,5 +156,3 @@ function prime(): void {
     }
   }
 }
-
-prime();
