@@ -104,7 +104,8 @@ export class Sweeper {
    * capture-limits and in the timeline.
    */
   lookupRetired(seg: TcpSegment, hash: number, t: PacketTime, pureSyn: boolean): number {
-    if (this.retired === null) return NOT_RETIRED;
+    // Most packets asked about are a new flow's first: the filter answers for them.
+    if (this.retired === null || !this.retired.mayHaveFirst(hash)) return NOT_RETIRED;
     const h2 = tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion);
     if (!this.retired.has(hash, h2)) return NOT_RETIRED;
     if (this.quietAttempt(seg, hash, h2, t)) return LATE_PACKET;
