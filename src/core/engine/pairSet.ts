@@ -8,6 +8,14 @@
 export class PairSet {
   private cells: Uint32Array;
   private mask: number;
+  /**
+   * Four bits per slot (a sixteenth of the table's bytes, cache-resident where the table is
+   * not): per first half added, two bits of one word (filterBits). A lookup of a pair whose
+   * first half was never added — most of them: a new flow's first packet asks for its 4-tuple —
+   * finds a bit clear here and never touches the table (a cache miss) nor hashes the second half.
+   */
+  private filter: Int32Array;
+  private filterShift: number;
   private hasZero = false;
   size = 0;
   full = false;
@@ -17,11 +25,19 @@ export class PairSet {
     while (cap < initialSlots) cap *= 2;
     this.cells = new Uint32Array(cap * 2);
     this.mask = cap - 1;
+    this.filter = new Int32Array(cap / 8);
+    this.filterShift = 32 - Math.log2(cap / 8);
   }
 
-  /** Bytes held by the table (for memory accounting in tests). */
+  /** Bytes held by the table and its filter (for memory accounting in tests). */
   get bytes(): number {
-    return this.cells.byteLength;
+    return this.cells.byteLength + this.filter.byteLength;
+  }
+
+  /** False when no member has first half `a`; true when one may (then ask `has`). */
+  mayHaveFirst(a: number): boolean {
+    const m = filterBits(a);
+    return (this.filter[filterWord(a, this.filterShift)] & m) === m;
   }
 
   add(a: number, b: number): void {
@@ -31,6 +47,7 @@ export class PairSet {
       if (!this.hasZero) {
         this.hasZero = true;
         this.size++;
+        this.noteFirst(0);
       }
       return;
     }
@@ -41,7 +58,14 @@ export class PairSet {
       }
       this.resize((this.mask + 1) * 2);
     }
-    if (this.insert(this.cells, this.mask, a, b)) this.size++;
+    if (this.insert(this.cells, this.mask, a, b)) {
+      this.size++;
+      this.noteFirst(a);
+    }
+  }
+
+  private noteFirst(a: number): void {
+    this.filter[filterWord(a, this.filterShift)] |= filterBits(a);
   }
 
   has(a: number, b: number): boolean {
@@ -79,12 +103,28 @@ export class PairSet {
     const old = this.cells;
     const next = new Uint32Array(slots * 2);
     const mask = slots - 1;
+    this.filter = new Int32Array(slots / 8);
+    this.filterShift = 32 - Math.log2(slots / 8);
+    if (this.hasZero) this.noteFirst(0);
     for (let i = 0; i < old.length; i += 2) {
-      if (old[i] !== 0 || old[i + 1] !== 0) this.insert(next, mask, old[i], old[i + 1]);
+      if (old[i] !== 0 || old[i + 1] !== 0) {
+        this.insert(next, mask, old[i], old[i + 1]);
+        this.noteFirst(old[i]);
+      }
     }
     this.cells = next;
     this.mask = mask;
   }
+}
+
+/** The filter word of first half `a`: the top bits of a multiplicative hash (`shift`: 32 − log2 of the words). */
+function filterWord(a: number, shift: number): number {
+  return Math.imul(a, 0x85ebca6b) >>> shift;
+}
+
+/** The two bits of first half `a` in its filter word (one when they coincide). */
+function filterBits(a: number): number {
+  return (1 << (a & 31)) | (1 << ((a >>> 5) & 31));
 }
 
 /**
@@ -135,5 +175,9 @@ export class RecentPairs {
 
   has(a: number, b: number): boolean {
     return this.current.has(a, b) || (this.older !== null && this.older.has(a, b));
+  }
+
+  mayHaveFirst(a: number): boolean {
+    return this.current.mayHaveFirst(a) || (this.older !== null && this.older.mayHaveFirst(a));
   }
 }

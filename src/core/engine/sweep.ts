@@ -104,7 +104,8 @@ export class Sweeper {
    * capture-limits and in the timeline.
    */
   lookupRetired(seg: TcpSegment, hash: number, t: PacketTime, pureSyn: boolean): number {
-    if (this.retired === null) return NOT_RETIRED;
+    // Most packets asked about are a new flow's first: the filter answers for them.
+    if (this.retired === null || !this.retired.mayHaveFirst(hash)) return NOT_RETIRED;
     const h2 = tupleHash2(this.hashSeed, seg.src, seg.srcPort, seg.dst, seg.dstPort, seg.ipVersion);
     if (!this.retired.has(hash, h2)) return NOT_RETIRED;
     if (this.quietAttempt(seg, hash, h2, t)) return LATE_PACKET;
@@ -180,12 +181,12 @@ export class Sweeper {
       // Open, not idle and quiet for less than any retry horizon: nothing below would finish
       // it, and the flow's own numbers (a cache miss or two) need not be read.
       if (closedAt[i] === 0 && idleFor <= idle && now - age <= MIN_RETRY_HORIZON_NS) continue;
-      // A parked flow is a quiet attempt: not closed, no ACK, no data (parking.ts).
-      const parked = f.parked >= 0;
-      if ((!parked && closed(f)) || idleFor > idle) {
+      // closedAt says closed(f) (afterPacket keeps it after each packet, and a parked flow is a
+      // quiet attempt: not closed, no ACK, no data, parking.ts) without reading the flow.
+      if (closedAt[i] !== 0 || idleFor > idle) {
         this.finish(f);
         left--;
-      } else if (!established(f) && now - age > retryHorizonNs(f, (parked ? parking.get(f, F_FIRST_SYNACK_SIDE) : f.firstSynAckSide) >= 0)) {
+      } else if (!established(f) && now - age > retryHorizonNs(f, (f.parked >= 0 ? parking.get(f, F_FIRST_SYNACK_SIDE) : f.firstSynAckSide) >= 0)) {
         picked[dead] = i;
         ages[dead++] = age;
       }
@@ -272,7 +273,12 @@ export class Sweeper {
     if (integral && (cut - min + 1) * scale < Number.MAX_SAFE_INTEGER) {
       for (let j = 0; j < c; j++) keys[j] = (ages[chosen[j]] - min) * scale + j;
       keys.sort();
-      for (let j = 0; j < c; j++) this.finish(flows[picked[chosen[keys[j] % scale]]]!);
+      // The position back, exactly (scale a power of two): `keys[j] % scale` of a double
+      // beyond 2^31 calls fmod.
+      for (let j = 0; j < c; j++) {
+        const k = keys[j];
+        this.finish(flows[picked[chosen[k - Math.floor(k / scale) * scale]]]!);
+      }
     } else {
       chosen.sort((a, b) => ages[a] - ages[b] || a - b);
       for (let j = 0; j < c; j++) this.finish(flows[picked[chosen[j]]]!);
