@@ -158,14 +158,22 @@ export class Slab {
     // feedback, and reaching it threw away the compiled code of retire and park, which inline this.
     const left = --this.live[c];
     const upper = c >= KEEP_CHUNKS;
-    if (left === 0 && upper) {
-      this.spares.push(this.chunks[c]!);
-      this.chunks[c] = null;
-      this.held--;
-      while (this.spares.length > Math.max(0, this.held - KEEP_CHUNKS)) this.spares.pop();
-      this.freeIn[c] = [];
-      this.used[c] = 0;
-    } else this.freeIn[c].push(r);
+    if (left === 0 && upper) this.drop(c);
+    else this.freeIn[c].push(r);
+  }
+
+  /**
+   * Frees emptied chunk `c`, keeping it as a spare. A call of its own: written out in `release`,
+   * its first run met two reads with no type feedback, and each threw away the compiled code of
+   * what had inlined release (parking.ts's restore, compiled three times on the bench mix).
+   */
+  private drop(c: number): void {
+    this.spares.push(this.chunks[c]!);
+    this.chunks[c] = null;
+    this.held--;
+    while (this.spares.length > Math.max(0, this.held - KEEP_CHUNKS)) this.spares.pop();
+    this.freeIn[c] = [];
+    this.used[c] = 0;
   }
 
   /** Chunks held now, spares included (tests). */
