@@ -134,14 +134,14 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
   // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
   const ackNs = flow.ackNs(clock);
   if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
+  const reset = flow.reset;
   if (Number.isFinite(answeredNs)) {
     outcome = 'answered';
     atNs = Math.max(startNs, answeredNs);
-  } else if (flow.reset === 'server' || flow.reset === 'both') {
-    outcome = 'refused';
-    atNs = endNs;
-  } else if (flow.reset === 'client') {
-    outcome = 'client-reset';
+  } else if (reset !== null) {
+    // By the server (or both): refused. Compared once it is known to be a string: a compare that
+    // had seen only strings was compiled for strings, and the first null threw classify away.
+    outcome = reset === 'client' ? 'client-reset' : 'refused';
     atNs = endNs;
   } else {
     const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
@@ -158,7 +158,7 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
   out.exchanges[i] = flow.exchanges;
   out.syn[i] = flow.syn;
   out.synIntervals.push(synIntervals);
-  out.reset.push(flow.reset);
+  out.reset.push(reset);
   out.fin.push(flow.fin);
   out.startNs[i] = startNs;
   out.lastSynNs[i] = lastSynNs;
