@@ -163,10 +163,14 @@ export class Glance implements StoryFlow {
 
   // A point's packet column counts packets since the first: 0 is the first packet itself.
 
-  /** The Flow's `end` is its `start` when the flow is one packet. */
+  /**
+   * The Flow's `end` is its `start` when the flow is one packet. Both are taken for every flow:
+   * the one-packet kind (a lone SYN, never answered) comes late among a capture's connects, and
+   * a call first made after the stories' passes were compiled threw them away.
+   */
   endNs(clock: Clock): number {
-    if (this.read(this.lastPacketA, LAST.packet) === 0) return this.startNs(clock);
-    return clockNs(clock, this.pointOf(LAST));
+    const start = this.startNs(clock);
+    return this.read(this.lastPacketA, LAST.packet) === 0 ? start : clockNs(clock, this.pointOf(LAST));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
@@ -179,11 +183,11 @@ export class Glance implements StoryFlow {
   synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
   ackNs(clock: Clock): number { return this.answerNs(clock, HAS_ACK, ACK); }
 
-  /** A SYN-ACK or ACK in the last packet prints as `end`. */
+  /** A SYN-ACK or ACK in the last packet prints as `end` (taken for every answer, as in endNs). */
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
-    if (this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet)) return this.endNs(clock);
-    return clockNs(clock, this.pointOf(p));
+    const end = this.endNs(clock);
+    return this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet) ? end : clockNs(clock, this.pointOf(p));
   }
 }
 
