@@ -269,10 +269,10 @@ export class FlowStore {
   /** One of the row's handshake times, as flow(id).handshake has it, without building the flow. */
   handshakeSpan(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt'): number | null {
     const r = this.rows;
-    return this.spanWith(row, which, r.get(C.flags, row), this.shapeOf(row), r.get(C.firstPacket, row), r.get(C.firstSec, row));
-  }
-  /** handshakeSpan with the row's flags, shape, first packet and second given (glance.ts has them at hand). */
-  spanWith(row: number, which: 'rtt' | 'serverRtt' | 'clientRtt', flags: number, shape: Shape, firstPacket: number, firstSec: number): number | null {
+    const flags = r.get(C.flags, row);
+    const shape = this.shapeOf(row);
+    const firstPacket = r.get(C.firstPacket, row);
+    const firstSec = r.get(C.firstSec, row);
     const [a, b, c] = this.scratch;
     const syn = (flags & HAS_SYN) !== 0 ? this.readPoint(row, SYN, shape, firstPacket, firstSec, a) : null;
     const synAck = (flags & HAS_SYNACK) !== 0 ? this.readPoint(row, SYNACK, shape, firstPacket, firstSec, b) : null;

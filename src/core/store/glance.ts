@@ -14,6 +14,7 @@ import type { StoryFlow } from '../stories/storyFlow';
 import { CHUNK_MASK, type Chunk, type Column } from './columns';
 import type { FlowStore } from './flowStore';
 import { formatV4 } from './v4Names';
+import { handshakeSpan } from './answered';
 import {
   C, V6, COMPLETE, SIMULTANEOUS_OPEN, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS,
   RESETS, LAST, SYN, SYNACK, ACK, newReadPoint, type Point, type ReadPoint, type Shape,
@@ -24,7 +25,12 @@ export class Glance implements StoryFlow {
   private row = 0;
   private flowId = 0;
   private readonly first = newReadPoint();
-  private readonly point = newReadPoint();
+  /**
+   * The row's other points (by Point.at), each read once (bit `at` of pointsRead): a connect asks
+   * for its SYN, SYN-ACK and ACK twice (its times, its RTT) and its last packet up to three times.
+   */
+  private readonly points = [newReadPoint(), newReadPoint(), newReadPoint(), newReadPoint(), newReadPoint()];
+  private pointsRead = 0;
   /** startNs of the current row, kept: a connect's other times fall back to it. */
   private startClock: Clock | null = null;
   private start = NaN;
@@ -35,6 +41,7 @@ export class Glance implements StoryFlow {
     this.flowId = id;
     this.row = row;
     this.startClock = null;
+    this.pointsRead = 0;
     const chunk = this.store.chunkOf(row);
     if (chunk !== this.chunk) this.load(chunk);
     this.i = row & CHUNK_MASK;
@@ -96,7 +103,10 @@ export class Glance implements StoryFlow {
 
   /** One of the row's time points other than the first (rowLayout's LAST, SYN, SYNACK, ACK). */
   private pointOf(p: Point): ReadPoint {
-    return this.store.readPoint(this.row, p, this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec), this.point);
+    const out = this.points[p.at];
+    if ((this.pointsRead & (1 << p.at)) !== 0) return out;
+    this.pointsRead |= 1 << p.at;
+    return this.store.readPoint(this.row, p, this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec), out);
   }
 
   // The stories read a flow's address and port as scalars: an Endpoint object for every flow
@@ -127,7 +137,9 @@ export class Glance implements StoryFlow {
   }
   get complete(): boolean { return (this.flags() & COMPLETE) !== 0; }
   get rtt(): number | null {
-    return this.store.spanWith(this.row, 'rtt', this.flags(), this.shape(), this.read(this.firstPacketA, C.firstPacket), this.read(this.firstSecA, C.firstSec));
+    const flags = this.flags();
+    return handshakeSpan('rtt', this.store.answeredOf(this.row), (flags & HAS_SYN) !== 0 ? this.pointOf(SYN) : null,
+      (flags & HAS_SYNACK) !== 0 ? this.pointOf(SYNACK) : null, (flags & HAS_ACK) !== 0 ? this.pointOf(ACK) : null);
   }
   get hasSyn(): boolean { return (this.flags() & HAS_SYN) !== 0; }
   get simultaneousOpen(): boolean { return (this.flags() & SIMULTANEOUS_OPEN) !== 0; }
@@ -151,10 +163,14 @@ export class Glance implements StoryFlow {
 
   // A point's packet column counts packets since the first: 0 is the first packet itself.
 
-  /** The Flow's `end` is its `start` when the flow is one packet. */
+  /**
+   * The Flow's `end` is its `start` when the flow is one packet. Both are taken for every flow:
+   * the one-packet kind (a lone SYN, never answered) comes late among a capture's connects, and
+   * a call first made after the stories' passes were compiled threw them away.
+   */
   endNs(clock: Clock): number {
-    if (this.read(this.lastPacketA, LAST.packet) === 0) return this.startNs(clock);
-    return clockNs(clock, this.pointOf(LAST));
+    const start = this.startNs(clock);
+    return this.read(this.lastPacketA, LAST.packet) === 0 ? start : clockNs(clock, this.pointOf(LAST));
   }
 
   /** Its SYN prints as `start` when it is the first packet: then only the first point counts. */
@@ -167,11 +183,11 @@ export class Glance implements StoryFlow {
   synAckNs(clock: Clock): number { return this.answerNs(clock, HAS_SYNACK, SYNACK); }
   ackNs(clock: Clock): number { return this.answerNs(clock, HAS_ACK, ACK); }
 
-  /** A SYN-ACK or ACK in the last packet prints as `end`. */
+  /** A SYN-ACK or ACK in the last packet prints as `end` (taken for every answer, as in endNs). */
   private answerNs(clock: Clock, has: number, p: Point): number {
     if ((this.flags() & has) === 0) return NaN;
-    if (this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet)) return this.endNs(clock);
-    return clockNs(clock, this.pointOf(p));
+    const end = this.endNs(clock);
+    return this.store.value(p.packet, this.row) === this.read(this.lastPacketA, LAST.packet) ? end : clockNs(clock, this.pointOf(p));
   }
 }
 

@@ -16,25 +16,43 @@ import { binWidthFor, countPerBin, median, peakInWindow, round } from './stats';
 const MAX_BINS = 600;
 
 export function connectionStorms(ctx: StoryContext, connects: Connects): Story[] {
-  const { outcome, serverIp, serverPort, clientIp } = connects;
-  // Only connections that were established paid the full handshake a pool would have saved.
-  const paid = (i: number): boolean => outcome[i] === 'answered' && connects.hasRtt(i);
-  // A client with fewer such connects in all than a storm needs to one server has no storm: on
-  // the bench mix nearly every client → server pair was a group of one (46,757 of 48,358
-  // connects), each a list and a map entry made for nothing.
-  const perClient = new Map<string, number>();
-  for (let i = 0; i < connects.size; i++) if (paid(i)) perClient.set(clientIp[i], (perClient.get(clientIp[i]) ?? 0) + 1);
-  const pairs = new Grouping<number>();
-  for (let i = 0; i < connects.size; i++) {
-    if (paid(i) && perClient.get(clientIp[i])! >= ctx.config.stormMinConnections) pairs.add(i, serverIp[i], serverPort[i], clientIp[i]);
-  }
   const told: Told[] = [];
-  for (const list of pairs.groups) {
+  for (const list of pairsOf(connects, ctx.config.stormMinConnections)) {
     const t = stormOf(ctx, connects, list);
     if (t) told.push(t);
   }
   told.sort((a, b) => b.story.flowCount - a.story.flowCount);
   return groupStories(told, ['client → server pair', 'client → server pairs']);
+}
+
+/**
+ * The connects that paid a full handshake, by client → server pair (indices), for clients with
+ * at least `min` of them in all. A function of its own, and its first loop too, as hangingConnects'
+ * targetsOf: a loop over every connect is compiled while it runs (OSR), and that code is thrown
+ * away at the first unrun line after the loop.
+ */
+function pairsOf(connects: Connects, min: number): number[][] {
+  const { serverIp, serverPort, clientIp } = connects;
+  // Only connections that were established paid the full handshake a pool would have saved.
+  // A client with fewer such connects in all than a storm needs to one server has no storm: on
+  // the bench mix nearly every client → server pair was a group of one (46,757 of 48,358
+  // connects), each a list and a map entry made for nothing.
+  const paid = new Uint8Array(connects.size);
+  const perClient = new Map<string, number>();
+  countPaid(connects, paid, perClient);
+  const pairs = new Grouping<number>();
+  for (let i = 0; i < connects.size; i++) {
+    if (paid[i] === 1 && perClient.get(clientIp[i])! >= min) pairs.add(i, serverIp[i], serverPort[i], clientIp[i]);
+  }
+  return pairs.groups;
+}
+function countPaid(connects: Connects, paid: Uint8Array, perClient: Map<string, number>): void {
+  const { outcome, clientIp } = connects;
+  for (let i = 0; i < connects.size; i++) {
+    if (outcome[i] !== 'answered' || !connects.hasRtt(i)) continue;
+    paid[i] = 1;
+    perClient.set(clientIp[i], (perClient.get(clientIp[i]) ?? 0) + 1);
+  }
 }
 
 /** What a connection-churn finding says (its rule in findings/registry.ts). */

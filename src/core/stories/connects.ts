@@ -134,21 +134,25 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
   // bad timestamp (pcapplusplus' pcapng-example has one 47 years late), so trust the ACK.
   const ackNs = flow.ackNs(clock);
   if (Number.isFinite(ackNs) && !(answeredNs <= ackNs)) answeredNs = ackNs;
+  const reset = flow.reset;
+  // Whether an unanswered connect without a RST was still waiting at the capture's end: the
+  // client's next SYN was not yet due. Worked out for every connect, although only those need it:
+  // they come late in a capture (the pending ones at its very end), and an operation first run
+  // after classify was compiled has no type feedback: it threw the compiled classify away.
+  const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
+  const pendingAtEnd = captureEndNs < nextDueNs;
+  const pendingNs = Math.max(lastSynNs, captureEndNs);
   if (Number.isFinite(answeredNs)) {
     outcome = 'answered';
     atNs = Math.max(startNs, answeredNs);
-  } else if (flow.reset === 'server' || flow.reset === 'both') {
-    outcome = 'refused';
+  } else if (reset !== null) {
+    // By the server (or both): refused. Compared once it is known to be a string: a compare that
+    // had seen only strings was compiled for strings, and the first null threw classify away.
+    outcome = reset === 'client' ? 'client-reset' : 'refused';
     atNs = endNs;
-  } else if (flow.reset === 'client') {
-    outcome = 'client-reset';
-    atNs = endNs;
-  } else {
-    const nextDueNs = lastSynNs + (last > 0 ? 2 * last : FIRST_RETRY_NS);
-    if (captureEndNs < nextDueNs) {
-      outcome = 'pending';
-      atNs = Math.max(lastSynNs, captureEndNs);
-    }
+  } else if (pendingAtEnd) {
+    outcome = 'pending';
+    atNs = pendingNs;
   }
   const i = out.next();
   out.id[i] = flow.id;
@@ -158,7 +162,7 @@ function classify(out: Connects, flow: StoryFlow, clock: Clock, captureEndNs: nu
   out.exchanges[i] = flow.exchanges;
   out.syn[i] = flow.syn;
   out.synIntervals.push(synIntervals);
-  out.reset.push(flow.reset);
+  out.reset.push(reset);
   out.fin.push(flow.fin);
   out.startNs[i] = startNs;
   out.lastSynNs[i] = lastSynNs;

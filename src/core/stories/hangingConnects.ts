@@ -11,7 +11,7 @@ import { fmt, plural } from './format';
 import { formatDuration } from '../engine/describe';
 import { groupStories, PairRow, Told } from './group';
 import { Grouping } from './grouping';
-import { binWidthFor, concurrency, Interval, round } from './stats';
+import { binWidthFor, concurrency, round } from './stats';
 
 const MAX_BINS = 600;
 
@@ -19,6 +19,23 @@ const MAX_BINS = 600;
 export interface FloodWindow { server: string; port: number | null; startNs: number; endNs: number }
 
 export function hangingConnects(ctx: StoryContext, connects: Connects, floods: readonly FloodWindow[]): Story[] {
+  const told: (Told & { unanswered: number })[] = [];
+  for (const list of targetsOf(connects, floods)) {
+    const t = storyOf(ctx, connects, formatEndpoint(connects.serverIp[list[0]], connects.serverPort[list[0]]), list);
+    if (t) told.push(t);
+  }
+  // Worst first: clients left hanging by a silent target before servers that answered late.
+  told.sort((a, b) => Number(b.unanswered > 0) - Number(a.unanswered > 0) || b.story.flowCount - a.story.flowCount);
+  return groupStories(told, ['client → target pair', 'client → target pairs']);
+}
+
+/**
+ * Each target's connects (indices), those in a flood window left out. A function of its own: the
+ * loop over every connect is compiled on the stack (OSR) while it runs, and in hangingConnects
+ * that code met the lines after the loop unrun, was thrown away there and compiled again, with
+ * all of hangingConnects, for the loop over the targets.
+ */
+function targetsOf(connects: Connects, floods: readonly FloodWindow[]): number[][] {
   const targets = new Grouping<number>();
   for (let i = 0; i < connects.size; i++) {
     const ip = connects.serverIp[i];
@@ -26,14 +43,7 @@ export function hangingConnects(ctx: StoryContext, connects: Connects, floods: r
     if (floods.length > 0 && inFlood(floods, ip, port, connects.startNs[i])) continue;
     targets.add(i, ip, port);
   }
-  const told: (Told & { unanswered: number })[] = [];
-  for (const list of targets.groups) {
-    const t = storyOf(ctx, connects, formatEndpoint(connects.serverIp[list[0]], connects.serverPort[list[0]]), list);
-    if (t) told.push(t);
-  }
-  // Worst first: clients left hanging by a silent target before servers that answered late.
-  told.sort((a, b) => Number(b.unanswered > 0) - Number(a.unanswered > 0) || b.story.flowCount - a.story.flowCount);
-  return groupStories(told, ['client → target pair', 'client → target pairs']);
+  return targets.groups;
 }
 
 function inFlood(floods: readonly FloodWindow[], ip: string, port: number, startNs: number): boolean {
@@ -64,7 +74,7 @@ function storyOf(ctx: StoryContext, cs: Connects, target: string, list: number[]
   const { config } = ctx;
   const thresholdNs = config.slowConnectMs * 1e6;
   const { startNs, waitEndNs, waitNs, id, outcome, clientIp } = cs;
-  const slow = list.filter((i) => waitNs[i] > thresholdNs).sort((a, b) => startNs[a] - startNs[b] || id[a] - id[b]);
+  const slow = list.filter((i) => waitNs[i] > thresholdNs);
   if (slow.length === 0) return null;
   const late = slow.filter((i) => answeredLate(outcome[i])).length;
   const left = slow.length - late;
@@ -77,14 +87,16 @@ function storyOf(ctx: StoryContext, cs: Connects, target: string, list: number[]
   for (let k = 0; k < list.length; k++) { const i = list[k]; from = Math.min(from, startNs[i]); to = Math.max(to, waitEndNs[i]); }
   const binNs = binWidthFor(to - from + 1, MAX_BINS, NS_PER_SECOND);
   const bins = Math.floor((to - from) / binNs) + 1;
-  const pending = concurrency(list.map((i) => ({ start: startNs[i], end: waitEndNs[i] })), from, binNs, bins);
-  const stale = concurrency(staleIntervals(cs, list, thresholdNs), from, binNs, bins);
+  const stale = concurrency(...waitsOver(cs, list, thresholdNs), from, binNs, bins);
   const pileup = stale.peak >= config.pileupMinPending;
   // A client still waiting (or that waited) past the threshold with no answer is the story on
   // its own. Late answers are: a few among many are lost SYNs answered after the retry, normal
   // loss recovery; only many of them, or a pile-up, say the server drops SYNs.
   const systematic = late >= config.lateAnswerMinConnects && late >= config.lateAnswerMinShare * list.length;
   if (left === 0 && !pileup && !systematic) return null;
+  // What only a story told needs, made once it is told: most targets have none.
+  slow.sort((a, b) => startNs[a] - startNs[b] || id[a] - id[b]);
+  const pending = concurrency(...waitsOver(cs, list, 0), from, binNs, bins);
 
   const findings: Finding[] = [];
   const byClient = new Map<string, number[]>();
@@ -190,13 +202,24 @@ function pairText(cs: Connects, slow: readonly number[], total: number, threshol
     + outcomes.join(', ');
 }
 
-function staleIntervals(cs: Connects, list: readonly number[], thresholdNs: number): Interval[] {
-  const out: Interval[] = [];
+/**
+ * The waits of `list`'s connects longer than `thresholdNs` as intervals, each from thresholdNs
+ * after its first SYN to its end (0: every connect's whole wait), for concurrency.
+ */
+function waitsOver(cs: Connects, list: readonly number[], thresholdNs: number): [Float64Array, Float64Array] {
+  let n = 0;
+  for (let k = 0; k < list.length; k++) if (cs.waitNs[list[k]] > thresholdNs) n++;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  n = 0;
   for (let k = 0; k < list.length; k++) {
     const i = list[k];
-    if (cs.waitNs[i] > thresholdNs) out.push({ start: cs.startNs[i] + thresholdNs, end: cs.waitEndNs[i] });
+    if (cs.waitNs[i] > thresholdNs) {
+      starts[n] = cs.startNs[i] + thresholdNs;
+      ends[n++] = cs.waitEndNs[i];
+    }
   }
-  return out;
+  return [starts, ends];
 }
 
 /** The connect with the most SYNs (ties: the longest wait). */

@@ -40,42 +40,36 @@ export function countPerBin(times: readonly number[], from: number, binWidth: nu
   return out;
 }
 
-export interface Interval { start: number; end: number }
-
 /**
- * Concurrency of half-open intervals [start, end): the overall peak (and when it was first
+ * Concurrency of half-open intervals [starts[k], ends[k]): the overall peak (and when it was first
  * reached) and the peak inside each bin of `binWidth` from `from`. Empty intervals never count.
+ * The two arrays are the caller's scratch: reordered in place. Parallel arrays, not an object
+ * per interval: a target's connects made 50,000 of them on the 1 GiB bench mix.
  */
 export function concurrency(
-  intervals: readonly Interval[], from: number, binWidth: number, bins: number,
+  starts: Float64Array, ends: Float64Array, from: number, binWidth: number, bins: number,
 ): { peak: number; peakAt: number; perBin: number[] } {
   // Starts and ends sorted apart (natively, no comparator, no pair per event), then merged with
   // ends before starts at the same instant: a connect that ends as another begins is not overlap.
-  // Indexed loops: a for-of run before it is optimised makes an iterator result per interval.
   let n = 0;
-  for (let k = 0; k < intervals.length; k++) if (intervals[k].end > intervals[k].start) n++;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  n = 0;
-  for (let k = 0; k < intervals.length; k++) {
-    const iv = intervals[k];
-    if (iv.end > iv.start) {
-      starts[n] = iv.start;
-      ends[n++] = iv.end;
+  for (let k = 0; k < starts.length; k++) {
+    if (ends[k] > starts[k]) {
+      starts[n] = starts[k];
+      ends[n++] = ends[k];
     }
   }
-  starts.sort();
-  ends.sort();
+  const s = starts.subarray(0, n).sort();
+  const e = ends.subarray(0, n).sort();
   const perBin = new Array<number>(bins).fill(0);
   let level = 0;
   let peak = 0;
-  let peakAt = n > 0 ? Math.min(starts[0], ends[0]) : from;
+  let peakAt = n > 0 ? Math.min(s[0], e[0]) : from;
   let bin = 0;
   let i = 0;
   let j = 0;
   while (j < n) {
-    const isEnd = i === n || ends[j] <= starts[i];
-    const t = isEnd ? ends[j++] : starts[i++];
+    const isEnd = i === n || e[j] <= s[i];
+    const t = isEnd ? e[j++] : s[i++];
     const b = Math.min(bins - 1, Math.max(0, Math.floor((t - from) / binWidth)));
     // Intervals open across bin boundaries keep their level in the bins they span.
     for (; bin < b; bin++) perBin[bin + 1] = Math.max(perBin[bin + 1], level);

@@ -29,12 +29,14 @@ test('the busiest one-second window of connects 20 ms apart holds 50, not 51', (
 
 test('concurrency counts overlapping intervals per bin; touching intervals do not overlap', () => {
   // [0,10) [5,15) [10,20): at most two at once (5–10 and 10–15); bins of 10 see 2 and 2.
-  const r = concurrency([{ start: 0, end: 10 }, { start: 5, end: 15 }, { start: 10, end: 20 }], 0, 10, 2);
+  const r = concurrency(Float64Array.of(0, 5, 10), Float64Array.of(10, 15, 20), 0, 10, 2);
   assert.equal(r.peak, 2);
   assert.equal(r.peakAt, 5);
   assert.deepEqual(r.perBin, [2, 2]);
   // One interval spanning four bins shows in each of them.
-  assert.deepEqual(concurrency([{ start: 1, end: 39 }], 0, 10, 4).perBin, [1, 1, 1, 1]);
+  assert.deepEqual(concurrency(Float64Array.of(1), Float64Array.of(39), 0, 10, 4).perBin, [1, 1, 1, 1]);
+  // Empty intervals never count, wherever they sort.
+  assert.deepEqual(concurrency(Float64Array.of(7, 1, 3), Float64Array.of(7, 39, 2), 0, 10, 4), { peak: 1, peakAt: 1, perBin: [1, 1, 1, 1] });
 });
 
 test('median of an even count is the mean of the middle two', () => {
