@@ -6,7 +6,7 @@
 import type { AnalysisConfig } from './config';
 import type { FlowFacts } from './buildFlow';
 import { PER_FLOW_RULES } from './findings/registry';
-import type { Candidate, FlowRuleContext, Pending } from './findings/rule';
+import type { Candidate, FlowRuleContext, Pending, PerFlowRule } from './findings/rule';
 import type { Outcome } from './outcome';
 import type { FindingCode, Flow } from './result';
 import { P_RST, P_SYN, type FlowState } from './flowState';
@@ -24,8 +24,8 @@ export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisCon
   // ("out of bounds"), threw away the compiled code of retire, which inlines this.
   while (out.length < CODES.length) out.push(CODES[out.length]);
   let n = 0;
-  for (let i = 0; i < DECIDERS.length; i++) {
-    const hit = DECIDERS[i].applies(f, outcome, config);
+  for (let i = 0; i < APPLIES.length; i++) {
+    const hit = APPLIES[i](f, outcome, config);
     out[n] = CODES[i];
     n += hit ? 1 : 0;
   }
@@ -34,10 +34,10 @@ export function findingCodes(f: FlowFacts, outcome: Outcome, config: AnalysisCon
 
 /**
  * The per-flow rules' parts findingCodes reads, as flat arrays: the registry's entries have
- * many shapes (each rule has its own parts), so `r.perFlow` and `r.code` were megamorphic
- * lookups, a dozen a finished flow.
+ * many shapes (each rule has its own parts), so `r.perFlow`, `r.code` and `perFlow.applies`
+ * were megamorphic lookups, a dozen a finished flow. The deciders take no `this`.
  */
-const DECIDERS = PER_FLOW_RULES.map((r) => r.perFlow);
+const APPLIES: readonly PerFlowRule['applies'][] = PER_FLOW_RULES.map((r) => r.perFlow.applies);
 const CODES = PER_FLOW_RULES.map((r) => r.code);
 
 /** The findings themselves, with messages, for the codes `findingCodes` chose (and room was left for). */

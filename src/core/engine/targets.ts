@@ -240,9 +240,11 @@ export class TargetAgg {
       for (let i = 0; i < 16; i++) key = Math.imul(key ^ a[o + i], 0x01000193);
     }
     // Made on the first failed flow: most servers never see one.
-    (this.sources ??= new U32Set(16, 1 << 21, this.budgets.sourceSets)).add(key);
+    const isNew = (this.sources ??= new U32Set(16, 1 << 21, this.budgets.sourceSets)).add(key);
     const counts = (this.sourceCounts ??= new Map());
-    const c = counts.get(key);
+    // A source the set did not hold has no counter yet: no lookup (a flood's spoofed sources are
+    // nearly all new).
+    const c = isNew ? undefined : counts.get(key);
     if (c !== undefined) c.flows++;
     else if (counts.size < MAX_SOURCE_COUNTERS) counts.set(key, { ip: formatAddress(state.s.addrs, state.ipVersion, o), flows: 1 });
   }

@@ -67,18 +67,23 @@ export class U32Set {
     return Math.max(this.size, Math.round(e));
   }
 
-  add(v: number): void {
+  /**
+   * Adds `v`; true when it was surely not a member before (false: it was, or the set is no
+   * longer exact and cannot tell).
+   */
+  add(v: number): boolean {
     v >>>= 0;
     if (this.hll) {
       hllAdd(this.hll, v);
-      if (!this.exact) return;
+      if (!this.exact) return false;
     }
     if (v === 0) {
       if (!this.hasZero) {
         this.hasZero = true;
         this.size++;
+        return true;
       }
-      return;
+      return false;
     }
     if ((this.size + 1) * 4 > this.table.length * 3) {
       // Growing keeps room for one HyperLogLog in the budget, so a set denied growth can
@@ -98,11 +103,13 @@ export class U32Set {
             this.table = new Uint32Array(0);
           }
         }
-        return;
+        return false;
       }
       this.resize(this.table.length * 2);
     }
-    if (this.insert(this.table, v)) this.size++;
+    const added = this.insert(this.table, v);
+    this.size += added ? 1 : 0;
+    return added;
   }
 
   /** Returns the set's bytes to its budget; the set must not be used afterwards. */

@@ -21,7 +21,7 @@ import { roleBasisIndex } from '../engine/roles';
 import { formatPoint, fracToNs, POINT } from '../engine/time';
 import { ColumnStore, type Chunk, type Column } from './columns';
 import {
-  LAYOUT, C, V6, ROLE_SHIFT, COMPLETE, SIMULTANEOUS_OPEN, PORT_REUSE, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS, CUT_OFF, FORCED, BASES, RESETS, LAST, SYN, SYNACK, ACK, newReadPoint,
+  LAYOUT, C, V6, ROLE_SHIFT, COMPLETE, SIMULTANEOUS_OPEN, PORT_REUSE, RESET_SHIFT, FIN_CLIENT, FIN_SERVER, HAS_SYN, HAS_SYNACK, HAS_ACK, HAS_INTERVALS, CUT_OFF, FORCED, BASES, RESETS, resetIndex, LAST, SYN, SYNACK, ACK, newReadPoint,
   type Point, type Shape, type ReadPoint,
 } from './rowLayout';
 export { FLOW_ROW_BYTES } from './rowLayout';
@@ -86,13 +86,15 @@ export class FlowStore {
     const hasSynAck = f.firstSynAckSide === s;
     const finC = a[o + V_FIN + c] > 0;
     const finS = a[o + V_FIN + s] > 0;
-    const synIv = f.synIntervals?.[c] ?? NONE;
-    const synAckIv = f.synAckIntervals?.[s] ?? NONE;
+    // `?? NO_INTERVALS`, not `?.[c]`: an index first taken by the first flow with intervals (a
+    // retransmitted SYN-ACK, late in a flood) had no type feedback and threw add's code away.
+    const synIv = (f.synIntervals ?? NO_INTERVALS)[c];
+    const synAckIv = (f.synAckIntervals ?? NO_INTERVALS)[s];
     const hasIntervals = synIv.length > 0 || synAckIv.length > 0;
     // Each bit by a conditional expression, not an `if`: an `if` whose body no flow had run yet
     // has no type feedback, and the first flow to run it (k.cutOff: the flows the capture's end
     // cuts off) threw the optimised add away and had it compiled again.
-    const flags = (roleBasisIndex(f) << ROLE_SHIFT) | (RESETS.indexOf(k.reset) << RESET_SHIFT) |
+    const flags = (roleBasisIndex(f) << ROLE_SHIFT) | (resetIndex(k.reset) << RESET_SHIFT) |
       (f.ipVersion === 6 ? V6 : 0) | (k.complete ? COMPLETE : 0) | (k.simultaneousOpen ? SIMULTANEOUS_OPEN : 0) |
       (k.portReuse ? PORT_REUSE : 0) | (finC ? FIN_CLIENT : 0) | (finS ? FIN_SERVER : 0) | (hasSyn ? HAS_SYN : 0) |
       (hasSynAck ? HAS_SYNACK : 0) | (f.hasAck ? HAS_ACK : 0) | (k.cutOff ? CUT_OFF : 0) | (k.forced ? FORCED : 0) |
@@ -100,9 +102,8 @@ export class FlowStore {
     this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (hasIntervals) this.intervals.add(row, synIv, synAckIv);
     const v = this.vals;
-    // The values are reused from the last row: zeroed first, so a column left unwritten here (a
-    // point the flow does not have) reads 0, not the previous flow's value.
-    v.fill(0);
+    // The values are reused from the last row: every column is written below, a point the flow
+    // does not have as zeros (v.fill(0) first was a call into the runtime, C++, per flow).
     v[C.flags.index] = flags;
     this.setAddress(v, C.addr.client, f, c);
     this.setAddress(v, C.addr.server, f, s);
@@ -342,6 +343,9 @@ export class FlowStore {
   }
 }
 
+/** A flow's SYN and SYN-ACK intervals when it has none (FlowState keeps null). */
+const NO_INTERVALS: readonly (readonly number[])[] = [NONE, NONE];
+
 /** Time point `p` into the row's values: relative to the first packet, as the columns keep it. */
 function setPoint(v: Float64Array, p: Point, packets: number, secs: number, frac: number): void {
   v[p.packet.index] = packets;
@@ -349,7 +353,12 @@ function setPoint(v: Float64Array, p: Point, packets: number, secs: number, frac
   v[p.frac.index] = frac;
 }
 
-/** The slab's time point at `at`, when the flow has one (else its columns keep add's zeros). */
+/** The slab's time point at `at`, when the flow has one, else zeros. */
 function setSlabPoint(v: Float64Array, p: Point, has: boolean, a: Float64Array, at: number, firstPacket: number, firstSec: number): void {
-  if (has) setPoint(v, p, a[at + POINT.packet] - firstPacket, a[at + POINT.sec] - firstSec, a[at + POINT.frac]);
+  // Read either way, and picked by conditional expressions: a branch first taken late (the
+  // first flow with an ACK) would throw add's compiled code away.
+  const packet = a[at + POINT.packet] - firstPacket;
+  const sec = a[at + POINT.sec] - firstSec;
+  const frac = a[at + POINT.frac];
+  setPoint(v, p, has ? packet : 0, has ? sec : 0, has ? frac : 0);
 }
