@@ -78,10 +78,7 @@ export class Analyzer {
   readonly checkpoints = new Checkpoints();
   /** Every finished flow, compact; the listed ones become Flow objects at the end. */
   private readonly store: FlowRows;
-  /**
-   * Listed flows' packets for their diagrams, as recorded: the CLI never draws one, and the
-   * extension draws one at a time, so they are turned into FlowEvents only on request.
-   */
+  /** Listed flows' packets as recorded: FlowEvents only on request (the CLI draws none, the editor one at a time). */
   private readonly events = new EventLog();
   /** Per-server aggregates and the per-flow findings waiting for the end. */
   private readonly aggs: ServerAggregates;
@@ -150,10 +147,7 @@ export class Analyzer {
     }
   }
 
-  /**
-   * Feed an already decoded segment (tests, other decoders). `t.index` is the frame number;
-   * packets must come in file order.
-   */
+  /** Feed an already decoded segment (tests, other decoders): `t.index` is the frame number, packets in file order. */
   addSegment(seg: TcpSegment, t: { index: number; sec: number; frac: number; unitsPerSecond: number; interfaceId?: number }, comment?: string): void {
     const pt = this.stamp(t.index, t.sec, t.frac, t.unitsPerSecond, t.interfaceId ?? 0);
     this.decoded.tcp++;
@@ -186,13 +180,10 @@ export class Analyzer {
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let reuse = false;
     if (f) {
-      // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base
-      // sequence number already known for its direction (tcp.analysis.reused_ports). Read for
-      // every packet of a known flow, not only for a pure SYN: read first at a flow's second
-      // SYN (a retransmission), it had no type feedback and threw away segment's compiled code.
-      const a = f.s.a;
-      const o = f.o;
-      const newIsn = a[o + V_BASE_SET + side] !== 0 && seg.seq !== a[o + V_BASE_SEQ + side];
+      // Wireshark starts a new tcp.stream when a SYN carries an ISN other than the base sequence
+      // number known for its direction (tcp.analysis.reused_ports). Read for every packet: read
+      // first at a SYN retransmission, it had no type feedback and threw segment's code away.
+      const newIsn = f.s.a[f.o + V_BASE_SET + side] !== 0 && seg.seq !== f.s.a[f.o + V_BASE_SEQ + side];
       if (pureSyn && newIsn) {
         this.retire(f, false);
         f = null;
