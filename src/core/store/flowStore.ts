@@ -102,8 +102,10 @@ export class FlowStore {
     this.answered.note(row, f, k, hasSyn, hasSynAck);
     if (hasIntervals) this.intervals.add(row, synIv, synAckIv);
     const v = this.vals;
-    // The values are reused from the last row: every column is written below, a point the flow
-    // does not have as zeros (v.fill(0) first was a call into the runtime, C++, per flow).
+    // The values are reused from the last row: zeroed first, so a column a later change forgets to
+    // write here reads 0, not the previous flow's value (writing every column without it measured
+    // no faster).
+    v.fill(0);
     v[C.flags.index] = flags;
     this.setAddress(v, C.addr.client, f, c);
     this.setAddress(v, C.addr.server, f, s);
